@@ -1,0 +1,33 @@
+package studio.tally.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./tally}: with no arguments the studio, otherwise one headless job. */
+@Command(
+    name = "tally",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Tally Studio: go live, serve, preview and probe live video.",
+    subcommands = {ServeCommand.class})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(new CleanErrorHandler());
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    // The studio window arrives with its own issue; until then show what the CLI can do.
+    spec.commandLine().usage(System.out);
+  }
+}

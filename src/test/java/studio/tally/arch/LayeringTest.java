@@ -1,0 +1,77 @@
+package studio.tally.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** GUIDE.md §1: dependencies point down. These rules keep the layering from rotting. */
+class LayeringTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importProduction() {
+    classes = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("studio.tally");
+  }
+
+  @Test
+  void protoImportsNothingOfOursButProto() {
+    noClasses().that().resideInAPackage("studio.tally.proto..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.cli..", "studio.tally.ui..", "studio.tally.server..", "studio.tally.media..",
+            "studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..", "studio.tally.signaling..",
+            "studio.tally.config..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void protoHasNoThreadsSocketsOrJavaFx() {
+    noClasses().that().resideInAPackage("studio.tally.proto..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "java.net..", "java.nio.channels..", "io.netty.channel..", "javafx..", "org.bytedeco..")
+        .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void serverRunsHeadless() {
+    noClasses().that().resideInAPackage("studio.tally.server..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.ui..", "studio.tally.media..", "studio.tally.cli..", "javafx..", "org.bytedeco..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void ffmpegLivesOnlyInMedia() {
+    noClasses().that().resideOutsideOfPackage("studio.tally.media..")
+        .should().dependOnClassesThat().resideInAPackage("org.bytedeco..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void lowerLayersNeverReachUp() {
+    noClasses().that().resideInAnyPackage("studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..",
+            "studio.tally.signaling..", "studio.tally.server..", "studio.tally.media..", "studio.tally.config..")
+        .should().dependOnClassesThat().resideInAnyPackage("studio.tally.ui..", "studio.tally.cli..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void protocolPackagesAreFreeOfCycles() {
+    SlicesRuleDefinition.slices().matching("studio.tally.proto.(*)..")
+        .should().beFreeOfCycles()
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+}
