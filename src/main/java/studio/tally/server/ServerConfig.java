@@ -1,0 +1,114 @@
+package studio.tally.server;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything {@code tally serve} can be told, from a JSON file ({@code --config}) and flags. Unknown
+ * keys in the file are an error (a typo must not be ignored silently).
+ *
+ * @param listen TCP listeners; each serves RTMP, RTMPS, HTTP and HTTPS
+ * @param tlsCert PEM certificate chain; with {@code tlsKey}; null = self-signed in {@code configDir}
+ * @param publishToken when set, publishers must give it ({@code ?token=} or in the stream key)
+ * @param sniffTimeoutMs a connection that says nothing recognisable for this long is closed
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, String publishToken, String configDir,
+    Long sniffTimeoutMs) {
+
+  public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1:1935", "127.0.0.1:8080");
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public static ServerConfig defaults() {
+    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null);
+  }
+
+  public static ServerConfig read(Path file) throws IOException {
+    try {
+      ServerConfig c = JSON.readValue(file.toFile(), ServerConfig.class);
+      return c.withDefaults();
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new IOException(file + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  ServerConfig withDefaults() {
+    return new ServerConfig(listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen, tlsCert, tlsKey,
+        publishToken, configDir, sniffTimeoutMs);
+  }
+
+  public ServerConfig withListen(List<String> l) {
+    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs);
+  }
+
+  public ServerConfig withTls(String cert, String key) {
+    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs);
+  }
+
+  public ServerConfig withPublishToken(String token) {
+    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs);
+  }
+
+  public ServerConfig withConfigDir(String dir) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs);
+  }
+
+  public ServerConfig withSniffTimeoutMs(long ms) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms);
+  }
+
+  public Duration sniffTimeout() {
+    return Duration.ofMillis(sniffTimeoutMs == null ? 5000 : sniffTimeoutMs);
+  }
+
+  /** The platform's config directory for Tally, unless {@code configDir} says otherwise. */
+  public Path configPath() {
+    if (configDir != null) {
+      return Path.of(configDir);
+    }
+    String os = System.getProperty("os.name", "").toLowerCase();
+    String home = System.getProperty("user.home");
+    if (os.contains("win")) {
+      String appData = System.getenv("APPDATA");
+      return Path.of(appData != null ? appData : home, "Tally");
+    }
+    if (os.contains("mac")) {
+      return Path.of(home, "Library", "Application Support", "Tally");
+    }
+    String xdg = System.getenv("XDG_CONFIG_HOME");
+    return xdg != null && !xdg.isBlank() ? Path.of(xdg, "tally") : Path.of(home, ".config", "tally");
+  }
+
+  /** Parses {@code HOST:PORT} ({@code [v6]:PORT} for IPv6); a clear message when it is not one. */
+  public static InetSocketAddress parseHostPort(String s) {
+    int colon = s.lastIndexOf(':');
+    if (colon <= 0 || colon == s.length() - 1) {
+      throw new IllegalArgumentException("'" + s + "' is not HOST:PORT");
+    }
+    String host = s.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(s.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + s + "': port is not a number");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("'" + s + "': port out of range 0..65535");
+    }
+    return new InetSocketAddress(host, port);
+  }
+
+  static boolean exists(String p) {
+    return p != null && Files.exists(Path.of(p));
+  }
+}

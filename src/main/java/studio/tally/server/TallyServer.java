@@ -1,0 +1,221 @@
+package studio.tally.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import studio.tally.server.http.HttpLimits;
+import studio.tally.server.http.HttpPipeline;
+import studio.tally.server.http.ServerStatus;
+import studio.tally.server.hub.HubLimits;
+import studio.tally.server.hub.StreamHub;
+import studio.tally.server.net.ConnectionSniffer;
+import studio.tally.server.net.Protocol;
+import studio.tally.server.net.ProtocolHandlers;
+import studio.tally.server.net.SniffStats;
+import studio.tally.server.rtmp.RtmpPipeline;
+import studio.tally.server.tls.ServerCertificate;
+
+/**
+ * The embedded server: every TCP listener serves RTMP, RTMPS, HTTP and HTTPS (API and HTTP-FLV) on
+ * one port. Start with {@link #start}, stop with {@link #close} (players are ended cleanly).
+ */
+public final class TallyServer implements AutoCloseable, ServerStatus {
+  private static final Logger log = LoggerFactory.getLogger(TallyServer.class);
+
+  private final ServerConfig config;
+  private final String version;
+  private final Instant startedAt = Instant.now();
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ScheduledExecutorService timers;
+  private final StreamHub hub;
+  private final SniffStats sniffStats = new SniffStats();
+  private final ServerCertificate certificate;
+  private final SslContext ssl;
+  private final List<Channel> listeners = new ArrayList<>();
+  private final String serverId;
+  private final String serviceId;
+  private volatile boolean closed;
+
+  private TallyServer(ServerConfig config, String version) throws IOException {
+    this.config = config;
+    this.version = version;
+    this.certificate = config.tlsCert() != null
+        ? ServerCertificate.load(Path.of(config.tlsCert()), Path.of(config.tlsKey() != null ? config.tlsKey() : config.tlsCert()))
+        : ServerCertificate.loadOrCreate(config.configPath());
+    try {
+      this.ssl = SslContextBuilder.forServer(certificate.key(), certificate.chain()).build();
+    } catch (SSLException e) {
+      throw new IOException("TLS setup failed: " + e.getMessage(), e);
+    }
+    this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-accept", true), NioIoHandler.newFactory());
+    this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+        new DefaultThreadFactory("tally-io", true), NioIoHandler.newFactory());
+    this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tally-hub-timer").daemon().factory());
+    this.hub = new StreamHub(PooledByteBufAllocator.DEFAULT, HubLimits.DEFAULT, InstantSource.system(), timers);
+    this.serverId = "vid-" + hub.newId().substring(0, 7);
+    this.serviceId = hub.newId();
+  }
+
+  /** Starts every listener of {@code config}; fails (and cleans up) if one cannot bind. */
+  public static TallyServer start(ServerConfig config, String version) throws IOException {
+    TallyServer server = new TallyServer(config, version);
+    try {
+      server.bind();
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private void bind() throws IOException {
+    HttpPipeline http = new HttpPipeline(hub, HttpLimits.DEFAULT, this);
+    RtmpPipeline rtmp = new RtmpPipeline(hub, config.publishToken());
+    ProtocolHandlers handlers = new ProtocolHandlers() {
+      @Override
+      public void install(Protocol protocol, ChannelPipeline pipeline, boolean tls) {
+        switch (protocol) {
+          case HTTP -> http.install(pipeline, tls);
+          case RTMP -> rtmp.install(pipeline, tls);
+          default -> throw new IllegalStateException("no handlers for " + protocol);
+        }
+      }
+
+      @Override
+      public boolean supports(Protocol protocol) {
+        return protocol == Protocol.HTTP || protocol == Protocol.RTMP;
+      }
+    };
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast("sniff", new ConnectionSniffer(handlers, ssl, config.sniffTimeout(), sniffStats));
+          }
+        });
+    for (String spec : config.listen()) {
+      InetSocketAddress addr = ServerConfig.parseHostPort(spec);
+      try {
+        Channel ch = b.bind(addr).syncUninterruptibly().channel();
+        listeners.add(ch);
+        log.info("listening on {}: rtmp, rtmps, http, https (api, http-flv)", hostPort((InetSocketAddress) ch.localAddress()));
+      } catch (Exception e) {
+        if (e instanceof BindException || e.getCause() instanceof BindException) {
+          throw new IOException("cannot listen on " + spec + ": " + e.getMessage() + " (is another server using it?)", e);
+        }
+        throw new IOException("cannot listen on " + spec + ": " + e.getMessage(), e);
+      }
+    }
+    log.info("TLS certificate {} SHA-256 {}", certificate.leaf().getSubjectX500Principal().getName(),
+        certificate.sha256Fingerprint());
+    if (config.publishToken() != null) {
+      log.info("publishing requires the token (?token= or in the stream key)");
+    }
+    timers.scheduleAtFixedRate(() -> hub.sampleRates(System.nanoTime()), 0, 5, TimeUnit.SECONDS);
+  }
+
+  static String hostPort(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  public List<InetSocketAddress> boundAddresses() {
+    return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+  }
+
+  public StreamHub hub() {
+    return hub;
+  }
+
+  public SniffStats sniffStats() {
+    return sniffStats;
+  }
+
+  public ServerCertificate certificate() {
+    return certificate;
+  }
+
+  @Override
+  public String serverId() {
+    return serverId;
+  }
+
+  @Override
+  public String serviceId() {
+    return serviceId;
+  }
+
+  @Override
+  public String version() {
+    return version;
+  }
+
+  @Override
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  @Override
+  public Map<String, Long> counters() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (Protocol p : Protocol.values()) {
+      m.put("sniffed_" + p.name().toLowerCase(), sniffStats.matchedCount(p));
+    }
+    m.put("sniff_rejected", sniffStats.rejected.sum());
+    m.put("sniff_timed_out", sniffStats.timedOut.sum());
+    m.put("tls_failed", sniffStats.tlsFailed.sum());
+    return m;
+  }
+
+  /** Stops accepting, ends players and publishers cleanly, then stops the threads (about 1 s at most). */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (Channel ch : listeners) {
+      ch.close().awaitUninterruptibly(500);
+    }
+    hub.close();
+    // let the players' final flushes and closes run before the loops stop
+    workers.shutdownGracefully(100, 1000, TimeUnit.MILLISECONDS).awaitUninterruptibly(1500);
+    boss.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(500);
+    timers.shutdownNow();
+    log.info("server stopped");
+  }
+}

@@ -1,0 +1,34 @@
+package studio.tally.server.http;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import studio.tally.server.hub.StreamHub;
+
+/** Installs the HTTP/1.1 stack behind the sniffer: codec, slowloris deadline, aggregator, router. */
+public final class HttpPipeline {
+  static final String CODEC = "http-codec";
+  static final String AGGREGATOR = "http-aggregator";
+
+  private final StreamHub hub;
+  private final HttpLimits limits;
+  private final ApiRoutes api;
+
+  public HttpPipeline(StreamHub hub, HttpLimits limits, ServerStatus status) {
+    this.hub = hub;
+    this.limits = limits;
+    this.api = new ApiRoutes(hub, status);
+  }
+
+  public void install(ChannelPipeline p, boolean tls) {
+    HttpDecoderConfig config = new HttpDecoderConfig()
+        .setMaxInitialLineLength(limits.maxInitialLine())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        .setMaxChunkSize(64 * 1024);
+    p.addLast(CODEC, new HttpServerCodec(config));
+    p.addLast("http-deadline", new RequestDeadline(limits));
+    p.addLast(AGGREGATOR, new HttpObjectAggregator(limits.maxBodyBytes(), true));
+    p.addLast("http-router", new HttpRouter(hub, api, tls));
+  }
+}

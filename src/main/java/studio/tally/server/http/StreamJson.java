@@ -1,0 +1,66 @@
+package studio.tally.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import studio.tally.server.hub.Client;
+import studio.tally.server.hub.LiveStream;
+import studio.tally.server.hub.MediaInfo;
+import studio.tally.server.hub.StreamHub;
+
+/** SRS's JSON shapes for a stream and a client (GUIDE §2). */
+final class StreamJson {
+  static final String VHOST = "__defaultVhost__";
+
+  private StreamJson() {}
+
+  static ObjectNode stream(LiveStream s, StreamHub hub, long nowNanos) {
+    ObjectNode o = HttpResponses.JSON.createObjectNode();
+    Client publisher = s.publisher();
+    o.put("id", s.id()).put("name", s.key().name()).put("vhost", VHOST).put("app", s.key().app())
+        .put("tcUrl", publisher == null ? "" : publisher.tcUrl())
+        .put("url", "/" + s.key().app() + "/" + s.key().name())
+        .put("live_ms", System.currentTimeMillis())
+        .put("clients", s.playerCount() + (publisher == null ? 0 : 1))
+        .put("frames", s.counters().frames.sum())
+        .put("send_bytes", s.counters().sendBytes.sum())
+        .put("recv_bytes", s.counters().recvBytes.sum());
+    o.putObject("kbps").put("recv_30s", s.recvRate().kbps(nowNanos)).put("send_30s", s.sendRate().kbps(nowNanos));
+    o.putObject("publish").put("active", publisher != null).put("cid", publisher == null ? "" : publisher.id());
+    MediaInfo info = MediaInfo.of(s);
+    if (info.video() == null) {
+      o.putNull("video");
+    } else {
+      var v = info.video();
+      ObjectNode video = o.putObject("video").put("codec", v.codec()).put("profile", v.profile()).put("level", v.level());
+      video.put("width", v.width()).put("height", v.height());
+    }
+    if (info.audio() == null) {
+      o.putNull("audio");
+    } else {
+      var a = info.audio();
+      o.putObject("audio").put("codec", a.codec()).put("sample_rate", a.sampleRate()).put("channel", a.channels())
+          .put("profile", a.profile());
+    }
+    o.put("players", s.playerCount())
+        .put("dropped_tags", s.counters().droppedTags.sum())
+        .put("slow_players_cut", s.counters().slowPlayersCut.sum())
+        .put("publisher_takeovers", s.counters().publisherTakeovers.sum());
+    return o;
+  }
+
+  static ObjectNode client(Client c, StreamHub hub, long nowNanos) {
+    ObjectNode o = HttpResponses.JSON.createObjectNode();
+    String streamId = hub.stream(c.stream()).map(LiveStream::id).orElse("");
+    o.put("id", c.id()).put("vhost", VHOST).put("stream", streamId).put("ip", c.ip())
+        .put("pageUrl", c.pageUrl()).put("tcUrl", c.tcUrl())
+        .put("url", "/" + c.stream().app() + "/" + c.stream().name())
+        .put("name", c.stream().name())
+        .put("type", c.type().srsName)
+        .put("publish", c.type().publish)
+        .put("alive", Duration.between(c.connectedAt(), hub.clock().instant()).toMillis() / 1000.0)
+        .put("send_bytes", c.sendBytes.sum())
+        .put("recv_bytes", c.recvBytes.sum());
+    o.putObject("kbps").put("recv_30s", c.recvRate.kbps(nowNanos)).put("send_30s", c.sendRate.kbps(nowNanos));
+    return o;
+  }
+}

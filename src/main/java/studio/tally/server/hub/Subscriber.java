@@ -1,0 +1,39 @@
+package studio.tally.server.hub;
+
+import io.netty.util.concurrent.EventExecutor;
+
+/**
+ * A player of a live stream. Every call happens on {@link #executor()}, one at a time; the hub never
+ * blocks on a subscriber and a subscriber never blocks the hub.
+ */
+public interface Subscriber {
+
+  /** The thread (a Netty event loop for network players) all calls below are made on. */
+  EventExecutor executor();
+
+  /** Bytes written but not yet sent; the hub's drop policy reads it. */
+  long pendingBytes();
+
+  /** Writes one tag without flushing. The subscriber takes its own reference if it keeps the tag. */
+  void write(MediaTag tag);
+
+  /** Called after a batch of {@link #write}s. */
+  void flush();
+
+  /** The stream ended (publisher gone for good, server stopping, or the player was too slow). */
+  void end(EndReason reason);
+
+  /** Why a subscription ended. */
+  enum EndReason {
+    PUBLISHER_GONE("the publisher stopped"),
+    TOO_SLOW("the player could not keep up"),
+    KICKED("kicked"),
+    SERVER_STOPPING("the server is stopping");
+
+    public final String description;
+
+    EndReason(String description) {
+      this.description = description;
+    }
+  }
+}

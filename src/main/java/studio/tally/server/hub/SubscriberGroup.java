@@ -1,0 +1,182 @@
+package studio.tally.server.hub;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The players of one stream that live on one event loop. The publisher's thread only appends to a
+ * lock-free queue; one drain task per loop writes every pending tag to every player and then flushes
+ * each once, so a tag costs one task per loop (not per player) and writes coalesce under load.
+ */
+final class SubscriberGroup {
+
+  sealed interface Event {}
+
+  record Join(Subscriber subscriber, List<MediaTag> snapshot) implements Event {}
+
+  /** {@code resumePoint}: a player waiting after drops may start here (video keyframe, or audio of an audio-only stream). */
+  record Deliver(MediaTag tag, boolean resumePoint) implements Event {}
+
+  record Leave(Subscriber subscriber, Subscriber.EndReason reason) implements Event {}
+
+  /** Publisher changed: every player resumes at the next keyframe. */
+  record Resync() implements Event {}
+
+  private static final class PlayerState {
+    boolean waitingForKeyframe;
+  }
+
+  private final EventExecutor executor;
+  private final FlowPolicy policy;
+  private final StreamCounters counters;
+  private final Consumer<Subscriber> onRemoved;
+  private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Map<Subscriber, PlayerState> players = new IdentityHashMap<>(); // executor only
+  private final Runnable drain = this::drain;
+
+  SubscriberGroup(EventExecutor executor, FlowPolicy policy, StreamCounters counters, Consumer<Subscriber> onRemoved) {
+    this.executor = executor;
+    this.policy = policy;
+    this.counters = counters;
+    this.onRemoved = onRemoved;
+  }
+
+  EventExecutor executor() {
+    return executor;
+  }
+
+  /** Any thread. Tags in events must already be retained for this group. */
+  void post(Event e) {
+    queue.add(e);
+    if (scheduled.compareAndSet(false, true)) {
+      try {
+        executor.execute(drain);
+      } catch (RuntimeException rejected) { // executor shutting down: drop everything queued
+        scheduled.set(false);
+        discardQueued();
+      }
+    }
+  }
+
+  private void drain() {
+    scheduled.set(false);
+    List<Subscriber> touched = new ArrayList<>();
+    for (Event e = queue.poll(); e != null; e = queue.poll()) {
+      switch (e) {
+        case Join(Subscriber s, List<MediaTag> snapshot) -> {
+          players.put(s, new PlayerState());
+          for (MediaTag t : snapshot) {
+            try {
+              s.write(t);
+            } finally {
+              t.release();
+            }
+          }
+          touched.add(s);
+        }
+        case Deliver(MediaTag tag, boolean resumePoint) -> {
+          try {
+            deliver(tag, resumePoint, touched);
+          } finally {
+            tag.release();
+          }
+        }
+        case Leave(Subscriber s, Subscriber.EndReason reason) -> {
+          if (players.remove(s) != null) {
+            s.end(reason);
+          }
+        }
+        case Resync() -> players.values().forEach(p -> p.waitingForKeyframe = true);
+      }
+    }
+    for (Subscriber s : touched) {
+      if (players.containsKey(s)) {
+        s.flush();
+      }
+    }
+  }
+
+  private void deliver(MediaTag tag, boolean resumePoint, List<Subscriber> touched) {
+    List<Subscriber> cut = null;
+    for (Map.Entry<Subscriber, PlayerState> entry : players.entrySet()) {
+      Subscriber s = entry.getKey();
+      PlayerState state = entry.getValue();
+      switch (verdict(tag, resumePoint, s.pendingBytes(), state)) {
+        case WRITE -> {
+          s.write(tag);
+          if (!touched.contains(s)) {
+            touched.add(s);
+          }
+        }
+        case DROP -> counters.droppedTags.increment();
+        case DISCONNECT -> {
+          if (cut == null) {
+            cut = new ArrayList<>();
+          }
+          cut.add(s);
+        }
+      }
+    }
+    if (cut != null) {
+      for (Subscriber s : cut) {
+        players.remove(s);
+        counters.slowPlayersCut.increment();
+        s.end(Subscriber.EndReason.TOO_SLOW);
+        onRemoved.accept(s);
+      }
+    }
+  }
+
+  private FlowPolicy.Verdict verdict(MediaTag tag, boolean resumePoint, long pending, PlayerState state) {
+    if (pending > policy.hardLimitBytes()) {
+      return FlowPolicy.Verdict.DISCONNECT;
+    }
+    if (tag.isConfig()) {
+      return FlowPolicy.Verdict.WRITE;
+    }
+    if (state.waitingForKeyframe) {
+      if (!resumePoint) {
+        return FlowPolicy.Verdict.DROP;
+      }
+      if (pending > policy.softLimitBytes()) {
+        return FlowPolicy.Verdict.DISCONNECT; // dropped a whole GOP and still behind
+      }
+      state.waitingForKeyframe = false;
+      return FlowPolicy.Verdict.WRITE;
+    }
+    if (pending > policy.softLimitBytes()) {
+      state.waitingForKeyframe = true;
+      return FlowPolicy.Verdict.DROP;
+    }
+    return FlowPolicy.Verdict.WRITE;
+  }
+
+  /** Ends every player of this group (on its executor). */
+  void endAll(Subscriber.EndReason reason) {
+    executor.execute(() -> {
+      drain();
+      for (Subscriber s : List.copyOf(players.keySet())) {
+        players.remove(s);
+        s.end(reason);
+      }
+    });
+  }
+
+  private void discardQueued() {
+    for (Event e = queue.poll(); e != null; e = queue.poll()) {
+      switch (e) {
+        case Join(Subscriber s, List<MediaTag> snapshot) -> snapshot.forEach(MediaTag::release);
+        case Deliver(MediaTag tag, boolean ignored) -> tag.release();
+        default -> { }
+      }
+    }
+  }
+}
