@@ -71,9 +71,6 @@ public final class Amf0Encoder {
       if (!(e.getKey() instanceof CharSequence key)) {
         throw new IllegalArgumentException("AMF0 object keys must be strings, got " + e.getKey());
       }
-      if (key.isEmpty()) {
-        throw new IllegalArgumentException("AMF0 object keys must not be empty (00 00 is the end marker)");
-      }
       writeKey(out, key);
       encode(out, e.getValue());
     }
