@@ -113,11 +113,14 @@ public final class Ffmpeg {
     return label + " " + version + " (" + executable + ")";
   }
 
-  /** Starts ffmpeg with args, prefixed by {@code -hide_banner -loglevel info -stats_period 1}. */
+  /**
+   * Starts ffmpeg with args, prefixed by {@code -hide_banner -loglevel info -stats_period 1 -y}. The
+   * {@code -y} matters: stdin is a pipe (for 'q'), so an "Overwrite? [y/N]" prompt would hang forever.
+   */
   public FfmpegProcess start(List<String> args) {
     var command = new ArrayList<String>();
     command.add(executable.toString());
-    command.addAll(List.of("-hide_banner", "-loglevel", "info", "-stats_period", "1"));
+    command.addAll(List.of("-hide_banner", "-loglevel", "info", "-stats_period", "1", "-y"));
     command.addAll(args);
     return new FfmpegProcess(label, command, Map.of());
   }
@@ -140,7 +143,9 @@ public final class Ffmpeg {
 
   /**
    * Like {@link #publishTestSource} but HEVC (libx265): Enhanced RTMP FourCC {@code hvc1}. Needs
-   * FFmpeg 6.1+, i.e. {@link #bundled()}; Debian's 5.1 has libx265 but its FLV muxer rejects HEVC.
+   * FFmpeg 6.1+, i.e. {@link #bundled()}; Debian's 5.1 has libx265 but its FLV muxer rejects HEVC
+   * ("Video codec hevc not compatible with flv"). nginx-rtmp 1.2.2 silently drops this video (only
+   * the audio reaches players), so test Enhanced RTMP against our server or a file, not nginx.
    */
   public FfmpegProcess publishHevcTestSource(String url, Duration duration, int width, int height, int fps,
       int gopFrames, String... extraOutputArgs) {
@@ -168,7 +173,7 @@ public final class Ffmpeg {
   /** Records url for duration into file without transcoding; the container follows the file's extension. */
   public FfmpegProcess recordCopy(String url, Path file, Duration duration) {
     var args = inputArgs(url);
-    args.addAll(List.of("-t", seconds(duration), "-c", "copy", "-y", file.toString()));
+    args.addAll(List.of("-t", seconds(duration), "-c", "copy", file.toString()));
     return start(args);
   }
 

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * nginx-rtmp as a reference RTMP server on a free loopback port ({@code application live { live on; }}),
  * optionally with an RTMPS front: nginx's stream module terminating TLS with a self-signed
- * certificate and proxying to the RTMP port. Closing it kills nginx.
+ * certificate and proxying to the RTMP port. Closing it kills nginx. nginx-rtmp (Debian's 1.2.2)
+ * knows only classic FLV codecs: Enhanced RTMP video (hvc1, av01) is dropped, audio still passes.
  *
  * <pre>{@code
  * try (var nginx = NginxRtmp.startWithRtmps()) {

@@ -5,14 +5,19 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 
-/** Where peers write their logs, configs and recordings: {@code <build dir>/peers/}, kept after the run. */
+/** Where peers write their logs, configs and recordings: {@code <build dir>/peers/<run>/}, kept after the run. */
 public final class PeerFiles {
   private PeerFiles() {}
 
-  /** {@code target/peers} (or the configured build dir), created on first use. */
+  private static final String RUN = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now())
+      + "-" + ProcessHandle.current().pid();
+
+  /** {@code target/peers/<run>/} (one directory per test JVM), created on first use. */
   public static Path root() {
-    Path dir = buildDir().resolve("peers");
+    Path dir = buildDir().resolve("peers").resolve(RUN);
     try {
       return Files.createDirectories(dir);
     } catch (IOException e) {

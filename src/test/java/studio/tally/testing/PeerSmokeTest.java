@@ -1,6 +1,7 @@
 package studio.tally.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -22,11 +23,17 @@ class PeerSmokeTest {
       var bundledProbe = CompletableFuture.supplyAsync(() -> Ffprobe.bundled().probe(url));
       var debianProbe = CompletableFuture.supplyAsync(() -> Ffprobe.debian().probe(url));
       var packets = CompletableFuture.supplyAsync(() -> Ffprobe.bundled().countVideoPackets(url, 2));
+      var recording = PeerFiles.newDir("record").resolve("x.flv");
+      var recorder = Ffmpeg.debian().recordCopy(url, recording, Duration.ofSeconds(2));
+      var player = Ffmpeg.debian().playToNull(url, Duration.ofSeconds(2));
       try (var publisher = ffmpeg.publishTestSource(url, Duration.ofSeconds(8), 1280, 720, 30, 30)) {
         for (var probe : List.of(bundledProbe.get(), debianProbe.get())) {
           assertH264720pWithAac(probe, publisher);
         }
         assertThat(packets.get()).as("video packets in 2 s\n" + publisher.describe()).isGreaterThanOrEqualTo(30);
+        recorder.waitForSuccess(Duration.ofSeconds(15));
+        player.waitForSuccess(Duration.ofSeconds(15));
+        assertH264720pWithAac(Ffprobe.bundled().probe(recording.toString()), publisher);
         assertThat(publisher.isAlive()).as(publisher.describe()).isTrue();
       }
     }
@@ -62,6 +69,17 @@ class PeerSmokeTest {
     assertThat(hevc.codecName()).isEqualTo("hevc");
     assertThat(Ffprobe.debian().probe(file.toString()).video()).get().extracting(Ffprobe.Stream::codecName)
         .isNotEqualTo("hevc");
+  }
+
+  @Test
+  void probeOfASilentServerFailsInsteadOfHanging() throws Exception {
+    try (var silent = new java.net.ServerSocket(0, 50, FreePort.loopback())) {
+      String url = "rtmp://127.0.0.1:" + silent.getLocalPort() + "/live/x";
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> Ffprobe.debian().probe(url, Duration.ofSeconds(2)))
+          .isInstanceOf(AssertionError.class).hasMessageContaining("ffprobe-debian");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
   }
 
   @Test
