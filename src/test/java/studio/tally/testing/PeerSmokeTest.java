@@ -35,6 +35,9 @@ class PeerSmokeTest {
         player.waitForSuccess(Duration.ofSeconds(15));
         assertH264720pWithAac(Ffprobe.bundled().probe(recording.toString()), publisher);
         assertThat(publisher.isAlive()).as(publisher.describe()).isTrue();
+        // what the benchmarks will read side by side
+        assertThat(Processes.usage(publisher.pid()).cpuSeconds()).isPositive();
+        assertThat(Processes.usage(nginx.pid()).rssBytes()).isPositive();
       }
     }
   }
