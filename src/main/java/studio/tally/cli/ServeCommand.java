@@ -1,12 +1,108 @@
 package studio.tally.cli;
 
+import ch.qos.logback.classic.Level;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import studio.tally.server.ServerConfig;
+import studio.tally.server.TallyServer;
 
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the embedded media server headless.")
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Run the embedded media server headless.",
+        "Every listener serves RTMP, RTMPS, HTTP-FLV, HTTPS and the SRS-compatible API on one port."})
 final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "TCP listener (repeatable). Default: 127.0.0.1:1935 and 127.0.0.1:8080.")
+  List<String> listen;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON config file; flags override it.")
+  Path config;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "TLS certificate chain (default: self-signed, kept in the config dir).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS private key for --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--publish-token", paramLabel = "TOKEN",
+      description = "Publishers must give this as ?token= or in the stream key.")
+  String publishToken;
+
+  @Option(names = "--config-dir", paramLabel = "DIR", description = "Where the generated certificate is kept.")
+  Path configDir;
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+      description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
   @Override
-  public Integer call() {
-    throw new UserError("not wired yet");
+  public Integer call() throws Exception {
+    Level level = Level.toLevel(logLevel.toUpperCase(), null);
+    if (level == null) {
+      throw new UserError("--log-level: '" + logLevel + "' is not one of error, warn, info, debug, trace");
+    }
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+
+    ServerConfig cfg = config == null ? ServerConfig.defaults() : readConfig(config);
+    if (listen != null && !listen.isEmpty()) {
+      for (String l : listen) {
+        try {
+          ServerConfig.parseHostPort(l);
+        } catch (IllegalArgumentException e) {
+          throw new UserError("--listen: " + e.getMessage());
+        }
+      }
+      cfg = cfg.withListen(listen);
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UserError("--tls-cert and --tls-key go together");
+    }
+    if (tlsCert != null) {
+      for (Path p : List.of(tlsCert, tlsKey)) {
+        if (!Files.isReadable(p)) {
+          throw new UserError("cannot read " + p);
+        }
+      }
+      cfg = cfg.withTls(tlsCert.toString(), tlsKey.toString());
+    }
+    if (publishToken != null) {
+      if (publishToken.isBlank()) {
+        throw new UserError("--publish-token must not be empty");
+      }
+      cfg = cfg.withPublishToken(publishToken);
+    }
+    if (configDir != null) {
+      cfg = cfg.withConfigDir(configDir.toString());
+    }
+
+    TallyServer server;
+    try {
+      server = TallyServer.start(cfg, Version.current());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 1);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable stop = () -> {
+      server.close();
+      stopped.countDown();
+    };
+    Signals.onTerminate(stop);
+    stopped.await();
+    return 0;
+  }
+
+  private static ServerConfig readConfig(Path file) {
+    try {
+      return ServerConfig.read(file);
+    } catch (IOException e) {
+      throw new UserError("--config " + e.getMessage());
+    }
   }
 }

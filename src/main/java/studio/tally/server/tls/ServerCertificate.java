@@ -89,7 +89,7 @@ public record ServerCertificate(List<X509Certificate> chain, PrivateKey key) {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       key = switch (o) {
-        case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+        case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
         case PrivateKeyInfo info -> converter.getPrivateKey(info);
         case null, default -> throw new IOException(keyPem + ": no unencrypted PRIVATE KEY block found");
       };
@@ -109,7 +109,7 @@ public record ServerCertificate(List<X509Certificate> chain, PrivateKey key) {
     ServerCertificate created = selfSigned("Tally Studio local server", Duration.ofDays(3650));
     Files.createDirectories(dir);
     Files.writeString(cert, toPem(created.leaf()));
-    Files.writeString(key, toPem(created.key()));
+    Files.writeString(key, toPem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(created.key(), null).generate()));
     try {
       Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException e) {

@@ -1,0 +1,84 @@
+package studio.tally.server.rtmp;
+
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.util.concurrent.EventExecutor;
+import studio.tally.proto.rtmp.RtmpChunkStreamId;
+import studio.tally.proto.rtmp.RtmpCommands;
+import studio.tally.proto.rtmp.RtmpControlMessage;
+import studio.tally.proto.rtmp.RtmpMessage;
+import studio.tally.proto.rtmp.RtmpUserControlEvent;
+import studio.tally.server.hub.Client;
+import studio.tally.server.hub.LiveStream;
+import studio.tally.server.hub.MediaTag;
+import studio.tally.server.hub.Subscriber;
+
+/** An RTMP player: tags from the hub are chunked for this connection, payloads shared, not copied. */
+final class RtmpPlayer implements Subscriber {
+  private final RtmpConnection conn;
+  private final Client client;
+  private final int streamId;
+  private LiveStream stream;
+  private boolean closed;
+
+  RtmpPlayer(RtmpConnection conn, Client client, int streamId) {
+    this.conn = conn;
+    this.client = client;
+    this.streamId = streamId;
+  }
+
+  void attached(LiveStream s) {
+    this.stream = s;
+  }
+
+  void markClosed() {
+    closed = true;
+  }
+
+  @Override
+  public EventExecutor executor() {
+    return conn.ctx().executor();
+  }
+
+  @Override
+  public long pendingBytes() {
+    ChannelOutboundBuffer out = conn.ctx().channel().unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  @Override
+  public void write(MediaTag tag) {
+    if (closed) {
+      return;
+    }
+    int csid = switch (tag.kind()) {
+      case AUDIO -> RtmpChunkStreamId.AUDIO;
+      case VIDEO -> RtmpChunkStreamId.VIDEO;
+      case SCRIPT -> RtmpChunkStreamId.STREAM_COMMAND;
+    };
+    int n = tag.size();
+    client.sendBytes.add(n);
+    if (stream != null) {
+      stream.counters().sendBytes.add(n);
+    }
+    conn.send(new RtmpMessage(csid, tag.kind().typeId, tag.timestamp(), streamId, tag.body().retainedDuplicate()), false);
+  }
+
+  @Override
+  public void flush() {
+    conn.ctx().flush();
+  }
+
+  @Override
+  public void end(EndReason reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (reason != EndReason.TOO_SLOW) {
+      conn.send(new RtmpControlMessage.UserControl(new RtmpUserControlEvent.StreamEof(streamId)).toMessage(conn.ctx().alloc()), false);
+      conn.send(RtmpCommands.onStatus(streamId, RtmpCommands.LEVEL_STATUS, RtmpCommands.PLAY_UNPUBLISH_NOTIFY,
+          reason.description, conn.ctx().alloc()), false);
+    }
+    conn.closeAfterFlush();
+  }
+}
