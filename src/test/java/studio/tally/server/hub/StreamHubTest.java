@@ -1,0 +1,209 @@
+package studio.tally.server.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class StreamHubTest {
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+  private final DefaultEventExecutor loop = new DefaultEventExecutor();
+  private final StreamKey key = new StreamKey("live", "s");
+  private final List<String> kicked = new CopyOnWriteArrayList<>();
+
+  private StreamHub hub(HubLimits limits) {
+    return new StreamHub(PooledByteBufAllocator.DEFAULT, limits, InstantSource.system(), timers);
+  }
+
+  @AfterEach
+  void stop() {
+    timers.shutdownNow();
+    loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private Client client(String id) {
+    return new Client(id, Client.Type.RTMP_PUBLISH, "127.0.0.1", key, "", "", Instant.now(), kicked::add);
+  }
+
+  static ByteBuf video(boolean key, boolean config) {
+    return Unpooled.wrappedBuffer(new byte[] {(byte) (key ? 0x17 : 0x27), (byte) (config ? 0 : 1), 0, 0, 0, 1, 2, 3});
+  }
+
+  static ByteBuf audio(boolean config) {
+    return Unpooled.wrappedBuffer(new byte[] {(byte) 0xAF, (byte) (config ? 0 : 1), 9, 9});
+  }
+
+  /** Records what it is given; its "pending bytes" are set by the test. */
+  static final class Recorder implements Subscriber {
+    final EventExecutor executor;
+    final List<String> got = new CopyOnWriteArrayList<>();
+    final List<Long> timestamps = new CopyOnWriteArrayList<>();
+    final AtomicLong pending = new AtomicLong();
+    final AtomicReference<EndReason> ended = new AtomicReference<>();
+
+    Recorder(EventExecutor executor) {
+      this.executor = executor;
+    }
+
+    @Override
+    public EventExecutor executor() {
+      return executor;
+    }
+
+    @Override
+    public long pendingBytes() {
+      return pending.get();
+    }
+
+    @Override
+    public void write(MediaTag tag) {
+      got.add(tag.kind() + (tag.isConfig() ? "-config" : tag.isKeyframe() ? "-key" : ""));
+      timestamps.add(tag.timestamp());
+      assertThat(tag.flv().readableBytes()).isEqualTo(11 + tag.size() + 4);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void end(EndReason reason) {
+      ended.set(reason);
+    }
+  }
+
+  @Test
+  void aNewPlayerStartsFromConfigAndTheLatestGop() throws Exception {
+    StreamHub hub = hub(HubLimits.DEFAULT);
+    Publication pub = hub.publish(key, client("a"), "");
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, true));
+    pub.onMedia(MediaTag.Kind.AUDIO, 0, audio(true));
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, false));
+    pub.onMedia(MediaTag.Kind.VIDEO, 33, video(false, false));
+    pub.onMedia(MediaTag.Kind.VIDEO, 66, video(true, false)); // new GOP: the cache restarts here
+    pub.onMedia(MediaTag.Kind.AUDIO, 70, audio(false));
+    pub.onMedia(MediaTag.Kind.VIDEO, 99, video(false, false));
+
+    Recorder r = new Recorder(loop);
+    assertThat(hub.play(key, r)).isPresent();
+    await().until(() -> r.got.size() == 5);
+    assertThat(r.got).containsExactly("VIDEO-config", "AUDIO-config", "VIDEO-key", "AUDIO", "VIDEO");
+    assertThat(r.timestamps.subList(2, 5)).containsExactly(66L, 70L, 99L);
+
+    pub.onMedia(MediaTag.Kind.VIDEO, 133, video(false, false));
+    await().until(() -> r.got.size() == 6);
+    pub.close();
+    hub.close();
+  }
+
+  @Test
+  void playingAStreamNobodyPublishesIsEmpty() {
+    assertThat(hub(HubLimits.DEFAULT).play(key, new Recorder(loop))).isEmpty();
+  }
+
+  @Test
+  void aSlowPlayerDropsToTheNextKeyframeThenIsCutIfStillBehind() throws Exception {
+    StreamHub hub = hub(new HubLimits(new FlowPolicy(1000, 10_000), 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    Publication pub = hub.publish(key, client("a"), "");
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, true));
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, false));
+    Recorder slow = new Recorder(loop);
+    hub.play(key, slow);
+    await().until(() -> slow.got.size() == 2);
+
+    slow.pending.set(5000); // behind: past the soft limit
+    pub.onMedia(MediaTag.Kind.VIDEO, 33, video(false, false));
+    pub.onMedia(MediaTag.Kind.AUDIO, 40, audio(false));
+    pub.onMedia(MediaTag.Kind.VIDEO, 66, video(true, true)); // config always goes through
+    LiveStream stream = hub.stream(key).orElseThrow();
+    await().until(() -> stream.counters().droppedTags.sum() == 2);
+    await().until(() -> slow.got.size() == 3);
+
+    slow.pending.set(0); // caught up: resumes at the next keyframe, not before
+    pub.onMedia(MediaTag.Kind.VIDEO, 99, video(false, false));
+    pub.onMedia(MediaTag.Kind.VIDEO, 133, video(true, false));
+    await().until(() -> slow.got.size() == 4);
+    assertThat(slow.got.getLast()).isEqualTo("VIDEO-key");
+
+    slow.pending.set(5000); // behind again, and still behind at the next keyframe: cut
+    pub.onMedia(MediaTag.Kind.VIDEO, 166, video(false, false));
+    pub.onMedia(MediaTag.Kind.VIDEO, 200, video(true, false));
+    await().until(() -> slow.ended.get() == Subscriber.EndReason.TOO_SLOW);
+    assertThat(stream.counters().slowPlayersCut.sum()).isEqualTo(1);
+    assertThat(stream.playerCount()).isZero();
+    pub.close();
+  }
+
+  @Test
+  void aSecondPublisherIsRefusedWhileTheFirstIsLive() throws Exception {
+    StreamHub hub = hub(HubLimits.DEFAULT);
+    Publication a = hub.publish(key, client("a"), "");
+    a.onMedia(MediaTag.Kind.VIDEO, 0, video(true, false));
+    assertThatThrownBy(() -> hub.publish(key, client("b"), ""))
+        .isInstanceOf(PublishRefusedException.class).hasMessageContaining("already being published");
+    assertThat(a.isActive()).isTrue();
+    a.close();
+  }
+
+  @Test
+  void aStaleOrSameTokenPublisherTakesOverAndPlayersStayWithAMonotonicClock() throws Exception {
+    StreamHub hub = hub(new HubLimits(FlowPolicy.DEFAULT, 1 << 20, Duration.ofMillis(100), Duration.ofSeconds(5)));
+    Publication a = hub.publish(key, client("a"), "tok");
+    a.onMedia(MediaTag.Kind.VIDEO, 5000, video(true, false));
+    Recorder p = new Recorder(loop);
+    hub.play(key, p);
+    a.onMedia(MediaTag.Kind.VIDEO, 5033, video(false, false));
+    await().until(() -> p.got.size() == 2);
+
+    Publication b = hub.publish(key, client("b"), "tok"); // same token: at once
+    assertThat(a.isActive()).isFalse();
+    await().until(() -> kicked.size() == 1);
+    a.onMedia(MediaTag.Kind.VIDEO, 5066, video(false, false)); // ignored: taken over
+    b.onMedia(MediaTag.Kind.VIDEO, 0, video(false, false)); // players wait for a keyframe
+    b.onMedia(MediaTag.Kind.VIDEO, 33, video(true, false));
+    await().until(() -> p.got.size() == 3);
+    assertThat(p.got.getLast()).isEqualTo("VIDEO-key");
+    assertThat(p.timestamps).isSorted();
+
+    Thread.sleep(150); // b goes stale
+    Publication c = hub.publish(key, client("c"), "other");
+    assertThat(b.isActive()).isFalse();
+    c.onMedia(MediaTag.Kind.VIDEO, 10, video(true, false));
+    await().until(() -> p.got.size() == 4);
+    assertThat(p.timestamps).isSorted();
+    assertThat(hub.stream(key).orElseThrow().counters().publisherTakeovers.sum()).isEqualTo(2);
+    c.close();
+  }
+
+  @Test
+  void playersWaitForAReturningPublisherThenEndWhenItDoesNotReturn() throws Exception {
+    StreamHub hub = hub(new HubLimits(FlowPolicy.DEFAULT, 1 << 20, Duration.ofSeconds(1), Duration.ofMillis(300)));
+    Publication a = hub.publish(key, client("a"), "");
+    a.onMedia(MediaTag.Kind.VIDEO, 0, video(true, false));
+    Recorder p = new Recorder(loop);
+    hub.play(key, p);
+    a.close();
+    Publication back = hub.publish(key, client("a2"), "");
+    back.onMedia(MediaTag.Kind.VIDEO, 0, video(true, false));
+    await().until(() -> p.got.size() == 2);
+    assertThat(p.ended.get()).isNull();
+    back.close();
+    await().atMost(Duration.ofSeconds(5)).until(() -> p.ended.get() == Subscriber.EndReason.PUBLISHER_GONE);
+    assertThat(hub.stream(key)).isEmpty();
+  }
+}
