@@ -27,12 +27,17 @@ class StreamHubTest {
   private final StreamKey key = new StreamKey("live", "s");
   private final List<String> kicked = new CopyOnWriteArrayList<>();
 
+  private final List<StreamHub> hubs = new CopyOnWriteArrayList<>();
+
   private StreamHub hub(HubLimits limits) {
-    return new StreamHub(PooledByteBufAllocator.DEFAULT, limits, InstantSource.system(), timers);
+    StreamHub h = new StreamHub(PooledByteBufAllocator.DEFAULT, limits, InstantSource.system(), timers);
+    hubs.add(h);
+    return h;
   }
 
   @AfterEach
   void stop() {
+    hubs.forEach(StreamHub::close);
     timers.shutdownNow();
     loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
   }
