@@ -50,7 +50,7 @@ class OnePortEndToEndTest {
       for (Ffprobe probe : List.of(Ffprobe.bundled(), Ffprobe.debian())) {
         for (String url : List.of(server.http("live/x.flv"), server.https("live/x.flv"), server.rtmp("live/x"),
             server.rtmps("live/x"))) {
-          probes.put(probe + " " + url, CompletableFuture.supplyAsync(() -> probe.probe(url, Duration.ofSeconds(30))));
+          probes.put(probe + " " + url, Parallel.run(() -> probe.probe(url, Duration.ofSeconds(30))));
         }
       }
       for (var e : probes.entrySet()) {

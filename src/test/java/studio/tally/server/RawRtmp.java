@@ -224,6 +224,15 @@ final class RawRtmp implements AutoCloseable {
     }
   }
 
+  /** Half-closes: the server reads EOF, we can still read what it sends. */
+  void shutdownOutput() {
+    try {
+      socket.shutdownOutput();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   boolean closedByServer() {
     return closedByServer;
   }
