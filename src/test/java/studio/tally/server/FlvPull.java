@@ -142,6 +142,9 @@ final class FlvPull implements AutoCloseable {
       lastAudioTs = ts;
     }
     if (type == 8 || type == 9) {
+      if (ts < lastTs) {
+        backwards.add((type == 8 ? "audio" : "video") + " after the other track: " + lastTs + " -> " + ts);
+      }
       lastTs = Math.max(lastTs, ts);
       maxTs = lastTs;
     }
