@@ -131,8 +131,8 @@ class OnePortEndToEndTest {
         RawHttp.Response kicked = RawHttp.request(server.port, false, "DELETE", "/api/v1/clients/" + flvId);
         assertThat(kicked.status()).as(kicked.toString()).isEqualTo(200);
         assertThat(kicked.json().get("code").asInt()).isZero();
+        // a kick closes at once: the last tag may be cut, so only the end itself is checked
         await().atMost(Duration.ofSeconds(10)).until(flvPlayer::sawEof);
-        assertThat(flvPlayer.error()).as(flvPlayer.toString()).isNull();
 
         String rtmpId = server.clients("rtmp-play", "api").getFirst().get("id").asText();
         assertThat(RawHttp.request(server.port, false, "DELETE", "/api/v1/clients/" + rtmpId + "/").status()).isEqualTo(200);
