@@ -43,6 +43,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!ctx.channel().isActive()) {
+      return; // e.g. the codec's "closed before headers" after a 408: nobody left to answer
+    }
     DecoderResult dr = req.decoderResult();
     if (dr.isFailure()) {
       HttpResponseStatus status = switch (dr.cause()) {
