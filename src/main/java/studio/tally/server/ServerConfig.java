@@ -18,16 +18,18 @@ import java.util.List;
  * @param tlsCert PEM certificate chain; with {@code tlsKey}; null = self-signed in {@code configDir}
  * @param publishToken when set, publishers must give it ({@code ?token=} or in the stream key)
  * @param sniffTimeoutMs a connection that says nothing recognisable for this long is closed
+ * @param rtmpIdleTimeoutMs an RTMP connection neither publishing nor playing this long after it
+ *     connected, or a publisher silent this long, is closed (default 20 s)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, String publishToken, String configDir,
-    Long sniffTimeoutMs) {
+    Long sniffTimeoutMs, Long rtmpIdleTimeoutMs) {
 
   public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1:1935", "127.0.0.1:8080");
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ServerConfig defaults() {
-    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null);
+    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null);
   }
 
   public static ServerConfig read(Path file) throws IOException {
@@ -41,27 +43,35 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
 
   ServerConfig withDefaults() {
     return new ServerConfig(listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen, tlsCert, tlsKey,
-        publishToken, configDir, sniffTimeoutMs);
+        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs);
   }
 
   public ServerConfig withListen(List<String> l) {
-    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs);
+    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs);
   }
 
   public ServerConfig withTls(String cert, String key) {
-    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs);
+    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs);
   }
 
   public ServerConfig withPublishToken(String token) {
-    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs);
   }
 
   public ServerConfig withConfigDir(String dir) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs);
   }
 
   public ServerConfig withSniffTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs);
+  }
+
+  public ServerConfig withRtmpIdleTimeoutMs(long ms) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms);
+  }
+
+  public Duration rtmpIdleTimeout() {
+    return Duration.ofMillis(rtmpIdleTimeoutMs == null ? 20_000 : rtmpIdleTimeoutMs);
   }
 
   public Duration sniffTimeout() {

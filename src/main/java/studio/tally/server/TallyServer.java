@@ -99,7 +99,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
 
   private void bind() throws IOException {
     HttpPipeline http = new HttpPipeline(hub, HttpLimits.DEFAULT, this);
-    RtmpPipeline rtmp = new RtmpPipeline(hub, config.publishToken());
+    RtmpPipeline rtmp = new RtmpPipeline(hub, config.publishToken(), config.rtmpIdleTimeout());
     ProtocolHandlers handlers = new ProtocolHandlers() {
       @Override
       public void install(Protocol protocol, ChannelPipeline pipeline, boolean tls) {

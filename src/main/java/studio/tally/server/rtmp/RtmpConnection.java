@@ -42,12 +42,22 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
   private ByteBuf cumulation;
   private ChannelHandlerContext ctx;
   private RtmpServerSession session;
-  private ScheduledFuture<?> handshakeTimer;
+  private ScheduledFuture<?> watchdog;
+  private final long connectedAt = System.nanoTime();
+  private long lastReadAt = connectedAt;
   private long peerWindow;
   private long lastAckAt;
   private boolean failed;
 
-  RtmpConnection(StreamHub hub, String publishToken, boolean tls) {
+  /**
+   * A connection must be publishing or playing this long after it connected, and a publisher that
+   * sends nothing this long is gone (nginx-rtmp's {@code timeout} is 60 s; encoders send constantly).
+   * Players may be silent: they only acknowledge.
+   */
+  private final long idleTimeoutMs;
+
+  RtmpConnection(StreamHub hub, String publishToken, boolean tls, long idleTimeoutMs) {
+    this.idleTimeoutMs = idleTimeoutMs;
     this.hub = hub;
     this.publishToken = publishToken;
     this.tls = tls;
@@ -59,11 +69,27 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
     this.decoder = new RtmpChunkDecoder(RtmpLimits.DEFAULT, c.alloc());
     String ip = c.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
     this.session = new RtmpServerSession(this, hub, publishToken, tls, ip);
-    handshakeTimer = c.executor().schedule(() -> {
-      if (!handshake.isDone() && c.channel().isActive()) {
-        fail("handshake not complete within " + HANDSHAKE_TIMEOUT_MS + " ms");
+    watchdog = c.executor().scheduleAtFixedRate(this::checkIdle, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Once a second on the loop: silent or stuck connections are closed; players may be silent. */
+  private void checkIdle() {
+    if (!ctx.channel().isActive() || failed) {
+      return;
+    }
+    long now = System.nanoTime();
+    long sinceStart = (now - connectedAt) / 1_000_000;
+    long sinceRead = (now - lastReadAt) / 1_000_000;
+    if (!handshake.isDone()) {
+      long limit = Math.min(HANDSHAKE_TIMEOUT_MS, idleTimeoutMs);
+      if (sinceStart >= limit) {
+        fail("handshake not complete within " + limit + " ms");
       }
-    }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } else if (session.isSettingUp() && sinceStart >= idleTimeoutMs) {
+      fail("neither publishing nor playing " + idleTimeoutMs + " ms after connecting");
+    } else if (session.isPublishing() && sinceRead >= idleTimeoutMs) {
+      fail("publisher sent nothing for " + idleTimeoutMs + " ms");
+    }
   }
 
   @Override
@@ -72,6 +98,7 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    lastReadAt = System.nanoTime();
     cumulation = cumulation == null ? in : append(cumulation, in);
     List<RtmpMessage> messages = new ArrayList<>();
     try {
@@ -83,7 +110,6 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
         if (!r.done()) {
           return;
         }
-        handshakeTimer.cancel(false);
       }
       decoder.decode(cumulation, messages);
       maybeAcknowledge();
@@ -184,8 +210,8 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext c) {
-    if (handshakeTimer != null) {
-      handshakeTimer.cancel(false);
+    if (watchdog != null) {
+      watchdog.cancel(false);
     }
     if (cumulation != null) {
       cumulation.release();

@@ -7,14 +7,20 @@ import studio.tally.server.hub.StreamHub;
 public final class RtmpPipeline {
   private final StreamHub hub;
   private final String publishToken;
+  private final long idleTimeoutMs;
 
-  /** @param publishToken null or empty: anyone may publish */
-  public RtmpPipeline(StreamHub hub, String publishToken) {
+  /**
+   * @param publishToken null or empty: anyone may publish
+   * @param idleTimeout how long a connection may stay neither publishing nor playing, and how long
+   *     a publisher may stay silent
+   */
+  public RtmpPipeline(StreamHub hub, String publishToken, java.time.Duration idleTimeout) {
     this.hub = hub;
     this.publishToken = publishToken == null ? "" : publishToken;
+    this.idleTimeoutMs = idleTimeout.toMillis();
   }
 
   public void install(ChannelPipeline p, boolean tls) {
-    p.addLast("rtmp", new RtmpConnection(hub, publishToken, tls));
+    p.addLast("rtmp", new RtmpConnection(hub, publishToken, tls, idleTimeoutMs));
   }
 }

@@ -60,6 +60,15 @@ final class RtmpServerSession {
     this.ip = ip;
   }
 
+  /** Connected but neither publishing nor playing yet. */
+  boolean isSettingUp() {
+    return state == State.NEW || state == State.CONNECTED;
+  }
+
+  boolean isPublishing() {
+    return state == State.PUBLISHING;
+  }
+
   String describe() {
     return (tls ? "rtmps " : "") + (client == null ? "connection" : client.type().srsName + " " + client.id()
         + " of " + client.stream());
