@@ -10,7 +10,8 @@ import studio.tally.proto.bits.BitReader;
  * element_instance_tag u(4) object_type u(2) sampling_frequency_index u(4)
  * num_front u(4) num_side u(4) num_back u(4) num_lfe u(2) num_assoc_data u(3) num_valid_cc u(4)
  * mono_mixdown_present u(1) [u(4)] stereo_mixdown_present u(1) [u(4)] matrix_mixdown_idx_present u(1) [u(3)]
- * front/side/back: is_cpe u(1) tag u(4) each; lfe: tag u(4) each; ...
+ * front/side/back: is_cpe u(1) tag u(4) each; lfe, assoc: tag u(4) each; cc: u(5) each
+ * byte_alignment() comment_field_bytes u(8) comment_field_data
  * </pre>
  */
 final class ProgramConfigElement {
@@ -22,7 +23,8 @@ final class ProgramConfigElement {
     int side = r.ui(4, "num_side_channel_elements");
     int back = r.ui(4, "num_back_channel_elements");
     int lfe = r.ui(2, "num_lfe_channel_elements");
-    r.skip(7, "num_assoc_data_elements/num_valid_cc_elements");
+    int assoc = r.ui(3, "num_assoc_data_elements");
+    int cc = r.ui(4, "num_valid_cc_elements");
     if (r.flag("mono_mixdown_present")) {
       r.skip(4, "mono_mixdown_element_number");
     }
@@ -38,6 +40,10 @@ final class ProgramConfigElement {
       r.skip(4, "element_tag_select");
     }
     r.skip(4L * lfe, "lfe_element_tag_select");
+    r.skip(4L * assoc, "assoc_data_element_tag_select");
+    r.skip(5L * cc, "cc_element_is_ind_sw/valid_cc_element_tag_select");
+    r.skip((8 - r.bitPosition() % 8) % 8, "byte_alignment");
+    r.skip(8L * r.ui(8, "comment_field_bytes"), "comment_field_data");
     if (channels == 0) {
       throw new AacException("program_config_element: no channels");
     }

@@ -14,7 +14,7 @@ import java.util.List;
  * +--------+--------+--------+--------+--------+--------+
  * N × (UI16 sequenceParameterSetLength, SPS NAL unit)
  * UI8 numOfPictureParameterSets, that many × (UI16 length, PPS NAL unit)
- * if profile ∈ {100, 110, 122, 144} (optional in practice, many muxers omit it):
+ * if profile ∉ {66, 77, 88} (FFmpeg and the 2014+ editions; optional in practice, many muxers omit it):
  *   111111 chroma_format(2) | 11111 bit_depth_luma_minus8(3) | 11111 bit_depth_chroma_minus8(3)
  *   UI8 numOfSequenceParameterSetExt, that many × (UI16 length, SPS extension NAL unit)
  * </pre>
@@ -95,7 +95,7 @@ public record AvcDecoderConfigurationRecord(
     int lumaDepth = -1;
     int chromaDepth = -1;
     List<byte[]> ext = List.of();
-    if ((profile == 100 || profile == 110 || profile == 122 || profile == 144) && end - pos[0] >= 4) {
+    if (profile != 66 && profile != 77 && profile != 88 && end - pos[0] >= 4) {
       chroma = in.getUnsignedByte(pos[0]) & 0x03;
       lumaDepth = in.getUnsignedByte(pos[0] + 1) & 0x07;
       chromaDepth = in.getUnsignedByte(pos[0] + 2) & 0x07;

@@ -186,13 +186,7 @@ public record H264Sps(
     }
     long[] timing = {0, 0};
     if (r.flag("vui_parameters_present_flag")) {
-      try {
-        readVuiTiming(r, timing);
-      } catch (BitstreamException e) {
-        // Some encoders truncate the VUI; the picture size above is still right. No frame rate then.
-        timing[0] = 0;
-        timing[1] = 0;
-      }
+      readVuiTiming(r, timing);
     }
     double fps = timing[0] > 0 && timing[1] > 0 ? timing[1] / (2.0 * timing[0]) : 0;
     return new H264Sps(profile, constraints, level, spsId, chroma, lumaDepth, chromaDepth, frameMbsOnly, width,
