@@ -31,16 +31,26 @@ public record FlvHeader(boolean hasAudio, boolean hasVideo) {
   }
 
   /**
-   * Parses the 9 header bytes at the reader index (reads them); returns the header and leaves the
-   * DataOffset check to {@link #dataOffset}. Throws {@link FlvException} on a bad signature/version.
+   * Reads the header, any bytes up to its DataOffset and PreviousTagSize0 (13 bytes for version 1),
+   * leaving the reader index at the first tag. For streams that may arrive in pieces use
+   * {@link FlvTagReader}.
+   *
+   * @throws FlvException on a short buffer, a bad signature, version or DataOffset
    */
   public static FlvHeader parse(ByteBuf in) {
     if (in.readableBytes() < LENGTH) {
       throw new FlvException("FLV header truncated: " + in.readableBytes() + " of 9 bytes");
     }
     byte[] b = new byte[LENGTH];
-    in.readBytes(b);
-    return parse(b);
+    in.getBytes(in.readerIndex(), b);
+    FlvHeader header = parse(b);
+    long total = dataOffset(b) + 4;
+    if (in.readableBytes() < total) {
+      throw new FlvException("FLV header truncated: " + in.readableBytes() + " of " + total
+          + " bytes (DataOffset + PreviousTagSize0)");
+    }
+    in.skipBytes((int) total);
+    return header;
   }
 
   static FlvHeader parse(byte[] b) {

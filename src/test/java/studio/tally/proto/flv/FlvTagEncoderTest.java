@@ -21,6 +21,7 @@ class FlvTagEncoderTest {
     new FlvHeader(true, true).write(out);
     assertThat(ByteBufUtil.hexDump(out)).isEqualTo("464c5601050000000900000000");
     assertThat(FlvHeader.parse(out)).isEqualTo(new FlvHeader(true, true));
+    assertThat(out.isReadable()).isFalse();
     out.release();
     ByteBuf videoOnly = Unpooled.buffer();
     new FlvHeader(false, true).write(videoOnly);
@@ -29,6 +30,10 @@ class FlvTagEncoderTest {
     videoOnly.release();
     assertThatThrownBy(() -> FlvHeader.parse(Unpooled.wrappedBuffer(new byte[] {'F', 'L', 'V'})))
         .isInstanceOf(FlvException.class).hasMessageContaining("truncated");
+    assertThatThrownBy(() -> FlvHeader.parse(Unpooled.wrappedBuffer(TestVectors.hex("464c560105000000090000"))))
+        .isInstanceOf(FlvException.class).hasMessageContaining("PreviousTagSize0");
+    assertThatThrownBy(() -> FlvHeader.parse(Unpooled.wrappedBuffer(TestVectors.hex("464c560105ffffffff00000000"))))
+        .isInstanceOf(FlvException.class).hasMessageContaining("DataOffset");
   }
 
   @Test
