@@ -31,7 +31,8 @@ final class StreamJson {
       o.putNull("video");
     } else {
       var v = info.video();
-      ObjectNode video = o.putObject("video").put("codec", v.codec()).put("profile", v.profile()).put("level", v.level());
+      ObjectNode video = o.putObject("video").put("codec", v.codec()).put("profile", orEmpty(v.profile()))
+          .put("level", orEmpty(v.level()));
       video.put("width", v.width()).put("height", v.height());
     }
     if (info.audio() == null) {
@@ -39,13 +40,17 @@ final class StreamJson {
     } else {
       var a = info.audio();
       o.putObject("audio").put("codec", a.codec()).put("sample_rate", a.sampleRate()).put("channel", a.channels())
-          .put("profile", a.profile());
+          .put("profile", orEmpty(a.profile()));
     }
     o.put("players", s.playerCount())
         .put("dropped_tags", s.counters().droppedTags.sum())
         .put("slow_players_cut", s.counters().slowPlayersCut.sum())
         .put("publisher_takeovers", s.counters().publisherTakeovers.sum());
     return o;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   static ObjectNode client(Client c, StreamHub hub, long nowNanos) {

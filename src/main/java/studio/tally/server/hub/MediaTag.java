@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
+import studio.tally.proto.flv.AudioTagHeader;
+import studio.tally.proto.flv.FlvTagEncoder;
+import studio.tally.proto.flv.VideoTagHeader;
 
 
 
@@ -43,14 +46,14 @@ public final class MediaTag extends AbstractReferenceCounted {
 
   /** Takes ownership of {@code body}. */
   public static MediaTag of(ByteBufAllocator alloc, Kind kind, long timestamp, ByteBuf body) {
-    boolean keyframe = kind == Kind.VIDEO && FlvFraming.isVideoKeyframe(body);
+    boolean keyframe = kind == Kind.VIDEO && VideoTagHeader.isKeyframe(body) && !VideoTagHeader.isSequenceHeader(body);
     boolean config = switch (kind) {
-      case VIDEO -> FlvFraming.isVideoSequenceHeader(body);
-      case AUDIO -> FlvFraming.isAudioSequenceHeader(body);
+      case VIDEO -> VideoTagHeader.isSequenceHeader(body);
+      case AUDIO -> AudioTagHeader.isSequenceHeader(body);
       case SCRIPT -> true;
     };
     long ts = timestamp & 0xFFFF_FFFFL;
-    ByteBuf flv = FlvFraming.encode(alloc, kind.typeId, ts, body.retainedDuplicate());
+    ByteBuf flv = FlvTagEncoder.encodeTag(alloc, kind.typeId, ts, body.retainedDuplicate());
     return new MediaTag(kind, ts, body, flv, keyframe, config);
   }
 
