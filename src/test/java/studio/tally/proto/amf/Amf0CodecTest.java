@@ -17,11 +17,11 @@ import studio.tally.proto.Hex;
 import studio.tally.proto.ProtocolException;
 
 /** Vectors derived by hand from the AMF0 specification, section 2. */
-class Amf0CodecTest {
+public class Amf0CodecTest {
   private final Amf0Decoder decoder = new Amf0Decoder();
 
   /** FFmpeg's (libavformat/rtmpproto.c gen_connect) connect command when publishing, Lavf 59.27.100 = FFmpeg 5.1. */
-  static final String FFMPEG_CONNECT = """
+  public static final String FFMPEG_CONNECT = """
       02 0007 636f6e6e656374                 # string "connect"
       00 3ff0000000000000                    # number 1.0 (transaction id)
       03                                     # object
