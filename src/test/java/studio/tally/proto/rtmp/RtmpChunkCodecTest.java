@@ -362,4 +362,18 @@ class RtmpChunkCodecTest {
     assertThat(ext.readerIndex()).isZero();
     assertThat(decoded).isEmpty();
   }
+
+  /** The fuzz seed is a real publish sequence, so the fuzzer starts from deep inside the protocol. */
+  @Test
+  void fuzzSeedIsAWellFormedPublishSequence() throws Exception {
+    byte[] seed;
+    try (var in = getClass().getResourceAsStream("RtmpChunkDecoderFuzzTestInputs/decodeArbitraryChunks/publish-sequence")) {
+      seed = in.readAllBytes();
+    }
+    RtmpChunkDecoder decoder = decoderWith(RtmpLimits.DEFAULT);
+    decodeInPieces(decoder, Unpooled.wrappedBuffer(seed, 1, seed.length - 1), 1);
+    assertThat(decoded).extracting(RtmpMessage::typeId).containsExactly(1, 20, 20, 20, 20, 20, 18, 9, 8, 9, 9, 9, 9, 3, 4);
+    assertThat(decoded.get(12).timestamp()).isEqualTo(0x01000000L);
+    assertThat(decoded.get(11).timestamp()).isEqualTo(99);
+  }
 }
