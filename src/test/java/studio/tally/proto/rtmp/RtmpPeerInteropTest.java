@@ -142,6 +142,61 @@ class RtmpPeerInteropTest {
     }
   }
 
+  /** FFmpeg as a player checks the server's S1 digest and S2 signature before it sends connect. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/usr/bin/ffmpeg", "ffmpeg-8.1"})
+  void ffmpegPlayerAcceptsOurDigestHandshake(String ffmpeg) throws Exception {
+    String executable = ffmpeg.equals("ffmpeg-8.1") ? FFMPEG_8.toString() : ffmpeg;
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(executable)), executable + " not unpacked");
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(20_000);
+      Process p = new ProcessBuilder(executable, "-hide_banner", "-loglevel", "error", "-rw_timeout", "5000000",
+          "-i", "rtmp://127.0.0.1:" + server.getLocalPort() + "/live/key", "-f", "null", "-")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      RtmpServerHandshake handshake = new RtmpServerHandshake();
+      RtmpCommand first = null;
+      try (Socket s = server.accept(); RtmpChunkDecoder decoder = new RtmpChunkDecoder()) {
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        ByteBuf cumulation = Unpooled.buffer();
+        List<RtmpMessage> messages = new ArrayList<>();
+        try {
+          while (first == null && read(in, cumulation)) {
+            if (!handshake.isDone()) {
+              RtmpHandshakeResult r = handshake.consume(cumulation, ALLOC);
+              if (r.toWrite() != null) {
+                write(out, r.toWrite());
+              }
+              if (!r.done()) {
+                continue;
+              }
+            }
+            decoder.decode(cumulation, messages);
+            cumulation.discardReadBytes();
+            for (RtmpMessage m : messages) {
+              if (first == null && RtmpCommand.isCommand(m.typeId())) {
+                first = RtmpCommand.decode(m, amf);
+              }
+              m.release();
+            }
+            messages.clear();
+          }
+        } finally {
+          messages.forEach(RtmpMessage::release);
+          cumulation.release();
+        }
+      } finally {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+      assertThat(handshake.usedDigest()).isTrue();
+      assertThat(first).as("FFmpeg accepted S1/S2 and sent connect").isNotNull();
+      assertThat(first.name()).isEqualTo("connect");
+      assertThat(((java.util.Map<?, ?>) first.commandObject()).get("fpad")).isEqualTo(false);
+    }
+  }
+
   @Test
   void ourClientPublishesToNginxRtmp(@TempDir Path dir) throws Exception {
     int port;
