@@ -97,7 +97,7 @@ public final class Amf0Decoder {
       case Amf0.UNSUPPORTED -> throw new AmfException("amf0: unsupported marker 0x0d");
       case Amf0.RECORDSET -> throw new AmfException("amf0: recordset marker 0x0e is not supported");
       case Amf0.AVMPLUS_OBJECT -> throw new AmfException("amf0: AMF3 switch marker 0x11 is not supported");
-      default -> throw new AmfException("amf0: unknown type marker 0x" + Integer.toHexString(marker));
+      default -> throw new AmfException(String.format("amf0: unknown type marker 0x%02x", marker));
     };
   }
 

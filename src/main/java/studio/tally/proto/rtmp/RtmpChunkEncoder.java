@@ -54,8 +54,8 @@ public final class RtmpChunkEncoder {
   public void encode(RtmpMessage message, ByteBuf out) {
     ByteBuf payload = message.payload();
     int length = payload.readableBytes();
-    ChunkStream cs = header(message);
-    int fmt = firstFmt;
+    int fmt = firstChunkFmt(message);
+    ChunkStream cs = streams.get(message.chunkStreamId());
     int offset = 0;
     do {
       int n = Math.min(chunkSize, length - offset);
@@ -74,7 +74,8 @@ public final class RtmpChunkEncoder {
   public CompositeByteBuf encodeShared(RtmpMessage message, ByteBufAllocator alloc) {
     ByteBuf payload = message.payload();
     int length = payload.readableBytes();
-    ChunkStream cs = header(message);
+    int firstFmt = firstChunkFmt(message);
+    ChunkStream cs = streams.get(message.chunkStreamId());
     int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
     CompositeByteBuf result = alloc.compositeBuffer(2 * chunks);
     ByteBuf headers = alloc.buffer(18 + 7 * (chunks - 1));
@@ -101,10 +102,8 @@ public final class RtmpChunkEncoder {
     return result;
   }
 
-  private int firstFmt;
-
-  /** Chooses the first chunk's fmt (into {@link #firstFmt}) and updates the chunk stream state. */
-  private ChunkStream header(RtmpMessage message) {
+  /** Chooses the first chunk's fmt and updates the chunk stream's state to this message. */
+  private int firstChunkFmt(RtmpMessage message) {
     int csid = message.chunkStreamId();
     if (csid < RtmpChunkStreamId.MIN || csid > RtmpChunkStreamId.MAX) {
       throw new IllegalArgumentException("chunk stream id must be 2..65599: " + csid);
@@ -115,6 +114,7 @@ public final class RtmpChunkEncoder {
     }
     long ts = message.timestamp();
     ChunkStream cs = streams.get(csid);
+    int firstFmt;
     if (cs == null || cs.messageStreamId != message.messageStreamId() || ts < cs.timestamp) {
       if (cs == null) {
         cs = new ChunkStream();
@@ -143,7 +143,7 @@ public final class RtmpChunkEncoder {
     cs.length = length;
     cs.typeId = message.typeId();
     cs.messageStreamId = message.messageStreamId();
-    return cs;
+    return firstFmt;
   }
 
   private static void setField(ChunkStream cs, long field) {
