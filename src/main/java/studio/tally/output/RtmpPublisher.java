@@ -300,8 +300,8 @@ public final class RtmpPublisher implements PacketSink {
     String key = url.streamKey();
     int q = key.indexOf('?');
     String name = q < 0 ? key : key.substring(0, q);
-    String r = reason.replace(key, url.maskedKey());
-    return name.length() >= 4 ? r.replace(name, url.maskedKey()) : r;
+    if (name.length() < 4) return reason; // too short to tell apart from ordinary words
+    return reason.replace(key, url.maskedKey()).replace(name, url.maskedKey());
   }
 
   private void setState(DestinationState s) {
