@@ -29,6 +29,7 @@ final class SendQueue {
   private final SendQueueLimits limits;
   private final ArrayDeque<Frame> queue = new ArrayDeque<>();
   private long bytes;
+  private long newestMs; // audio and video interleave: the tail is not always the newest
   private boolean online;
   private boolean waitKeyframe = true;
   private long videoDropped;
@@ -132,7 +133,7 @@ final class SendQueue {
   }
 
   synchronized long millis() {
-    return queue.isEmpty() ? 0 : queue.peekLast().timestampMs() - queue.peekFirst().timestampMs();
+    return queue.isEmpty() ? 0 : newestMs - queue.peekFirst().timestampMs();
   }
 
   synchronized long videoDropped() {
@@ -148,10 +149,11 @@ final class SendQueue {
   }
 
   private long spanWith(Frame f) {
-    return queue.isEmpty() ? 0 : Math.max(f.timestampMs(), queue.peekLast().timestampMs()) - queue.peekFirst().timestampMs();
+    return queue.isEmpty() ? 0 : Math.max(f.timestampMs(), newestMs) - queue.peekFirst().timestampMs();
   }
 
   private void add(Frame f) {
+    newestMs = queue.isEmpty() ? f.timestampMs() : Math.max(newestMs, f.timestampMs());
     queue.add(f);
     bytes += f.size();
   }
@@ -180,5 +182,7 @@ final class SendQueue {
         count(f);
       }
     }
+    newestMs = 0;
+    for (Frame f : queue) newestMs = Math.max(newestMs, f.timestampMs());
   }
 }
