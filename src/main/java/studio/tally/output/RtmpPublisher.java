@@ -161,19 +161,22 @@ public final class RtmpPublisher implements PacketSink {
     }
   }
 
-  /** Stops: unpublishes, closes the connection, and ends the own event loop thread. Does not block. */
+  /**
+   * Stops: the state is {@code Stopped} on return; the unpublish, the close of the connection and the
+   * end of the own event loop thread follow on that thread (within ~2 s). Does not block.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
+    setState(DestinationState.STOPPED);
     try {
       loop.execute(() -> {
         if (current != null) current.closeGracefully();
         current = null;
         queue.setOnline(false);
-        setState(DestinationState.STOPPED);
       });
     } catch (RuntimeException e) {
-      setState(DestinationState.STOPPED); // loop already gone
+      log.debug("{}: event loop already gone: {}", url, e.toString());
     }
     if (ownsGroup) group.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS);
   }
@@ -304,7 +307,8 @@ public final class RtmpPublisher implements PacketSink {
     return reason.replace(key, url.maskedKey()).replace(name, url.maskedKey());
   }
 
-  private void setState(DestinationState s) {
+  /** Serialised so that nothing follows Stopped; listeners run inside (they must be quick). */
+  private synchronized void setState(DestinationState s) {
     if (state.equals(s) && !(s instanceof DestinationState.Reconnecting)) return;
     if (state instanceof DestinationState.Stopped) return;
     state = s;
