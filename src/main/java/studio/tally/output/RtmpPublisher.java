@@ -270,7 +270,9 @@ public final class RtmpPublisher implements PacketSink {
 
   private void sendHeaders(RtmpPublishConnection c) {
     StreamFormat f = format;
-    long ts = lastTimestampMs;
+    // stamped with where the session clock is now (the frame we resume at), never back at 0
+    long head = queue.headTimestamp();
+    long ts = Math.max(lastTimestampMs, head);
     c.send(FlvTags.metadata(f, ts, c.streamId(), io.netty.buffer.ByteBufAllocator.DEFAULT), false);
     if (f.video() != null && f.video().decoderConfig() != null) c.send(FlvTags.videoSequenceHeader(f.video(), ts, c.streamId()), false);
     if (f.audio() != null && f.audio().audioSpecificConfig() != null) c.send(FlvTags.audioSequenceHeader(f.audio(), ts, c.streamId()), false);

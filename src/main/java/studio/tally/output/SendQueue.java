@@ -128,6 +128,11 @@ final class SendQueue {
     }
   }
 
+  /** Timestamp of the next frame to send, or -1 when empty. */
+  synchronized long headTimestamp() {
+    return queue.isEmpty() ? -1 : queue.peek().timestampMs();
+  }
+
   synchronized long bytes() {
     return bytes;
   }

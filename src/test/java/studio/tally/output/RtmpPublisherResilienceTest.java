@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import studio.tally.media.EncodedPacket;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
+import studio.tally.server.hub.MediaTag;
 import studio.tally.testing.FreePort;
 import studio.tally.testing.PeerReaper;
 
@@ -55,6 +56,16 @@ class RtmpPublisherResilienceTest {
         var stream = second.hub().streams().iterator().next();
         assertThat(stream.hasVideo()).isTrue();
         assertThat(stream.hasAudio()).isTrue();
+        var config = stream.configSnapshot();
+        try {
+          assertThat(config).extracting(MediaTag::kind).containsExactly(MediaTag.Kind.SCRIPT, MediaTag.Kind.VIDEO, MediaTag.Kind.AUDIO);
+          assertThat(config.getFirst().body().toString(java.nio.charset.StandardCharsets.ISO_8859_1)).contains("onMetaData", "Tally");
+          // the session clock went on: the headers of the second connection carry the time reached, not 0
+          assertThat(config.get(1).timestamp()).isGreaterThan(4000);
+          System.out.println("sequence headers resent at " + config.get(1).timestamp() + " ms");
+        } finally {
+          config.forEach(MediaTag::release);
+        }
         System.out.println("after reconnect: " + publisher.stats());
       }
     }

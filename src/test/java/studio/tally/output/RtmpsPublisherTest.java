@@ -44,6 +44,7 @@ class RtmpsPublisherTest {
          var replay = TestMedia.Replay.realTime(publisher)) {
       awaitLive(publisher);
       assertPlays(playUrl);
+      System.out.println(url.replaceAll("/[^/]+$", "/…") + ": " + publisher.stats());
     }
   }
 
