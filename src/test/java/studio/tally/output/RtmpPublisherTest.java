@@ -55,6 +55,23 @@ class RtmpPublisherTest {
   }
 
   @Test
+  void aSharedEventLoopGroupOutlivesItsPublishers() {
+    var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
+    try {
+      var options = RtmpPublisherOptions.defaults().withEventLoopGroup(group);
+      for (String name : List.of("shared1", "shared2")) {
+        try (var publisher = new RtmpPublisher(RtmpUrl.parse("rtmp://127.0.0.1:" + port() + "/live/" + name), options);
+             var replay = TestMedia.Replay.realTime(publisher)) {
+          awaitLive(publisher);
+        }
+      }
+      assertThat(group.isShuttingDown()).isFalse();
+    } finally {
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
   void publishesOverRtmpToOurServer() {
     var url = RtmpUrl.parse("rtmp://127.0.0.1:" + port() + "/live/plain");
     try (var publisher = new RtmpPublisher(url, RtmpPublisherOptions.defaults());
