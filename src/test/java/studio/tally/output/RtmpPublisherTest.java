@@ -55,6 +55,20 @@ class RtmpPublisherTest {
   }
 
   @Test
+  void hevcGoesOutAsEnhancedRtmp() {
+    try (var publisher = new RtmpPublisher(RtmpUrl.parse("rtmp://127.0.0.1:" + port() + "/live/hevc"), RtmpPublisherOptions.defaults());
+         var replay = TestMedia.Replay.realTime(TestMedia.HEVC, publisher)) {
+      awaitLive(publisher);
+      var probe = Ffprobe.bundled().probe("rtmp://127.0.0.1:" + port() + "/live/hevc");
+      assertThat(probe.video()).hasValueSatisfying(v -> {
+        assertThat(v.codecName()).isEqualTo("hevc");
+        assertThat(v.width()).isEqualTo(320);
+      });
+      assertThat(probe.audio()).hasValueSatisfying(a -> assertThat(a.codecName()).isEqualTo("aac"));
+    }
+  }
+
+  @Test
   void aSharedEventLoopGroupOutlivesItsPublishers() {
     var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
     try {

@@ -24,6 +24,12 @@ import studio.tally.media.StreamFormat;
  */
 final class TestMedia {
   static final TestMedia FIVE_SECONDS = load("testsrc-5s.flv");
+  /**
+   * HEVC in Enhanced RTMP FLV (FourCC hvc1), 3 s, made with the bundled FFmpeg 8.1 (Debian's 5.1 cannot):
+   * {@code ffmpeg ... -t 3 -c:v libx265 -preset veryfast -x265-params keyint=25:min-keyint=25:bframes=0
+   * -b:v 200k -pix_fmt yuv420p -c:a aac -b:a 48k -ac 2 -f flv hevc-3s.flv} (same lavfi inputs).
+   */
+  static final TestMedia HEVC = load("hevc-3s.flv");
 
   final StreamFormat format;
   final List<EncodedPacket> packets;
@@ -47,6 +53,7 @@ final class TestMedia {
     ByteBuffer b = ByteBuffer.wrap(file);
     b.position(b.getInt(5) + 4); // header size, then PreviousTagSize0
     byte[] avcC = null;
+    String codec = "h264";
     byte[] asc = null;
     List<EncodedPacket> packets = new ArrayList<>();
     long lastVideo = 0, lastAudio = 0;
@@ -58,7 +65,24 @@ final class TestMedia {
       byte[] body = new byte[size];
       b.get(body);
       b.getInt();
-      if (type == 9 && (body[0] & 0x0F) == 7) {
+      if (type == 9 && (body[0] & 0x80) != 0) { // Enhanced RTMP: |1|frame type(3)|packet type(4)| FourCC
+        boolean key = (body[0] >> 4 & 7) == 1;
+        int packetType = body[0] & 0x0F;
+        codec = switch (new String(body, 1, 4, java.nio.charset.StandardCharsets.US_ASCII)) {
+          case "hvc1" -> "hevc";
+          case "av01" -> "av1";
+          default -> throw new IllegalStateException("unexpected FourCC in " + resource);
+        };
+        if (packetType == 0) {
+          avcC = Arrays.copyOfRange(body, 5, body.length);
+        } else if (packetType == 1 || packetType == 3) {
+          int cts = packetType == 1 && codec.equals("hevc") ? (body[5] << 16 | (body[6] & 0xFF) << 8 | (body[7] & 0xFF)) : 0;
+          int start = packetType == 1 && codec.equals("hevc") ? 8 : 5;
+          long dts = ts * 1000;
+          packets.add(new EncodedPacket(EncodedPacket.Track.VIDEO, dts + cts * 1000L, dts, key, Arrays.copyOfRange(body, start, body.length)));
+          lastVideo = ts;
+        }
+      } else if (type == 9 && (body[0] & 0x0F) == 7) {
         boolean key = (body[0] & 0xF0) == 0x10;
         if (body[1] == 0) {
           avcC = Arrays.copyOfRange(body, 5, body.length);
@@ -78,7 +102,7 @@ final class TestMedia {
       }
     }
     var format = new StreamFormat(
-        new StreamFormat.Video("h264", 320, 240, 25, 250, avcC, "libx264"),
+        new StreamFormat.Video(codec, 320, 240, 25, 250, avcC, codec.equals("h264") ? "libx264" : "libx265"),
         new StreamFormat.Audio("aac", 44100, 2, 64, asc));
     long loop = (Math.max(lastVideo + 40, lastAudio + 24)) * 1000;
     return new TestMedia(format, List.copyOf(packets), loop);
@@ -116,6 +140,10 @@ final class TestMedia {
 
     static Replay realTime(PacketSink sink) {
       return new Replay(FIVE_SECONDS, sink, 1.0);
+    }
+
+    static Replay realTime(TestMedia media, PacketSink sink) {
+      return new Replay(media, sink, 1.0);
     }
 
     long packetsFed() {
