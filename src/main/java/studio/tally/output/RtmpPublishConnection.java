@@ -1,0 +1,385 @@
+package studio.tally.output;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import studio.tally.proto.ProtocolException;
+import studio.tally.proto.amf.Amf0Decoder;
+import studio.tally.proto.rtmp.RtmpChunkDecoder;
+import studio.tally.proto.rtmp.RtmpChunkEncoder;
+import studio.tally.proto.rtmp.RtmpClientHandshake;
+import studio.tally.proto.rtmp.RtmpCommand;
+import studio.tally.proto.rtmp.RtmpCommands;
+import studio.tally.proto.rtmp.RtmpControlMessage;
+import studio.tally.proto.rtmp.RtmpHandshakeResult;
+import studio.tally.proto.rtmp.RtmpLimits;
+import studio.tally.proto.rtmp.RtmpMessage;
+import studio.tally.proto.rtmp.RtmpMessageType;
+import studio.tally.proto.rtmp.RtmpUserControlEvent;
+
+/**
+ * One publishing connection, on its event loop: handshake (any fragmentation), then
+ * {@code connect → releaseStream, FCPublish, createStream → publish} until {@code NetStream.Publish.Start},
+ * answering pings, acknowledging the server's window and measuring RTT with ping requests. Media is
+ * written by the {@link RtmpPublisher} through {@link #send}. Reports exactly one end (failure or
+ * close) to its {@link Listener}.
+ */
+final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
+  static final int CHUNK_SIZE = 4096;
+  static final String FLASH_VER = "FMLE/3.0 (compatible; Tally)";
+  private static final double TXN_CONNECT = 1, TXN_RELEASE = 2, TXN_FCPUBLISH = 3, TXN_CREATE_STREAM = 4;
+
+  /** What the connection tells its publisher; all calls on the event loop. */
+  interface Listener {
+    void onLive(RtmpPublishConnection c);
+
+    void onWritable(RtmpPublishConnection c);
+
+    void onRtt(RtmpPublishConnection c, double millis);
+
+    /** The connection ended; {@code permanent} when trying again cannot help. */
+    void onEnded(RtmpPublishConnection c, String reason, boolean permanent);
+  }
+
+  private enum State { HANDSHAKE, CONNECT, CREATE_STREAM, PUBLISH, LIVE, ENDED }
+
+  private final RtmpUrl url;
+  private final Listener listener;
+  private final TlsTrust tls;
+  private final long publishTimeoutMs;
+  private final long pingIntervalMs;
+  private final RtmpClientHandshake handshake = new RtmpClientHandshake(true);
+  private final RtmpChunkEncoder encoder = new RtmpChunkEncoder();
+  private final Amf0Decoder amf = new Amf0Decoder();
+  private RtmpChunkDecoder decoder;
+  private ChannelHandlerContext ctx;
+  private ByteBuf cumulation;
+  private State state = State.HANDSHAKE;
+  private int streamId;
+  private long peerWindow;
+  private long lastAckAt;
+  private long startNanos;
+  private ScheduledFuture<?> publishTimer;
+  private ScheduledFuture<?> pingTimer;
+
+  RtmpPublishConnection(RtmpUrl url, Listener listener, TlsTrust tls, long publishTimeoutMs, long pingIntervalMs) {
+    this.url = url;
+    this.listener = listener;
+    this.tls = tls;
+    this.publishTimeoutMs = publishTimeoutMs;
+    this.pingIntervalMs = pingIntervalMs;
+  }
+
+  int streamId() {
+    return streamId;
+  }
+
+  boolean isLive() {
+    return state == State.LIVE;
+  }
+
+  boolean isWritable() {
+    return ctx != null && ctx.channel().isWritable();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext c) {
+    ctx = c;
+    decoder = new RtmpChunkDecoder(RtmpLimits.DEFAULT, c.alloc());
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext c) {
+    startNanos = System.nanoTime();
+    publishTimer = c.executor().schedule(() -> end("the server did not accept the publish within "
+        + publishTimeoutMs / 1000 + " s (" + describeState() + ")", false), publishTimeoutMs, TimeUnit.MILLISECONDS);
+    // with TLS the SslHandler holds this until its handshake is done
+    c.writeAndFlush(handshake.start(c.alloc()));
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext c, Object msg) {
+    if (!(msg instanceof ByteBuf in) || state == State.ENDED) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    cumulation = cumulation == null ? in : append(cumulation, in);
+    List<RtmpMessage> messages = new ArrayList<>();
+    try {
+      if (state == State.HANDSHAKE) {
+        RtmpHandshakeResult r = handshake.consume(cumulation, c.alloc());
+        if (r.toWrite() != null) c.writeAndFlush(r.toWrite());
+        if (!r.done()) return;
+        state = State.CONNECT;
+        sendConnect();
+      }
+      decoder.decode(cumulation, messages);
+      maybeAcknowledge();
+      for (int i = 0; i < messages.size() && state != State.ENDED; i++) {
+        RtmpMessage m = messages.get(i);
+        messages.set(i, null);
+        try {
+          onMessage(m);
+        } finally {
+          m.release();
+        }
+      }
+    } catch (ProtocolException e) {
+      end("protocol error " + describeState() + ": " + e.getMessage(), false);
+    } finally {
+      for (RtmpMessage m : messages) if (m != null) m.release();
+      if (cumulation != null && !cumulation.isReadable()) {
+        cumulation.release();
+        cumulation = null;
+      } else if (cumulation != null) {
+        cumulation.discardSomeReadBytes();
+      }
+    }
+  }
+
+  private static ByteBuf append(ByteBuf cumulation, ByteBuf in) {
+    if (cumulation instanceof CompositeByteBuf comp) {
+      comp.addComponent(true, in);
+      return comp;
+    }
+    CompositeByteBuf comp = in.alloc().compositeBuffer(64);
+    comp.addComponents(true, cumulation, in);
+    return comp;
+  }
+
+  private void sendConnect() {
+    send(RtmpCommands.connect(TXN_CONNECT, url.app(), url.tcUrl(), FLASH_VER, false, ctx.alloc()), false);
+    send(new RtmpControlMessage.SetChunkSize(CHUNK_SIZE).toMessage(ctx.alloc()), false);
+    encoder.setChunkSize(CHUNK_SIZE);
+    ctx.flush();
+  }
+
+  private void onMessage(RtmpMessage m) {
+    int type = m.typeId();
+    if (RtmpControlMessage.isControl(type)) {
+      onControl(RtmpControlMessage.decode(m));
+    } else if (type == RtmpMessageType.AMF0_COMMAND || type == RtmpMessageType.AMF3_COMMAND) {
+      onCommand(RtmpCommand.decode(m, amf));
+    } // data and media from a server we publish to: ignored
+  }
+
+  private void onControl(RtmpControlMessage control) {
+    switch (control) {
+      case RtmpControlMessage.WindowAcknowledgementSize w -> peerWindow = w.windowSize();
+      case RtmpControlMessage.UserControl(RtmpUserControlEvent.PingRequest p) ->
+          send(new RtmpControlMessage.UserControl(new RtmpUserControlEvent.PingResponse(p.timestamp())).toMessage(ctx.alloc()), true);
+      case RtmpControlMessage.UserControl(RtmpUserControlEvent.PingResponse p) -> {
+        long now = elapsedMillis() & 0xFFFFFFFFL;
+        long rtt = (now - p.timestamp()) & 0xFFFFFFFFL;
+        if (rtt < 600_000) listener.onRtt(this, rtt);
+      }
+      default -> { } // chunk size applied by the decoder; peer bandwidth and acks need nothing
+    }
+  }
+
+  private void onCommand(RtmpCommand cmd) {
+    switch (cmd.name()) {
+      case RtmpCommands.RESULT -> {
+        if (cmd.transactionId() == TXN_CONNECT && state == State.CONNECT) {
+          state = State.CREATE_STREAM;
+          send(RtmpCommands.releaseStream(TXN_RELEASE, url.streamKey(), ctx.alloc()), false);
+          send(RtmpCommands.fcPublish(TXN_FCPUBLISH, url.streamKey(), ctx.alloc()), false);
+          send(RtmpCommands.createStream(TXN_CREATE_STREAM, ctx.alloc()), true);
+        } else if (cmd.transactionId() == TXN_CREATE_STREAM && state == State.CREATE_STREAM) {
+          if (!(cmd.arg(0) instanceof Double id)) {
+            end("createStream result without a stream id", false);
+            return;
+          }
+          streamId = id.intValue();
+          state = State.PUBLISH;
+          send(RtmpCommands.publish(streamId, url.streamKey(), "live", ctx.alloc()), true);
+        }
+      }
+      case RtmpCommands.ERROR -> {
+        if (cmd.transactionId() == TXN_CONNECT) {
+          end("connect rejected: " + describe(cmd), true);
+        } else if (cmd.transactionId() == TXN_CREATE_STREAM) {
+          end("createStream failed: " + describe(cmd), false);
+        } // releaseStream / FCPublish errors are harmless (many servers do not know them)
+      }
+      case RtmpCommands.ON_STATUS -> onStatus(cmd);
+      default -> { } // onFCPublish, onBWDone, ...
+    }
+  }
+
+  private void onStatus(RtmpCommand cmd) {
+    String code = RtmpCommands.statusCode(cmd);
+    String level = infoField(cmd, "level");
+    if (RtmpCommands.PUBLISH_START.equals(code)) {
+      if (state == State.PUBLISH) {
+        state = State.LIVE;
+        publishTimer.cancel(false);
+        if (pingIntervalMs > 0) {
+          pingTimer = ctx.executor().scheduleAtFixedRate(this::ping, 0, pingIntervalMs, TimeUnit.MILLISECONDS);
+        }
+        listener.onLive(this);
+      }
+      return;
+    }
+    if (!RtmpCommands.LEVEL_ERROR.equals(level)) return;
+    String description = infoField(cmd, "description");
+    String text = code + (description == null || description.isEmpty() ? "" : ": " + description);
+    boolean busy = description != null && (description.contains("already") || description.contains("try again"));
+    boolean rejected = code != null && (code.endsWith(".BadName") || code.endsWith(".Unauthorized")
+        || code.endsWith(".Forbidden") || code.endsWith(".Rejected"));
+    if (rejected && !busy) {
+      end("stream key rejected: " + text, true);
+    } else {
+      end("publish failed: " + text, false);
+    }
+  }
+
+  private static String describe(RtmpCommand cmd) {
+    String code = RtmpCommands.statusCode(cmd);
+    String description = infoField(cmd, "description");
+    if (code == null && description == null) return "no reason given";
+    return (code == null ? "" : code) + (description == null || description.isEmpty() ? "" : (code == null ? "" : ": ") + description);
+  }
+
+  private static String infoField(RtmpCommand cmd, String field) {
+    if (cmd.commandObject() instanceof Map<?, ?> m && m.get(field) instanceof String s) return s;
+    for (Object arg : cmd.args()) {
+      if (arg instanceof Map<?, ?> m && m.get(field) instanceof String s) return s;
+    }
+    return null;
+  }
+
+  private void ping() {
+    if (state == State.LIVE) {
+      send(new RtmpControlMessage.UserControl(new RtmpUserControlEvent.PingRequest(elapsedMillis() & 0xFFFFFFFFL))
+          .toMessage(ctx.alloc()), true);
+    }
+  }
+
+  private long elapsedMillis() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  private void maybeAcknowledge() {
+    if (peerWindow > 0 && decoder.bytesRead() - lastAckAt >= peerWindow) {
+      lastAckAt = decoder.bytesRead();
+      send(new RtmpControlMessage.Acknowledgement(lastAckAt & 0xFFFFFFFFL).toMessage(ctx.alloc()), true);
+    }
+  }
+
+  /** Encodes and writes {@code m} (releasing it). Event loop only. */
+  void send(RtmpMessage m, boolean flush) {
+    try {
+      if (state == State.ENDED) return;
+      CompositeByteBuf out = encoder.encodeShared(m, ctx.alloc());
+      if (flush) ctx.writeAndFlush(out, ctx.voidPromise());
+      else ctx.write(out, ctx.voidPromise());
+    } finally {
+      m.release();
+    }
+  }
+
+  void flush() {
+    if (state != State.ENDED) ctx.flush();
+  }
+
+  /** Unpublishes politely and closes. Event loop only. No end is reported. */
+  void closeGracefully() {
+    if (state == State.ENDED || ctx == null) return;
+    if (state == State.LIVE) {
+      send(RtmpCommands.fcUnpublish(5, url.streamKey(), ctx.alloc()), false);
+      send(RtmpCommands.deleteStream(6, streamId, ctx.alloc()), true);
+    }
+    state = State.ENDED;
+    cancelTimers();
+    ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> ctx.close());
+  }
+
+  private String describeState() {
+    return switch (state) {
+      case HANDSHAKE -> "during the RTMP handshake";
+      case CONNECT -> "waiting for the connect result";
+      case CREATE_STREAM -> "waiting for createStream";
+      case PUBLISH -> "waiting for NetStream.Publish.Start";
+      case LIVE -> "while live";
+      case ENDED -> "after the end";
+    };
+  }
+
+  /** Reports the end once and closes. */
+  void end(String reason, boolean permanent) {
+    if (state == State.ENDED) return;
+    state = State.ENDED;
+    cancelTimers();
+    if (ctx != null) ctx.close();
+    listener.onEnded(this, reason, permanent);
+  }
+
+  private void cancelTimers() {
+    if (publishTimer != null) publishTimer.cancel(false);
+    if (pingTimer != null) pingTimer.cancel(false);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext c) {
+    if (c.channel().isWritable() && state == State.LIVE) listener.onWritable(this);
+    c.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+      end(tlsReason(e.cause()), tls != null && tls.lastFailure() != null);
+    }
+    c.fireUserEventTriggered(evt);
+  }
+
+  private String tlsReason(Throwable cause) {
+    String certificate = tls == null ? null : tls.lastFailure();
+    if (certificate != null) return certificate;
+    return "TLS handshake failed: " + rootMessage(cause);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext c) {
+    end("connection closed by the server " + describeState(), false);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+    if (cause instanceof DecoderException && cause.getCause() instanceof SSLException ssl) {
+      end(tlsReason(ssl), tls != null && tls.lastFailure() != null);
+    } else if (cause instanceof IOException) {
+      end("connection lost " + describeState() + ": " + rootMessage(cause), false);
+    } else {
+      end("connection error " + describeState() + ": " + rootMessage(cause), false);
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext c) {
+    cancelTimers();
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+    if (decoder != null) decoder.close();
+  }
+}
