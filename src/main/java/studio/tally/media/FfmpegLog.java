@@ -16,7 +16,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class FfmpegLog {
   private static final Logger LOG = LoggerFactory.getLogger("ffmpeg");
-  private static final ThreadLocal<List<String>> CAPTURE = new ThreadLocal<>();
+  private static final ThreadLocal<Capture> CAPTURE = new ThreadLocal<>();
+  private static final java.util.regex.Pattern CONTEXT = java.util.regex.Pattern.compile("^\\[[^\\]]+ @ 0x[0-9a-fA-F]+\\] ");
+
+  private static final class Capture {
+    final List<String> problems = new ArrayList<>();
+    final List<String> details = new ArrayList<>();
+  }
   private static LogCallback callback; // strong reference: the native side keeps only the pointer
 
   private FfmpegLog() {}
@@ -28,28 +34,36 @@ public final class FfmpegLog {
       public void call(int level, BytePointer msg) {
         String line = msg.getString().strip();
         if (line.isEmpty()) return;
-        List<String> captured = CAPTURE.get();
-        if (captured != null && level <= avutil.AV_LOG_WARNING) captured.add(line);
+        Capture captured = CAPTURE.get();
+        if (captured != null && level <= avutil.AV_LOG_VERBOSE) {
+          String text = CONTEXT.matcher(line).replaceFirst("");
+          (level <= avutil.AV_LOG_WARNING ? captured.problems : captured.details).add(text);
+        }
         if (level <= avutil.AV_LOG_ERROR) LOG.debug("{}", line); // callers report errors themselves
         else if (level <= avutil.AV_LOG_WARNING) LOG.debug("{}", line);
         else if (LOG.isTraceEnabled()) LOG.trace("{}", line);
       }
     }.retainReference();
-    avutil.av_log_set_level(avutil.AV_LOG_INFO);
+    avutil.av_log_set_level(avutil.AV_LOG_VERBOSE);
     avutil.setLogCallback(callback);
   }
 
-  /** What action logged at warning level or worse on this thread, with its result. */
+  /**
+   * What action logged on this thread, with its result: lines = warnings and errors, or the
+   * verbose lines when there were none (VAAPI explains a missing device only at verbose level).
+   */
   public record Captured<T>(T result, List<String> lines) {}
 
   /** Runs action and returns its result with the warning/error lines FFmpeg logged meanwhile. */
   public static <T> Captured<T> capture(Supplier<T> action) {
     Av.load();
-    List<String> previous = CAPTURE.get();
-    List<String> lines = new ArrayList<>();
-    CAPTURE.set(lines);
+    Capture previous = CAPTURE.get();
+    Capture capture = new Capture();
+    CAPTURE.set(capture);
     try {
       T result = action.get();
+      List<String> lines = capture.problems.isEmpty()
+          ? capture.details.subList(Math.max(0, capture.details.size() - 2), capture.details.size()) : capture.problems;
       return new Captured<>(result, List.copyOf(lines));
     } finally {
       if (previous == null) CAPTURE.remove();

@@ -60,8 +60,8 @@ public final class VideoEncoder implements AutoCloseable {
     });
     if (result.result() != null) {
       encoder.close();
-      String log = result.lines().isEmpty() ? "" : " [" + String.join("; ", result.lines()) + "]";
-      throw new MediaException(result.result().getMessage() + log, result.result());
+      String log = result.lines().isEmpty() ? "" : String.join("; ", result.lines()) + " — ";
+      throw new MediaException(log + result.result().getMessage(), result.result());
     }
     return encoder;
   }
@@ -82,8 +82,10 @@ public final class VideoEncoder implements AutoCloseable {
     ctx.pix_fmt(candidate.encoderPixelFormat());
     long bps = settings.bitrateKbps() * 1000L;
     ctx.bit_rate(bps);
-    ctx.rc_max_rate(bps);
-    ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, bps));
+    if (!candidate.name().equals("libsvtav1")) { // SVT-AV1 takes a max rate only in CRF mode
+      ctx.rc_max_rate(bps);
+      ctx.rc_buffer_size((int) Math.min(Integer.MAX_VALUE, bps));
+    }
     ctx.gop_size((int) Math.max(1, Math.round(settings.keyframeSeconds() * format.fps())));
     ctx.max_b_frames(settings.bFrames());
     ctx.thread_count(settings.threads());
