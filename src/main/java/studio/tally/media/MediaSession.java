@@ -185,7 +185,7 @@ public final class MediaSession implements AutoCloseable {
         tick(t, out);
         k++;
       }
-      scene.endOfStream();
+      scene.endOfStream(format.frameTime(k), config.audio().stream().mapToInt(a -> a.source().sampleRate()).toArray());
       drainScene(out);
     } catch (Throwable e) {
       failure.compareAndSet(null, e);

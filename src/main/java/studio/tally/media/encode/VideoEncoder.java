@@ -106,6 +106,8 @@ public final class VideoEncoder implements AutoCloseable {
     } else if (name.endsWith("_vaapi") || name.endsWith("_qsv") || name.endsWith("_amf") || name.endsWith("_videotoolbox")) {
       if (name.endsWith("_vaapi")) av_dict_set(options, "rc_mode", "CBR", 0);
       if (name.endsWith("_videotoolbox")) av_dict_set(options, "realtime", "1", 0);
+    } else if (name.equals("libx265")) {
+      av_dict_set(options, "x265-params", "log-level=error", 0);
     } else if (name.equals("libopenh264")) {
       av_dict_set(options, "allow_skip_frames", "0", 0);
     }

@@ -81,9 +81,13 @@ public final class FilterGraph implements AutoCloseable {
     if (ret < 0 && !Av.isEof(ret)) Av.check(ret, "filter graph input @" + sourceId);
   }
 
-  /** Signals end of stream on source @id; later pulls drain what is buffered. */
-  public void endOfStream(String sourceId) {
-    push(sourceId, null);
+  /**
+   * Signals end of stream on source @id at pts (in the source's time base: where the stream ends,
+   * i.e. after its last frame's duration, so fps keeps that last frame); later pulls drain.
+   */
+  public void endOfStream(String sourceId, long pts) {
+    int ret = av_buffersrc_close(filter(sourceId), pts, AV_BUFFERSRC_FLAG_PUSH);
+    if (ret < 0 && !Av.isEof(ret)) Av.check(ret, "filter graph input @" + sourceId + " end");
   }
 
   /**

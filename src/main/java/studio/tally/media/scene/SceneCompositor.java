@@ -173,10 +173,13 @@ public final class SceneCompositor implements AutoCloseable {
     audio.command("g" + i, "volume", volume(gains[i], muted[i]));
   }
 
-  /** Ends every input, so the next pulls drain what the graphs hold. */
-  public void endOfStream() {
-    for (int i = 0; i < videoInputs; i++) video.endOfStream("v" + i);
-    for (int i = 0; i < gains.length; i++) audio.endOfStream("a" + i);
+  /**
+   * Ends every input at session time endMicros (the time of the tick that will not come), so the
+   * next pulls drain what the graphs hold, the last frame included.
+   */
+  public void endOfStream(long endMicros, int[] sampleRates) {
+    for (int i = 0; i < videoInputs; i++) video.endOfStream("v" + i, endMicros);
+    for (int i = 0; i < gains.length; i++) audio.endOfStream("a" + i, endMicros * sampleRates[i] / 1_000_000L);
   }
 
   @Override
