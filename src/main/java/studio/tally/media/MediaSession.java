@@ -164,7 +164,10 @@ public final class MediaSession implements AutoCloseable {
     var format = config.format();
     AVFrame out = av_frame_alloc();
     try {
-      long k = 0;
+      // the first frame is the tick due now (opening took time: that is not a drop), and audio starts
+      // with it, so every track of a recording begins at the same instant
+      long k = clock.realTime() ? (long) Math.ceil(clock.micros() * format.fps() / 1e6) : 0;
+      discardAudioBefore(format.frameTime(k));
       while (running && (config.maxFrames() == 0 || k < config.maxFrames())) {
         Runnable command;
         while ((command = sceneCommands.poll()) != null) command.run();
@@ -193,6 +196,13 @@ public final class MediaSession implements AutoCloseable {
     } finally {
       av_frame_free(out);
       enqueue(END);
+    }
+  }
+
+  private void discardAudioBefore(long t) {
+    for (var input : config.audio()) {
+      AVFrame f;
+      while ((f = input.source().next(t)) != null) av_frame_free(f);
     }
   }
 
