@@ -55,15 +55,19 @@ public final class BlockCode {
     int[] rows = rows(frameNumber, wallMillis);
     Pointer y = frame.data(0);
     int ls = frame.linesize(0);
+    int lastColumn = Math.min(COLUMNS, width / bs);
     for (int r = 0; r < ROWS; r++) {
-      for (int c = 0; c < COLUMNS; c++) {
+      int first = r * bs;
+      int end = Math.min((r + 1) * bs, bandHeight);
+      if (first >= end) break;
+      // paint the first line of this block row, then copy it down: ~bs + 32 native calls, not 32 * bs
+      Pointer line0 = y.getPointer((long) first * ls);
+      for (int c = 0; c < lastColumn; c++) {
         boolean one = (rows[r] >>> (31 - c) & 1) != 0;
-        int value = one ? 235 : 16;
-        int x0 = c * bs;
-        if (x0 + bs > width) break;
-        for (int line = r * bs; line < Math.min((r + 1) * bs, bandHeight); line++) {
-          Pointer.memset(y.getPointer((long) line * ls + x0), value, bs);
-        }
+        Pointer.memset(line0.getPointer((long) c * bs), one ? 235 : 16, bs);
+      }
+      for (int line = first + 1; line < end; line++) {
+        Pointer.memcpy(y.getPointer((long) line * ls), line0, (long) lastColumn * bs);
       }
     }
     for (int plane = 1; plane <= 2; plane++) {

@@ -53,7 +53,7 @@ public final class SceneCompositor implements AutoCloseable {
     this.output = output;
     this.videoInputs = videoIn.size();
     if (videoIn.isEmpty() && audioIn.isEmpty()) throw new IllegalArgumentException("a scene needs at least one source");
-    video = videoIn.isEmpty() ? null : new FilterGraph(videoGraph(output, outputPixelFormat, videoIn), 0);
+    video = videoIn.isEmpty() ? null : new FilterGraph(videoGraph(output, outputPixelFormat, videoIn), sliceThreads(videoIn));
     videoTimeBase = video == null ? MICROS : av_make_q(video.timeBase("vout").num(), video.timeBase("vout").den());
     gains = new double[audioIn.size()];
     muted = new boolean[audioIn.size()];
@@ -63,6 +63,16 @@ public final class SceneCompositor implements AutoCloseable {
     }
     audio = audioIn.isEmpty() ? null : new FilterGraph(audioGraph(audioIn), 1);
     if (audio != null) audio.setFrameSize("aout", 1024);
+  }
+
+  /**
+   * Slice threads for the video graph: colour conversion of captured RGB screens is worth spreading
+   * over the cores; for yuv420p inputs (scale + overlay only) the thread hand-offs cost more CPU than
+   * they save while the encoder keeps every core busy anyway.
+   */
+  private static int sliceThreads(List<VideoInput> inputs) {
+    boolean allYuv = inputs.stream().allMatch(i -> i.source().pixelFormat() == AV_PIX_FMT_YUV420P);
+    return Integer.getInteger("tally.sceneThreads", allYuv ? 1 : 0);
   }
 
   /** The filter graph description for the video side (also what the benchmark hands the ffmpeg CLI). */
