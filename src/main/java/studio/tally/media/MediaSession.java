@@ -33,7 +33,8 @@ import studio.tally.media.scene.SceneCompositor;
  */
 public final class MediaSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MediaSession.class);
-  private static final int QUEUE = 8;
+  private static final int QUEUE = 256;
+  private static final int VIDEO_IN_FLIGHT = 8;
 
   /**
    * @param maxFrames stop by itself after this many output frames (0 = run until closed)
@@ -61,9 +62,10 @@ public final class MediaSession implements AutoCloseable {
   public record Stats(long framesComposed, long framesEncoded, long dropped, double fpsIn, double fpsOut,
       double encodeMicrosPerFrame, String encoder) {}
 
-  private record Item(boolean video, AVFrame frame) {}
+  /** A composed picture for the encoder, or an already encoded audio packet to interleave. */
+  private record Item(AVFrame frame, EncodedPacket audio) {}
 
-  private static final Item END = new Item(false, null);
+  private static final Item END = new Item(null, null);
 
   private final SessionClock clock;
   private final Config config;
@@ -72,6 +74,7 @@ public final class MediaSession implements AutoCloseable {
   private final VideoEncoder videoEncoder;
   private final AudioEncoder audioEncoder;
   private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
+  private final java.util.concurrent.Semaphore videoSlots = new java.util.concurrent.Semaphore(VIDEO_IN_FLIGHT);
   private final Thread sceneThread;
   private final Thread encodeThread;
   private final CountDownLatch ended = new CountDownLatch(1);
@@ -190,6 +193,7 @@ public final class MediaSession implements AutoCloseable {
       }
       scene.endOfStream(format.frameTime(k), config.audio().stream().mapToInt(a -> a.source().sampleRate()).toArray());
       drainScene(out);
+      if (audioEncoder != null) audioEncoder.encode(null, p -> enqueue(new Item(null, p)));
     } catch (Throwable e) {
       failure.compareAndSet(null, e);
       LOG.warn("media session scene failed: {}", e.toString());
@@ -232,18 +236,23 @@ public final class MediaSession implements AutoCloseable {
       AVFrame frame = av_frame_alloc();
       av_frame_move_ref(frame, out);
       if (clock.realTime()) {
-        if (!queue.offer(new Item(true, frame))) {
+        if (!videoSlots.tryAcquire()) { // the encoder is 8 frames behind: drop rather than add latency
           dropped.incrementAndGet();
           av_frame_free(frame);
+          continue;
         }
       } else {
-        enqueue(new Item(true, frame));
+        videoSlots.acquireUninterruptibly();
       }
+      enqueue(new Item(frame, null));
     }
+    // AAC is cheap and the scene thread has slack: encoding here keeps it off the video encoder's path
     while (scene.pullAudio(out)) {
-      AVFrame frame = av_frame_alloc();
-      av_frame_move_ref(frame, out);
-      enqueue(new Item(false, frame));
+      try {
+        audioEncoder.encode(out, p -> enqueue(new Item(null, p)));
+      } finally {
+        av_frame_unref(out);
+      }
     }
   }
 
@@ -269,26 +278,27 @@ public final class MediaSession implements AutoCloseable {
       while (true) {
         Item item = queue.take();
         if (item == END) break;
+        if (item.audio() != null) {
+          interleaver.add(item.audio());
+          continue;
+        }
+        videoSlots.release();
         try {
-          if (item.video()) {
-            long start = System.nanoTime();
-            videoEncoder.encode(item.frame(), interleaver::add);
-            encodeNanos.addAndGet(System.nanoTime() - start);
-            encoded.incrementAndGet();
-          } else {
-            audioEncoder.encode(item.frame(), interleaver::add);
-          }
+          long start = System.nanoTime();
+          videoEncoder.encode(item.frame(), interleaver::add);
+          encodeNanos.addAndGet(System.nanoTime() - start);
+          encoded.incrementAndGet();
         } finally {
           av_frame_free(item.frame());
         }
       }
       videoEncoder.encode(null, interleaver::add);
-      if (audioEncoder != null) audioEncoder.encode(null, interleaver::add);
       interleaver.flush();
     } catch (Throwable e) {
       failure.compareAndSet(null, e);
       running = false;
       LOG.warn("media session encoder failed: {}", e.toString());
+      videoSlots.release(QUEUE); // never leave the scene thread waiting for a slot
       List<Item> rest = new ArrayList<>();
       queue.drainTo(rest);
       rest.forEach(i -> { if (i.frame() != null) av_frame_free(i.frame()); });
