@@ -1,0 +1,333 @@
+package studio.tally.media;
+
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import studio.tally.media.encode.AudioEncoder;
+import studio.tally.media.encode.EncoderCandidate;
+import studio.tally.media.encode.EncoderCatalog;
+import studio.tally.media.encode.EncoderSettings;
+import studio.tally.media.encode.VideoEncoder;
+import studio.tally.media.scene.SceneCompositor;
+
+/**
+ * capture → scene → encode → {@link PacketSink}, on two threads of its own: the scene thread ticks
+ * at the output frame rate (sampling every video source once per tick, draining audio up to the
+ * tick, composing with {@link SceneCompositor}); the encode thread encodes and hands packets to the
+ * sink in decode order. Frames cross between them as native AVFrame references — never copied.
+ * A real-time clock paces the ticks (a late scene skips ticks and counts them as dropped); a
+ * virtual clock runs flat out (benchmarks). The session owns its sources and closes them, and
+ * closes the sink when it ends.
+ */
+public final class MediaSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MediaSession.class);
+  private static final int QUEUE = 256;
+  private static final int VIDEO_IN_FLIGHT = 8;
+
+  /**
+   * @param maxFrames stop by itself after this many output frames (0 = run until closed)
+   * @param audioBitrateKbps AAC bitrate
+   */
+  public record Config(VideoFormat format, List<SceneCompositor.VideoInput> video, List<SceneCompositor.AudioInput> audio,
+      EncoderSettings encoder, int audioBitrateKbps, long maxFrames) {
+    public Config {
+      Objects.requireNonNull(format, "format");
+      Objects.requireNonNull(encoder, "encoder");
+      video = List.copyOf(video);
+      audio = List.copyOf(audio);
+      if (video.isEmpty()) throw new IllegalArgumentException("a session needs a video source");
+    }
+  }
+
+  /**
+   * Counters of a running session.
+   *
+   * @param fpsIn composed frames per second (scene output)
+   * @param fpsOut encoded frames per second
+   * @param encodeMicrosPerFrame mean wall time the encoder spent per video frame
+   * @param dropped frames the pipeline dropped (late ticks, full encode queue)
+   */
+  public record Stats(long framesComposed, long framesEncoded, long dropped, double fpsIn, double fpsOut,
+      double encodeMicrosPerFrame, String encoder) {}
+
+  /** A composed picture for the encoder, or an already encoded audio packet to interleave. */
+  private record Item(AVFrame frame, EncodedPacket audio) {}
+
+  private static final Item END = new Item(null, null);
+
+  private final SessionClock clock;
+  private final Config config;
+  private final PacketSink sink;
+  private final SceneCompositor scene;
+  private final VideoEncoder videoEncoder;
+  private final AudioEncoder audioEncoder;
+  private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
+  private final java.util.concurrent.Semaphore videoSlots = new java.util.concurrent.Semaphore(VIDEO_IN_FLIGHT);
+  private final Thread sceneThread;
+  private final Thread encodeThread;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicLong composed = new AtomicLong();
+  private final AtomicLong encoded = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong encodeNanos = new AtomicLong();
+  private final long startNanos = System.nanoTime();
+  private volatile boolean running = true;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> sceneCommands = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private MediaSession(SessionClock clock, Config config, PacketSink sink) {
+    this.clock = clock;
+    this.config = config;
+    this.sink = sink;
+    EncoderCandidate candidate = EncoderCatalog.select(config.encoder());
+    if (!candidate.codec().equals("h264")) {
+      throw new MediaException("encoder '" + candidate.name() + "' encodes " + candidate.codec() + "; sessions deliver h264 for now");
+    }
+    SceneCompositor s = null;
+    VideoEncoder v = null;
+    AudioEncoder a = null;
+    try {
+      s = new SceneCompositor(config.format(), candidate.swPixelFormat(), config.video(), config.audio());
+      v = VideoEncoder.open(candidate, config.encoder(), config.format(), s.videoTimeBase());
+      a = config.audio().isEmpty() ? null : new AudioEncoder(config.audioBitrateKbps());
+    } catch (RuntimeException e) {
+      if (v != null) v.close();
+      if (s != null) s.close();
+      throw e;
+    }
+    scene = s;
+    videoEncoder = v;
+    audioEncoder = a;
+    sceneThread = Thread.ofPlatform().name("tally-media-scene").daemon().unstarted(this::sceneLoop);
+    encodeThread = Thread.ofPlatform().name("tally-media-encode").daemon().unstarted(this::encodeLoop);
+  }
+
+  /**
+   * Opens the scene and encoders (failing here, with FFmpeg's reason, when something cannot open)
+   * and starts the threads. On failure the sources are closed too.
+   */
+  public static MediaSession start(SessionClock clock, Config config, PacketSink sink) {
+    MediaSession session;
+    try {
+      session = new MediaSession(clock, config, sink);
+    } catch (RuntimeException e) {
+      config.video().forEach(v -> v.source().close());
+      config.audio().forEach(a -> a.source().close());
+      throw e;
+    }
+    session.encodeThread.start();
+    session.sceneThread.start();
+    return session;
+  }
+
+  /** Changes an audio input's gain (dB), applied on the scene thread at the next tick. */
+  public void setGain(int audioInput, double gainDb) {
+    sceneCommands.add(() -> scene.setGain(audioInput, gainDb));
+  }
+
+  /** Mutes/unmutes an audio input at the next tick. */
+  public void setMuted(int audioInput, boolean muted) {
+    sceneCommands.add(() -> scene.setMuted(audioInput, muted));
+  }
+
+  public String encoderName() {
+    return videoEncoder.name();
+  }
+
+  public Stats stats() {
+    double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+    long enc = encoded.get();
+    return new Stats(composed.get(), enc, dropped.get(), composed.get() / seconds, enc / seconds,
+        enc == 0 ? 0 : encodeNanos.get() / 1000.0 / enc, videoEncoder.name());
+  }
+
+  /** Waits until the session ended by itself (maxFrames, failure); true if it did within the timeout. */
+  public boolean awaitEnd(long timeout, TimeUnit unit) throws InterruptedException {
+    return ended.await(timeout, unit);
+  }
+
+  /** Why the session stopped early, if it failed. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  private void sceneLoop() {
+    var format = config.format();
+    AVFrame out = av_frame_alloc();
+    try {
+      // the first frame is the tick due now (opening took time: that is not a drop), and audio starts
+      // with it, so every track of a recording begins at the same instant
+      long k = clock.realTime() ? (long) Math.ceil(clock.micros() * format.fps() / 1e6) : 0;
+      discardAudioBefore(format.frameTime(k));
+      while (running && (config.maxFrames() == 0 || k < config.maxFrames())) {
+        Runnable command;
+        while ((command = sceneCommands.poll()) != null) command.run();
+        long t = format.frameTime(k);
+        if (clock.realTime()) {
+          long now = clock.micros();
+          if (now < t) {
+            LockSupport.parkNanos((t - now) * 1000);
+            continue;
+          }
+          long due = (long) Math.floor(now * format.fps() / 1e6);
+          if (due > k + 1) { // more than a frame late: skip to now
+            dropped.addAndGet(due - k);
+            k = due;
+            t = format.frameTime(k);
+          }
+        }
+        tick(t, out);
+        k++;
+      }
+      scene.endOfStream(format.frameTime(k), config.audio().stream().mapToInt(a -> a.source().sampleRate()).toArray());
+      drainScene(out);
+      if (audioEncoder != null) audioEncoder.encode(null, p -> enqueue(new Item(null, p)));
+    } catch (Throwable e) {
+      failure.compareAndSet(null, e);
+      LOG.warn("media session scene failed: {}", e.toString());
+    } finally {
+      av_frame_free(out);
+      enqueue(END);
+    }
+  }
+
+  private void discardAudioBefore(long t) {
+    for (var input : config.audio()) {
+      AVFrame f;
+      while ((f = input.source().next(t)) != null) av_frame_free(f);
+    }
+  }
+
+  private void tick(long t, AVFrame out) {
+    var video = config.video();
+    for (int i = 0; i < video.size(); i++) {
+      AVFrame f = video.get(i).source().frameAt(t);
+      if (f == null) continue;
+      f.pts(t);
+      scene.pushVideo(i, f);
+      av_frame_free(f);
+    }
+    var audio = config.audio();
+    for (int i = 0; i < audio.size(); i++) {
+      AVFrame f;
+      while ((f = audio.get(i).source().next(t)) != null) {
+        scene.pushAudio(i, f);
+        av_frame_free(f);
+      }
+    }
+    drainScene(out);
+  }
+
+  private void drainScene(AVFrame out) {
+    while (scene.pullVideo(out)) {
+      composed.incrementAndGet();
+      AVFrame frame = av_frame_alloc();
+      av_frame_move_ref(frame, out);
+      if (clock.realTime()) {
+        if (!videoSlots.tryAcquire()) { // the encoder is 8 frames behind: drop rather than add latency
+          dropped.incrementAndGet();
+          av_frame_free(frame);
+          continue;
+        }
+      } else {
+        videoSlots.acquireUninterruptibly();
+      }
+      enqueue(new Item(frame, null));
+    }
+    // AAC is cheap and the scene thread has slack: encoding here keeps it off the video encoder's path
+    while (scene.pullAudio(out)) {
+      try {
+        audioEncoder.encode(out, p -> enqueue(new Item(null, p)));
+      } finally {
+        av_frame_unref(out);
+      }
+    }
+  }
+
+  private void enqueue(Item item) {
+    try {
+      queue.put(item);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (item.frame() != null) av_frame_free(item.frame());
+    }
+  }
+
+  private void encodeLoop() {
+    boolean[] formatSent = {false};
+    var interleaver = new Interleaver(true, audioEncoder != null, 1_000_000, packet -> {
+      if (!formatSent[0]) {
+        sink.onFormat(new StreamFormat(videoEncoder.format(), audioEncoder == null ? null : audioEncoder.format()));
+        formatSent[0] = true;
+      }
+      sink.onPacket(packet);
+    });
+    try {
+      while (true) {
+        Item item = queue.take();
+        if (item == END) break;
+        if (item.audio() != null) {
+          interleaver.add(item.audio());
+          continue;
+        }
+        videoSlots.release();
+        try {
+          long start = System.nanoTime();
+          videoEncoder.encode(item.frame(), interleaver::add);
+          encodeNanos.addAndGet(System.nanoTime() - start);
+          encoded.incrementAndGet();
+        } finally {
+          av_frame_free(item.frame());
+        }
+      }
+      videoEncoder.encode(null, interleaver::add);
+      interleaver.flush();
+    } catch (Throwable e) {
+      failure.compareAndSet(null, e);
+      running = false;
+      LOG.warn("media session encoder failed: {}", e.toString());
+      videoSlots.release(QUEUE); // never leave the scene thread waiting for a slot
+      List<Item> rest = new ArrayList<>();
+      queue.drainTo(rest);
+      rest.forEach(i -> { if (i.frame() != null) av_frame_free(i.frame()); });
+    } finally {
+      try {
+        sink.close();
+      } finally {
+        ended.countDown();
+      }
+    }
+  }
+
+  /** Stops the ticks, flushes encoders into the sink, closes the sink, then encoders, scene and sources. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      sceneThread.join();
+      // the encode thread may be blocked on put() no more: scene thread always enqueues END
+      while (encodeThread.isAlive()) {
+        encodeThread.join(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    videoEncoder.close();
+    if (audioEncoder != null) audioEncoder.close();
+    scene.close();
+    config.video().forEach(v -> v.source().close());
+    config.audio().forEach(a -> a.source().close());
+  }
+}

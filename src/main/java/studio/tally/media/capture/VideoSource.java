@@ -1,0 +1,30 @@
+package studio.tally.media.capture;
+
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+
+/**
+ * A picture producer the session samples once per output frame. Frames stay native (AVFrame)
+ * and in the source's own pixel format (yuv420p for the test pattern, bgr0 for x11grab); the scene
+ * converts once, to yuv420p.
+ */
+public interface VideoSource extends AutoCloseable {
+
+  /** For messages and stats: "test pattern", "x11grab :99.0+0,0". */
+  String name();
+
+  int width();
+
+  int height();
+
+  /** AV_PIX_FMT_* of the frames {@link #frameAt} returns. */
+  int pixelFormat();
+
+  /**
+   * A new reference to the picture for session time sessionMicros (pts set to it); the caller owns
+   * it (av_frame_free). Null while nothing has been captured yet.
+   */
+  AVFrame frameAt(long sessionMicros);
+
+  @Override
+  void close();
+}
