@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Tally Studio: go live, serve, preview and probe live video.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, PublishCommand.class, DevicesCommand.class, EncodersCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
