@@ -31,6 +31,8 @@ final class SubscriberGroup {
 
   private static final class PlayerState {
     boolean waitingForKeyframe;
+    /** Written to in the current drain (so it is in the drain's flush list once). */
+    boolean touched;
   }
 
   private final EventExecutor executor;
@@ -69,37 +71,44 @@ final class SubscriberGroup {
   private void drain() {
     scheduled.set(false);
     List<Subscriber> touched = new ArrayList<>();
-    for (Event e = queue.poll(); e != null; e = queue.poll()) {
-      switch (e) {
-        case Join(Subscriber s, List<MediaTag> snapshot) -> {
-          players.put(s, new PlayerState());
-          for (MediaTag t : snapshot) {
-            try {
-              s.write(t);
-            } finally {
-              t.release();
+    try {
+      for (Event e = queue.poll(); e != null; e = queue.poll()) {
+        switch (e) {
+          case Join(Subscriber s, List<MediaTag> snapshot) -> {
+            PlayerState state = new PlayerState();
+            state.touched = true;
+            players.put(s, state);
+            touched.add(s);
+            for (MediaTag t : snapshot) {
+              try {
+                s.write(t);
+              } finally {
+                t.release();
+              }
             }
           }
-          touched.add(s);
-        }
-        case Deliver(MediaTag tag, boolean resumePoint) -> {
-          try {
-            deliver(tag, resumePoint, touched);
-          } finally {
-            tag.release();
+          case Deliver(MediaTag tag, boolean resumePoint) -> {
+            try {
+              deliver(tag, resumePoint, touched);
+            } finally {
+              tag.release();
+            }
           }
-        }
-        case Leave(Subscriber s, Subscriber.EndReason reason) -> {
-          if (players.remove(s) != null) {
-            s.end(reason);
+          case Leave(Subscriber s, Subscriber.EndReason reason) -> {
+            if (players.remove(s) != null) {
+              s.end(reason);
+            }
           }
+          case Resync() -> players.values().forEach(p -> p.waitingForKeyframe = true);
         }
-        case Resync() -> players.values().forEach(p -> p.waitingForKeyframe = true);
       }
-    }
-    for (Subscriber s : touched) {
-      if (players.containsKey(s)) {
-        s.flush();
+    } finally { // flags must be reset even if a write threw
+      for (Subscriber s : touched) {
+        PlayerState state = players.get(s);
+        if (state != null) {
+          state.touched = false;
+          s.flush();
+        }
       }
     }
   }
@@ -112,7 +121,8 @@ final class SubscriberGroup {
       switch (verdict(tag, resumePoint, s.pendingBytes(), state)) {
         case WRITE -> {
           s.write(tag);
-          if (!touched.contains(s)) {
+          if (!state.touched) { // a flag, not touched.contains(s): that scan made each tag O(players²)
+            state.touched = true;
             touched.add(s);
           }
         }
