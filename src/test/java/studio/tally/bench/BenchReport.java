@@ -95,6 +95,8 @@ final class BenchReport {
     row(b, "players per core", tallyFlv, ngx, tallyRtmp, Sample::playersPerCore, "%.0f");
     row(b, "server RSS, MiB", tallyFlv, ngx, tallyRtmp, s -> s.serverRssBytes() / 1048576.0, "%.0f");
     row(b, "load generator CPU, % of one core", tallyFlv, ngx, tallyRtmp, s -> s.loadgenCores() * 100, "%.1f");
+    row(b, "FFmpeg source CPU, % of one core (not counted)", tallyFlv, ngx, tallyRtmp, s -> s.sourceCores() * 100, "%.1f");
+    row(b, "other tenants of the machine, % of one core", tallyFlv, ngx, tallyRtmp, s -> s.otherCores() * 100, "%.1f");
     row(b, "players behind or cut", tallyFlv, ngx, tallyRtmp, s -> s.behind(), "%.0f");
     row(b, "median player rate, Mbit/s", tallyFlv, ngx, tallyRtmp, Sample::medianMbps, "%.2f");
     row(b, "source fps over the window", tallyFlv, ngx, tallyRtmp, Sample::sourceFps, "%.1f");
@@ -131,11 +133,12 @@ final class BenchReport {
       b.append("**").append(sweep.getFirst().server()).append(" serving ").append(sweep.getFirst().kind())
           .append(" players**\n\n");
       b.append("| N | CPU % of one core | % of two cores | CPU/player % | marginal/player % | RSS MiB | loadgen CPU % "
-          + "| behind | median Mbit/s | source fps |\n|---|---|---|---|---|---|---|---|---|---|\n");
+          + "| FFmpeg CPU % | others CPU % | behind | median Mbit/s | source fps |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
       for (Sample s : sweep) {
-        b.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.4f | %.4f | %.0f | %.1f | %d | %.2f | %.1f |\n",
+        b.append(String.format(Locale.ROOT, "| %d | %.1f | %.1f | %.4f | %.4f | %.0f | %.1f | %.1f | %.1f | %d | %.2f | %.1f |\n",
             s.players(), s.serverCores() * 100, s.serverCores() * 50, s.percentPerPlayer(), s.marginalPercentPerPlayer(),
-            s.serverRssBytes() / 1048576.0, s.loadgenCores() * 100, s.behind(), s.medianMbps(), s.sourceFps()));
+            s.serverRssBytes() / 1048576.0, s.loadgenCores() * 100, s.sourceCores() * 100, s.otherCores() * 100,
+            s.behind(), s.medianMbps(), s.sourceFps()));
       }
       b.append("\n");
     }
@@ -158,6 +161,9 @@ final class BenchReport {
         .append("  process, so its ceiling is one core; ours uses both cores (one event loop per core).\n")
         .append("- nginx-rtmp serves RTMP (it has no HTTP-FLV); the comparison is \"our best protocol vs. its\".\n")
         .append("  SRS's published anchor (GUIDE §5) is the other peer; it is not installed here, so not in this run.\n")
+        .append("- The machine is shared: \"others\" is CPU used by other tenants (builds, tests) during the window, from\n")
+        .append("  /proc/stat. When the machine is full, players fall behind for want of CPU anywhere (load generator,\n")
+        .append("  encoder), not only in the server; the sweeps' \"behind\" column must be read with that column.\n")
         .append("- Our server runs with default JVM flags; its JIT is warmed with 500 players for 8 s before measuring.\n");
     b.append("\n").append(END).append("\n");
     return b.toString();

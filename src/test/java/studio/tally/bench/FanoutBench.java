@@ -38,9 +38,9 @@ class FanoutBench {
   static final String APP = "live";
   static final String STREAM = "bench";
 
-  final int[] steps = Arrays.stream(System.getProperty("bench.steps", "100,250,500,1000,2000,3000").split(","))
+  final int[] steps = Arrays.stream(System.getProperty("bench.steps", "250,500,1000,2000,3000,4000").split(","))
       .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-  final int headlineN = Integer.getInteger("bench.n", 1000);
+  final int headlineN = Integer.getInteger("bench.n", 500);
   final int runs = Integer.getInteger("bench.runs", 5);
   final double window = Double.parseDouble(System.getProperty("bench.window", "10"));
   final double settle = Double.parseDouble(System.getProperty("bench.settle", "3"));
@@ -185,7 +185,7 @@ class FanoutBench {
     sleep(settle);
     Sample s = measure(server, t.label(), pid, n);
     gen.closeAll();
-    sleep(1.5);
+    sleep(3);
     return s;
   }
 
@@ -205,7 +205,7 @@ class FanoutBench {
       }
     }
     gen.closeAll();
-    sleep(1.5);
+    sleep(3);
     return out;
   }
 
@@ -216,6 +216,8 @@ class FanoutBench {
     long src0 = sourceFrames();
     Processes.Usage u0 = Processes.usage(pid);
     Processes.Usage g0 = Processes.usage(Processes.self());
+    Processes.Usage f0 = Processes.usage(source.pid());
+    long[] m0 = machineTicks();
     for (int i = 0; i < players.size(); i++) {
       frames0[i] = players.get(i).stats().videoFrames;
       bytes0[i] = players.get(i).stats().bytes;
@@ -223,6 +225,8 @@ class FanoutBench {
     sleep(window);
     Processes.Usage u1 = Processes.usage(pid);
     Processes.Usage g1 = Processes.usage(Processes.self());
+    Processes.Usage f1 = Processes.usage(source.pid());
+    long[] m1 = machineTicks();
     long src1 = sourceFrames();
     double secs = (u1.nanoTime() - u0.nanoTime()) / 1e9;
     double srcFrames = src1 - src0;
@@ -245,11 +249,26 @@ class FanoutBench {
     }
     behind += Math.max(0, n - players.size());
     Sample s = new Sample(server, kind, n, connected, secs, u1.coresSince(u0), u1.rssBytes(), g1.coresSince(g0),
-        behind, srcFrames / secs, Sample.median(fps), Sample.median(mbps), baseline.getOrDefault(server, 0.0));
+        behind, srcFrames / secs, Sample.median(fps), Sample.median(mbps), baseline.getOrDefault(server, 0.0),
+        f1.coresSince(f0), (m1[0] - m0[0]) / TICKS / secs);
     log(String.format("%-10s %-8s N=%5d connected=%5d cpu=%6.1f%% rss=%5.0fMiB loadgen=%5.1f%% behind=%d src=%.1ffps "
-            + "player=%.1ffps %.2fMbps", server, kind, n, connected, s.serverCores() * 100, s.serverRssBytes() / 1048576.0,
-        s.loadgenCores() * 100, behind, s.sourceFps(), s.medianFps(), s.medianMbps()));
+            + "player=%.1ffps %.2fMbps ffmpeg=%.1f%% others=%.1f%%", server, kind, n, connected, s.serverCores() * 100, s.serverRssBytes() / 1048576.0,
+        s.loadgenCores() * 100, behind, s.sourceFps(), s.medianFps(), s.medianMbps(),
+        s.sourceCores() * 100, s.otherCores() * 100));
     return s;
+  }
+
+  static final double TICKS = 100.0; // USER_HZ
+
+  /** Busy ticks of the whole machine: [busy, total] from the first line of /proc/stat. */
+  private static long[] machineTicks() throws java.io.IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < Math.min(f.length, 9); i++) {
+      total += Long.parseLong(f[i]);
+    }
+    long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+    return new long[] {total - idle, total};
   }
 
   private static final Pattern FRAME = Pattern.compile("frame=\\s*(\\d+)");

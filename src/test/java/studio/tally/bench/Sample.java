@@ -10,10 +10,17 @@ import java.util.List;
  * @param behind players that got under 90 % of the source's video frames, or were disconnected
  * @param sourceFps the publisher's frame rate over the window (from ffmpeg's progress)
  * @param medianMbps median player receive rate
+ * @param sourceCores the FFmpeg publisher's CPU (not counted; the same for every case)
+ * @param machineCores the whole machine's busy CPU (/proc/stat), other tenants included
  */
 record Sample(String server, String kind, int players, int connected, double windowSeconds, double serverCores,
     long serverRssBytes, double loadgenCores, int behind, double sourceFps, double medianFps, double medianMbps,
-    double baselineCores) {
+    double baselineCores, double sourceCores, double machineCores) {
+
+  /** CPU of everything else on the machine (other tenants' builds and tests) over the window. */
+  double otherCores() {
+    return Math.max(0, machineCores - serverCores - loadgenCores - sourceCores);
+  }
 
   /** Share of one core per player, in percent (all server CPU divided by N). */
   double percentPerPlayer() {
