@@ -2,22 +2,28 @@ package studio.tally.server.hub;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 
 /** Interim FLV tag framing and body inspection; moves onto proto.flv once that lands. */
 final class FlvFraming {
   private FlvFraming() {}
 
-  /** Tag header (11 B) + body + PreviousTagSize (4 B); takes ownership of {@code body}. */
+  /**
+   * Tag header (11 B) + body + PreviousTagSize (4 B) in ONE contiguous buffer; takes ownership of
+   * {@code body}. The body is copied once per tag here, so each of the N players' writes is a single
+   * buffer (one iovec, no composite walk or nioBuffers array per write).
+   */
   static ByteBuf encode(ByteBufAllocator alloc, int type, long ts, ByteBuf body) {
-    int size = body.readableBytes();
-    ByteBuf head = alloc.directBuffer(11, 11);
-    head.writeByte(type).writeMedium(size).writeMedium((int) (ts & 0xFFFFFF)).writeByte((int) (ts >>> 24) & 0xFF)
-        .writeMedium(0);
-    ByteBuf tail = alloc.directBuffer(4, 4).writeInt(size + 11);
-    CompositeByteBuf tag = alloc.compositeDirectBuffer(3);
-    tag.addComponents(true, head, body, tail);
-    return tag;
+    try {
+      int size = body.readableBytes();
+      ByteBuf tag = alloc.directBuffer(11 + size + 4, 11 + size + 4);
+      tag.writeByte(type).writeMedium(size).writeMedium((int) (ts & 0xFFFFFF)).writeByte((int) (ts >>> 24) & 0xFF)
+          .writeMedium(0);
+      tag.writeBytes(body, body.readerIndex(), size);
+      tag.writeInt(size + 11);
+      return tag;
+    } finally {
+      body.release();
+    }
   }
 
   static boolean isVideoKeyframe(ByteBuf body) {
