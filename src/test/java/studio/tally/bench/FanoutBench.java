@@ -58,7 +58,7 @@ class FanoutBench {
   void fanout() throws Exception {
     long t0 = System.nanoTime();
     BenchReport report = new BenchReport();
-    report.command = "./mvnw -B -Pbench test";
+    report.command = "./mvnw -B -Pbench test" + System.getProperty("bench.extraArgs", "");
     nginx = NginxRtmp.start();
     ours = startOurs();
     Ffmpeg ffmpeg = Ffmpeg.debian();
@@ -125,7 +125,7 @@ class FanoutBench {
     }
     report.baseline.putAll(baseline);
     report.minutes = (System.nanoTime() - t0) / 60e9;
-    Path doc = Path.of(System.getProperty("basedir", ".")).resolve("docs/benchmarks.md");
+    Path doc = Path.of(System.getProperty("basedir", ".")).resolve(System.getProperty("bench.doc", "docs/benchmarks.md"));
     report.writeInto(doc);
     log("wrote " + doc);
     assertThat(report.headline).isNotEmpty();
