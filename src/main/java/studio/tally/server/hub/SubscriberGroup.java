@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -35,6 +36,14 @@ final class SubscriberGroup {
     boolean touched;
   }
 
+  /**
+   * Experiment knob, off by default (behaviour unchanged): coalesce the fan-out into one drain every
+   * this many ms, so each player gets one flush (one writev) per interval instead of one per tag, for
+   * up to that much added latency (SRS's "merged write"). Measured with the FLV fan-out benchmark
+   * ({@code -Dbench.serverJvmArgs=-Dtally.hub.mergeWriteMillis=40}); a real setting belongs in HubLimits.
+   */
+  private static final long MERGE_WRITE_MILLIS = Long.getLong("tally.hub.mergeWriteMillis", 0);
+
   private final EventExecutor executor;
   private final FlowPolicy policy;
   private final StreamCounters counters;
@@ -60,7 +69,11 @@ final class SubscriberGroup {
     queue.add(e);
     if (scheduled.compareAndSet(false, true)) {
       try {
-        executor.execute(drain);
+        if (MERGE_WRITE_MILLIS > 0) {
+          executor.schedule(drain, MERGE_WRITE_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+          executor.execute(drain);
+        }
       } catch (RuntimeException rejected) { // executor shutting down: drop everything queued
         scheduled.set(false);
         discardQueued();
