@@ -38,6 +38,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--config-dir", paramLabel = "DIR", description = "Where the generated certificate is kept.")
   Path configDir;
 
+  @Option(names = "--merge-write-ms", paramLabel = "MS",
+      description = "Deliver media to players in batches at most this far apart (default 40; 0 = each message at once).")
+  Long mergeWriteMs;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
   String logLevel;
@@ -80,6 +84,12 @@ final class ServeCommand implements Callable<Integer> {
     }
     if (configDir != null) {
       cfg = cfg.withConfigDir(configDir.toString());
+    }
+    if (mergeWriteMs != null) {
+      if (mergeWriteMs < 0 || mergeWriteMs > 1000) {
+        throw new UserError("--merge-write-ms must be 0..1000");
+      }
+      cfg = cfg.withMergeWriteMs(mergeWriteMs);
     }
 
     TallyServer server;

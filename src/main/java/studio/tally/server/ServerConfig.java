@@ -20,16 +20,18 @@ import java.util.List;
  * @param sniffTimeoutMs a connection that says nothing recognisable for this long is closed
  * @param rtmpIdleTimeoutMs an RTMP connection neither publishing nor playing this long after it
  *     connected, or a publisher silent this long, is closed (default 20 s)
+ * @param mergeWriteMs players get media in batches at most this far apart (default 40; 0 = each
+ *     message at once, more CPU per player)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, String publishToken, String configDir,
-    Long sniffTimeoutMs, Long rtmpIdleTimeoutMs) {
+    Long sniffTimeoutMs, Long rtmpIdleTimeoutMs, Long mergeWriteMs) {
 
   public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1:1935", "127.0.0.1:8080");
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ServerConfig defaults() {
-    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null);
+    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null);
   }
 
   public static ServerConfig read(Path file) throws IOException {
@@ -43,31 +45,39 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
 
   ServerConfig withDefaults() {
     return new ServerConfig(listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen, tlsCert, tlsKey,
-        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs);
+        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
   }
 
   public ServerConfig withListen(List<String> l) {
-    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs);
+    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
   }
 
   public ServerConfig withTls(String cert, String key) {
-    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs);
+    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
   }
 
   public ServerConfig withPublishToken(String token) {
-    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
   }
 
   public ServerConfig withConfigDir(String dir) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
   }
 
   public ServerConfig withSniffTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs);
   }
 
   public ServerConfig withRtmpIdleTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs);
+  }
+
+  public ServerConfig withMergeWriteMs(long ms) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms);
+  }
+
+  public Duration mergeWrite() {
+    return mergeWriteMs == null ? studio.tally.server.hub.HubLimits.DEFAULT_MERGE_WRITE : Duration.ofMillis(mergeWriteMs);
   }
 
   public Duration rtmpIdleTimeout() {

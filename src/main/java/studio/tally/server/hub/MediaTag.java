@@ -53,7 +53,7 @@ public final class MediaTag extends AbstractReferenceCounted {
       case SCRIPT -> true;
     };
     long ts = timestamp & 0xFFFF_FFFFL;
-    ByteBuf flv = FlvTagEncoder.encodeTag(alloc, kind.typeId, ts, body.retainedDuplicate());
+    ByteBuf flv = FlvTagEncoder.encodeTagFlat(alloc, kind.typeId, ts, body.retainedDuplicate());
     return new MediaTag(kind, ts, body, flv, keyframe, config);
   }
 

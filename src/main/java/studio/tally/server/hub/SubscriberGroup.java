@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -31,10 +32,13 @@ final class SubscriberGroup {
 
   private static final class PlayerState {
     boolean waitingForKeyframe;
+    /** Written to in the current drain (so it is in the drain's flush list once). */
+    boolean touched;
   }
 
   private final EventExecutor executor;
   private final FlowPolicy policy;
+  private final long mergeWriteMillis;
   private final StreamCounters counters;
   private final Consumer<Subscriber> onRemoved;
   private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
@@ -42,9 +46,16 @@ final class SubscriberGroup {
   private final Map<Subscriber, PlayerState> players = new IdentityHashMap<>(); // executor only
   private final Runnable drain = this::drain;
 
-  SubscriberGroup(EventExecutor executor, FlowPolicy policy, StreamCounters counters, Consumer<Subscriber> onRemoved) {
+  /**
+   * @param mergeWriteMillis media is delivered in batches at most this often (0: at once), so each
+   *     player gets one flush (one writev) per batch instead of one per tag — SRS's "merged write".
+   *     Joins, leaves and publisher changes are never delayed.
+   */
+  SubscriberGroup(EventExecutor executor, FlowPolicy policy, long mergeWriteMillis, StreamCounters counters,
+      Consumer<Subscriber> onRemoved) {
     this.executor = executor;
     this.policy = policy;
+    this.mergeWriteMillis = mergeWriteMillis;
     this.counters = counters;
     this.onRemoved = onRemoved;
   }
@@ -56,50 +67,62 @@ final class SubscriberGroup {
   /** Any thread. Tags in events must already be retained for this group. */
   void post(Event e) {
     queue.add(e);
-    if (scheduled.compareAndSet(false, true)) {
-      try {
-        executor.execute(drain);
-      } catch (RuntimeException rejected) { // executor shutting down: drop everything queued
-        scheduled.set(false);
-        discardQueued();
+    boolean media = e instanceof Deliver;
+    try {
+      if (!media || mergeWriteMillis == 0) {
+        if (!media || scheduled.compareAndSet(false, true)) {
+          executor.execute(drain); // a join starts at once, whatever batch is pending
+        }
+      } else if (scheduled.compareAndSet(false, true)) {
+        executor.schedule(drain, mergeWriteMillis, TimeUnit.MILLISECONDS);
       }
+    } catch (RuntimeException rejected) { // executor shutting down: drop everything queued
+      scheduled.set(false);
+      discardQueued();
     }
   }
 
   private void drain() {
     scheduled.set(false);
     List<Subscriber> touched = new ArrayList<>();
-    for (Event e = queue.poll(); e != null; e = queue.poll()) {
-      switch (e) {
-        case Join(Subscriber s, List<MediaTag> snapshot) -> {
-          players.put(s, new PlayerState());
-          for (MediaTag t : snapshot) {
-            try {
-              s.write(t);
-            } finally {
-              t.release();
+    try {
+      for (Event e = queue.poll(); e != null; e = queue.poll()) {
+        switch (e) {
+          case Join(Subscriber s, List<MediaTag> snapshot) -> {
+            PlayerState state = new PlayerState();
+            state.touched = true;
+            players.put(s, state);
+            touched.add(s);
+            for (MediaTag t : snapshot) {
+              try {
+                s.write(t);
+              } finally {
+                t.release();
+              }
             }
           }
-          touched.add(s);
-        }
-        case Deliver(MediaTag tag, boolean resumePoint) -> {
-          try {
-            deliver(tag, resumePoint, touched);
-          } finally {
-            tag.release();
+          case Deliver(MediaTag tag, boolean resumePoint) -> {
+            try {
+              deliver(tag, resumePoint, touched);
+            } finally {
+              tag.release();
+            }
           }
-        }
-        case Leave(Subscriber s, Subscriber.EndReason reason) -> {
-          if (players.remove(s) != null) {
-            s.end(reason);
+          case Leave(Subscriber s, Subscriber.EndReason reason) -> {
+            if (players.remove(s) != null) {
+              s.end(reason);
+            }
           }
+          case Resync() -> players.values().forEach(p -> p.waitingForKeyframe = true);
         }
-        case Resync() -> players.values().forEach(p -> p.waitingForKeyframe = true);
       }
-    }
-    for (Subscriber s : touched) {
-      if (players.containsKey(s)) {
-        s.flush();
+    } finally { // flags must be reset even if a write threw
+      for (Subscriber s : touched) {
+        PlayerState state = players.get(s);
+        if (state != null) {
+          state.touched = false;
+          s.flush();
+        }
       }
     }
   }
@@ -112,7 +135,8 @@ final class SubscriberGroup {
       switch (verdict(tag, resumePoint, s.pendingBytes(), state)) {
         case WRITE -> {
           s.write(tag);
-          if (!touched.contains(s)) {
+          if (!state.touched) { // a flag, not touched.contains(s): that scan made each tag O(players²)
+            state.touched = true;
             touched.add(s);
           }
         }

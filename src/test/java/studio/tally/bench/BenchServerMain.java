@@ -1,0 +1,23 @@
+package studio.tally.bench;
+
+import java.nio.file.Files;
+import java.util.List;
+import studio.tally.server.ServerConfig;
+import studio.tally.server.TallyServer;
+
+/**
+ * Our server alone in its JVM, so /proc/PID counts its CPU only. Prints {@code PORT <n>} on stdout
+ * once listening; SIGTERM stops it.
+ */
+public final class BenchServerMain {
+  private BenchServerMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String dir = args.length > 0 ? args[0] : Files.createTempDirectory("tally-bench").toString();
+    TallyServer server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withConfigDir(dir), "bench");
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-stop"));
+    System.out.println("PORT " + server.boundAddresses().getFirst().getPort());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+}

@@ -1,0 +1,23 @@
+package studio.tally.bench;
+
+/**
+ * What one load-generator player saw. Written on the player's event loop, read by the driver
+ * (volatile: the driver samples between windows).
+ */
+final class PlayerStats {
+  final long startNanos = System.nanoTime();
+  volatile long bytes;
+  volatile long videoFrames;
+  /** When the first video keyframe (not a sequence header) was fully received; 0 = not yet. */
+  volatile long firstKeyframeNanos;
+  /** When the first media byte arrived (after the HTTP header / play start); 0 = not yet. */
+  volatile long firstMediaNanos;
+  volatile boolean closed;
+  volatile String error;
+
+  /** Time from start to first keyframe in ms, or NaN. */
+  double ttffMillis() {
+    long k = firstKeyframeNanos;
+    return k == 0 ? Double.NaN : (k - startNanos) / 1e6;
+  }
+}
