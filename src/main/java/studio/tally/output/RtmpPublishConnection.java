@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import studio.tally.proto.ByteCumulation;
 import studio.tally.proto.ProtocolException;
 import studio.tally.proto.amf.Amf0Decoder;
 import studio.tally.proto.rtmp.RtmpChunkDecoder;
@@ -64,7 +65,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   private final Amf0Decoder amf = new Amf0Decoder();
   private RtmpChunkDecoder decoder;
   private ChannelHandlerContext ctx;
-  private ByteBuf cumulation;
+  private final ByteCumulation inbound = new ByteCumulation();
   private State state = State.HANDSHAKE;
   private int streamId;
   private long peerWindow;
@@ -114,7 +115,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    cumulation = cumulation == null ? in : append(cumulation, in);
+    ByteBuf cumulation = inbound.add(in);
     List<RtmpMessage> messages = new ArrayList<>();
     try {
       if (state == State.HANDSHAKE) {
@@ -139,24 +140,10 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
       end("protocol error " + describeState() + ": " + e.getMessage(), false);
     } finally {
       for (RtmpMessage m : messages) if (m != null) m.release();
-      if (cumulation != null && !cumulation.isReadable()) {
-        cumulation.release();
-        cumulation = null;
-      } else if (cumulation != null) {
-        cumulation.discardSomeReadBytes();
-      }
+      inbound.compact();
     }
   }
 
-  private static ByteBuf append(ByteBuf cumulation, ByteBuf in) {
-    if (cumulation instanceof CompositeByteBuf comp) {
-      comp.addComponent(true, in);
-      return comp;
-    }
-    CompositeByteBuf comp = in.alloc().compositeBuffer(64);
-    comp.addComponents(true, cumulation, in);
-    return comp;
-  }
 
   private void sendConnect() {
     send(RtmpCommands.connect(TXN_CONNECT, url.app(), url.tcUrl(), FLASH_VER, false, ctx.alloc()), false);
@@ -376,10 +363,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerRemoved(ChannelHandlerContext c) {
     cancelTimers();
-    if (cumulation != null) {
-      cumulation.release();
-      cumulation = null;
-    }
+    inbound.close();
     if (decoder != null) decoder.close();
   }
 }

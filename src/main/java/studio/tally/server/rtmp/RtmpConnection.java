@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import studio.tally.proto.ByteCumulation;
 import studio.tally.proto.ProtocolException;
 import studio.tally.proto.rtmp.RtmpChunkDecoder;
 import studio.tally.proto.rtmp.RtmpChunkEncoder;
@@ -39,7 +40,7 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
   private final RtmpServerHandshake handshake = new RtmpServerHandshake();
   private final RtmpChunkEncoder encoder = new RtmpChunkEncoder();
   private RtmpChunkDecoder decoder;
-  private ByteBuf cumulation;
+  private final ByteCumulation inbound = new ByteCumulation();
   private ChannelHandlerContext ctx;
   private RtmpServerSession session;
   private ScheduledFuture<?> watchdog;
@@ -99,7 +100,7 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     lastReadAt = System.nanoTime();
-    cumulation = cumulation == null ? in : append(cumulation, in);
+    ByteBuf cumulation = inbound.add(in);
     List<RtmpMessage> messages = new ArrayList<>();
     try {
       if (!handshake.isDone()) {
@@ -129,24 +130,10 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
           m.release();
         }
       }
-      if (cumulation != null && !cumulation.isReadable()) {
-        cumulation.release();
-        cumulation = null;
-      } else if (cumulation != null) {
-        cumulation.discardSomeReadBytes();
-      }
+      inbound.compact();
     }
   }
 
-  private static ByteBuf append(ByteBuf cumulation, ByteBuf in) {
-    if (cumulation instanceof CompositeByteBuf comp) {
-      comp.addComponent(true, in);
-      return comp;
-    }
-    CompositeByteBuf comp = in.alloc().compositeBuffer(64);
-    comp.addComponents(true, cumulation, in);
-    return comp;
-  }
 
   /** Acknowledgement after every window of bytes, as the peer asked with Window Acknowledgement Size. */
   private void maybeAcknowledge() {
@@ -213,10 +200,7 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
     if (watchdog != null) {
       watchdog.cancel(false);
     }
-    if (cumulation != null) {
-      cumulation.release();
-      cumulation = null;
-    }
+    inbound.close();
     decoder.close();
   }
 
