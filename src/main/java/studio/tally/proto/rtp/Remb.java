@@ -31,7 +31,8 @@ public record Remb(int senderSsrc, long bitrate, int[] ssrcs) implements RtcpPac
     int v = r.u24("REMB bitrate");
     int exp = v >>> 18;
     long mantissa = v & 0x3ffff;
-    long bitrate = exp > 46 ? Long.MAX_VALUE : mantissa << exp; // 18 + 46 bits stays below 2^63
+    // saturate instead of overflowing past 2^63 (exp goes to 63, the mantissa has 18 bits)
+    long bitrate = mantissa != 0 && exp > Long.numberOfLeadingZeros(mantissa) - 1 ? Long.MAX_VALUE : mantissa << exp;
     int[] ssrcs = new int[n];
     for (int i = 0; i < n; i++) {
       ssrcs[i] = r.i32("REMB SSRC feedback");
