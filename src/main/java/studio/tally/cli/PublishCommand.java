@@ -253,11 +253,13 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
 
   private static String explainAuto(EncoderCandidate chosen) {
     List<String> skipped = new ArrayList<>();
-    for (EncoderProbe p : EncoderCatalog.probe()) {
+    // only the candidates "auto" tried before the chosen one: probing the others (other codecs) costs
+    // time and prints their encoders' banners on stderr
+    for (EncoderProbe p : EncoderCatalog.probe(chosen.codec())) {
       if (p.name().equals(chosen.name())) {
         break;
       }
-      if (p.codec().equals(chosen.codec()) && p.hardware() && !p.usable()) {
+      if (p.hardware() && !p.usable()) {
         skipped.add(p.name() + ": " + p.reason());
       }
     }

@@ -97,10 +97,15 @@ public final class EncoderCatalog {
 
   /** The candidate called name; unknown names fail with the list of usable ones. */
   public static EncoderCandidate byName(String name) {
+    return byName(name, null);
+  }
+
+  /** Like {@link #byName(String)}; the usable ones listed for an unknown name are those of codec (null: all). */
+  private static EncoderCandidate byName(String name, String codec) {
     for (EncoderCandidate c : CANDIDATES) {
       if (c.name().equals(name)) return c;
     }
-    throw new MediaException("unknown encoder '" + name + "': available: " + usableNames(null) + " (known: "
+    throw new MediaException("unknown encoder '" + name + "': available: " + usableNames(codec) + " (known: "
         + CANDIDATES.stream().map(EncoderCandidate::name).collect(Collectors.joining(", ")) + ")");
   }
 
@@ -114,9 +119,9 @@ public final class EncoderCatalog {
         if (c.codec().equals(settings.codec()) && probe(c).usable()) return c;
       }
       throw new MediaException("no usable " + settings.codec() + " encoder on this machine: "
-          + probe().stream().filter(p -> p.codec().equals(settings.codec())).map(p -> p.name() + ": " + p.reason()).toList());
+          + probe(settings.codec()).stream().map(p -> p.name() + ": " + p.reason()).toList());
     }
-    EncoderCandidate c = byName(settings.encoder());
+    EncoderCandidate c = byName(settings.encoder(), settings.codec());
     if (!c.codec().equals(settings.codec())) {
       throw new MediaException("encoder '" + c.name() + "' encodes " + c.codec() + ", not " + settings.codec());
     }
@@ -127,8 +132,19 @@ public final class EncoderCatalog {
     return c;
   }
 
+  /**
+   * Probes the candidates of codec only (null: all). Probing opens each encoder for real, and some
+   * print to stderr as they open (SVT-AV1's banner): a user publishing H.264 must not see AV1 noise.
+   */
+  public static List<EncoderProbe> probe(String codec) {
+    List<EncoderProbe> all = new ArrayList<>();
+    for (EncoderCandidate c : CANDIDATES) {
+      if (codec == null || c.codec().equals(codec)) all.add(probe(c));
+    }
+    return all;
+  }
+
   private static String usableNames(String codec) {
-    return probe().stream().filter(EncoderProbe::usable).filter(p -> codec == null || p.codec().equals(codec))
-        .map(EncoderProbe::name).collect(Collectors.joining(", "));
+    return probe(codec).stream().filter(EncoderProbe::usable).map(EncoderProbe::name).collect(Collectors.joining(", "));
   }
 }

@@ -148,6 +148,9 @@ public final class VideoEncoder implements AutoCloseable {
     return decoderConfig != null;
   }
 
+  /** AV_FRAME_FLAG_KEY (libavutil/frame.h), which the presets do not map. */
+  private static final int FRAME_FLAG_KEY = 1 << 1;
+
   /**
    * Encodes frame (pts in the open time base; null flushes at the end) and hands every packet the
    * encoder released to out. The frame stays the caller's.
@@ -155,6 +158,13 @@ public final class VideoEncoder implements AutoCloseable {
   public void encode(AVFrame frame, Consumer<EncodedPacket> out) {
     if (flushed) throw new IllegalStateException("encoder " + candidate.name() + " already flushed");
     if (frame == null) flushed = true;
+    if (frame != null) {
+      // Frames of lavfi sources (testsrc2) and raw capture decoders (x11grab, v4l2) come marked as
+      // I/key frames; encoders obey that mark (libx264 turns each into a keyframe), which made every
+      // frame an IDR. Keyframes are the encoder's call, from gop_size (like the ffmpeg CLI does).
+      frame.pict_type(AV_PICTURE_TYPE_NONE);
+      frame.flags(frame.flags() & ~FRAME_FLAG_KEY);
+    }
     AVFrame input = frame;
     if (frame != null && hardware != null) input = hardware.upload(frame);
     try {

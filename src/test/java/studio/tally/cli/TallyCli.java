@@ -1,0 +1,73 @@
+package studio.tally.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import studio.tally.testing.PeerProcess;
+
+/**
+ * {@code tally ARGS} as a child process: this test JVM's java, this test's classpath and the production
+ * logback.xml (what a user sees: INFO and up on stderr, no test DEBUG logging on stdout).
+ */
+final class TallyCli {
+  private TallyCli() {}
+
+  static PeerProcess start(String... args) {
+    return start(Map.of(), List.of(), args);
+  }
+
+  /**
+   * @param environment added to the inherited environment
+   * @param unset       variables removed from it (via {@code env -u})
+   */
+  static PeerProcess start(Map<String, String> environment, List<String> unset, String... args) {
+    List<String> cmd = new ArrayList<>();
+    if (!unset.isEmpty()) {
+      cmd.add("env");
+      unset.forEach(v -> cmd.addAll(List.of("-u", v)));
+    }
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-Dlogback.configurationFile=" + productionLogConfig());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("studio.tally.cli.Main");
+    cmd.addAll(List.of(args));
+    return new Child("tally-" + args[0], cmd, environment);
+  }
+
+  /** Everything the child printed on stdout so far. */
+  static List<String> stdout(PeerProcess p) {
+    try {
+      return Files.readAllLines(p.stdoutFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@link PeerProcess#describe()} plus stdout, for failure messages. */
+  static String describe(PeerProcess p) {
+    return p.describe() + "  stdout (" + p.stdoutFile() + "):\n" + String.join("\n", stdout(p)).indent(4);
+  }
+
+  private static Path productionLogConfig() {
+    try {
+      Path p = Path.of(TallyCli.class.getResource("/logback.xml").toURI());
+      if (p.toString().contains("test-classes")) throw new IllegalStateException("found a test logback.xml: " + p);
+      return p;
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class Child extends PeerProcess {
+    Child(String name, List<String> command, Map<String, String> environment) {
+      super(name, command, environment, null);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package studio.tally.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import studio.tally.testing.PeerMissing;
+import studio.tally.testing.PeerProcess;
+
+/**
+ * An Xvfb on a display it picks itself ({@code -displayfd}: no race with other test runs sharing /tmp
+ * over a guessed free number). Closing it stops the server.
+ */
+final class XvfbDisplay implements AutoCloseable {
+  private final PeerProcess xvfb;
+  private final int number;
+
+  private XvfbDisplay(PeerProcess xvfb, int number) {
+    this.xvfb = xvfb;
+    this.number = number;
+  }
+
+  static XvfbDisplay start(int width, int height) {
+    if (!Files.isExecutable(java.nio.file.Path.of("/usr/bin/Xvfb"))) {
+      throw new PeerMissing("Xvfb", "xvfb", "/usr/bin/Xvfb not found");
+    }
+    // -displayfd 1: Xvfb picks a free display and prints its number on stdout once it accepts clients
+    PeerProcess p = PeerProcess.start("xvfb", List.of("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
+        "-nolisten", "tcp"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      try {
+        String out = Files.readString(p.stdoutFile()).strip();
+        if (out.matches("\\d+")) return new XvfbDisplay(p, Integer.parseInt(out));
+        Thread.sleep(50);
+      } catch (IOException e) {
+        // not written yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    String why = p.describe();
+    p.stop();
+    throw new AssertionError("Xvfb did not report a display within 15 s\n" + why);
+  }
+
+  /** ":N". */
+  String display() {
+    return ":" + number;
+  }
+
+  /** The x11grab device id, as {@code tally devices} lists it. */
+  String deviceId() {
+    return "x11grab::" + number + ".0";
+  }
+
+  @Override
+  public void close() {
+    xvfb.stop();
+  }
+}
