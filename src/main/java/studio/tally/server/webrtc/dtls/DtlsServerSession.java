@@ -19,8 +19,7 @@ import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsTimeoutException;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.server.tls.ServerCertificate;
@@ -78,9 +77,13 @@ public final class DtlsServerSession implements AutoCloseable {
   private static final int CONTENT_TYPE_APPLICATION_DATA = 23;
   private static final long POST_HANDSHAKE_POLL_MILLIS = 1_000;
 
-  /** Thread-safe and stateless per handshake: one for all sessions (JDK providers: SunEC, AES-GCM intrinsics). */
+  /**
+   * BouncyCastle's lightweight crypto, one for all sessions (thread-safe). Not JcaTlsCrypto on the JDK
+   * providers: it asks JCA for "SHA256WITHRSAANDMGF1", which only the BC provider knows, so a client
+   * signing its CertificateVerify with RSA-PSS (OpenSSL with an RSA key) failed with internal_error.
+   */
   private static final class Crypto {
-    static final JcaTlsCrypto INSTANCE = new JcaTlsCryptoProvider().create(new SecureRandom());
+    static final BcTlsCrypto INSTANCE = new BcTlsCrypto(new SecureRandom());
   }
 
   private final SrtpDtlsServer server;
@@ -301,7 +304,7 @@ public final class DtlsServerSession implements AutoCloseable {
           "client sent fatal alert " + AlertDescription.getText(r.getAlertDescription()), e);
       case TlsFatalAlert a when a.getAlertDescription() == AlertDescription.internal_error
           && !(a.getCause() instanceof IOException) -> new DtlsFailure(DtlsFailure.Reason.INTERNAL_ERROR,
-          "internal error: " + a.getMessage(), e);
+          "internal error: " + a.getMessage() + (a.getCause() == null ? "" : " (" + a.getCause() + ")"), e);
       case TlsFatalAlert a -> new DtlsFailure(DtlsFailure.Reason.PROTOCOL_ERROR,
           "sent alert " + AlertDescription.getText(a.getAlertDescription())
               + (a.getMessage() == null ? "" : ": " + a.getMessage()), e);

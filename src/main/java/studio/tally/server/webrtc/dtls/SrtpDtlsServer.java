@@ -25,8 +25,10 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import studio.tally.server.tls.ServerCertificate;
 
 /**
@@ -53,8 +55,8 @@ final class SrtpDtlsServer extends DefaultTlsServer {
       CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
       CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA};
 
-  private final JcaTlsCrypto crypto;
-  private final ServerCertificate identity;
+  private final BcTlsCrypto crypto;
+  private final AsymmetricKeyParameter privateKey;
   private final Certificate bcChain;
   private final boolean rsaKey;
   private final List<DtlsSrtpProfile> srtpPreference;
@@ -69,10 +71,9 @@ final class SrtpDtlsServer extends DefaultTlsServer {
   private String failureMessage;
   private volatile boolean connectionClosed;
 
-  SrtpDtlsServer(JcaTlsCrypto crypto, ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer) {
+  SrtpDtlsServer(BcTlsCrypto crypto, ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer) {
     super(crypto);
     this.crypto = crypto;
-    this.identity = identity;
     this.srtpPreference = config.srtpProfiles();
     this.expectedPeer = expectedPeer;
     this.handshakeTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.handshakeTimeout().toMillis());
@@ -83,6 +84,7 @@ final class SrtpDtlsServer extends DefaultTlsServer {
         certs[i] = crypto.createCertificate(identity.chain().get(i).getEncoded());
       }
       this.bcChain = new Certificate(certs);
+      this.privateKey = PrivateKeyFactory.createKey(identity.key().getEncoded());
     } catch (CertificateEncodingException | IOException e) {
       throw new IllegalArgumentException("server certificate cannot be loaded into BouncyCastle: " + e.getMessage(), e);
     }
@@ -191,7 +193,7 @@ final class SrtpDtlsServer extends DefaultTlsServer {
     if (chosen == null) {
       return null; // BouncyCastle then fails the handshake with internal_error / no credentials
     }
-    return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, identity.key(), bcChain, chosen);
+    return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, privateKey, bcChain, chosen);
   }
 
   @Override
