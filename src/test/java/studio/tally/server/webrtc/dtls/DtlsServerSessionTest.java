@@ -32,6 +32,7 @@ class DtlsServerSessionTest {
   private final SessionHarness harness = new SessionHarness();
   private DtlsServerSession session;
   private CompletableFuture<DTLSTransport> clientDone;
+  private final AtomicReference<byte[]> firstServerDatagram = new AtomicReference<>();
 
   @AfterEach
   void closeAndCheckThreads() throws Exception {
@@ -47,8 +48,10 @@ class DtlsServerSessionTest {
   private BcDtlsClient connect(DtlsConfig config, CertificateFingerprint expected, ServerCertificate clientId,
       int[] profiles, java.util.function.Function<Consumer<byte[]>, Consumer<byte[]>> filter) {
     AtomicReference<BcDtlsClient> client = new AtomicReference<>();
-    session = DtlsServerSession.start(SERVER, config, expected, d -> client.get().deliver(d), harness,
-        harness.threadFactory);
+    session = DtlsServerSession.start(SERVER, config, expected, d -> {
+      firstServerDatagram.compareAndSet(null, d);
+      client.get().deliver(d);
+    }, harness, harness.threadFactory);
     BcDtlsClient c = new BcDtlsClient(clientId, profiles, filter.apply(session::onDatagram));
     client.set(c);
     clientDone = CompletableFuture.supplyAsync(() -> {
@@ -79,6 +82,9 @@ class DtlsServerSessionTest {
     assertThat(client.serverCertificateDer()).isEqualTo(SERVER.leaf().getEncoded());
     assertThat(result.cipherSuite()).isEqualTo(0xC02B); // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
     assertThat(session.isEstablished()).isTrue();
+    // no HelloVerifyRequest (3) round trip: the first flight is ServerHello (2) in an epoch-0 handshake record
+    assertThat(firstServerDatagram.get()[0]).isEqualTo((byte) 22);
+    assertThat(firstServerDatagram.get()[13]).isEqualTo((byte) 2);
     assertThat(result.toString()).doesNotContain(java.util.HexFormat.of().formatHex(result.keyingMaterial()));
   }
 
