@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Media pipeline throughput: Tally's MediaSession vs the bundled ffmpeg CLI on the same graph and encoder.
-# Usage: bash bench/media-throughput.sh [runs=5] [frames=450]   (appends its figures to docs/benchmarks.md)
+# Usage: bash bench/media-throughput.sh [runs=5] [frames=450]   (refreshes its marked section of docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA=${TALLY_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
