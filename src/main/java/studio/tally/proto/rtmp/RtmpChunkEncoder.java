@@ -102,6 +102,33 @@ public final class RtmpChunkEncoder {
     return result;
   }
 
+  /**
+   * The chunks of {@code message} as any connection would send them if it had no state for that
+   * chunk stream: a type-0 header, then type-3 continuations. The bytes depend only on the message
+   * and {@code chunkSize}, so one encoding (one flat buffer, payload copied once) can be written to
+   * every player. Each connection then calls {@link #forget} for the chunk stream, so its own next
+   * message on it starts with a type-0 header as well.
+   */
+  public static ByteBuf encodeStandalone(RtmpMessage message, int chunkSize, ByteBufAllocator alloc) {
+    RtmpChunkEncoder fresh = new RtmpChunkEncoder();
+    fresh.setChunkSize(chunkSize);
+    int length = message.payload().readableBytes();
+    int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
+    ByteBuf out = alloc.directBuffer(length + 18 + 7 * (chunks - 1));
+    try {
+      fresh.encode(message, out);
+      return out;
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
+  }
+
+  /** Drops what this encoder remembers of a chunk stream: its next message there gets a type-0 header. */
+  public void forget(int chunkStreamId) {
+    streams.remove(chunkStreamId);
+  }
+
   /** Chooses the first chunk's fmt and updates the chunk stream's state to this message. */
   private int firstChunkFmt(RtmpMessage message) {
     int csid = message.chunkStreamId();

@@ -34,6 +34,8 @@ public final class MediaTag extends AbstractReferenceCounted {
   private final ByteBuf flv;
   private final boolean keyframe;
   private final boolean config;
+  /** One more wire form shared by every player of a protocol (RTMP chunks), made by the first that asks. */
+  private final java.util.concurrent.atomic.AtomicReference<ByteBuf> shared = new java.util.concurrent.atomic.AtomicReference<>();
 
   private MediaTag(Kind kind, long timestamp, ByteBuf body, ByteBuf flv, boolean keyframe, boolean config) {
     this.kind = kind;
@@ -75,6 +77,24 @@ public final class MediaTag extends AbstractReferenceCounted {
     return flv;
   }
 
+  /**
+   * A wire form of this tag that does not depend on the connection (e.g. RTMP chunks with type-0
+   * headers), encoded once by whichever player asks first and shared by all; only one such form per
+   * tag. The caller writes {@code retainedDuplicate()} of the result. Thread-safe.
+   */
+  public ByteBuf sharedEncoding(java.util.function.Function<MediaTag, ByteBuf> encoder) {
+    ByteBuf b = shared.get();
+    if (b != null) {
+      return b;
+    }
+    ByteBuf made = encoder.apply(this);
+    if (shared.compareAndSet(null, made)) {
+      return made;
+    }
+    made.release(); // another loop won the race
+    return shared.get();
+  }
+
   public boolean isVideo() {
     return kind == Kind.VIDEO;
   }
@@ -108,6 +128,10 @@ public final class MediaTag extends AbstractReferenceCounted {
   protected void deallocate() {
     body.release();
     flv.release();
+    ByteBuf b = shared.getAndSet(null);
+    if (b != null) {
+      b.release();
+    }
   }
 
   @Override

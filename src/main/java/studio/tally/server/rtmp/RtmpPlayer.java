@@ -1,7 +1,9 @@
 package studio.tally.server.rtmp;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.EventExecutor;
+import studio.tally.proto.rtmp.RtmpChunkEncoder;
 import studio.tally.proto.rtmp.RtmpChunkStreamId;
 import studio.tally.proto.rtmp.RtmpCommands;
 import studio.tally.proto.rtmp.RtmpControlMessage;
@@ -14,6 +16,9 @@ import studio.tally.server.hub.Subscriber;
 
 /** An RTMP player: tags from the hub are chunked for this connection, payloads shared, not copied. */
 final class RtmpPlayer implements Subscriber {
+  /** Message stream id of the shared encoding: every player's stream is createStream's 1. */
+  static final int SHARED_STREAM_ID = RtmpServerSession.STREAM_ID;
+
   private final RtmpConnection conn;
   private final Client client;
   private final int streamId;
@@ -60,7 +65,12 @@ final class RtmpPlayer implements Subscriber {
     if (stream != null) {
       stream.counters().sendBytes.add(n);
     }
-    conn.send(new RtmpMessage(csid, tag.kind().typeId, tag.timestamp(), streamId, tag.body().retainedDuplicate()), false);
+    // Same bytes for every player (type-0 header, chunk size and stream id fixed): encoded once per tag.
+    ByteBuf chunks = tag.sharedEncoding(t -> RtmpChunkEncoder.encodeStandalone(
+        new RtmpMessage(csid, t.kind().typeId, t.timestamp(), SHARED_STREAM_ID, t.body()), RtmpConnection.OUT_CHUNK_SIZE,
+        conn.ctx().alloc()));
+    conn.encoder().forget(csid);
+    conn.ctx().write(chunks.retainedDuplicate(), conn.ctx().voidPromise());
   }
 
   @Override
