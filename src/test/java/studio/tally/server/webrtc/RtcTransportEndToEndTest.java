@@ -1,0 +1,181 @@
+package studio.tally.server.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import studio.tally.proto.stun.MessageIntegrity;
+import studio.tally.proto.stun.StunAddress;
+import studio.tally.proto.stun.StunClass;
+import studio.tally.proto.stun.StunIntegrity;
+import studio.tally.proto.stun.StunMessage;
+import studio.tally.proto.stun.XorMappedAddress;
+import studio.tally.server.ServerConfig;
+import studio.tally.server.TallyServer;
+import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+
+/**
+ * A real {@link TallyServer} and a test client built from our codecs and BouncyCastle's DTLS client:
+ * ICE check → DTLS → SRTP both ways, over UDP and over TCP on the HTTP port.
+ */
+class RtcTransportEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private TallyServer server;
+  private final List<AutoCloseable> closeables = new java.util.ArrayList<>();
+
+  private TallyServer start(long consentMs) throws Exception {
+    server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
+        .withRtcConsentTimeoutMs(consentMs)
+        .withConfigDir(Files.createTempDirectory("tally-rtc-test").toString()), "0.1.0-test");
+    return server;
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private <T extends AutoCloseable> T closeLater(T c) {
+    closeables.add(c);
+    return c;
+  }
+
+  record Peer(RtcTransport transport, RecordingListener events, RtcTestClient client, IceCredentials creds) {
+    String username() {
+      return creds.localUfrag() + ":" + creds.remoteUfrag();
+    }
+  }
+
+  private Peer connect(RtcTestClient client, String remoteUfrag) throws Exception {
+    RecordingListener events = new RecordingListener();
+    IceCredentials creds = IceCredentials.random(remoteUfrag, "remote-password-unused-0000");
+    CertificateFingerprint expected = RtcTestClient.fingerprint();
+    RtcTransport t = server.webrtc().createTransport(creds, expected, events);
+    closeLater(client);
+
+    StunMessage response = client.check(creds.localUfrag() + ":" + remoteUfrag, creds.localPwd(), true, WAIT);
+    assertThat(response).as("binding response").isNotNull();
+    assertThat(response.type().messageClass()).isEqualTo(StunClass.SUCCESS_RESPONSE);
+    InetSocketAddress local = client.localAddress();
+    assertThat(response.attribute(XorMappedAddress.class).orElseThrow().address())
+        .isEqualTo(new StunAddress(local.getAddress().getAddress(), local.getPort()));
+    assertThat(response.attribute(MessageIntegrity.class)).isPresent();
+    StunIntegrity.verifyIntegrity(response.toBytes(), StunIntegrity.shortTermKey(creds.localPwd()));
+    StunIntegrity.verifyFingerprint(response.toBytes());
+
+    DtlsTestClient dtls = client.handshake();
+    assertThat(CertificateFingerprint.compute("sha-256", dtls.serverCertificateDer).hex())
+        .isEqualTo(server.webrtc().localFingerprintSha256());
+    assertThat(events.connected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isSameAs(t);
+    assertThat(t.state()).isEqualTo(RtcTransport.State.CONNECTED);
+    return new Peer(t, events, client, creds);
+  }
+
+  /** Media both ways: RTP and RTCP from the client decrypted by the server, RTP from the server decrypted by the client. */
+  private void exchangeMedia(Peer p, int seq) throws Exception {
+    byte[] up = RtcTestClient.rtp(seq, 0x1234, ("up " + seq).getBytes());
+    p.client.sendRaw(p.client.protectRtp(up));
+    assertThat(p.events.rtp.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("decrypted RTP at the server").isEqualTo(up);
+
+    byte[] report = RtcTestClient.rtcp(0x1234);
+    p.client.sendRaw(p.client.protectRtcp(report));
+    assertThat(p.events.rtcp.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("decrypted RTCP at the server").isEqualTo(report);
+
+    byte[] down = RtcTestClient.rtp(seq, 0x5678, ("down " + seq).getBytes());
+    var buf = Unpooled.wrappedBuffer(down);
+    p.transport.sendRtp(buf);
+    assertThat(buf.readerIndex()).as("sendRtp leaves the caller's buffer alone").isZero();
+    assertThat(p.client.awaitRtp(WAIT)).as("decrypted RTP at the client").isEqualTo(down);
+    assertThat(p.events.offLoop).as("callbacks on the transport's event loop").isEmpty();
+  }
+
+  @Test
+  void udpCheckDtlsAndSrtpBothWays() throws Exception {
+    start(30_000);
+    Peer p = connect(RtcTestClient.udp(server.webrtc().udpAddress()), "cli1");
+    assertThat(p.transport.selectedPath()).isInstanceOf(RtcPath.Udp.class);
+    exchangeMedia(p, 1);
+    exchangeMedia(p, 2);
+    RtcTransport.Stats s = p.transport.stats();
+    assertThat(s.packetsIn()).isEqualTo(4);
+    assertThat(s.packetsOut()).isEqualTo(2);
+    assertThat(s.srtpAuthFailures()).isZero();
+    assertThat(server.counters()).containsEntry("rtc_stun_success", 1L);
+
+    p.transport.close();
+    assertThat(p.events.closed.get(5, TimeUnit.SECONDS)).isEqualTo("closed");
+    assertThat(server.webrtc().transportCount()).isZero();
+    // after close the address is unbound: SRTP from it is now an unknown source
+    p.client.sendRaw(p.client.protectRtp(RtcTestClient.rtp(9, 0x1234, new byte[10])));
+    await().atMost(WAIT).until(() -> server.webrtc().counters().unknownSource.sum() == 1);
+  }
+
+  @Test
+  void tcpOnTheHttpPortWhileHttpKeepsWorking() throws Exception {
+    start(30_000);
+    int port = server.boundAddresses().getFirst().getPort();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    assertThat(versions(http, port)).as("before").contains("\"version\"");
+    try (Socket silent = new Socket("127.0.0.1", port)) { // says nothing: must not delay anyone
+      long t0 = System.nanoTime();
+      assertThat(versions(http, port)).as("with a silent client open").contains("\"version\"");
+      assertThat(System.nanoTime() - t0).as("not held up by the silent client").isLessThan(TimeUnit.SECONDS.toNanos(3));
+
+      Peer p = connect(RtcTestClient.tcp(new InetSocketAddress("127.0.0.1", port)), "tcp1");
+      assertThat(p.transport.selectedPath()).isInstanceOf(RtcPath.Tcp.class);
+      assertThat(versions(http, port)).as("during").contains("\"version\"");
+      exchangeMedia(p, 1);
+      assertThat(versions(http, port)).as("during, after media").contains("\"version\"");
+      exchangeMedia(p, 2);
+
+      p.client.close(); // the only path goes away
+      assertThat(p.events.closed.get(5, TimeUnit.SECONDS)).isEqualTo("tcp path closed");
+      assertThat(silent.isConnected()).isTrue();
+    }
+    assertThat(versions(http, port)).as("after").contains("\"version\"");
+    assertThat(server.counters()).containsEntry("sniffed_stun_tcp", 1L);
+  }
+
+  @Test
+  void consentExpiresWhenTheClientStopsChecking() throws Exception {
+    start(1_000);
+    Peer p = connect(RtcTestClient.udp(server.webrtc().udpAddress()), "cons");
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_000);
+    while (System.nanoTime() < until) { // checks every 300 ms keep it alive past the 1 s timeout
+      assertThat(p.client.check(p.username(), p.creds.localPwd(), false, WAIT)).isNotNull();
+      Thread.sleep(300);
+    }
+    assertThat(p.transport.state()).isEqualTo(RtcTransport.State.CONNECTED);
+    exchangeMedia(p, 1);
+    long stopped = System.nanoTime();
+    assertThat(p.events.closed.get(5, TimeUnit.SECONDS)).isEqualTo("consent expired");
+    assertThat(System.nanoTime() - stopped).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
+    assertThat(server.webrtc().counters().consentExpired.sum()).isEqualTo(1);
+    assertThat(p.events.closeCalls.get()).isEqualTo(1);
+  }
+
+  static String versions(HttpClient http, int port) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/versions"))
+        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+}
