@@ -154,6 +154,12 @@ public final class RtcTransport implements AutoCloseable {
         authFailures.sum(), checks.sum());
   }
 
+  /** The DTLS session's counters (datagrams queued, dropped and why), or null before the first check. */
+  public DtlsServerSession.Stats dtlsStats() {
+    DtlsServerSession d = dtls;
+    return d == null ? null : d.stats();
+  }
+
   byte[] integrityKey() {
     return integrityKey;
   }

@@ -172,6 +172,106 @@ class RtcTransportEndToEndTest {
     assertThat(p.events.closeCalls.get()).isEqualTo(1);
   }
 
+  @Test
+  void badInputIsDroppedAndCountedAndDisturbsNoSession() throws Exception {
+    start(30_000);
+    RtcCounters c = server.webrtc().counters();
+    Peer a = connect(RtcTestClient.udp(server.webrtc().udpAddress()), "good");
+    exchangeMedia(a, 1);
+    RtcTestClient b = closeLater(RtcTestClient.udp(server.webrtc().udpAddress()));
+    Duration quiet = Duration.ofMillis(300);
+
+    // malformed STUN: an attribute running past the message; and a STUN first byte without the cookie
+    byte[] overrun = new byte[24];
+    overrun[1] = 0x01;
+    overrun[3] = 0x04;
+    java.nio.ByteBuffer.wrap(overrun).putInt(4, StunMessage.MAGIC_COOKIE).putShort(20, (short) 0x0006).putShort(22, (short) 8);
+    b.sendRaw(overrun);
+    b.sendRaw(new byte[] {0, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
+    await().atMost(WAIT).until(() -> c.stunMalformed.sum() == 2);
+
+    // unknown username: silently dropped
+    assertThat(b.check("nobody:good", a.creds.localPwd(), true, quiet)).isNull();
+    assertThat(c.stunUnknownUsername.sum()).isEqualTo(1);
+
+    // wrong password: 401 without MESSAGE-INTEGRITY
+    StunMessage unauthorized = b.check(a.username(), "wrong-password-wrong-password", true, WAIT);
+    assertThat(unauthorized.type().messageClass()).isEqualTo(StunClass.ERROR_RESPONSE);
+    assertThat(unauthorized.attribute(studio.tally.proto.stun.ErrorCode.class).orElseThrow().code()).isEqualTo(401);
+    assertThat(unauthorized.attribute(MessageIntegrity.class)).isEmpty();
+    assertThat(c.stunUnauthorized.sum()).isEqualTo(1);
+
+    // no MESSAGE-INTEGRITY: 400
+    byte[] noIntegrity = StunMessage.builder(studio.tally.proto.stun.StunMessageType.BINDING_REQUEST,
+        StunMessage.newTransactionId(new java.util.Random())).add(new studio.tally.proto.stun.Username(a.username()))
+        .fingerprint().toBytes();
+    assertThat(b.exchange(noIntegrity, WAIT).attribute(studio.tally.proto.stun.ErrorCode.class).orElseThrow().code())
+        .isEqualTo(400);
+    // ICE-CONTROLLED from the peer: an ice-lite agent cannot take the controlling role: 487, with integrity
+    byte[] controlled = StunMessage.builder(studio.tally.proto.stun.StunMessageType.BINDING_REQUEST,
+        StunMessage.newTransactionId(new java.util.Random())).add(new studio.tally.proto.stun.Username(a.username()))
+        .add(new studio.tally.proto.stun.IceControlled(7)).messageIntegrity(StunIntegrity.shortTermKey(a.creds.localPwd()))
+        .fingerprint().toBytes();
+    StunMessage conflict = b.exchange(controlled, WAIT);
+    assertThat(conflict.attribute(studio.tally.proto.stun.ErrorCode.class).orElseThrow().code()).isEqualTo(487);
+    StunIntegrity.verifyIntegrity(conflict.toBytes(), StunIntegrity.shortTermKey(a.creds.localPwd()));
+
+    // DTLS and SRTP from a source that passed no check; a packet no protocol claims
+    byte[] dtlsGarbage = new byte[60];
+    new java.util.Random(1).nextBytes(dtlsGarbage);
+    dtlsGarbage[0] = 22;
+    b.sendRaw(dtlsGarbage);
+    b.sendRaw(RtcTestClient.rtp(1, 0x1234, new byte[40]));
+    b.sendRaw(new byte[] {(byte) 0xF0, 1, 2, 3});
+    await().atMost(WAIT).until(() -> c.unknownSource.sum() == 2 && c.unknownKind.sum() == 1);
+
+    // from the bound address: DTLS garbage goes to the DTLS session (which discards it) ...
+    long queued = a.transport.dtlsStats().datagramsQueued();
+    a.client.sendRaw(dtlsGarbage);
+    await().atMost(WAIT).until(() -> a.transport.dtlsStats().datagramsQueued() == queued + 1);
+    // ... and SRTP with a bad tag is an authentication failure, counted and dropped
+    byte[] bad = a.client.protectRtp(RtcTestClient.rtp(50, 0x1234, "tampered".getBytes()));
+    bad[bad.length - 1] ^= 1;
+    a.client.sendRaw(bad);
+    await().atMost(WAIT).until(() -> a.transport.stats().srtpAuthFailures() == 1);
+    assertThat(a.events.rtp).isEmpty();
+
+    // TCP: a frame above the limit after a framed check closes that connection, nothing else
+    int port = server.boundAddresses().getFirst().getPort();
+    RtcTestClient t = closeLater(RtcTestClient.tcp(new InetSocketAddress("127.0.0.1", port)));
+    assertThat(t.check("nobody:tcp", "whatever-whatever-whatever", true, quiet)).isNull();
+    assertThat(c.stunUnknownUsername.sum()).isEqualTo(2);
+    t.sendRaw(new byte[] {(byte) 0xF0, 0, 0, 0}); // a frame nobody claims
+    await().atMost(WAIT).until(() -> c.unknownKind.sum() == 2);
+    byte[] huge = new byte[2 + 8192];
+    huge[0] = (byte) 0xFF;
+    huge[1] = (byte) 0xFF;
+    try {
+      t.sendTcpBytes(huge);
+    } catch (java.io.IOException closedAlready) {
+      // the server may close before all of it is written
+    }
+    await().atMost(WAIT).until(() -> t.eof);
+    assertThat(c.tcpOversizedFrame.sum()).isEqualTo(1);
+    // a connection that opens with a 0xFFFF-length frame is not STUN to the sniffer: refused and counted
+    long rejected = server.sniffStats().rejected.sum();
+    try (Socket raw = new Socket("127.0.0.1", port)) {
+      raw.getOutputStream().write(huge);
+      raw.setSoTimeout(5000);
+      assertThat(raw.getInputStream().read()).isEqualTo(-1);
+    } catch (java.net.SocketException reset) {
+      // closed while we were still writing: also a refusal
+    }
+    await().atMost(WAIT).until(() -> server.sniffStats().rejected.sum() == rejected + 1);
+
+    // the good session never noticed
+    exchangeMedia(a, 51);
+    assertThat(a.transport.state()).isEqualTo(RtcTransport.State.CONNECTED);
+    assertThat(a.events.closed).isNotDone();
+    assertThat(server.webrtc().transportCount()).isEqualTo(1);
+    assertThat(a.transport.stats().srtpAuthFailures()).isEqualTo(1);
+  }
+
   static String versions(HttpClient http, int port) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/versions"))
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
