@@ -134,6 +134,10 @@ final class IceLiteAgent {
       return;
     }
     InetSocketAddress source = path.remote();
+    if (source == null) { // a TCP connection already gone
+      counters.stunIgnored.increment();
+      return;
+    }
     byte[] response = StunMessage.responseTo(request, StunClass.SUCCESS_RESPONSE)
         .add(new XorMappedAddress(new StunAddress(source.getAddress().getAddress(), source.getPort())))
         .messageIntegrity(key).fingerprint().toBytes();

@@ -45,7 +45,7 @@ public sealed interface RtcPath {
   record Tcp(Channel channel) implements RtcPath {
     @Override
     public InetSocketAddress remote() {
-      return (InetSocketAddress) channel.remoteAddress();
+      return channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 
     @Override
