@@ -45,6 +45,8 @@ class ServeCommandTest {
           .singleElement().asString().contains("rtmp", "rtmps", "http", "https");
     }
     assertThat(lines).filteredOn(l -> l.contains("SHA-256")).singleElement().asString().contains(fingerprint);
+    assertThat(lines).filteredOn(l -> l.contains("webrtc ice-lite on udp 127.0.0.1:")).singleElement().asString()
+        .endsWith("and tcp on every listener");
 
     try (FfmpegProcess publisher = Ffmpeg.bundled().publishTestSource("rtmp://127.0.0.1:" + port1 + "/live/x",
         Duration.ofSeconds(60), 320, 240, 30, 30)) {

@@ -52,9 +52,18 @@ final class IceLiteAgent {
     }
   }
 
-  void unregister(RtcTransport t) {
+  /** Forgets the transport and every path bound to it; returns those paths. */
+  List<RtcPath> unregister(RtcTransport t) {
     byUsername.remove(t.credentials().expectedUsername(), t);
-    byPath.values().removeIf(v -> v == t);
+    List<RtcPath> paths = new java.util.ArrayList<>();
+    byPath.entrySet().removeIf(e -> {
+      if (e.getValue() == t) {
+        paths.add(e.getKey());
+        return true;
+      }
+      return false;
+    });
+    return paths;
   }
 
   /** The transport a path was bound to by a successful check, or null. */

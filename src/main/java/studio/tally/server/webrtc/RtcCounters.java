@@ -28,6 +28,8 @@ public final class RtcCounters {
   public final LongAdder unknownKind = new LongAdder();
   /** TCP connections closed for an RFC 4571 frame above the limit. */
   public final LongAdder tcpOversizedFrame = new LongAdder();
+  /** TCP connections closed because no valid check bound them to a transport within the consent timeout. */
+  public final LongAdder tcpUnbound = new LongAdder();
   public final LongAdder transportsCreated = new LongAdder();
   public final LongAdder transportsClosed = new LongAdder();
   public final LongAdder consentExpired = new LongAdder();
@@ -46,6 +48,7 @@ public final class RtcCounters {
     m.put("rtc_unknown_source", unknownSource.sum());
     m.put("rtc_unknown_kind", unknownKind.sum());
     m.put("rtc_tcp_oversized_frame", tcpOversizedFrame.sum());
+    m.put("rtc_tcp_unbound", tcpUnbound.sum());
     m.put("rtc_transports_created", transportsCreated.sum());
     m.put("rtc_transports_closed", transportsClosed.sum());
     m.put("rtc_consent_expired", consentExpired.sum());

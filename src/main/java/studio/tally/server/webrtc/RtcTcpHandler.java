@@ -3,8 +3,11 @@ package studio.tally.server.webrtc;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.proto.stun.Rfc4571Framer;
@@ -15,23 +18,37 @@ import studio.tally.proto.stun.StunException;
  * connection opens with a framed STUN Binding request. Each frame goes to
  * {@link WebRtcTransportServer#onPacket} with this connection as its path. A frame above the limit
  * closes the connection (the stream cannot be resynchronised); the connection closing tells the
- * transport its path is gone.
+ * transport its path is gone. A connection that no valid check binds to a transport within the consent
+ * timeout is closed (a framed check with a wrong username must not hold a socket forever); when its
+ * transport closes, the server closes it too.
  */
 final class RtcTcpHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RtcTcpHandler.class);
 
   private final WebRtcTransportServer server;
   private final Rfc4571Framer framer;
+  private final Duration bindTimeout;
   private RtcPath.Tcp path;
+  private ScheduledFuture<?> bindTimer;
 
-  RtcTcpHandler(WebRtcTransportServer server, int maxFrame) {
+  /** @param bindTimeout a connection that no valid check binds to a transport within this is closed */
+  RtcTcpHandler(WebRtcTransportServer server, int maxFrame, Duration bindTimeout) {
     this.server = server;
     this.framer = new Rfc4571Framer(maxFrame);
+    this.bindTimeout = bindTimeout;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     path = new RtcPath.Tcp(ctx.channel());
+    bindTimer = ctx.executor().schedule(() -> {
+      if (ctx.channel().isActive() && !server.isBound(path)) {
+        server.counters().tcpUnbound.increment();
+        log.debug("{}: webrtc tcp: no valid ICE check within {} ms, closing", ctx.channel().remoteAddress(),
+            bindTimeout.toMillis());
+        ctx.close();
+      }
+    }, bindTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -67,6 +84,7 @@ final class RtcTcpHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    bindTimer.cancel(false);
     framer.close();
     server.onTcpClosed(path);
     ctx.fireChannelInactive();

@@ -395,6 +395,13 @@ public final class RtcTransport implements AutoCloseable {
 
   // ------------------------------------------------------------------ closing
 
+  /** Never registered (its ufrags were taken): stop the timer, tell nobody. */
+  void abandon() {
+    state = State.CLOSED;
+    closeReason = "not registered";
+    consentTimer.cancel(false);
+  }
+
   private void checkConsent() {
     if (state != State.CLOSED && nanoClock.getAsLong() - lastCheckNanos > consentTimeout.toNanos()) {
       server.counters().consentExpired.increment();

@@ -84,7 +84,7 @@ public final class WebRtcTransportServer implements AutoCloseable {
 
   /** Installs WebRTC-over-TCP at the end of a sniffed connection's pipeline. */
   public void installTcp(ChannelPipeline pipeline) {
-    pipeline.addLast("rtc-tcp", new RtcTcpHandler(this, config.maxTcpFrame()));
+    pipeline.addLast("rtc-tcp", new RtcTcpHandler(this, config.maxTcpFrame(), config.consentTimeout()));
   }
 
   /**
@@ -106,7 +106,7 @@ public final class WebRtcTransportServer implements AutoCloseable {
     try {
       agent.register(t);
     } catch (IllegalArgumentException e) {
-      t.close("not registered");
+      t.abandon();
       throw e;
     }
     counters.transportsCreated.increment();
@@ -171,9 +171,19 @@ public final class WebRtcTransportServer implements AutoCloseable {
     }
   }
 
+  /** A transport closed: forget it, and close the TCP connections that carried only it. */
   void forget(RtcTransport t) {
-    agent.unregister(t);
+    for (RtcPath p : agent.unregister(t)) {
+      if (p instanceof RtcPath.Tcp tcp) {
+        tcp.channel().close();
+      }
+    }
     counters.transportsClosed.increment();
+  }
+
+  /** Whether a successful check bound this path to a transport. */
+  boolean isBound(RtcPath path) {
+    return agent.boundTo(path) != null;
   }
 
   /** Closes every transport ("server closed") and the UDP socket. Call before the event loops stop. */

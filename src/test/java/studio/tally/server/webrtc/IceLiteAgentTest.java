@@ -108,9 +108,12 @@ class IceLiteAgentTest {
   @Test
   void aUfragPairCanBeRegisteredOnce() {
     server.createTransport(creds, null, events);
-    assertThatThrownBy(() -> server.createTransport(creds, null, new RecordingListener()))
+    RecordingListener second = new RecordingListener();
+    assertThatThrownBy(() -> server.createTransport(creds, null, second))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(creds.expectedUsername());
     assertThat(server.transportCount()).isEqualTo(1);
+    assertThat(second.closed).as("the refused transport tells no one").isNotDone();
+    assertThat(server.counters().transportsCreated.sum()).isEqualTo(1);
   }
 
   @Test

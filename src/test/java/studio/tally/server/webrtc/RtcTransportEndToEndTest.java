@@ -155,6 +155,26 @@ class RtcTransportEndToEndTest {
   }
 
   @Test
+  void aNominatedTcpPathTakesOverAndWhenItClosesUdpCarriesOn() throws Exception {
+    start(30_000);
+    Peer p = connect(RtcTestClient.udp(server.webrtc().udpAddress()), "both");
+    int port = server.boundAddresses().getFirst().getPort();
+    RtcTestClient tcp = closeLater(RtcTestClient.tcp(new InetSocketAddress("127.0.0.1", port)));
+    assertThat(tcp.check(p.username(), p.creds.localPwd(), true, WAIT).type().messageClass())
+        .isEqualTo(StunClass.SUCCESS_RESPONSE);
+    await().atMost(WAIT).until(() -> p.transport.selectedPath() instanceof RtcPath.Tcp);
+    p.transport.sendRtp(Unpooled.wrappedBuffer(RtcTestClient.rtp(1, 0x5678, new byte[20])));
+    assertThat(tcp.srtp.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("SRTP now goes out on TCP").isNotNull();
+
+    tcp.close();
+    await().atMost(WAIT).until(() -> p.transport.selectedPath() instanceof RtcPath.Udp);
+    assertThat(p.transport.state()).isEqualTo(RtcTransport.State.CONNECTED);
+    // the client's SRTP receive context saw no packet 1 (it went to the TCP socket): index 2 is fine
+    exchangeMedia(p, 2);
+    assertThat(p.events.closed).isNotDone();
+  }
+
+  @Test
   void consentExpiresWhenTheClientStopsChecking() throws Exception {
     start(1_000);
     Peer p = connect(RtcTestClient.udp(server.webrtc().udpAddress()), "cons");
@@ -170,6 +190,13 @@ class RtcTransportEndToEndTest {
     assertThat(System.nanoTime() - stopped).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
     assertThat(server.webrtc().counters().consentExpired.sum()).isEqualTo(1);
     assertThat(p.events.closeCalls.get()).isEqualTo(1);
+
+    // a TCP connection whose framed check bound it to nothing is closed after the same timeout
+    int port = server.boundAddresses().getFirst().getPort();
+    RtcTestClient stray = closeLater(RtcTestClient.tcp(new InetSocketAddress("127.0.0.1", port)));
+    assertThat(stray.check("nobody:none", "whatever-whatever-whatever", true, Duration.ofMillis(200))).isNull();
+    await().atMost(WAIT).until(() -> stray.eof);
+    assertThat(server.webrtc().counters().tcpUnbound.sum()).isEqualTo(1);
   }
 
   @Test
