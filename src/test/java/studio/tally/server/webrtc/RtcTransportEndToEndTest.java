@@ -114,9 +114,10 @@ class RtcTransportEndToEndTest {
     assertThat(p.transport.selectedPath()).isInstanceOf(RtcPath.Udp.class);
     exchangeMedia(p, 1);
     exchangeMedia(p, 2);
+    // counted on the transport's loop just after the write was handed to the socket: may trail the client
+    await().atMost(WAIT).until(() -> p.transport.stats().packetsOut() == 2);
     RtcTransport.Stats s = p.transport.stats();
     assertThat(s.packetsIn()).isEqualTo(4);
-    assertThat(s.packetsOut()).isEqualTo(2);
     assertThat(s.srtpAuthFailures()).isZero();
     assertThat(server.counters()).containsEntry("rtc_stun_success", 1L);
 
@@ -179,15 +180,16 @@ class RtcTransportEndToEndTest {
     start(1_000);
     Peer p = connect(RtcTestClient.udp(server.webrtc().udpAddress()), "cons");
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_000);
+    long lastCheck = 0;
     while (System.nanoTime() < until) { // checks every 300 ms keep it alive past the 1 s timeout
+      lastCheck = System.nanoTime();
       assertThat(p.client.check(p.username(), p.creds.localPwd(), false, WAIT)).isNotNull();
       Thread.sleep(300);
     }
     assertThat(p.transport.state()).isEqualTo(RtcTransport.State.CONNECTED);
     exchangeMedia(p, 1);
-    long stopped = System.nanoTime();
     assertThat(p.events.closed.get(5, TimeUnit.SECONDS)).isEqualTo("consent expired");
-    assertThat(System.nanoTime() - stopped).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(500));
+    assertThat(System.nanoTime() - lastCheck).as("not before the timeout").isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
     assertThat(server.webrtc().counters().consentExpired.sum()).isEqualTo(1);
     assertThat(p.events.closeCalls.get()).isEqualTo(1);
 
@@ -219,7 +221,7 @@ class RtcTransportEndToEndTest {
 
     // unknown username: silently dropped
     assertThat(b.check("nobody:good", a.creds.localPwd(), true, quiet)).isNull();
-    assertThat(c.stunUnknownUsername.sum()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> c.stunUnknownUsername.sum() == 1);
 
     // wrong password: 401 without MESSAGE-INTEGRITY
     StunMessage unauthorized = b.check(a.username(), "wrong-password-wrong-password", true, WAIT);
@@ -267,7 +269,7 @@ class RtcTransportEndToEndTest {
     int port = server.boundAddresses().getFirst().getPort();
     RtcTestClient t = closeLater(RtcTestClient.tcp(new InetSocketAddress("127.0.0.1", port)));
     assertThat(t.check("nobody:tcp", "whatever-whatever-whatever", true, quiet)).isNull();
-    assertThat(c.stunUnknownUsername.sum()).isEqualTo(2);
+    await().atMost(WAIT).until(() -> c.stunUnknownUsername.sum() == 2);
     t.sendRaw(new byte[] {(byte) 0xF0, 0, 0, 0}); // a frame nobody claims
     await().atMost(WAIT).until(() -> c.unknownKind.sum() == 2);
     byte[] huge = new byte[2 + 8192];
