@@ -188,7 +188,10 @@ public final class RtcTransport implements AutoCloseable {
     int n = plain.readableBytes();
     ByteBuf copy = ByteBufAllocator.DEFAULT.heapBuffer(n + MAX_OVERHEAD);
     copy.writeBytes(plain, plain.readerIndex(), n);
-    onLoop(() -> protectAndSend(copy, rtcp));
+    if (!onLoop(() -> protectAndSend(copy, rtcp))) {
+      copy.release();
+      dropped.increment();
+    }
   }
 
   private void protectAndSend(ByteBuf packet, boolean rtcp) {
@@ -270,13 +273,17 @@ public final class RtcTransport implements AutoCloseable {
 
   /** SRTP or SRTCP from a path bound to this transport; takes ownership of {@code packet}. */
   void onSrtp(ByteBuf packet) {
-    onLoop(() -> {
+    boolean queued = onLoop(() -> {
       try {
         receive(packet);
       } finally {
         packet.release();
       }
     });
+    if (!queued) {
+      packet.release();
+      dropped.increment();
+    }
   }
 
   private void receive(ByteBuf packet) {
@@ -440,15 +447,18 @@ public final class RtcTransport implements AutoCloseable {
     }
   }
 
-  private void onLoop(Runnable task) {
+  /** Runs {@code task} on the transport's loop (now, if already there); false if the loop has stopped. */
+  private boolean onLoop(Runnable task) {
     if (loop.inEventLoop()) {
       task.run();
-    } else {
-      try {
-        loop.execute(task);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        log.debug("{}: event loop stopped, task dropped", this);
-      }
+      return true;
+    }
+    try {
+      loop.execute(task);
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("{}: event loop stopped, task dropped", this);
+      return false;
     }
   }
 
