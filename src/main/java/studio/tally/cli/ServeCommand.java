@@ -42,6 +42,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Deliver media to players in batches at most this far apart (default 40; 0 = each message at once).")
   Long mergeWriteMs;
 
+  @Option(names = "--rtc-udp", paramLabel = "HOST:PORT",
+      description = "WebRTC (ICE-lite) UDP address (default 127.0.0.1:8000; port 0 = any free port). WebRTC over TCP is on every --listen port.")
+  String rtcUdp;
+
+  @Option(names = "--rtc-consent-timeout-ms", paramLabel = "MS",
+      description = "Close a WebRTC peer after this long without a valid ICE check (default 30000).")
+  Long rtcConsentTimeoutMs;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
   String logLevel;
@@ -90,6 +98,21 @@ final class ServeCommand implements Callable<Integer> {
         throw new UserError("--merge-write-ms must be 0..1000");
       }
       cfg = cfg.withMergeWriteMs(mergeWriteMs);
+    }
+
+    if (rtcUdp != null) {
+      try {
+        ServerConfig.parseHostPort(rtcUdp);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--rtc-udp: " + e.getMessage());
+      }
+      cfg = cfg.withRtcUdp(rtcUdp);
+    }
+    if (rtcConsentTimeoutMs != null) {
+      if (rtcConsentTimeoutMs < 100 || rtcConsentTimeoutMs > 600_000) {
+        throw new UserError("--rtc-consent-timeout-ms must be 100..600000");
+      }
+      cfg = cfg.withRtcConsentTimeoutMs(rtcConsentTimeoutMs);
     }
 
     TallyServer server;

@@ -22,16 +22,19 @@ import java.util.List;
  *     connected, or a publisher silent this long, is closed (default 20 s)
  * @param mergeWriteMs players get media in batches at most this far apart (default 40; 0 = each
  *     message at once, more CPU per player)
+ * @param rtcUdp WebRTC ICE-lite UDP port {@code HOST:PORT} (default 127.0.0.1:8000); WebRTC over TCP
+ *     is served on every {@code listen} port
+ * @param rtcConsentTimeoutMs a WebRTC peer with no valid ICE check this long is closed (default 30 s)
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, String publishToken, String configDir,
-    Long sniffTimeoutMs, Long rtmpIdleTimeoutMs, Long mergeWriteMs) {
+    Long sniffTimeoutMs, Long rtmpIdleTimeoutMs, Long mergeWriteMs, String rtcUdp, Long rtcConsentTimeoutMs) {
 
   public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1:1935", "127.0.0.1:8080");
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ServerConfig defaults() {
-    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null);
+    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null, null, null);
   }
 
   public static ServerConfig read(Path file) throws IOException {
@@ -45,35 +48,56 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
 
   ServerConfig withDefaults() {
     return new ServerConfig(listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen, tlsCert, tlsKey,
-        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
+        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
   }
 
   public ServerConfig withListen(List<String> l) {
-    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
+    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
   }
 
   public ServerConfig withTls(String cert, String key) {
-    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
+    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
   }
 
   public ServerConfig withPublishToken(String token) {
-    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
   }
 
   public ServerConfig withConfigDir(String dir) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
   }
 
   public ServerConfig withSniffTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
   }
 
   public ServerConfig withRtmpIdleTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
   }
 
   public ServerConfig withMergeWriteMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms, rtcUdp, rtcConsentTimeoutMs);
+  }
+
+  public ServerConfig withRtcUdp(String hostPort) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
+        hostPort, rtcConsentTimeoutMs);
+  }
+
+  public ServerConfig withRtcConsentTimeoutMs(long ms) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
+        rtcUdp, ms);
+  }
+
+  public static final String DEFAULT_RTC_UDP = "127.0.0.1:8000";
+
+  /** The WebRTC UDP address ({@code rtcUdp}, default {@value #DEFAULT_RTC_UDP}). */
+  public InetSocketAddress rtcUdpAddress() {
+    return parseHostPort(rtcUdp == null ? DEFAULT_RTC_UDP : rtcUdp);
+  }
+
+  public Duration rtcConsentTimeout() {
+    return Duration.ofMillis(rtcConsentTimeoutMs == null ? 30_000 : rtcConsentTimeoutMs);
   }
 
   public Duration mergeWrite() {

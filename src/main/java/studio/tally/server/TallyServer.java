@@ -42,6 +42,8 @@ import studio.tally.server.net.ProtocolHandlers;
 import studio.tally.server.net.SniffStats;
 import studio.tally.server.rtmp.RtmpPipeline;
 import studio.tally.server.tls.ServerCertificate;
+import studio.tally.server.webrtc.RtcTransportConfig;
+import studio.tally.server.webrtc.WebRtcTransportServer;
 
 /**
  * The embedded server: every TCP listener serves RTMP, RTMPS, HTTP and HTTPS (API and HTTP-FLV) on
@@ -63,6 +65,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
   private final List<Channel> listeners = new ArrayList<>();
   private final String serverId;
   private final String serviceId;
+  private final WebRtcTransportServer webrtc;
   private volatile boolean closed;
 
   private TallyServer(ServerConfig config, String version) throws IOException {
@@ -84,6 +87,8 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
         InstantSource.system(), timers);
     this.serverId = "vid-" + hub.newId().substring(0, 7);
     this.serviceId = hub.newId();
+    this.webrtc = new WebRtcTransportServer(RtcTransportConfig.DEFAULT.withConsentTimeout(config.rtcConsentTimeout()),
+        workers, certificate);
   }
 
   /** Starts every listener of {@code config}; fails (and cleans up) if one cannot bind. */
@@ -107,13 +112,14 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
         switch (protocol) {
           case HTTP -> http.install(pipeline, tls);
           case RTMP -> rtmp.install(pipeline, tls);
+          case STUN_TCP -> webrtc.installTcp(pipeline);
           default -> throw new IllegalStateException("no handlers for " + protocol);
         }
       }
 
       @Override
       public boolean supports(Protocol protocol) {
-        return protocol == Protocol.HTTP || protocol == Protocol.RTMP;
+        return protocol == Protocol.HTTP || protocol == Protocol.RTMP || protocol == Protocol.STUN_TCP;
       }
     };
     ServerBootstrap b = new ServerBootstrap()
@@ -142,6 +148,8 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
         throw new IOException("cannot listen on " + spec + ": " + e.getMessage(), e);
       }
     }
+    webrtc.bindUdp(config.rtcUdpAddress());
+    log.info("webrtc ice-lite on udp {} and tcp on every listener", hostPort(webrtc.udpAddress()));
     log.info("TLS certificate {} SHA-256 {}", certificate.leaf().getSubjectX500Principal().getName(),
         certificate.sha256Fingerprint());
     if (config.publishToken() != null) {
@@ -164,6 +172,11 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
 
   public SniffStats sniffStats() {
     return sniffStats;
+  }
+
+  /** The WebRTC transport (ICE-lite, DTLS, SRTP) for the signaling layers: {@code createTransport(...)}. */
+  public WebRtcTransportServer webrtc() {
+    return webrtc;
   }
 
   public ServerCertificate certificate() {
@@ -199,6 +212,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     m.put("sniff_rejected", sniffStats.rejected.sum());
     m.put("sniff_timed_out", sniffStats.timedOut.sum());
     m.put("tls_failed", sniffStats.tlsFailed.sum());
+    m.putAll(webrtc.counters().snapshot());
     return m;
   }
 
@@ -213,6 +227,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
       ch.close().awaitUninterruptibly(500);
     }
     hub.close();
+    webrtc.close();
     // let the players' final flushes and closes run before the loops stop
     workers.shutdownGracefully(100, 1000, TimeUnit.MILLISECONDS).awaitUninterruptibly(1500);
     boss.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(500);

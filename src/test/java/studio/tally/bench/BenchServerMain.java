@@ -14,7 +14,7 @@ public final class BenchServerMain {
 
   public static void main(String[] args) throws Exception {
     String dir = args.length > 0 ? args[0] : Files.createTempDirectory("tally-bench").toString();
-    TallyServer server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withConfigDir(dir), "bench");
+    TallyServer server = TallyServer.start(ServerConfig.defaults().withRtcUdp("127.0.0.1:0").withListen(List.of("127.0.0.1:0")).withConfigDir(dir), "bench");
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-stop"));
     System.out.println("PORT " + server.boundAddresses().getFirst().getPort());
     System.out.flush();

@@ -30,7 +30,7 @@ final class InProcessServer implements AutoCloseable {
 
   /** On port (0 = free), keeping its certificate in configDir (a restart on the same dir keeps the certificate). */
   static InProcessServer start(int port, Path configDir, UnaryOperator<ServerConfig> tweak) {
-    ServerConfig cfg = tweak.apply(ServerConfig.defaults().withListen(List.of("127.0.0.1:" + port))
+    ServerConfig cfg = tweak.apply(ServerConfig.defaults().withRtcUdp("127.0.0.1:0").withListen(List.of("127.0.0.1:" + port))
         .withConfigDir(configDir.toString()));
     try {
       return new InProcessServer(TallyServer.start(cfg, "0.1.0-test"));

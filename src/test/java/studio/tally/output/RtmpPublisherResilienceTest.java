@@ -25,7 +25,7 @@ import studio.tally.testing.PeerReaper;
 class RtmpPublisherResilienceTest {
 
   private static TallyServer server(Path dir, String listen) throws Exception {
-    return TallyServer.start(ServerConfig.defaults().withListen(List.of(listen)).withConfigDir(dir.toString()), "test");
+    return TallyServer.start(ServerConfig.defaults().withRtcUdp("127.0.0.1:0").withListen(List.of(listen)).withConfigDir(dir.toString()), "test");
   }
 
   @Test

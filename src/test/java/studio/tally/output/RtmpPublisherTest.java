@@ -25,7 +25,7 @@ class RtmpPublisherTest {
   @BeforeEach
   void start() throws Exception {
     dir = Files.createTempDirectory("tally-out");
-    server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withConfigDir(dir.toString()), "test");
+    server = TallyServer.start(ServerConfig.defaults().withRtcUdp("127.0.0.1:0").withListen(List.of("127.0.0.1:0")).withConfigDir(dir.toString()), "test");
   }
 
   @AfterEach

@@ -27,7 +27,7 @@ class RtmpsPublisherTest {
   @BeforeEach
   void start() throws Exception {
     var dir = Files.createTempDirectory("tally-out");
-    server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withConfigDir(dir.toString()), "test");
+    server = TallyServer.start(ServerConfig.defaults().withRtcUdp("127.0.0.1:0").withListen(List.of("127.0.0.1:0")).withConfigDir(dir.toString()), "test");
   }
 
   @AfterEach
@@ -110,7 +110,7 @@ class RtmpsPublisherTest {
   @Test
   void rejectedStreamKeyFailsWithoutRetry() throws Exception {
     var dir = Files.createTempDirectory("tally-out");
-    try (var guarded = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0"))
+    try (var guarded = TallyServer.start(ServerConfig.defaults().withRtcUdp("127.0.0.1:0").withListen(List.of("127.0.0.1:0"))
         .withConfigDir(dir.toString()).withPublishToken("s3cret"), "test")) {
       int p = guarded.boundAddresses().getFirst().getPort();
       try (var publisher = new RtmpPublisher(RtmpUrl.parse("rtmp://127.0.0.1:" + p + "/live/mystream?token=wrong"),

@@ -33,7 +33,7 @@ class ServeCommandTest {
     int port1 = FreePort.tcp();
     int port2 = FreePort.tcp();
     Path dir = Files.createTempDirectory("tally-serve");
-    PeerProcess serve = tally("serve", "--listen", "127.0.0.1:" + port1, "--listen", "127.0.0.1:" + port2,
+    PeerProcess serve = tally("serve", "--rtc-udp", "127.0.0.1:0", "--listen", "127.0.0.1:" + port1, "--listen", "127.0.0.1:" + port2,
         "--config-dir", dir.toString());
     await("startup log").atMost(Duration.ofSeconds(30)).until(() -> serve.stderrTail().contains("SHA-256")
         || !serve.isAlive());
@@ -45,6 +45,8 @@ class ServeCommandTest {
           .singleElement().asString().contains("rtmp", "rtmps", "http", "https");
     }
     assertThat(lines).filteredOn(l -> l.contains("SHA-256")).singleElement().asString().contains(fingerprint);
+    assertThat(lines).filteredOn(l -> l.contains("webrtc ice-lite on udp 127.0.0.1:")).singleElement().asString()
+        .endsWith("and tcp on every listener");
 
     try (FfmpegProcess publisher = Ffmpeg.bundled().publishTestSource("rtmp://127.0.0.1:" + port1 + "/live/x",
         Duration.ofSeconds(60), 320, 240, 30, 30)) {
@@ -76,7 +78,7 @@ class ServeCommandTest {
   @Test
   void missingTlsFilesAreNamed() throws Exception {
     Path dir = Files.createTempDirectory("tally-serve");
-    PeerProcess p = tally("serve", "--listen", "127.0.0.1:" + FreePort.tcp(), "--config-dir", dir.toString(),
+    PeerProcess p = tally("serve", "--rtc-udp", "127.0.0.1:0", "--listen", "127.0.0.1:" + FreePort.tcp(), "--config-dir", dir.toString(),
         "--tls-cert", dir.resolve("missing.pem").toString(), "--tls-key", dir.resolve("missing-key.pem").toString());
     assertThat(p.waitFor(Duration.ofSeconds(30))).isNotZero();
     assertOneCleanError(p, "missing.pem");
@@ -87,7 +89,7 @@ class ServeCommandTest {
     Path dir = Files.createTempDirectory("tally-serve");
     Path config = dir.resolve("tally.json");
     Files.writeString(config, "{\"listen\": [\"127.0.0.1:" + FreePort.tcp() + "\"], \"listne\": 1}");
-    PeerProcess p = tally("serve", "--config", config.toString(), "--config-dir", dir.toString());
+    PeerProcess p = tally("serve", "--rtc-udp", "127.0.0.1:0", "--config", config.toString(), "--config-dir", dir.toString());
     assertThat(p.waitFor(Duration.ofSeconds(30))).isNotZero();
     assertOneCleanError(p, "listne");
   }
@@ -98,7 +100,7 @@ class ServeCommandTest {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("127.0.0.1", 0));
       String spec = "127.0.0.1:" + taken.getLocalPort();
-      PeerProcess p = tally("serve", "--listen", spec, "--config-dir", dir.toString());
+      PeerProcess p = tally("serve", "--rtc-udp", "127.0.0.1:0", "--listen", spec, "--config-dir", dir.toString());
       assertThat(p.waitFor(Duration.ofSeconds(30))).isNotZero();
       assertOneCleanError(p, spec);
     }

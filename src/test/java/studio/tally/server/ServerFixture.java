@@ -32,7 +32,7 @@ final class ServerFixture implements AutoCloseable {
   static ServerFixture start(UnaryOperator<ServerConfig> tweak) {
     try {
       Path dir = Files.createTempDirectory("tally-server-test");
-      ServerConfig cfg = tweak.apply(ServerConfig.defaults().withListen(List.of("127.0.0.1:0"))
+      ServerConfig cfg = tweak.apply(ServerConfig.defaults().withRtcUdp("127.0.0.1:0").withListen(List.of("127.0.0.1:0"))
           .withConfigDir(dir.toString()));
       return new ServerFixture(TallyServer.start(cfg, "0.1.0-test"), dir);
     } catch (IOException e) {

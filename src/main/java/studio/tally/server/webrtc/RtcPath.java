@@ -1,0 +1,73 @@
+package studio.tally.server.webrtc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import studio.tally.proto.stun.Rfc4571Framer;
+
+/**
+ * Where a peer's packets come from and ours go to: a UDP source address on our UDP socket, or one
+ * TCP connection carrying RFC 4571 frames. Records, so that two checks from the same place compare
+ * equal. {@link #send} is safe from any thread (Netty hops to the channel's event loop).
+ */
+public sealed interface RtcPath {
+
+  Channel channel();
+
+  InetSocketAddress remote();
+
+  /**
+   * Writes one packet and takes ownership of it. Returns false (and releases it) when the path is
+   * closed or its TCP connection is not writable (media is dropped rather than queued without bound).
+   */
+  boolean send(ByteBuf packet);
+
+  /** The peer's address on our UDP socket. */
+  record Udp(Channel channel, InetSocketAddress remote) implements RtcPath {
+    @Override
+    public boolean send(ByteBuf packet) {
+      if (!channel.isActive()) {
+        packet.release();
+        return false;
+      }
+      channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
+      return true;
+    }
+
+    @Override
+    public String toString() {
+      return "udp " + remote.getAddress().getHostAddress() + ":" + remote.getPort();
+    }
+  }
+
+  /** One TCP connection; packets go out with a 2-byte length (RFC 4571). */
+  record Tcp(Channel channel) implements RtcPath {
+    @Override
+    public InetSocketAddress remote() {
+      return channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
+    }
+
+    @Override
+    public boolean send(ByteBuf packet) {
+      try {
+        int n = packet.readableBytes();
+        if (!channel.isActive() || !channel.isWritable() || n > Rfc4571Framer.MAX_FRAME_LENGTH) {
+          return false;
+        }
+        ByteBuf framed = channel.alloc().buffer(2 + n);
+        Rfc4571Framer.encode(packet, framed);
+        channel.writeAndFlush(framed, channel.voidPromise());
+        return true;
+      } finally {
+        packet.release();
+      }
+    }
+
+    @Override
+    public String toString() {
+      InetSocketAddress r = remote();
+      return "tcp " + (r == null ? "?" : r.getAddress().getHostAddress() + ":" + r.getPort());
+    }
+  }
+}

@@ -1,0 +1,469 @@
+package studio.tally.server.webrtc;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import studio.tally.proto.srtp.SrtpContext;
+import studio.tally.proto.srtp.SrtpException;
+import studio.tally.proto.srtp.SrtpKeys;
+import studio.tally.proto.srtp.SrtpProfile;
+import studio.tally.proto.stun.StunIntegrity;
+import studio.tally.server.tls.ServerCertificate;
+import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+import studio.tally.server.webrtc.dtls.DtlsFailure;
+import studio.tally.server.webrtc.dtls.DtlsResult;
+import studio.tally.server.webrtc.dtls.DtlsServerSession;
+
+/**
+ * The transport of one WebRTC peer connection: ICE-lite checks, DTLS-SRTP, SRTP in and out. It only
+ * moves packets and reports events; what to do with media (forwarding, the SFU) lives elsewhere and
+ * talks to it through {@link Listener} and {@link #sendRtp}/{@link #sendRtcp}.
+ *
+ * <h2>Threading</h2>
+ * Each transport has one event loop ({@link #eventLoop()}). Its SRTP contexts and state change only
+ * there, and every {@link Listener} callback runs there — so a listener must not block (hand heavy
+ * work to your own queue). {@link #sendRtp}, {@link #sendRtcp} and {@link #close} are safe from any
+ * thread.
+ *
+ * <h2>Lifecycle</h2>
+ * NEW (created, waiting for a check) → CHECKED (a valid check arrived; DTLS handshake running on its
+ * own virtual thread) → CONNECTED (SRTP keys ready: {@link Listener#onConnected}) → CLOSED
+ * ({@link Listener#onClosed} exactly once, with the reason: {@code "consent expired"},
+ * {@code "dtls failed: ..."}, {@code "dtls closed by peer"}, {@code "tcp path closed"},
+ * {@code "closed"}, {@code "server closed"}).
+ */
+public final class RtcTransport implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RtcTransport.class);
+  /** Room for the largest SRTP/SRTCP trailer of any profile (GCM tag 16 + SRTCP index 4). */
+  private static final int MAX_OVERHEAD = 32;
+
+  /** Events and decrypted media of one transport; every method runs on the transport's event loop. */
+  public interface Listener {
+    /** DTLS finished and SRTP keys are ready; {@link #sendRtp} now sends. */
+    default void onConnected(RtcTransport transport) {
+    }
+
+    /**
+     * One decrypted RTP packet (readable bytes: header and payload, no SRTP tag). The buffer is
+     * released when this returns: {@code retain()} it (or copy) to keep it.
+     */
+    default void onRtp(RtcTransport transport, ByteBuf packet) {
+    }
+
+    /** One decrypted RTCP compound packet; same ownership as {@link #onRtp}. */
+    default void onRtcp(RtcTransport transport, ByteBuf packet) {
+    }
+
+    /** The transport ended; called once. */
+    default void onClosed(RtcTransport transport, String reason) {
+    }
+  }
+
+  public enum State { NEW, CHECKED, CONNECTED, CLOSED }
+
+  /** Counters since creation. {@code dropped} counts packets in or out that went nowhere. */
+  public record Stats(long packetsIn, long bytesIn, long packetsOut, long bytesOut, long dropped,
+      long srtpAuthFailures, long checks) {
+  }
+
+  private final WebRtcTransportServer server;
+  private final IceCredentials credentials;
+  private final byte[] integrityKey;
+  private final CertificateFingerprint remoteFingerprint;
+  private final Listener listener;
+  private final EventLoop loop;
+  private final LongSupplier nanoClock;
+  private final Duration consentTimeout;
+  private final ScheduledFuture<?> consentTimer;
+
+  private volatile State state = State.NEW;
+  private volatile RtcPath selected;
+  private volatile DtlsServerSession dtls;
+  private volatile String closeReason;
+  private final java.util.concurrent.atomic.AtomicBoolean dtlsStarted = new java.util.concurrent.atomic.AtomicBoolean();
+  // event loop only
+  private boolean nominated;
+  private RtcPath lastUdp;
+  private long lastCheckNanos;
+  private SrtpContext sendContext;
+  private SrtpContext receiveContext;
+
+  private final LongAdder packetsIn = new LongAdder();
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder packetsOut = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder authFailures = new LongAdder();
+  private final LongAdder checks = new LongAdder();
+
+  RtcTransport(WebRtcTransportServer server, IceCredentials credentials, CertificateFingerprint remoteFingerprint,
+      Listener listener, EventLoop loop, LongSupplier nanoClock, Duration consentTimeout) {
+    this.server = server;
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
+    this.integrityKey = StunIntegrity.shortTermKey(credentials.localPwd());
+    this.remoteFingerprint = remoteFingerprint;
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.loop = loop;
+    this.nanoClock = nanoClock;
+    this.consentTimeout = consentTimeout;
+    this.lastCheckNanos = nanoClock.getAsLong();
+    long period = Math.max(20, Math.min(1000, consentTimeout.toMillis() / 5));
+    this.consentTimer = loop.scheduleAtFixedRate(this::checkConsent, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  public IceCredentials credentials() {
+    return credentials;
+  }
+
+  public String localUfrag() {
+    return credentials.localUfrag();
+  }
+
+  public String localPwd() {
+    return credentials.localPwd();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** The path media goes out on: the latest nominated (USE-CANDIDATE) one, else the latest checked; null before a check. */
+  public RtcPath selectedPath() {
+    return selected;
+  }
+
+  /** Why it closed, or null while open. */
+  public String closeReason() {
+    return closeReason;
+  }
+
+  public EventLoop eventLoop() {
+    return loop;
+  }
+
+  public Stats stats() {
+    return new Stats(packetsIn.sum(), bytesIn.sum(), packetsOut.sum(), bytesOut.sum(), dropped.sum(),
+        authFailures.sum(), checks.sum());
+  }
+
+  /** The DTLS session's counters (datagrams queued, dropped and why), or null before the first check. */
+  public DtlsServerSession.Stats dtlsStats() {
+    DtlsServerSession d = dtls;
+    return d == null ? null : d.stats();
+  }
+
+  byte[] integrityKey() {
+    return integrityKey;
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  /**
+   * Protects a copy of {@code plain}'s readable bytes (an RTP packet) and sends it on the selected
+   * path. Does not take ownership and does not move {@code plain}'s indexes: the caller may send the
+   * same buffer to many transports. Before {@link Listener#onConnected}, or after close, it is dropped.
+   */
+  public void sendRtp(ByteBuf plain) {
+    send(plain, false);
+  }
+
+  /** As {@link #sendRtp} for an RTCP compound packet. */
+  public void sendRtcp(ByteBuf plain) {
+    send(plain, true);
+  }
+
+  private void send(ByteBuf plain, boolean rtcp) {
+    if (state == State.CLOSED) {
+      dropped.increment();
+      return;
+    }
+    int n = plain.readableBytes();
+    ByteBuf copy = ByteBufAllocator.DEFAULT.heapBuffer(n + MAX_OVERHEAD);
+    copy.writeBytes(plain, plain.readerIndex(), n);
+    if (!onLoop(() -> protectAndSend(copy, rtcp))) {
+      copy.release();
+      dropped.increment();
+    }
+  }
+
+  private void protectAndSend(ByteBuf packet, boolean rtcp) {
+    RtcPath path = selected;
+    if (state != State.CONNECTED || path == null) {
+      packet.release();
+      dropped.increment();
+      return;
+    }
+    try {
+      if (rtcp) {
+        sendContext.protectRtcp(packet);
+      } else {
+        sendContext.protectRtp(packet);
+      }
+    } catch (RuntimeException e) { // malformed packet from our own side: a bug upstream, not the peer
+      packet.release();
+      dropped.increment();
+      log.debug("{}: cannot protect outgoing {}: {}", this, rtcp ? "RTCP" : "RTP", e.getMessage());
+      return;
+    }
+    int n = packet.readableBytes();
+    if (path.send(packet)) {
+      packetsOut.increment();
+      bytesOut.add(n);
+    } else {
+      dropped.increment();
+    }
+  }
+
+  // ------------------------------------------------------------------ inbound, from the I/O loops
+
+  /** A valid check arrived on {@code path} (called on the I/O loop that received it). */
+  void onValidCheck(RtcPath path, boolean useCandidate) {
+    checks.increment();
+    if (state == State.CLOSED) {
+      return;
+    }
+    // synchronously, before the success response goes out: the peer's ClientHello follows at once and
+    // must find the DTLS session (and our DTLS flight a path)
+    if (selected == null) {
+      selected = path;
+    }
+    if (dtlsStarted.compareAndSet(false, true)) {
+      startDtls();
+    }
+    onLoop(() -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      lastCheckNanos = nanoClock.getAsLong();
+      if (path instanceof RtcPath.Udp) {
+        lastUdp = path;
+      }
+      if (useCandidate) {
+        if (!path.equals(selected)) {
+          log.debug("{}: selected path {}", this, path);
+        }
+        selected = path;
+        nominated = true;
+      } else if (!nominated) {
+        selected = path;
+      }
+      if (state == State.NEW) {
+        state = State.CHECKED;
+      }
+    });
+  }
+
+  /** A DTLS record from a path bound to this transport; copied, never blocks. */
+  void onDtls(ByteBuf packet) {
+    DtlsServerSession d = dtls;
+    if (d == null || state == State.CLOSED) {
+      dropped.increment();
+      return;
+    }
+    d.onDatagram(packet);
+  }
+
+  /** SRTP or SRTCP from a path bound to this transport; takes ownership of {@code packet}. */
+  void onSrtp(ByteBuf packet) {
+    boolean queued = onLoop(() -> {
+      try {
+        receive(packet);
+      } finally {
+        packet.release();
+      }
+    });
+    if (!queued) {
+      packet.release();
+      dropped.increment();
+    }
+  }
+
+  private void receive(ByteBuf packet) {
+    if (state != State.CONNECTED) {
+      dropped.increment();
+      return;
+    }
+    int n = packet.readableBytes();
+    boolean rtcp = n >= 2 && isRtcp(packet.getUnsignedByte(packet.readerIndex() + 1));
+    try {
+      if (rtcp) {
+        receiveContext.unprotectRtcp(packet);
+      } else {
+        receiveContext.unprotectRtp(packet);
+      }
+    } catch (SrtpException e) {
+      if (e.reason() == SrtpException.Reason.AUTH) {
+        authFailures.increment();
+      }
+      dropped.increment();
+      log.debug("{}: SRTP{} dropped: {}", this, rtcp ? "C" : "", e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      dropped.increment();
+      log.debug("{}: SRTP{} dropped: {}", this, rtcp ? "C" : "", e.toString());
+      return;
+    }
+    packetsIn.increment();
+    bytesIn.add(n);
+    try {
+      if (rtcp) {
+        listener.onRtcp(this, packet);
+      } else {
+        listener.onRtp(this, packet);
+      }
+    } catch (RuntimeException e) {
+      log.warn("{}: media listener threw", this, e);
+    }
+  }
+
+  /** RFC 5761 §4: RTCP packet types 192..223 put 64..95 in RTP's payload-type field. */
+  static boolean isRtcp(int secondByte) {
+    int pt = secondByte & 0x7F;
+    return pt >= 64 && pt <= 95;
+  }
+
+  /** A TCP connection that carried this transport closed. */
+  void onPathClosed(RtcPath path) {
+    onLoop(() -> {
+      if (state == State.CLOSED || !path.equals(selected)) {
+        return;
+      }
+      if (lastUdp != null) {
+        log.debug("{}: {} closed, back to {}", this, path, lastUdp);
+        selected = lastUdp;
+      } else {
+        closeOnLoop("tcp path closed");
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ DTLS
+
+  private void startDtls() {
+    ServerCertificate identity = server.certificate();
+    dtls = DtlsServerSession.start(identity, server.config().dtls(), remoteFingerprint, this::sendDtls,
+        new DtlsServerSession.Listener() {
+          @Override
+          public void onHandshakeComplete(DtlsResult result) {
+            onLoop(() -> dtlsDone(result));
+          }
+
+          @Override
+          public void onFailure(DtlsFailure failure) {
+            onLoop(() -> closeOnLoop("dtls failed: " + failure.reason() + " " + failure.message()));
+          }
+
+          @Override
+          public void onClosedByPeer() {
+            onLoop(() -> closeOnLoop("dtls closed by peer"));
+          }
+        });
+    if (state == State.CLOSED) {
+      dtls.close(); // closed while we were starting it
+    }
+  }
+
+  /** Called on the DTLS thread; Netty queues the write onto the channel's loop. */
+  private void sendDtls(byte[] datagram) {
+    RtcPath path = selected;
+    if (path != null) {
+      path.send(io.netty.buffer.Unpooled.wrappedBuffer(datagram));
+    }
+  }
+
+  private void dtlsDone(DtlsResult result) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    SrtpProfile profile = SrtpProfile.ofId(result.srtpProfile().id());
+    if (profile == null) {
+      closeOnLoop("dtls failed: SRTP profile " + result.srtpProfile() + " not supported");
+      return;
+    }
+    SrtpKeys keys = SrtpKeys.fromDtlsExporter(result.keyingMaterial(), profile, true);
+    sendContext = keys.sendContext();
+    receiveContext = keys.receiveContext();
+    state = State.CONNECTED;
+    log.debug("{}: connected over {} ({})", this, selected, result);
+    try {
+      listener.onConnected(this);
+    } catch (RuntimeException e) {
+      log.warn("{}: onConnected threw", this, e);
+    }
+  }
+
+  // ------------------------------------------------------------------ closing
+
+  /** Never registered (its ufrags were taken): stop the timer, tell nobody. */
+  void abandon() {
+    state = State.CLOSED;
+    closeReason = "not registered";
+    consentTimer.cancel(false);
+  }
+
+  private void checkConsent() {
+    if (state != State.CLOSED && nanoClock.getAsLong() - lastCheckNanos > consentTimeout.toNanos()) {
+      server.counters().consentExpired.increment();
+      closeOnLoop("consent expired");
+    }
+  }
+
+  /** Closes from any thread; {@link Listener#onClosed} gets {@code "closed"}. Idempotent. */
+  @Override
+  public void close() {
+    close("closed");
+  }
+
+  /** Closes with a reason; safe from any thread. */
+  public void close(String reason) {
+    onLoop(() -> closeOnLoop(reason));
+  }
+
+  private void closeOnLoop(String reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    closeReason = reason;
+    consentTimer.cancel(false);
+    server.forget(this);
+    DtlsServerSession d = dtls;
+    if (d != null) {
+      d.close();
+    }
+    log.debug("{}: closed: {}", this, reason);
+    try {
+      listener.onClosed(this, reason);
+    } catch (RuntimeException e) {
+      log.warn("{}: onClosed threw", this, e);
+    }
+  }
+
+  /** Runs {@code task} on the transport's loop (now, if already there); false if the loop has stopped. */
+  private boolean onLoop(Runnable task) {
+    if (loop.inEventLoop()) {
+      task.run();
+      return true;
+    }
+    try {
+      loop.execute(task);
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("{}: event loop stopped, task dropped", this);
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "rtc " + credentials.localUfrag();
+  }
+}

@@ -1,0 +1,203 @@
+package studio.tally.server.webrtc;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import studio.tally.proto.stun.Demux;
+import studio.tally.server.tls.ServerCertificate;
+import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+
+/**
+ * The WebRTC transport server: one UDP socket plus RFC 4571 over any TCP listener (installed by the
+ * port sniffer through {@link #installTcp}), an ICE-lite agent shared by both, and the
+ * {@link RtcTransport}s the signaling layer creates with {@link #createTransport}.
+ *
+ * <p>Packets are demultiplexed by their first byte (RFC 7983): STUN goes to the agent; DTLS and
+ * SRTP/SRTCP go to the transport whose check bound that path (UDP source address or TCP connection);
+ * from an unbound path they are dropped and counted, as is anything else.
+ */
+public final class WebRtcTransportServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebRtcTransportServer.class);
+
+  private final RtcTransportConfig config;
+  private final EventLoopGroup loops;
+  private final ServerCertificate certificate;
+  private final LongSupplier nanoClock;
+  private final RtcCounters counters = new RtcCounters();
+  private final IceLiteAgent agent = new IceLiteAgent(counters);
+  private Channel udp;
+  private volatile boolean closed;
+
+  /**
+   * @param loops event loops for the UDP socket and the transports (the server's I/O workers)
+   * @param certificate our DTLS identity; its SHA-256 fingerprint goes into SDP answers
+   */
+  public WebRtcTransportServer(RtcTransportConfig config, EventLoopGroup loops, ServerCertificate certificate) {
+    this(config, loops, certificate, System::nanoTime);
+  }
+
+  WebRtcTransportServer(RtcTransportConfig config, EventLoopGroup loops, ServerCertificate certificate,
+      LongSupplier nanoClock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.loops = Objects.requireNonNull(loops, "loops");
+    this.certificate = Objects.requireNonNull(certificate, "certificate");
+    this.nanoClock = nanoClock;
+  }
+
+  /** Binds the UDP socket ({@code port 0} = any free port; see {@link #udpAddress()}). */
+  public void bindUdp(InetSocketAddress address) throws IOException {
+    if (udp != null) {
+      throw new IllegalStateException("UDP already bound on " + udp.localAddress());
+    }
+    try {
+      udp = new Bootstrap().group(loops).channel(NioDatagramChannel.class)
+          .option(ChannelOption.SO_RCVBUF, 1 << 20)
+          .option(ChannelOption.SO_SNDBUF, 1 << 20)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxUdpDatagram()))
+          .handler(new RtcUdpListener(this))
+          .bind(address).syncUninterruptibly().channel();
+    } catch (Exception e) {
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new IOException("cannot bind WebRTC UDP " + address + ": " + e.getMessage()
+            + " (is another server using it?)", e);
+      }
+      throw new IOException("cannot bind WebRTC UDP " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The bound UDP address (for host candidates), or null before {@link #bindUdp}. */
+  public InetSocketAddress udpAddress() {
+    return udp == null ? null : (InetSocketAddress) udp.localAddress();
+  }
+
+  /** Installs WebRTC-over-TCP at the end of a sniffed connection's pipeline. */
+  public void installTcp(ChannelPipeline pipeline) {
+    pipeline.addLast("rtc-tcp", new RtcTcpHandler(this, config.maxTcpFrame(), config.consentTimeout()));
+  }
+
+  /**
+   * A transport for one peer connection, waiting for the peer's checks.
+   *
+   * @param credentials ours (for the SDP answer) and the peer's ufrag from its offer
+   * @param remoteFingerprint the peer's {@code a=fingerprint}; the DTLS handshake fails on a mismatch
+   *     (null: not checked — only for tests)
+   * @throws IllegalArgumentException when another transport already uses the same ufrag pair
+   * @throws IllegalStateException after {@link #close}
+   */
+  public RtcTransport createTransport(IceCredentials credentials, CertificateFingerprint remoteFingerprint,
+      RtcTransport.Listener listener) {
+    if (closed) {
+      throw new IllegalStateException("WebRTC transport server is closed");
+    }
+    RtcTransport t = new RtcTransport(this, credentials, remoteFingerprint, listener, loops.next(), nanoClock,
+        config.consentTimeout());
+    try {
+      agent.register(t);
+    } catch (IllegalArgumentException e) {
+      t.abandon();
+      throw e;
+    }
+    counters.transportsCreated.increment();
+    return t;
+  }
+
+  /** Our DTLS certificate's SHA-256 fingerprint, for {@code a=fingerprint:sha-256 ...}. */
+  public String localFingerprintSha256() {
+    return certificate.sha256Fingerprint();
+  }
+
+  public RtcCounters counters() {
+    return counters;
+  }
+
+  /** Open transports. */
+  public int transportCount() {
+    return agent.transportCount();
+  }
+
+  RtcTransportConfig config() {
+    return config;
+  }
+
+  ServerCertificate certificate() {
+    return certificate;
+  }
+
+  /** Demultiplexes one packet from {@code path}; does not release {@code packet} (retains what it keeps). */
+  void onPacket(ByteBuf packet, RtcPath path) {
+    switch (Demux.classify(packet)) {
+      case STUN -> agent.onStun(packet, path);
+      case DTLS -> {
+        RtcTransport t = agent.boundTo(path);
+        if (t == null) {
+          counters.unknownSource.increment();
+          log.debug("{}: DTLS from a path without a valid check dropped", path);
+        } else {
+          t.onDtls(packet);
+        }
+      }
+      case RTP_RTCP -> {
+        RtcTransport t = agent.boundTo(path);
+        if (t == null) {
+          counters.unknownSource.increment();
+          log.debug("{}: SRTP from a path without a valid check dropped", path);
+        } else {
+          t.onSrtp(packet.retain());
+        }
+      }
+      default -> {
+        counters.unknownKind.increment();
+        log.debug("{}: packet with first byte {} dropped", path, packet.isReadable() ? packet.getUnsignedByte(packet.readerIndex()) : -1);
+      }
+    }
+  }
+
+  void onTcpClosed(RtcPath.Tcp path) {
+    RtcTransport t = agent.unbind(path);
+    if (t != null) {
+      t.onPathClosed(path);
+    }
+  }
+
+  /** A transport closed: forget it, and close the TCP connections that carried only it. */
+  void forget(RtcTransport t) {
+    for (RtcPath p : agent.unregister(t)) {
+      if (p instanceof RtcPath.Tcp tcp) {
+        tcp.channel().close();
+      }
+    }
+    counters.transportsClosed.increment();
+  }
+
+  /** Whether a successful check bound this path to a transport. */
+  boolean isBound(RtcPath path) {
+    return agent.boundTo(path) != null;
+  }
+
+  /** Closes every transport ("server closed") and the UDP socket. Call before the event loops stop. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (RtcTransport t : agent.transports()) {
+      t.close("server closed");
+    }
+    if (udp != null) {
+      udp.close().awaitUninterruptibly(500);
+    }
+  }
+}
