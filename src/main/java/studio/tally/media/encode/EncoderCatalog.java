@@ -62,7 +62,34 @@ public final class EncoderCatalog {
     return CACHE.computeIfAbsent(candidate.name(), n -> probeNow(candidate));
   }
 
+  /**
+   * Probes on a throwaway thread: some encoders change the scheduling of the thread that opens them
+   * (SVT-AV1 run as root makes it SCHED_FIFO 99), and every thread and process started later from
+   * that thread would inherit it — a real-time spinning JVM starves the whole machine.
+   */
   private static EncoderProbe probeNow(EncoderCandidate c) {
+    EncoderProbe[] result = new EncoderProbe[1];
+    RuntimeException[] failure = new RuntimeException[1];
+    Thread t = Thread.ofPlatform().name("tally-encoder-probe").daemon().start(() -> {
+      try {
+        result[0] = probeOnThisThread(c);
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    });
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MediaException("interrupted while probing " + c.name(), e);
+    }
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return result[0];
+  }
+
+  private static EncoderProbe probeOnThisThread(EncoderCandidate c) {
     Av.load();
     long start = System.nanoTime();
     var settings = EncoderSettings.of(c.name(), 300);

@@ -39,4 +39,31 @@ class EncoderCatalogTest {
         .isInstanceOf(MediaException.class)
         .hasMessageContaining("not usable here");
   }
+
+  /**
+   * SVT-AV1 opened as root turns its calling thread into SCHED_FIFO 99; everything that thread later
+   * starts inherits it (a hung, real-time child JVM starved this machine once). Probing must leave
+   * no thread of ours with a real-time policy.
+   */
+  @Test
+  void probingLeavesNoThreadWithARealTimePolicy() throws Exception {
+    EncoderCatalog.probe();
+    java.util.List<String> realTime = new java.util.ArrayList<>();
+    try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+      for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = java.nio.file.Files.readString(task.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue; // the thread ended meanwhile
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        int policy = Integer.parseInt(f[38]); // field 41 of stat: policy (0 = SCHED_OTHER)
+        if (policy == 1 || policy == 2) {
+          realTime.add(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')) + " policy " + policy);
+        }
+      }
+    }
+    assertThat(realTime).as("threads with SCHED_FIFO/SCHED_RR after probing").isEmpty();
+  }
 }
