@@ -50,6 +50,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Close a WebRTC peer after this long without a valid ICE check (default 30000).")
   Long rtcConsentTimeoutMs;
 
+  @Option(names = "--candidate", paramLabel = "IP",
+      description = "Address advertised as a WebRTC host candidate; repeatable (default: the --rtc-udp and --listen IPs).")
+  List<String> candidates;
+
+  @Option(names = "--rtc-protocol", paramLabel = "udp|tcp|all",
+      description = "Which WebRTC candidates to advertise: udp, tcp (on the --listen ports) or all (default).")
+  String rtcProtocol;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
   String logLevel;
@@ -113,6 +121,22 @@ final class ServeCommand implements Callable<Integer> {
         throw new UserError("--rtc-consent-timeout-ms must be 100..600000");
       }
       cfg = cfg.withRtcConsentTimeoutMs(rtcConsentTimeoutMs);
+    }
+    if (candidates != null && !candidates.isEmpty()) {
+      for (String c : candidates) {
+        if (c.isBlank() || c.chars().anyMatch(Character::isWhitespace)) {
+          throw new UserError("--candidate: '" + c + "' is not an address");
+        }
+      }
+      cfg = cfg.withCandidates(candidates);
+    }
+    if (rtcProtocol != null) {
+      try {
+        studio.tally.server.webrtc.sdp.RtcProtocol.parse(rtcProtocol);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--rtc-protocol: " + e.getMessage());
+      }
+      cfg = cfg.withRtcProtocol(rtcProtocol);
     }
 
     TallyServer server;

@@ -25,16 +25,19 @@ import java.util.List;
  * @param rtcUdp WebRTC ICE-lite UDP port {@code HOST:PORT} (default 127.0.0.1:8000); WebRTC over TCP
  *     is served on every {@code listen} port
  * @param rtcConsentTimeoutMs a WebRTC peer with no valid ICE check this long is closed (default 30 s)
+ * @param candidates addresses advertised as ICE host candidates (default: the UDP and listener IPs)
+ * @param rtcProtocol {@code udp}, {@code tcp} or {@code all} (default): which candidates are advertised
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, String publishToken, String configDir,
-    Long sniffTimeoutMs, Long rtmpIdleTimeoutMs, Long mergeWriteMs, String rtcUdp, Long rtcConsentTimeoutMs) {
+    Long sniffTimeoutMs, Long rtmpIdleTimeoutMs, Long mergeWriteMs, String rtcUdp, Long rtcConsentTimeoutMs,
+    List<String> candidates, String rtcProtocol) {
 
   public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1:1935", "127.0.0.1:8080");
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ServerConfig defaults() {
-    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null, null, null);
+    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ServerConfig read(Path file) throws IOException {
@@ -48,45 +51,61 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
 
   ServerConfig withDefaults() {
     return new ServerConfig(listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen, tlsCert, tlsKey,
-        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
+        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withListen(List<String> l) {
-    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
+    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withTls(String cert, String key) {
-    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
+    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withPublishToken(String token) {
-    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withConfigDir(String dir) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withSniffTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withRtmpIdleTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withMergeWriteMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms, rtcUdp, rtcConsentTimeoutMs);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withRtcUdp(String hostPort) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        hostPort, rtcConsentTimeoutMs);
+        hostPort, rtcConsentTimeoutMs, candidates, rtcProtocol);
   }
 
   public ServerConfig withRtcConsentTimeoutMs(long ms) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        rtcUdp, ms);
+        rtcUdp, ms, candidates, rtcProtocol);
+  }
+
+  public ServerConfig withCandidates(List<String> c) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
+        rtcUdp, rtcConsentTimeoutMs, c, rtcProtocol);
+  }
+
+  public ServerConfig withRtcProtocol(String p) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
+        rtcUdp, rtcConsentTimeoutMs, candidates, p);
+  }
+
+  /** {@code rtcProtocol} parsed (default ALL). */
+  public studio.tally.server.webrtc.sdp.RtcProtocol rtcProtocolValue() {
+    return rtcProtocol == null ? studio.tally.server.webrtc.sdp.RtcProtocol.ALL
+        : studio.tally.server.webrtc.sdp.RtcProtocol.parse(rtcProtocol);
   }
 
   public static final String DEFAULT_RTC_UDP = "127.0.0.1:8000";

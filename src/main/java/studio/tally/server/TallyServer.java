@@ -66,6 +66,9 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
   private final String serverId;
   private final String serviceId;
   private final WebRtcTransportServer webrtc;
+  private final studio.tally.server.webrtc.sfu.RtcStreamRegistry rtcStreams =
+      new studio.tally.server.webrtc.sfu.RtcStreamRegistry(InstantSource.system(),
+          studio.tally.server.webrtc.sfu.RtcStreamRegistry.DEFAULT_PUBLISHER_GRACE);
   private volatile boolean closed;
 
   private TallyServer(ServerConfig config, String version) throws IOException {
@@ -104,7 +107,9 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
   }
 
   private void bind() throws IOException {
-    HttpPipeline http = new HttpPipeline(hub, HttpLimits.DEFAULT, this);
+    var rtcRoutes = new studio.tally.server.http.WebRtcRoutes(webrtc, rtcStreams, this::rtcCandidates,
+        config.publishToken(), hub);
+    HttpPipeline http = new HttpPipeline(hub, HttpLimits.DEFAULT, this, rtcRoutes);
     RtmpPipeline rtmp = new RtmpPipeline(hub, config.publishToken(), config.rtmpIdleTimeout());
     ProtocolHandlers handlers = new ProtocolHandlers() {
       @Override
@@ -164,6 +169,48 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
 
   public List<InetSocketAddress> boundAddresses() {
     return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+  }
+
+  /** WebRTC (WHIP/WHEP) streams. */
+  public studio.tally.server.webrtc.sfu.RtcStreamRegistry rtcStreams() {
+    return rtcStreams;
+  }
+
+  /**
+   * Host candidates for SDP answers: per address ({@code candidates}, else the UDP and listener IPs;
+   * a wildcard becomes 127.0.0.1) the UDP port and every TCP listener port, as {@code rtcProtocol} allows.
+   */
+  public List<studio.tally.server.webrtc.sdp.CandidateAddress> rtcCandidates() {
+    var protocol = config.rtcProtocolValue();
+    InetSocketAddress udp = webrtc.udpAddress();
+    List<InetSocketAddress> tcp = boundAddresses();
+    java.util.LinkedHashSet<String> ips = new java.util.LinkedHashSet<>();
+    if (config.candidates() != null && !config.candidates().isEmpty()) {
+      ips.addAll(config.candidates());
+    } else {
+      if (udp != null) {
+        ips.add(candidateIp(udp));
+      }
+      tcp.forEach(a -> ips.add(candidateIp(a)));
+    }
+    List<studio.tally.server.webrtc.sdp.CandidateAddress> out = new ArrayList<>();
+    for (String ip : ips) {
+      if (protocol != studio.tally.server.webrtc.sdp.RtcProtocol.TCP && udp != null) {
+        out.add(new studio.tally.server.webrtc.sdp.CandidateAddress(
+            studio.tally.server.webrtc.sdp.CandidateAddress.Transport.UDP, ip, udp.getPort()));
+      }
+      if (protocol != studio.tally.server.webrtc.sdp.RtcProtocol.UDP) {
+        for (int port : tcp.stream().map(InetSocketAddress::getPort).distinct().toList()) {
+          out.add(new studio.tally.server.webrtc.sdp.CandidateAddress(
+              studio.tally.server.webrtc.sdp.CandidateAddress.Transport.TCP, ip, port));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String candidateIp(InetSocketAddress a) {
+    return a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
   }
 
   public StreamHub hub() {

@@ -14,8 +14,15 @@ public final class HttpPipeline {
   private final StreamHub hub;
   private final HttpLimits limits;
   private final ApiRoutes api;
+  private final WebRtcRoutes rtc;
 
   public HttpPipeline(StreamHub hub, HttpLimits limits, ServerStatus status) {
+    this(hub, limits, status, null);
+  }
+
+  /** @param rtc WHIP/WHEP endpoints, or null for none */
+  public HttpPipeline(StreamHub hub, HttpLimits limits, ServerStatus status, WebRtcRoutes rtc) {
+    this.rtc = rtc;
     this.hub = hub;
     this.limits = limits;
     this.api = new ApiRoutes(hub, status);
@@ -29,6 +36,6 @@ public final class HttpPipeline {
     p.addLast(CODEC, new HttpServerCodec(config));
     p.addLast("http-deadline", new RequestDeadline(limits));
     p.addLast(AGGREGATOR, new HttpObjectAggregator(limits.maxBodyBytes(), true));
-    p.addLast("http-router", new HttpRouter(hub, api, tls));
+    p.addLast("http-router", new HttpRouter(hub, api, tls, rtc));
   }
 }

@@ -34,11 +34,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final StreamHub hub;
   private final ApiRoutes api;
   private final boolean tls;
+  private final WebRtcRoutes rtc;
 
-  HttpRouter(StreamHub hub, ApiRoutes api, boolean tls) {
+  HttpRouter(StreamHub hub, ApiRoutes api, boolean tls, WebRtcRoutes rtc) {
     this.hub = hub;
     this.api = api;
     this.tls = tls;
+    this.rtc = rtc;
   }
 
   @Override
@@ -72,6 +74,14 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     if (path.startsWith("/api/")) {
       api.handle(ctx, req, uri);
+      return;
+    }
+    if (rtc != null && WebRtcRoutes.matches(path)) {
+      rtc.handle(ctx, req, uri);
+      return;
+    }
+    if (path.startsWith("/players/")) {
+      StaticPages.serve(ctx, req, path);
       return;
     }
     if (path.endsWith(".flv")) {

@@ -14,7 +14,9 @@ public final class Client {
   public enum Type {
     RTMP_PUBLISH("fmle-publish", true),
     RTMP_PLAY("rtmp-play", false),
-    FLV_PLAY("flv-play", false);
+    FLV_PLAY("flv-play", false),
+    RTC_PUBLISH("rtc-publish", true),
+    RTC_PLAY("rtc-play", false);
 
     public final String srsName;
     public final boolean publish;

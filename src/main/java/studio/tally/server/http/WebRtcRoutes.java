@@ -1,0 +1,376 @@
+package studio.tally.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import studio.tally.server.hub.Client;
+import studio.tally.server.hub.StreamHub;
+import studio.tally.server.hub.StreamKey;
+import studio.tally.server.webrtc.IceCredentials;
+import studio.tally.server.webrtc.RtcTransport;
+import studio.tally.server.webrtc.WebRtcTransportServer;
+import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+import studio.tally.server.webrtc.sdp.AnswerContext;
+import studio.tally.server.webrtc.sdp.CandidateAddress;
+import studio.tally.server.webrtc.sdp.Negotiated;
+import studio.tally.server.webrtc.sdp.NegotiationException;
+import studio.tally.server.webrtc.sdp.PlaySource;
+import studio.tally.server.webrtc.sdp.SdpAnswerer;
+import studio.tally.server.webrtc.sfu.RtcPublisherSession;
+import studio.tally.server.webrtc.sfu.RtcStreamRegistry;
+import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
+
+/**
+ * WHIP/WHEP (RFC 9725 and SRS paths, GUIDE §2): {@code POST /rtc/v1/whip/?app=&stream=},
+ * {@code /rtc/v1/whep/?app=&stream=}, {@code /whip/{app}/{stream}}, {@code /whep/{app}/{stream}} with
+ * an SDP offer → 201 + answer + {@code Location}; {@code DELETE} the Location ends the session;
+ * {@code OPTIONS} → CORS. Also SRS's JSON API {@code /rtc/v1/publish/} and {@code /rtc/v1/play/}.
+ */
+public final class WebRtcRoutes {
+  private static final Logger log = LoggerFactory.getLogger(WebRtcRoutes.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final WebRtcTransportServer webrtc;
+  private final RtcStreamRegistry registry;
+  private final Supplier<List<CandidateAddress>> candidates;
+  private final String publishToken;
+  private final StreamHub hub;
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+  private record Session(String id, String token, StreamKey key, boolean publish, RtcTransport transport, String answer) {}
+
+  /** Why a WHIP/WHEP request failed: HTTP status and one-line message. */
+  private static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+    final HttpResponseStatus status;
+    final int srsCode;
+
+    Refused(HttpResponseStatus status, int srsCode, String message) {
+      super(message, null, false, false);
+      this.status = status;
+      this.srsCode = srsCode;
+    }
+  }
+
+  /**
+   * @param candidates our host candidates (asked per request: listeners bind after construction)
+   * @param publishToken when non-null, WHIP needs {@code Authorization: Bearer <token>} (or {@code ?token=})
+   */
+  public WebRtcRoutes(WebRtcTransportServer webrtc, RtcStreamRegistry registry,
+      Supplier<List<CandidateAddress>> candidates, String publishToken, StreamHub hub) {
+    this.webrtc = webrtc;
+    this.registry = registry;
+    this.candidates = candidates;
+    this.publishToken = publishToken;
+    this.hub = hub;
+  }
+
+  /** Whether {@code path} is one of ours. */
+  static boolean matches(String path) {
+    return path.startsWith("/rtc/v1/") || path.startsWith("/whip/") || path.startsWith("/whep/");
+  }
+
+  void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+    String path = uri.path();
+    if (req.method() == HttpMethod.OPTIONS) {
+      FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      cors(res);
+      res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+      write(ctx, req, res);
+      return;
+    }
+    try {
+      if (path.equals("/rtc/v1/publish/") || path.equals("/rtc/v1/publish")
+          || path.equals("/rtc/v1/play/") || path.equals("/rtc/v1/play")) {
+        srsApi(ctx, req, path.startsWith("/rtc/v1/publish"));
+        return;
+      }
+      boolean whip;
+      StreamKey key;
+      if (path.equals("/rtc/v1/whip/") || path.equals("/rtc/v1/whip") || path.equals("/rtc/v1/whep/")
+          || path.equals("/rtc/v1/whep")) {
+        whip = path.startsWith("/rtc/v1/whip");
+        if (req.method() == HttpMethod.DELETE) {
+          delete(ctx, req, uri);
+          return;
+        }
+        key = key(param(uri, "app", "live"), param(uri, "stream", null));
+      } else {
+        String[] parts = path.substring(1).split("/", -1);
+        if (parts.length != 3) {
+          throw new Refused(HttpResponseStatus.NOT_FOUND, 404, "WHIP/WHEP path must be /whip/{app}/{stream} or /whep/{app}/{stream}");
+        }
+        whip = parts[0].equals("whip");
+        if (req.method() == HttpMethod.DELETE) {
+          delete(ctx, req, uri);
+          return;
+        }
+        key = key(parts[1], parts[2]);
+      }
+      if (req.method() != HttpMethod.POST) {
+        throw new Refused(HttpResponseStatus.METHOD_NOT_ALLOWED, 405, req.method() + " not allowed; POST an SDP offer");
+      }
+      String type = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+      if (!type.isEmpty() && !type.toLowerCase().startsWith("application/sdp")) {
+        throw new Refused(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, 415, "Content-Type must be application/sdp, got " + type);
+      }
+      if (whip) {
+        checkToken(req, uri);
+      }
+      String offer = req.content().toString(StandardCharsets.UTF_8);
+      Session s = whip ? publish(ctx, req, key, offer) : play(ctx, req, key, offer);
+      String location = "/rtc/v1/" + (whip ? "whip" : "whep") + "/?action=delete&token=" + s.token
+          + "&app=" + key.app() + "&stream=" + key.name() + "&session=" + s.id;
+      FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
+          Unpooled.copiedBuffer(s.answer, StandardCharsets.UTF_8));
+      cors(res);
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/sdp")
+          .set(HttpHeaderNames.LOCATION, location)
+          .set("Session-Id", s.id)
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes());
+      write(ctx, req, res);
+    } catch (Refused e) {
+      log.info("{}: {} {} -> {} {}", ctx.channel().remoteAddress(), req.method(), HttpRouter.abbreviate(req.uri()),
+          e.status.code(), e.getMessage());
+      HttpResponses.text(ctx, req, e.status, e.getMessage());
+    }
+  }
+
+  private void checkToken(FullHttpRequest req, QueryStringDecoder uri) throws Refused {
+    if (publishToken == null) {
+      return;
+    }
+    String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");
+    String given = auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : auth.strip();
+    if (given.isEmpty()) {
+      given = param(uri, "token", "");
+    }
+    if (!java.security.MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+        publishToken.getBytes(StandardCharsets.UTF_8))) {
+      throw new Refused(HttpResponseStatus.UNAUTHORIZED, 401,
+          given.isEmpty() ? "publishing needs Authorization: Bearer <token>" : "wrong publish token");
+    }
+  }
+
+  private Session publish(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, String offer) throws Refused {
+    if (registry.isPublishing(key)) {
+      throw new Refused(HttpResponseStatus.CONFLICT, 409, "stream " + key + " is already being published");
+    }
+    var ice = studio.tally.server.webrtc.sdp.IceCredentials.random();
+    Negotiated n = negotiate(offer, AnswerContext.publish(ice, fingerprint(), candidates()));
+    String[] id = new String[1];
+    Client[] client = new Client[1];
+    RtcPublisherSession p = registry.publish(key, n, () -> ended(id[0], client[0])).orElseThrow(
+        () -> new Refused(HttpResponseStatus.CONFLICT, 409, "stream " + key + " is already being published"));
+    RtcTransport t;
+    try {
+      t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), p);
+    } catch (RuntimeException e) {
+      p.abandon();
+      throw new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, 503, "cannot create transport: " + e.getMessage());
+    }
+    p.attach(t);
+    return register(ctx, req, key, true, t, n, id, client);
+  }
+
+  private Session play(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, String offer) throws Refused {
+    PlaySource source = registry.playSource(key).orElseThrow(
+        () -> new Refused(HttpResponseStatus.NOT_FOUND, 404, "no WebRTC stream " + key + " is being published"));
+    var ice = studio.tally.server.webrtc.sdp.IceCredentials.random();
+    Negotiated n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), source));
+    String[] id = new String[1];
+    Client[] client = new Client[1];
+    RtcSubscriberSession s = registry.subscribe(key, n, source, () -> ended(id[0], client[0])).orElseThrow(
+        () -> new Refused(HttpResponseStatus.NOT_FOUND, 404, "no WebRTC stream " + key + " is being published"));
+    RtcTransport t;
+    try {
+      t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), s);
+    } catch (RuntimeException e) {
+      s.abandon();
+      throw new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, 503, "cannot create transport: " + e.getMessage());
+    }
+    s.attach(t);
+    return register(ctx, req, key, false, t, n, id, client);
+  }
+
+  private Session register(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, boolean publish,
+      RtcTransport t, Negotiated n, String[] id, Client[] client) {
+    String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+    String host = req.headers().get(HttpHeaderNames.HOST, "");
+    Client c = new Client(hub.newId(), publish ? Client.Type.RTC_PUBLISH : Client.Type.RTC_PLAY, ip, key,
+        "webrtc://" + host + "/" + key.app() + "/" + key.name(), req.headers().get(HttpHeaderNames.REFERER, ""),
+        hub.clock().instant(), reason -> t.close("kicked: " + reason));
+    Session s = new Session(c.id(), token(), key, publish, t, n.answer().encode());
+    id[0] = s.id;
+    client[0] = c;
+    sessions.put(s.id, s);
+    hub.register(c);
+    log.info("rtc {} {} from {} for {} ({})", publish ? "publisher" : "player", c.id(), ip, key, t);
+    if (t.state() == RtcTransport.State.CLOSED) {
+      ended(s.id, c);
+    }
+    return s;
+  }
+
+  private void ended(String id, Client c) {
+    if (c != null) {
+      hub.unregister(c);
+    }
+    if (id != null) {
+      // kept a while so a late DELETE still gets 200
+      Session s = sessions.get(id);
+      if (s != null) {
+        s.transport.eventLoop().schedule(() -> sessions.remove(id), 60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private void delete(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) throws Refused {
+    String id = param(uri, "session", "");
+    Session s = sessions.get(id);
+    if (s == null || !s.token.equals(param(uri, "token", ""))) {
+      throw new Refused(HttpResponseStatus.NOT_FOUND, 404, "no such WebRTC session");
+    }
+    sessions.remove(id);
+    s.transport.close("deleted");
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    cors(res);
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+    write(ctx, req, res);
+  }
+
+  /** SRS: {@code {"streamurl":"webrtc://host/app/stream","sdp":...}} → {@code {"code":0,...,"sdp","sessionid"}}. */
+  private void srsApi(ChannelHandlerContext ctx, FullHttpRequest req, boolean publish) {
+    ObjectNode out = HttpResponses.JSON.createObjectNode();
+    try {
+      if (req.method() != HttpMethod.POST) {
+        throw new Refused(HttpResponseStatus.METHOD_NOT_ALLOWED, 405, "POST a JSON body");
+      }
+      JsonNode body;
+      try {
+        body = HttpResponses.JSON.readTree(req.content().toString(StandardCharsets.UTF_8));
+      } catch (java.io.IOException e) {
+        throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "body is not JSON");
+      }
+      String url = body.path("streamurl").asText("");
+      String sdp = body.path("sdp").asText("");
+      if (url.isEmpty() || sdp.isEmpty()) {
+        throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "streamurl and sdp are required");
+      }
+      String p;
+      try {
+        p = URI.create(url).getPath();
+      } catch (IllegalArgumentException e) {
+        throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "bad streamurl");
+      }
+      String[] parts = p == null ? new String[0] : p.substring(1).split("/", -1);
+      if (parts.length != 2) {
+        throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "streamurl must be webrtc://host/app/stream");
+      }
+      StreamKey key = key(parts[0], parts[1]);
+      if (publish) {
+        checkToken(req, new QueryStringDecoder(url.replaceFirst("^webrtc://[^/]*", "")));
+      }
+      Session s = publish ? publish(ctx, req, key, sdp) : play(ctx, req, key, sdp);
+      out.put("code", 0).put("server", "tally").put("service", "tally").put("pid", String.valueOf(ProcessHandle.current().pid()))
+          .put("sdp", s.answer).put("sessionid", s.id);
+    } catch (Refused e) {
+      out.put("code", e.srsCode).put("server", "tally").put("service", "tally")
+          .put("pid", String.valueOf(ProcessHandle.current().pid())).put("msg", e.getMessage());
+    }
+    HttpResponses.json(ctx, req, HttpResponseStatus.OK, out);
+  }
+
+  private Negotiated negotiate(String offer, AnswerContext ctx) throws Refused {
+    try {
+      return SdpAnswerer.answer(offer, ctx);
+    } catch (NegotiationException e) {
+      HttpResponseStatus st = e.reason() == NegotiationException.Reason.NO_COMMON_CODEC
+          ? HttpResponseStatus.NOT_ACCEPTABLE : HttpResponseStatus.BAD_REQUEST;
+      throw new Refused(st, st.code(), e.getMessage());
+    } catch (RuntimeException e) {
+      throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "bad offer: " + e.getMessage());
+    }
+  }
+
+  private List<CandidateAddress> candidates() throws Refused {
+    List<CandidateAddress> c = candidates.get();
+    if (c.isEmpty()) {
+      throw new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, 503, "no WebRTC candidates configured");
+    }
+    return c;
+  }
+
+  private studio.tally.proto.sdp.Fingerprint fingerprint() {
+    return new studio.tally.proto.sdp.Fingerprint("sha-256", webrtc.localFingerprintSha256());
+  }
+
+  private static IceCredentials credentials(studio.tally.server.webrtc.sdp.IceCredentials ice, Negotiated n) {
+    return new IceCredentials(ice.ufrag(), ice.pwd(), n.remote().iceUfrag(), n.remote().icePwd());
+  }
+
+  private static CertificateFingerprint remoteFingerprint(Negotiated n) throws Refused {
+    var fp = n.remote().fingerprint();
+    try {
+      return CertificateFingerprint.of(fp.hashFunction(), fp.fingerprint());
+    } catch (RuntimeException e) {
+      throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "bad fingerprint: " + e.getMessage());
+    }
+  }
+
+  private static StreamKey key(String app, String stream) throws Refused {
+    if (app == null || stream == null || !StreamKey.isValidSegment(app) || !StreamKey.isValidSegment(stream)) {
+      throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "app and stream are required ([A-Za-z0-9._~-]+)");
+    }
+    return new StreamKey(app, stream);
+  }
+
+  private static String param(QueryStringDecoder uri, String name, String dflt) {
+    List<String> v = uri.parameters().get(name);
+    return v == null || v.isEmpty() || v.get(0).isEmpty() ? dflt : v.get(0);
+  }
+
+  private static String token() {
+    byte[] b = new byte[12];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static void cors(FullHttpResponse res) {
+    res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST, DELETE, OPTIONS, PATCH")
+        .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Authorization")
+        .set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location")
+        .set(HttpHeaderNames.SERVER, "Tally");
+  }
+
+  private static void write(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
+    HttpUtil.setKeepAlive(res, HttpUtil.isKeepAlive(req));
+    var f = ctx.writeAndFlush(res);
+    if (!HttpUtil.isKeepAlive(req)) {
+      f.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
+  }
+}

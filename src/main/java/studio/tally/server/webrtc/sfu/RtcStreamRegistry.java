@@ -1,0 +1,110 @@
+package studio.tally.server.webrtc.sfu;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import studio.tally.server.hub.StreamKey;
+import studio.tally.server.webrtc.sdp.Negotiated;
+import studio.tally.server.webrtc.sdp.PlaySource;
+
+/**
+ * WebRTC streams by app/stream: WHIP publishers and WHEP subscribers, kept apart from the FLV hub
+ * (the RTMP↔WebRTC bridge is a separate piece). Sessions are created here and attached to their
+ * transport by the caller right after {@code createTransport}.
+ */
+public final class RtcStreamRegistry {
+  public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
+
+  private final ConcurrentHashMap<StreamKey, RtcStream> streams = new ConcurrentHashMap<>();
+  private final InstantSource clock;
+  private final Duration publisherGrace;
+
+  public RtcStreamRegistry(InstantSource clock, Duration publisherGrace) {
+    this.clock = clock;
+    this.publisherGrace = publisherGrace;
+  }
+
+  public Optional<RtcStream> stream(StreamKey key) {
+    return Optional.ofNullable(streams.get(key));
+  }
+
+  public Collection<RtcStream> streams() {
+    return streams.values();
+  }
+
+  /** Whether {@code key} has a publisher now. */
+  public boolean isPublishing(StreamKey key) {
+    RtcStream s = streams.get(key);
+    return s != null && s.publisher() != null;
+  }
+
+  /**
+   * A publisher session for {@code key}, or empty when the stream already has one.
+   *
+   * @param onEnded runs once when its transport closes
+   */
+  public Optional<RtcPublisherSession> publish(StreamKey key, Negotiated negotiated, Runnable onEnded) {
+    while (true) {
+      RtcStream s = streams.computeIfAbsent(key, k -> new RtcStream(k, this, publisherGrace));
+      RtcPublisherSession p = new RtcPublisherSession(s, negotiated, clock, onEnded);
+      synchronized (s) {
+        if (streams.get(key) != s) {
+          continue; // removed meanwhile
+        }
+        return s.setPublisher(p) ? Optional.of(p) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * What a new player of {@code key} would receive, with fresh random SSRCs; empty when nobody
+   * publishes.
+   */
+  public Optional<PlaySource> playSource(StreamKey key) {
+    RtcStream s = streams.get(key);
+    RtcPublisherSession p = s == null ? null : s.publisher();
+    if (p == null) {
+      return Optional.empty();
+    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    Negotiated n = p.negotiated();
+    PlaySource.Track audio = n.audio().map(m -> new PlaySource.Track(m.codec().name(), m.codec().clockRate(),
+        m.codec().channels(), m.codec().fmtp(), ssrc(r), null, "audio")).orElse(null);
+    PlaySource.Track video = n.video().map(m -> new PlaySource.Track(m.codec().name(), m.codec().clockRate(),
+        1, m.codec().fmtp(), ssrc(r), null, "video")).orElse(null);
+    return Optional.of(new PlaySource(key.app() + "-" + key.name(), "tally" + Long.toHexString(r.nextLong() >>> 16),
+        audio, video));
+  }
+
+  private static long ssrc(ThreadLocalRandom r) {
+    return 1 + r.nextLong(0xFFFFFFFEL);
+  }
+
+  /** A subscriber session of {@code key}, or empty when nobody publishes there now. */
+  public Optional<RtcSubscriberSession> subscribe(StreamKey key, Negotiated negotiated, PlaySource source,
+      Runnable onEnded) {
+    RtcStream s = streams.get(key);
+    if (s == null) {
+      return Optional.empty();
+    }
+    synchronized (s) {
+      if (streams.get(key) != s || s.publisher() == null) {
+        return Optional.empty();
+      }
+      RtcSubscriberSession sub = new RtcSubscriberSession(s, negotiated, source, clock, onEnded);
+      s.subscribe(sub);
+      return Optional.of(sub);
+    }
+  }
+
+  void removeIfEmpty(RtcStream s) {
+    synchronized (s) {
+      if (s.isEmpty()) {
+        streams.remove(s.key(), s);
+      }
+    }
+  }
+}

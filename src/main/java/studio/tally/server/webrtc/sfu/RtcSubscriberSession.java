@@ -1,0 +1,201 @@
+package studio.tally.server.webrtc.sfu;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import studio.tally.proto.rtp.RtcpPacket;
+import studio.tally.proto.rtp.RtpPacket;
+import studio.tally.proto.rtp.SenderReport;
+import studio.tally.server.webrtc.RtcTransport;
+import studio.tally.server.webrtc.sdp.Negotiated;
+import studio.tally.server.webrtc.sdp.PlaySource;
+
+/**
+ * The sending side of one WHEP player: the publisher's packets rewritten per track
+ * ({@link TrackRewriter}), video held back until a keyframe starts, a sender report per track every
+ * second, and the player's PLI/FIR passed on to the publisher. {@link #forward} runs on the
+ * publisher's event loop, the rest on this transport's; the lock is never held across I/O waits
+ * ({@code sendRtp} copies and returns).
+ */
+public final class RtcSubscriberSession implements RtcTransport.Listener {
+  private static final Logger log = LoggerFactory.getLogger(RtcSubscriberSession.class);
+
+  private final RtcStream stream;
+  private final Negotiated negotiated;
+  private final PlaySource source;
+  private final InstantSource clock;
+  private final Runnable onEnded;
+  private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+  private final TrackRewriter audio;
+  private final TrackRewriter video;
+  private volatile RtcTransport transport;
+  private volatile boolean connected;
+  private volatile boolean waitingForKeyframe;
+  private ScheduledFuture<?> reportTimer;
+
+  RtcSubscriberSession(RtcStream stream, Negotiated negotiated, PlaySource source, InstantSource clock,
+      Runnable onEnded) {
+    this.stream = stream;
+    this.negotiated = negotiated;
+    this.source = source;
+    this.clock = clock;
+    this.onEnded = onEnded;
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    this.audio = negotiated.audio().filter(m -> source.audio() != null)
+        .map(m -> new TrackRewriter(source.audio().ssrc(), m.codec().payloadType(), m.codec().clockRate(),
+            r.nextInt(1 << 15), r.nextLong(1L << 32)))
+        .orElse(null);
+    this.video = negotiated.video().filter(m -> source.video() != null)
+        .map(m -> new TrackRewriter(source.video().ssrc(), m.codec().payloadType(), m.codec().clockRate(),
+            r.nextInt(1 << 15), r.nextLong(1L << 32)))
+        .orElse(null);
+    this.waitingForKeyframe = video != null;
+  }
+
+  public Negotiated negotiated() {
+    return negotiated;
+  }
+
+  public PlaySource source() {
+    return source;
+  }
+
+  public RtcTransport transport() {
+    return transport;
+  }
+
+  public void attach(RtcTransport t) {
+    this.transport = t;
+  }
+
+  /** Connected and has video, but no keyframe forwarded yet since it joined or the publisher changed. */
+  boolean waitingForKeyframe() {
+    return connected && waitingForKeyframe;
+  }
+
+  /** Packets forwarded so far (audio, video). */
+  public synchronized long[] packetsSent() {
+    return new long[] {audio == null ? 0 : audio.packets(), video == null ? 0 : video.packets()};
+  }
+
+  /** One packet of the publisher (on the publisher's loop); {@code packet} is not consumed. */
+  synchronized void forward(Negotiated.Kind kind, ByteBuf packet, RtpPacket p, boolean keyframeStart, Instant now) {
+    if (!connected) {
+      return;
+    }
+    TrackRewriter track = kind == Negotiated.Kind.AUDIO ? audio : video;
+    if (track == null) {
+      return;
+    }
+    if (track == video && waitingForKeyframe) {
+      if (!keyframeStart) {
+        return;
+      }
+      waitingForKeyframe = false;
+      video.rebase();
+    }
+    ByteBuf out = track.rewrite(packet, p, alloc, now);
+    try {
+      transport.sendRtp(out);
+    } finally {
+      out.release();
+    }
+  }
+
+  synchronized void onSourceReport(Negotiated.Kind kind, SenderReport sr, Instant now) {
+    TrackRewriter track = kind == Negotiated.Kind.AUDIO ? audio : video;
+    if (track != null) {
+      track.onSourceReport(sr.ntpTimestamp(), sr.rtpTimestamp(), now);
+    }
+  }
+
+  /** Another publisher (or none) from now on: rebase both tracks and wait for a keyframe again. */
+  synchronized void sourceChanged() {
+    if (audio != null) {
+      audio.rebase();
+    }
+    if (video != null) {
+      video.rebase();
+      waitingForKeyframe = true;
+    }
+  }
+
+  private void sendReports() {
+    List<SenderReport> reports = new ArrayList<>(2);
+    Instant now = clock.instant();
+    synchronized (this) {
+      for (TrackRewriter t : new TrackRewriter[] {audio, video}) {
+        SenderReport sr = t == null ? null : t.senderReport(now);
+        if (sr != null) {
+          reports.add(sr);
+        }
+      }
+    }
+    RtcTransport t = transport;
+    for (SenderReport sr : reports) {
+      ByteBuf buf = alloc.buffer(28);
+      try {
+        sr.write(buf);
+        t.sendRtcp(buf);
+      } finally {
+        buf.release();
+      }
+    }
+  }
+
+  @Override
+  public void onConnected(RtcTransport t) {
+    log.info("rtc player {} connected for {}", t, stream.key());
+    connected = true;
+    reportTimer = t.eventLoop().scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
+    stream.requestKeyframe();
+  }
+
+  @Override
+  public void onRtcp(RtcTransport t, ByteBuf packet) {
+    List<RtcpPacket> packets;
+    try {
+      packets = RtcpPacket.parseCompound(packet);
+    } catch (RuntimeException e) {
+      return;
+    }
+    for (RtcpPacket r : packets) {
+      if (RtcPublisherSession.asksForKeyframe(r)) {
+        stream.requestKeyframe();
+      }
+    }
+  }
+
+  @Override
+  public void onClosed(RtcTransport t, String reason) {
+    log.info("rtc player {} for {} closed: {}", t, stream.key(), reason);
+    connected = false;
+    if (reportTimer != null) {
+      reportTimer.cancel(false);
+    }
+    stream.unsubscribe(this);
+    onEnded.run();
+  }
+
+  /** Forgets a session whose transport could not be created. */
+  public void abandon() {
+    stream.unsubscribe(this);
+  }
+
+  /** Closes the transport (from any thread); {@link #onClosed} follows on its loop. */
+  public void close(String reason) {
+    RtcTransport t = transport;
+    if (t != null) {
+      t.close(reason);
+    }
+  }
+}

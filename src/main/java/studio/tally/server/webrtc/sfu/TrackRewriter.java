@@ -1,0 +1,143 @@
+package studio.tally.server.webrtc.sfu;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.time.Instant;
+import studio.tally.proto.rtp.RtpPacket;
+import studio.tally.proto.rtp.SenderReport;
+
+/**
+ * One track of one subscriber: rewrites the publisher's RTP into the subscriber's SSRC, payload type,
+ * sequence numbers and timestamps, and writes the subscriber's sender reports. Sequence numbers stay
+ * contiguous across keyframe waits and publisher changes (the offset is fixed at the first packet
+ * forwarded from a source, so real upstream loss still shows as a gap); timestamps continue from the
+ * last one sent, advanced by the wall time in between. Header extensions are dropped: their ids are
+ * the publisher's, not the subscriber's. Not thread-safe: its subscriber serialises calls.
+ */
+final class TrackRewriter {
+  private static final long MASK32 = 0xFFFFFFFFL;
+
+  private final int ssrc;
+  private final int payloadType;
+  private final int clockRate;
+  private boolean rebase = true;
+  private boolean started;
+  private int seqOffset;
+  private long tsOffset;
+  private int lastSeq;
+  private long lastTs;
+  private Instant lastSentAt;
+  private long packets;
+  private long octets;
+  /** The publisher's last SR for this track, translated into our timestamps (null: none yet). */
+  private long srNtp;
+  private long srRtp;
+  private Instant srAt;
+
+  TrackRewriter(long ssrc, int payloadType, int clockRate, int initialSeq, long initialTs) {
+    this.ssrc = (int) ssrc;
+    this.payloadType = payloadType;
+    this.clockRate = clockRate;
+    this.lastSeq = (initialSeq - 1) & 0xFFFF;
+    this.lastTs = initialTs & MASK32;
+  }
+
+  int ssrc() {
+    return ssrc;
+  }
+
+  int payloadType() {
+    return payloadType;
+  }
+
+  long packets() {
+    return packets;
+  }
+
+  /** The next packet starts a new source (another publisher, or after a keyframe wait). */
+  void rebase() {
+    rebase = true;
+    srAt = null;
+  }
+
+  /** A rewritten copy (the caller releases it). */
+  ByteBuf rewrite(ByteBuf in, RtpPacket p, ByteBufAllocator alloc, Instant now) {
+    if (rebase) {
+      rebase = false;
+      long outTs = started ? (lastTs + Math.max(1, elapsedTicks(lastSentAt, now))) & MASK32 : lastTs;
+      seqOffset = (lastSeq + 1 - p.sequence()) & 0xFFFF;
+      tsOffset = (outTs - p.timestamp()) & MASK32;
+    }
+    int seq = (p.sequence() + seqOffset) & 0xFFFF;
+    long ts = (p.timestamp() + tsOffset) & MASK32;
+    if (!started || (short) (seq - lastSeq) > 0) {
+      lastSeq = seq;
+    }
+    if (!started || (int) (ts - lastTs) >= 0) {
+      lastTs = ts;
+      lastSentAt = now;
+    }
+    started = true;
+    packets++;
+    octets += p.payloadLength();
+    int at = in.readerIndex();
+    int csrcBytes = 4 * p.csrcs().length;
+    int tail = in.readableBytes() - p.payloadOffset();
+    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + csrcBytes + tail);
+    out.writeByte(in.getUnsignedByte(at) & ~0x10);
+    out.writeByte((p.marker() ? 0x80 : 0) | payloadType);
+    out.writeShort(seq);
+    out.writeInt((int) ts);
+    out.writeInt(ssrc);
+    out.writeBytes(in, at + RtpPacket.HEADER_LENGTH, csrcBytes);
+    out.writeBytes(in, at + p.payloadOffset(), tail);
+    return out;
+  }
+
+  /** The publisher's SR for the source of this track: keeps its NTP↔RTP mapping for ours. */
+  void onSourceReport(long ntp, long rtpTimestamp, Instant now) {
+    if (!started || rebase) {
+      return;
+    }
+    srNtp = ntp;
+    srRtp = (rtpTimestamp + tsOffset) & MASK32;
+    srAt = now;
+  }
+
+  /**
+   * Our SR, or null before the first packet. With a publisher SR its NTP↔RTP mapping is carried over
+   * (so players keep the publisher's A/V sync); without, the mapping is our last packet against the
+   * wall clock.
+   */
+  SenderReport senderReport(Instant now) {
+    if (!started) {
+      return null;
+    }
+    long ntp;
+    long rtp;
+    if (srAt != null) {
+      long nanos = java.time.Duration.between(srAt, now).toNanos();
+      ntp = srNtp + (long) (nanos * 4.294967296); // 2^32 / 1e9
+      rtp = (srRtp + elapsedTicks(srAt, now)) & MASK32;
+    } else {
+      ntp = ntp(now);
+      rtp = (lastTs + elapsedTicks(lastSentAt, now)) & MASK32;
+    }
+    return new SenderReport(ssrc, ntp, rtp, packets & MASK32, octets & MASK32, java.util.List.of());
+  }
+
+  private long elapsedTicks(Instant from, Instant to) {
+    if (from == null) {
+      return 0;
+    }
+    long nanos = Math.max(0, java.time.Duration.between(from, to).toNanos());
+    return nanos * clockRate / 1_000_000_000L;
+  }
+
+  /** NTP 64-bit timestamp (RFC 3550 §4): seconds since 1900 and a 32-bit fraction. */
+  static long ntp(Instant t) {
+    long seconds = t.getEpochSecond() + 2_208_988_800L;
+    long fraction = ((long) t.getNano() << 32) / 1_000_000_000L;
+    return seconds << 32 | fraction;
+  }
+}

@@ -1,0 +1,139 @@
+package studio.tally.server.webrtc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Headless Chromium through chromedriver's W3C WebDriver REST API (JDK HttpClient + Jackson): one
+ * chromedriver process, one browser per {@link Browser}. Only what the WHIP/WHEP tests need.
+ */
+final class ChromeDriverClient implements AutoCloseable {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Process driver;
+  private final URI base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<Path> profiles = new ArrayList<>();
+
+  ChromeDriverClient() throws Exception {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      throw new AssertionError("Chromium WebRTC tests need " + CHROMIUM + " and " + CHROMEDRIVER
+          + ": apt-get install chromium chromium-driver");
+    }
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port)
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    base = URI.create("http://127.0.0.1:" + port);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (true) {
+      try {
+        if (call("GET", "/status", null).path("value").path("ready").asBoolean()) {
+          break;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline || !driver.isAlive()) {
+        throw new AssertionError("chromedriver did not become ready on " + base);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** A fresh headless browser with its own profile. */
+  Browser open() throws Exception {
+    Path profile = Files.createTempDirectory("tally-chromium-");
+    profiles.add(profile);
+    ObjectNode caps = JSON.createObjectNode();
+    ObjectNode opts = caps.putObject("capabilities").putObject("alwaysMatch");
+    opts.put("browserName", "chrome");
+    ObjectNode chrome = opts.putObject("goog:chromeOptions");
+    chrome.put("binary", CHROMIUM.toString());
+    var args = chrome.putArray("args");
+    for (String a : List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--allow-loopback-in-peer-connection",
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
+        "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+        "--disable-dev-shm-usage", "--user-data-dir=" + profile)) {
+      args.add(a);
+    }
+    JsonNode r = call("POST", "/session", caps);
+    String id = r.path("value").path("sessionId").asText("");
+    if (id.isEmpty()) {
+      throw new AssertionError("chromedriver refused a session: " + r);
+    }
+    return new Browser(id);
+  }
+
+  final class Browser implements AutoCloseable {
+    private final String id;
+
+    private Browser(String id) {
+      this.id = id;
+    }
+
+    void navigate(String url) throws Exception {
+      ObjectNode b = JSON.createObjectNode().put("url", url);
+      call("POST", "/session/" + id + "/url", b);
+    }
+
+    /** Runs {@code script} (a function body) and returns its value. */
+    JsonNode execute(String script) throws Exception {
+      ObjectNode b = JSON.createObjectNode().put("script", script);
+      b.putArray("args");
+      return call("POST", "/session/" + id + "/execute/sync", b).path("value");
+    }
+
+    JsonNode state() throws Exception {
+      return execute("return window.tallyState || null;");
+    }
+
+    @Override
+    public void close() throws Exception {
+      call("DELETE", "/session/" + id, null);
+    }
+  }
+
+  private JsonNode call(String method, String path, JsonNode body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body().isEmpty() ? "{}" : r.body());
+  }
+
+  @Override
+  public void close() throws Exception {
+    driver.destroy();
+    if (!driver.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+      driver.destroyForcibly();
+    }
+    for (Path p : profiles) {
+      try (var walk = Files.walk(p)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException e) {
+        // best effort
+      }
+    }
+  }
+}
