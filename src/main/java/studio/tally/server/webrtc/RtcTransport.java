@@ -383,7 +383,7 @@ public final class RtcTransport implements AutoCloseable {
     if (state == State.CLOSED) {
       return;
     }
-    SrtpProfile profile = SrtpProfile.ofId(result.srtpProfile().id());
+    SrtpProfile profile = result.srtpProfile();
     if (profile == null) {
       closeOnLoop("dtls failed: SRTP profile " + result.srtpProfile() + " not supported");
       return;

@@ -1,5 +1,6 @@
 package studio.tally.server.webrtc.dtls;
 
+import studio.tally.proto.srtp.SrtpProfile;
 import java.time.Duration;
 import java.util.List;
 
@@ -16,10 +17,10 @@ import java.util.List;
  * @param queueCapacity datagrams waiting for the handshake thread; more are dropped and counted
  */
 public record DtlsConfig(
-    Duration handshakeTimeout, List<DtlsSrtpProfile> srtpProfiles, int mtu, int maxDatagramSize, int queueCapacity) {
+    Duration handshakeTimeout, List<SrtpProfile> srtpProfiles, int mtu, int maxDatagramSize, int queueCapacity) {
 
   public static final DtlsConfig DEFAULT = new DtlsConfig(
-      Duration.ofSeconds(10), List.of(DtlsSrtpProfile.AEAD_AES_128_GCM, DtlsSrtpProfile.AES128_CM_HMAC_SHA1_80),
+      Duration.ofSeconds(10), List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80),
       1200, 16_384, 64);
 
   public DtlsConfig {
@@ -45,7 +46,7 @@ public record DtlsConfig(
     return new DtlsConfig(timeout, srtpProfiles, mtu, maxDatagramSize, queueCapacity);
   }
 
-  public DtlsConfig withSrtpProfiles(DtlsSrtpProfile... profiles) {
+  public DtlsConfig withSrtpProfiles(SrtpProfile... profiles) {
     return new DtlsConfig(handshakeTimeout, List.of(profiles), mtu, maxDatagramSize, queueCapacity);
   }
 

@@ -1,21 +1,22 @@
 package studio.tally.server.webrtc.dtls;
 
+import studio.tally.proto.srtp.SrtpProfile;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * What a finished DTLS-SRTP handshake hands to the SRTP layer and to the signaling check.
  *
- * @param srtpProfile the negotiated protection profile ({@link DtlsSrtpProfile#id()} is the wire value)
+ * @param srtpProfile the negotiated protection profile ({@link SrtpProfile#id()} is the wire value)
  * @param keyingMaterial RFC 5764 §4.2 exporter output ({@code EXTRACTOR-dtls_srtp}, no context),
- *     {@link DtlsSrtpProfile#keyingMaterialLength()} bytes: client key | server key | client salt |
+ *     {@link SrtpProfile#keyingMaterialLength()} bytes: client key | server key | client salt |
  *     server salt. We are the DTLS server, so our outbound SRTP uses the server half.
  * @param peerCertificateChain the client's certificates, DER, leaf first (never empty)
  * @param cipherSuite the negotiated TLS cipher suite (IANA value)
  * @param handshakeDuration from session start to handshake completion
  */
 public record DtlsResult(
-    DtlsSrtpProfile srtpProfile, byte[] keyingMaterial, List<byte[]> peerCertificateChain, int cipherSuite,
+    SrtpProfile srtpProfile, byte[] keyingMaterial, List<byte[]> peerCertificateChain, int cipherSuite,
     Duration handshakeDuration) {
 
   public DtlsResult {

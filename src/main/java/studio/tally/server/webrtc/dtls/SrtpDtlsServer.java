@@ -1,5 +1,6 @@
 package studio.tally.server.webrtc.dtls;
 
+import studio.tally.proto.srtp.SrtpProfile;
 import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.util.ArrayList;
@@ -59,12 +60,12 @@ final class SrtpDtlsServer extends DefaultTlsServer {
   private final AsymmetricKeyParameter privateKey;
   private final Certificate bcChain;
   private final boolean rsaKey;
-  private final List<DtlsSrtpProfile> srtpPreference;
+  private final List<SrtpProfile> srtpPreference;
   private final CertificateFingerprint expectedPeer;
   private final int handshakeTimeoutMillis;
 
   // handshake outcome, written and read on the handshake thread
-  private DtlsSrtpProfile selectedProfile;
+  private SrtpProfile selectedProfile;
   private List<byte[]> peerChain = List.of();
   private byte[] keyingMaterial;
   private DtlsFailure.Reason failureReason;
@@ -119,7 +120,7 @@ final class SrtpDtlsServer extends DefaultTlsServer {
           "client offered no use_srtp extension");
     }
     int[] ids = offered.getProtectionProfiles();
-    for (DtlsSrtpProfile candidate : srtpPreference) {
+    for (SrtpProfile candidate : srtpPreference) {
       if (Arrays.stream(ids).anyMatch(id -> id == candidate.id())) {
         selectedProfile = candidate;
         return;
@@ -236,7 +237,7 @@ final class SrtpDtlsServer extends DefaultTlsServer {
     return connectionClosed;
   }
 
-  DtlsSrtpProfile selectedProfile() {
+  SrtpProfile selectedProfile() {
     return selectedProfile;
   }
 

@@ -1,5 +1,6 @@
 package studio.tally.server.webrtc.dtls;
 
+import studio.tally.proto.srtp.SrtpProfile;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
@@ -107,7 +108,7 @@ final class BcDtlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
       super.notifyHandshakeComplete();
-      for (DtlsSrtpProfile p : DtlsSrtpProfile.values()) {
+      for (SrtpProfile p : SrtpProfile.values()) {
         int n = p.keyingMaterialLength();
         exported.put(n, context.exportKeyingMaterial("EXTRACTOR-dtls_srtp", null, n));
       }

@@ -1,5 +1,6 @@
 package studio.tally.server.webrtc.dtls;
 
+import studio.tally.proto.srtp.SrtpProfile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -156,7 +157,7 @@ class DtlsServerSessionOpensslTest {
   void bothProfilesOfferedGcmWinsAndKeysMatchOpenssl() throws Exception {
     Run run = handshake(DtlsConfig.DEFAULT, "SRTP_AES128_CM_SHA1_80:SRTP_AEAD_AES_128_GCM", ecCert, ecKey, 56);
     assertThat(run.failure()).isNull();
-    assertThat(run.result().srtpProfile()).isEqualTo(DtlsSrtpProfile.AEAD_AES_128_GCM);
+    assertThat(run.result().srtpProfile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
     assertThat(run.opensslProfile()).isEqualTo("SRTP_AEAD_AES_128_GCM");
     assertThat(HexFormat.of().withUpperCase().formatHex(run.result().keyingMaterial()))
         .isEqualTo(run.opensslKeyingMaterial());
@@ -167,7 +168,7 @@ class DtlsServerSessionOpensslTest {
   @Test
   void aes128CmAlone() throws Exception {
     Run run = handshake(DtlsConfig.DEFAULT, "SRTP_AES128_CM_SHA1_80", ecCert, ecKey, 60);
-    assertThat(run.result().srtpProfile()).isEqualTo(DtlsSrtpProfile.AES128_CM_HMAC_SHA1_80);
+    assertThat(run.result().srtpProfile()).isEqualTo(SrtpProfile.AES_CM_128_HMAC_SHA1_80);
     assertThat(run.opensslProfile()).isEqualTo("SRTP_AES128_CM_SHA1_80");
     assertThat(HexFormat.of().withUpperCase().formatHex(run.result().keyingMaterial()))
         .isEqualTo(run.opensslKeyingMaterial());
@@ -176,7 +177,7 @@ class DtlsServerSessionOpensslTest {
   @Test
   void gcmAlone() throws Exception {
     Run run = handshake(DtlsConfig.DEFAULT, "SRTP_AEAD_AES_128_GCM", ecCert, ecKey, 56);
-    assertThat(run.result().srtpProfile()).isEqualTo(DtlsSrtpProfile.AEAD_AES_128_GCM);
+    assertThat(run.result().srtpProfile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
     assertThat(HexFormat.of().withUpperCase().formatHex(run.result().keyingMaterial()))
         .isEqualTo(run.opensslKeyingMaterial());
   }
@@ -184,7 +185,7 @@ class DtlsServerSessionOpensslTest {
   @Test
   void serverPreferenceCmFirst() throws Exception {
     DtlsConfig cmFirst = DtlsConfig.DEFAULT.withSrtpProfiles(
-        DtlsSrtpProfile.AES128_CM_HMAC_SHA1_80, DtlsSrtpProfile.AEAD_AES_128_GCM);
+        SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM);
     Run run = handshake(cmFirst, "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80", ecCert, ecKey, 60);
     assertThat(run.opensslProfile()).isEqualTo("SRTP_AES128_CM_SHA1_80");
     assertThat(HexFormat.of().withUpperCase().formatHex(run.result().keyingMaterial()))
