@@ -20,7 +20,7 @@ public record Remb(int senderSsrc, long bitrate, int[] ssrcs) implements RtcpPac
 
   /** True when the PSFB FMT 15 body at the reader is a REMB (the unique identifier matches). */
   static boolean isRemb(RtcpReader r) {
-    return r.remaining() >= 12 && r.buf.getInt(r.pos + 8) == REMB;
+    return r.remaining() >= 12 && r.buffer().getInt(r.position() + 8) == REMB;
   }
 
   static Remb parse(RtcpReader r) {

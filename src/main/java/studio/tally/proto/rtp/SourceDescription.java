@@ -41,7 +41,7 @@ public record SourceDescription(List<Chunk> chunks) implements RtcpPacket {
   static SourceDescription parse(RtcpReader r, int count) {
     List<Chunk> chunks = new ArrayList<>(count);
     for (int c = 0; c < count; c++) {
-      int start = r.pos;
+      int start = r.position();
       int ssrc = r.i32("SDES chunk SSRC");
       List<Item> items = new ArrayList<>();
       while (true) {
@@ -52,7 +52,7 @@ public record SourceDescription(List<Chunk> chunks) implements RtcpPacket {
         int len = r.u8("SDES item length");
         items.add(new Item(type, new String(r.bytes(len, "SDES item text"), StandardCharsets.UTF_8)));
       }
-      while ((r.pos - start) % 4 != 0) { // the null item's padding to the next word
+      while ((r.position() - start) % 4 != 0) { // the null item's padding to the next word
         r.u8("SDES chunk padding");
       }
       chunks.add(new Chunk(ssrc, items));
