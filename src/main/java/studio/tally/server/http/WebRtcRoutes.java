@@ -178,7 +178,7 @@ public final class WebRtcRoutes {
     if (registry.isPublishing(key)) {
       throw new Refused(HttpResponseStatus.CONFLICT, 409, "stream " + key + " is already being published");
     }
-    var ice = studio.tally.server.webrtc.sdp.IceCredentials.random();
+    var ice = studio.tally.server.webrtc.sdp.LocalIceCredentials.random();
     Negotiated n = negotiate(offer, AnswerContext.publish(ice, fingerprint(), candidates()));
     String[] id = new String[1];
     Client[] client = new Client[1];
@@ -198,7 +198,7 @@ public final class WebRtcRoutes {
   private Session play(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, String offer) throws Refused {
     PlaySource source = registry.playSource(key).orElseThrow(
         () -> new Refused(HttpResponseStatus.NOT_FOUND, 404, "no WebRTC stream " + key + " is being published"));
-    var ice = studio.tally.server.webrtc.sdp.IceCredentials.random();
+    var ice = studio.tally.server.webrtc.sdp.LocalIceCredentials.random();
     Negotiated n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), source));
     String[] id = new String[1];
     Client[] client = new Client[1];
@@ -327,8 +327,8 @@ public final class WebRtcRoutes {
     return new studio.tally.proto.sdp.Fingerprint("sha-256", webrtc.localFingerprintSha256());
   }
 
-  private static IceCredentials credentials(studio.tally.server.webrtc.sdp.IceCredentials ice, Negotiated n) {
-    return new IceCredentials(ice.ufrag(), ice.pwd(), n.remote().iceUfrag(), n.remote().icePwd());
+  private static IceCredentials credentials(studio.tally.server.webrtc.sdp.LocalIceCredentials ice, Negotiated n) {
+    return IceCredentials.of(ice, n.remote().iceUfrag(), n.remote().icePwd());
   }
 
   private static CertificateFingerprint remoteFingerprint(Negotiated n) throws Refused {

@@ -1,8 +1,7 @@
 package studio.tally.server.webrtc;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Objects;
+import studio.tally.server.webrtc.sdp.LocalIceCredentials;
 
 /**
  * The ICE credentials of one peer connection (RFC 8445 §5.3, RFC 8839 §5.4): ours from our SDP
@@ -11,8 +10,6 @@ import java.util.Objects;
  * never sends checks, so it never needs it); null when unknown.
  */
 public record IceCredentials(String localUfrag, String localPwd, String remoteUfrag, String remotePwd) {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   public IceCredentials {
     Objects.requireNonNull(localUfrag, "localUfrag");
     Objects.requireNonNull(localPwd, "localPwd");
@@ -27,18 +24,17 @@ public record IceCredentials(String localUfrag, String localPwd, String remoteUf
 
   /** Fresh random local credentials (8-character ufrag, 32-character password) for the given peer. */
   public static IceCredentials random(String remoteUfrag, String remotePwd) {
-    return new IceCredentials(hex(4), hex(16), remoteUfrag, remotePwd);
+    return of(LocalIceCredentials.random(), remoteUfrag, remotePwd);
+  }
+
+  /** Our credentials as the SDP answer states them, with the peer's from its offer. */
+  public static IceCredentials of(LocalIceCredentials local, String remoteUfrag, String remotePwd) {
+    return new IceCredentials(local.ufrag(), local.pwd(), remoteUfrag, remotePwd);
   }
 
   /** The USERNAME the peer's checks carry. */
   public String expectedUsername() {
     return localUfrag + ":" + remoteUfrag;
-  }
-
-  private static String hex(int bytes) {
-    byte[] b = new byte[bytes];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 
   @Override

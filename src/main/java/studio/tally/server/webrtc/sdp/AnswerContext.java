@@ -8,13 +8,13 @@ import studio.tally.server.tls.ServerCertificate;
  * Everything the answer needs besides the offer.
  *
  * @param role        PUBLISH (WHIP, we receive) or PLAY (WHEP, we send)
- * @param ice         our ICE credentials for this session ({@link IceCredentials#random()})
+ * @param ice         our ICE credentials for this session ({@link LocalIceCredentials#random()})
  * @param fingerprint our DTLS certificate's fingerprint ({@link #fingerprintOf})
  * @param candidates  our host candidates, in preference order ({@link RtcProtocol#candidates})
  * @param source      for PLAY, what the publisher sends and our SSRCs; null for PUBLISH
  * @param sessionId   the answer's {@code o=} sess-id, digits (the caller's random, or fixed in tests)
  */
-public record AnswerContext(Role role, IceCredentials ice, Fingerprint fingerprint, List<CandidateAddress> candidates,
+public record AnswerContext(Role role, LocalIceCredentials ice, Fingerprint fingerprint, List<CandidateAddress> candidates,
     PlaySource source, String sessionId) {
 
   public AnswerContext {
@@ -37,11 +37,11 @@ public record AnswerContext(Role role, IceCredentials ice, Fingerprint fingerpri
     }
   }
 
-  public static AnswerContext publish(IceCredentials ice, Fingerprint fingerprint, List<CandidateAddress> candidates) {
+  public static AnswerContext publish(LocalIceCredentials ice, Fingerprint fingerprint, List<CandidateAddress> candidates) {
     return new AnswerContext(Role.PUBLISH, ice, fingerprint, candidates, null, randomSessionId());
   }
 
-  public static AnswerContext play(IceCredentials ice, Fingerprint fingerprint, List<CandidateAddress> candidates,
+  public static AnswerContext play(LocalIceCredentials ice, Fingerprint fingerprint, List<CandidateAddress> candidates,
       PlaySource source) {
     return new AnswerContext(Role.PLAY, ice, fingerprint, candidates, source, randomSessionId());
   }

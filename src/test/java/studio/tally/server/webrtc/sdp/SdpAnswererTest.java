@@ -24,7 +24,7 @@ import studio.tally.server.webrtc.sdp.NegotiationException.Reason;
 /** The answerer against offers real peers wrote (checked in under proto/sdp and here). */
 class SdpAnswererTest {
 
-  static final IceCredentials ICE = new IceCredentials("tAlLy123", "0123456789abcdefABCDEF0123456789");
+  static final LocalIceCredentials ICE = new LocalIceCredentials("tAlLy123", "0123456789abcdefABCDEF0123456789");
   static final Fingerprint OUR_FP = new Fingerprint("sha-256",
       "3C:9F:0A:64:E2:1B:87:D5:4E:C0:32:A9:7F:16:BD:58:E3:0C:91:6A:2F:D4:85:B7:49:EE:13:70:CA:5D:06:F8");
   static final List<CandidateAddress> ALL = RtcProtocol.ALL.candidates(List.of("198.18.0.2"), 8000, 8000);
@@ -327,12 +327,12 @@ class SdpAnswererTest {
 
   @Test
   void iceCredentials() {
-    IceCredentials c = IceCredentials.random();
+    LocalIceCredentials c = LocalIceCredentials.random();
     assertTrue(c.ufrag().length() >= 4 && c.pwd().length() >= 22);
-    assertTrue(IceCredentials.isIceChars(c.ufrag() + c.pwd()));
+    assertTrue(LocalIceCredentials.isIceChars(c.ufrag() + c.pwd()));
     assertFalse(c.toString().contains(c.pwd()));
-    assertThrows(IllegalArgumentException.class, () -> new IceCredentials("abc", c.pwd()));
-    assertThrows(IllegalArgumentException.class, () -> new IceCredentials("abcd", "short"));
-    assertThrows(IllegalArgumentException.class, () -> new IceCredentials("ab:d", c.pwd()));
+    assertThrows(IllegalArgumentException.class, () -> new LocalIceCredentials("abc", c.pwd()));
+    assertThrows(IllegalArgumentException.class, () -> new LocalIceCredentials("abcd", "short"));
+    assertThrows(IllegalArgumentException.class, () -> new LocalIceCredentials("ab:d", c.pwd()));
   }
 }

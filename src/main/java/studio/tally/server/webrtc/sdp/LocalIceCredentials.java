@@ -8,23 +8,23 @@ import java.util.random.RandomGenerator;
  * ice-chars ({@code ALPHA / DIGIT / "+" / "/"}). The ufrag names the session in STUN USERNAME
  * ({@code <ours>:<theirs>}), so it must be unique per server; the password keys MESSAGE-INTEGRITY.
  */
-public record IceCredentials(String ufrag, String pwd) {
+public record LocalIceCredentials(String ufrag, String pwd) {
   /** Letters and digits only: valid ice-chars that also survive URLs, logs and shells untouched. */
   private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  public IceCredentials {
+  public LocalIceCredentials {
     check(ufrag, 4, "ice-ufrag");
     check(pwd, 22, "ice-pwd");
   }
 
   /** 8-character ufrag (62^8 ≈ 2^47, collision-free in practice) and a 32-character password (≈ 190 bits). */
-  public static IceCredentials random() {
+  public static LocalIceCredentials random() {
     return random(RANDOM);
   }
 
-  public static IceCredentials random(RandomGenerator random) {
-    return new IceCredentials(chars(random, 8), chars(random, 32));
+  public static LocalIceCredentials random(RandomGenerator random) {
+    return new LocalIceCredentials(chars(random, 8), chars(random, 32));
   }
 
   private static String chars(RandomGenerator random, int n) {
@@ -49,6 +49,6 @@ public record IceCredentials(String ufrag, String pwd) {
 
   @Override
   public String toString() {
-    return "IceCredentials[ufrag=" + ufrag + ", pwd=<hidden>]";
+    return "LocalIceCredentials[ufrag=" + ufrag + ", pwd=<hidden>]";
   }
 }
