@@ -34,11 +34,12 @@ class DeviceCaptureTest {
     xvfb = new ProcessBuilder("Xvfb", display, "-screen", "0", "800x600x24", "-nolisten", "tcp")
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Path socket = Path.of("/tmp/.X11-unix/X" + n);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!Files.exists(socket)) {
-      if (System.nanoTime() > deadline || !xvfb.isAlive()) throw new AssertionError("Xvfb " + display + " did not start");
-      Thread.sleep(50);
-    }
+    org.awaitility.Awaitility.await("Xvfb " + display + " listening").atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(50))
+        .until(() -> {
+          if (!xvfb.isAlive()) throw new AssertionError("Xvfb " + display + " exited at start");
+          return Files.exists(socket);
+        });
   }
 
   @AfterAll

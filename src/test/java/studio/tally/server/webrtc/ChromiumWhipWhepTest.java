@@ -160,11 +160,9 @@ class ChromiumWhipWhepTest {
     String location = play.state().path("location").asText();
     assertThat(location).startsWith("/rtc/v1/whep/?action=delete&token=");
     assertThat(send("DELETE", location, null, null, null).statusCode()).isEqualTo(200);
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (clientTypes().contains("rtc-play") && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(clientTypes()).doesNotContain("rtc-play").contains("rtc-publish");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> assertThat(clientTypes()).doesNotContain("rtc-play"));
+    assertThat(clientTypes()).contains("rtc-publish");
   }
 
   @Test
