@@ -18,6 +18,18 @@ import studio.tally.server.hub.Subscriber;
 final class RtmpPlayer implements Subscriber {
   /** Message stream id of the shared encoding: every player's stream is createStream's 1. */
   static final int SHARED_STREAM_ID = RtmpServerSession.STREAM_ID;
+  /** One function for all players (no capture, so no allocation per write on the fan-out path). */
+  private static final java.util.function.Function<MediaTag, ByteBuf> SHARED_CHUNKS = t -> RtmpChunkEncoder.encodeStandalone(
+      new RtmpMessage(chunkStreamOf(t), t.kind().typeId, t.timestamp(), SHARED_STREAM_ID, t.body()),
+      RtmpConnection.OUT_CHUNK_SIZE, io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+
+  static int chunkStreamOf(MediaTag tag) {
+    return switch (tag.kind()) {
+      case AUDIO -> RtmpChunkStreamId.AUDIO;
+      case VIDEO -> RtmpChunkStreamId.VIDEO;
+      case SCRIPT -> RtmpChunkStreamId.STREAM_COMMAND;
+    };
+  }
 
   private final RtmpConnection conn;
   private final Client client;
@@ -55,21 +67,14 @@ final class RtmpPlayer implements Subscriber {
     if (closed) {
       return;
     }
-    int csid = switch (tag.kind()) {
-      case AUDIO -> RtmpChunkStreamId.AUDIO;
-      case VIDEO -> RtmpChunkStreamId.VIDEO;
-      case SCRIPT -> RtmpChunkStreamId.STREAM_COMMAND;
-    };
     int n = tag.size();
     client.sendBytes.add(n);
     if (stream != null) {
       stream.counters().sendBytes.add(n);
     }
     // Same bytes for every player (type-0 header, chunk size and stream id fixed): encoded once per tag.
-    ByteBuf chunks = tag.sharedEncoding(t -> RtmpChunkEncoder.encodeStandalone(
-        new RtmpMessage(csid, t.kind().typeId, t.timestamp(), SHARED_STREAM_ID, t.body()), RtmpConnection.OUT_CHUNK_SIZE,
-        conn.ctx().alloc()));
-    conn.encoder().forget(csid);
+    ByteBuf chunks = tag.sharedEncoding(SHARED_CHUNKS);
+    conn.encoder().forget(chunkStreamOf(tag));
     conn.ctx().write(chunks.retainedDuplicate(), conn.ctx().voidPromise());
   }
 
