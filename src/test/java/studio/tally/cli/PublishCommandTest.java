@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import studio.tally.testing.Ffprobe;
+import studio.tally.testing.XvfbDisplay;
 import studio.tally.testing.FreePort;
 import studio.tally.testing.NginxRtmp;
 import studio.tally.testing.PeerFiles;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,34 +18,23 @@ import studio.tally.media.VideoFormat;
 import studio.tally.media.encode.EncoderSettings;
 import studio.tally.media.scene.Layer;
 import studio.tally.media.scene.SceneCompositor.VideoInput;
+import studio.tally.testing.XvfbDisplay;
 
-/** Screen capture through x11grab from an Xvfb this test starts on a free display; device errors. */
+/** Screen capture through x11grab from an Xvfb this test starts (it picks a free display); device errors. */
 class DeviceCaptureTest {
-  private static Process xvfb;
+  private static XvfbDisplay xvfb;
   private static String display;
 
   @BeforeAll
-  static void startXvfb() throws Exception {
-    int n = 140;
-    while (Files.exists(Path.of("/tmp/.X11-unix/X" + n)) || Files.exists(Path.of("/tmp/.X" + n + "-lock"))) n++;
-    display = ":" + n;
-    xvfb = new ProcessBuilder("Xvfb", display, "-screen", "0", "800x600x24", "-nolisten", "tcp")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    Path socket = Path.of("/tmp/.X11-unix/X" + n);
-    org.awaitility.Awaitility.await("Xvfb " + display + " listening").atMost(java.time.Duration.ofSeconds(10))
-        .pollInterval(java.time.Duration.ofMillis(50))
-        .until(() -> {
-          if (!xvfb.isAlive()) throw new AssertionError("Xvfb " + display + " exited at start");
-          return Files.exists(socket);
-        });
+  static void startXvfb() {
+    // Xvfb picks a free display itself: a guessed number raced other X servers on a shared /tmp
+    xvfb = XvfbDisplay.start(800, 600);
+    display = xvfb.display();
   }
 
   @AfterAll
-  static void stopXvfb() throws Exception {
-    if (xvfb != null) {
-      xvfb.destroy();
-      xvfb.waitFor(5, TimeUnit.SECONDS);
-    }
+  static void stopXvfb() {
+    if (xvfb != null) xvfb.close();
   }
 
   @Test

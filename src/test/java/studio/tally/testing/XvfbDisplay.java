@@ -1,17 +1,15 @@
-package studio.tally.cli;
+package studio.tally.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import studio.tally.testing.PeerMissing;
-import studio.tally.testing.PeerProcess;
 
 /**
  * An Xvfb on a display it picks itself ({@code -displayfd}: no race with other test runs sharing /tmp
  * over a guessed free number). Closing it stops the server.
  */
-final class XvfbDisplay implements AutoCloseable {
+public final class XvfbDisplay implements AutoCloseable {
   private final PeerProcess xvfb;
   private final int number;
 
@@ -20,7 +18,7 @@ final class XvfbDisplay implements AutoCloseable {
     this.number = number;
   }
 
-  static XvfbDisplay start(int width, int height) {
+  public static XvfbDisplay start(int width, int height) {
     if (!Files.isExecutable(java.nio.file.Path.of("/usr/bin/Xvfb"))) {
       throw new PeerMissing("Xvfb", "xvfb", "/usr/bin/Xvfb not found");
     }
@@ -46,12 +44,12 @@ final class XvfbDisplay implements AutoCloseable {
   }
 
   /** ":N". */
-  String display() {
+  public String display() {
     return ":" + number;
   }
 
   /** The x11grab device id, as {@code tally devices} lists it. */
-  String deviceId() {
+  public String deviceId() {
     return "x11grab::" + number + ".0";
   }
 
