@@ -21,7 +21,8 @@ import studio.tally.server.webrtc.sfu.RtcPublisherSession;
  * its video to at least 2 Mbps as received by the server, measured from the publisher session's own
  * byte counter over one-second windows. Chromium's send-side estimator (GCC) only leaves its start
  * rate when it gets transport-cc feedback (issue #4: "Chromium must reach at least 2 Mbps when the
- * stream allows it"). The bound is generous; the figures are printed.
+ * stream allows it"); offered no transport-cc, it follows our REMB. The bound is generous; the
+ * figures are printed.
  */
 @Timeout(value = 120)
 class ChromiumBitrateRampTest {
@@ -46,14 +47,29 @@ class ChromiumBitrateRampTest {
 
   @Test
   void chromiumRampsUpToTwoMegabitsWithTransportCcFeedback() throws Exception {
+    RtcPublisherSession publisher = rampTo2Mbps("ramp", "");
+    assertThat(publisher.transportCcFeedbackSent()).isPositive();
+    assertThat(publisher.rembSent()).isZero();
+  }
+
+  /** A publisher that offers goog-remb but not transport-cc (the page strips it) ramps on our REMB. */
+  @Test
+  void chromiumRampsUpToTwoMegabitsWithRembWhenTransportCcIsNotOffered() throws Exception {
+    RtcPublisherSession publisher = rampTo2Mbps("remb", "&cc=remb");
+    assertThat(publisher.transportCcFeedbackSent()).isZero();
+    assertThat(publisher.rembSent()).isPositive();
+  }
+
+  private RtcPublisherSession rampTo2Mbps(String name, String query) throws Exception {
     server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
         .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-sfu-feedback-ramp").toString()),
         "0.1.0-test");
     String base = "http://127.0.0.1:" + server.boundAddresses().get(0).getPort();
     chrome = new ChromeDriverClient();
     page = chrome.open();
-    page.navigate(base + "/players/whip.html?app=live&stream=ramp&width=1280&height=720&noise=1&maxBitrate=4000000");
-    StreamKey key = new StreamKey("live", "ramp");
+    page.navigate(base + "/players/whip.html?app=live&stream=" + name
+        + "&width=1280&height=720&noise=1&maxBitrate=4000000" + query);
+    StreamKey key = new StreamKey("live", name);
 
     Awaitility.await("publisher connected").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
         .until(() -> {
@@ -80,13 +96,14 @@ class ChromiumBitrateRampTest {
           return bps >= TARGET_BPS;
         });
     JsonNode s = page.state();
-    System.out.printf("chromium ramp: %.1f s from connected to >= 2 Mbps; kbps per second %s; feedback sent %d, "
-        + "nacks sent %d, rtx received %d (+%d padding); chromium %dx%d target %d kbps, available %d kbps, "
-        + "limited by %s%n", (System.nanoTime() - started) / 1e9, kbpsPerSecond, publisher.transportCcFeedbackSent(),
+    System.out.printf("chromium ramp (%s): %.1f s from connected to >= 2 Mbps; kbps per second %s; transport-cc "
+        + "feedback sent %d, remb sent %d (last %d kbps), nacks sent %d, rtx received %d (+%d padding); chromium %dx%d "
+        + "target %d kbps, available %d kbps, limited by %s%n", name, (System.nanoTime() - started) / 1e9,
+        kbpsPerSecond, publisher.transportCcFeedbackSent(), publisher.rembSent(), publisher.lastRembBitrate() / 1000,
         publisher.nacksSent(), publisher.rtxReceived(), publisher.rtxPaddingReceived(), s.path("frameWidth").asInt(),
         s.path("frameHeight").asInt(), s.path("targetBitrate").asLong() / 1000,
         s.path("availableOutgoingBitrate").asLong() / 1000, s.path("qualityLimitationReason").asText());
-    assertThat(publisher.transportCcFeedbackSent()).isPositive();
     assertThat(kbpsPerSecond.getLast()).isGreaterThanOrEqualTo(TARGET_BPS / 1000);
+    return publisher;
   }
 }

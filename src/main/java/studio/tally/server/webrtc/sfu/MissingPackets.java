@@ -33,6 +33,7 @@ final class MissingPackets {
   private final LinkedHashMap<Long, Entry> missing = new LinkedHashMap<>();
   private long highest = -1;
   private long givenUp;
+  private long lostTotal;
 
   MissingPackets(int maxMissing, int maxNacks, long retryMicros, long maxAgeMicros) {
     this.maxMissing = maxMissing;
@@ -58,6 +59,7 @@ final class MissingPackets {
     long gap = ext - highest - 1;
     long from = highest + 1;
     highest = ext;
+    lostTotal += gap;
     if (gap > maxMissing) {
       missing.clear();
       return Arrival.GAP_TOO_WIDE;
@@ -100,6 +102,11 @@ final class MissingPackets {
 
   int size() {
     return missing.size();
+  }
+
+  /** Packets found missing so far (whether they came later or not). */
+  long lostTotal() {
+    return lostTotal;
   }
 
   /** Packets given up on (budget, age or too many at once). */

@@ -14,6 +14,7 @@ import studio.tally.proto.rtp.FullIntraRequest;
 import studio.tally.proto.rtp.GenericNack;
 import studio.tally.proto.rtp.H264Depacketizer;
 import studio.tally.proto.rtp.PictureLossIndication;
+import studio.tally.proto.rtp.Remb;
 import studio.tally.proto.rtp.RtcpPacket;
 import studio.tally.proto.rtp.RtpException;
 import studio.tally.proto.rtp.RtpExtension;
@@ -35,7 +36,8 @@ import studio.tally.server.webrtc.sdp.SdpAnswerer;
  *
  * <p>Feedback to the publisher, every {@link #TICK_MS} ms: transport-wide congestion control
  * feedback when {@code transport-cc} was negotiated (the publisher's own estimator ramps up from the
- * receive deltas), NACKs for gaps in the video sequence numbers when {@code nack} was. Video packets
+ * receive deltas), else a REMB every second when {@code goog-remb} was ({@link RembEstimate}); NACKs
+ * for gaps in the video sequence numbers when {@code nack} was. Video packets
  * are kept in a {@link PacketCache} to answer the players' NACKs. Runs on the transport's event loop;
  * player NACKs are brought here ({@link #retransmit}) so the cache has one thread.
  */
@@ -59,6 +61,9 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   private final int videoTransportCcId;
   private final boolean sendNacks;
   private final TransportCcRecorder transportCc;
+  /** Only without transport-cc: REMB is then the publisher's only bandwidth signal. */
+  private final RembEstimate remb;
+  private long lostReported;
   private final MissingPackets missing = MissingPackets.withDefaults();
   private final long startMicros;
   private PacketCache cache;
@@ -79,6 +84,8 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   private volatile long rtxPadding;
   private volatile long recovered;
   private volatile long feedbackSent;
+  private volatile long rembSent;
+  private volatile long lastRembBps;
 
   RtcPublisherSession(RtcStream stream, Negotiated negotiated, InstantSource clock, Runnable onEnded) {
     this.stream = stream;
@@ -93,6 +100,9 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     this.audioTransportCcId = transportCcId(negotiated.audio().orElse(null));
     this.videoTransportCcId = transportCcId(negotiated.video().orElse(null));
     this.transportCc = audioTransportCcId > 0 || videoTransportCcId > 0 ? new TransportCcRecorder() : null;
+    this.remb = transportCc == null
+        && negotiated.video().map(m -> m.feedback().contains(Feedback.GOOG_REMB)).orElse(false)
+        ? new RembEstimate() : null;
     this.sendNacks = negotiated.video().map(m -> m.feedback().contains(Feedback.NACK)).orElse(false);
     negotiated.video().flatMap(m -> m.remoteSsrcs().stream().findFirst()).ifPresent(s -> {
       videoSsrc = (int) s.ssrc();
@@ -164,6 +174,15 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     return feedbackSent;
   }
 
+  /** REMB packets sent (only when the publisher negotiated goog-remb without transport-cc), and the last bitrate. */
+  public long rembSent() {
+    return rembSent;
+  }
+
+  public long lastRembBitrate() {
+    return lastRembBps;
+  }
+
   /** Sends a PLI for the video track now (from any thread; dropped before DTLS is up). */
   public void requestKeyframe() {
     RtcTransport t = transport;
@@ -191,7 +210,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
         requestKeyframe();
       }
     }, 1, 1, TimeUnit.SECONDS);
-    if (transportCc != null || sendNacks) {
+    if (transportCc != null || sendNacks || remb != null) {
       feedbackTimer = t.eventLoop().scheduleAtFixedRate(() -> sendFeedback(t), TICK_MS, TICK_MS,
           TimeUnit.MILLISECONDS);
     }
@@ -212,7 +231,17 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
         packetsNacked += due.length;
       }
     }
-    if (transportCc != null && (ticks++ & 1) == 0) {
+    long tick = ticks++;
+    if (remb != null && videoSsrcKnown && tick % (1000 / TICK_MS) == 0) {
+      long lost = missing.lostTotal();
+      remb.lost((int) (lost - lostReported));
+      lostReported = lost;
+      long bps = remb.update(now);
+      sendRtcp(t, new Remb(FEEDBACK_SSRC, bps, new int[] {videoSsrc}), 24);
+      lastRembBps = bps;
+      rembSent++;
+    }
+    if (transportCc != null && (tick & 1) == 0) {
       int media = videoSsrcKnown ? videoSsrc : audioSsrc;
       TransportCcFeedback fb;
       while ((fb = transportCc.poll(FEEDBACK_SSRC, media)) != null) {
@@ -293,6 +322,9 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     }
     videoPackets++;
     videoBytes += packet.readableBytes();
+    if (remb != null) {
+      remb.received(packet.readableBytes());
+    }
     cache.put(packet, packet.readerIndex(), packet.readableBytes(), p.sequence(), nowMicros);
     ByteBuf payload = packet.slice(packet.readerIndex() + p.payloadOffset(), p.payloadLength());
     boolean keyframe = isKeyframeStart(payload);
