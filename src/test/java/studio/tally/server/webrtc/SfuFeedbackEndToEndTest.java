@@ -90,12 +90,28 @@ class SfuFeedbackEndToEndTest {
     return s.toString();
   }
 
+  /** Opus only, with the audio level extension at {@code levelId} and transport-cc at {@link #TWCC_ID}. */
+  private static String audioOffer(String ufrag, boolean publish, int levelId) throws Exception {
+    return "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+        + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=ice-ufrag:" + ufrag
+        + "\r\na=ice-pwd:test-password-0123456789\r\na=fingerprint:" + RtcTestClient.fingerprint().toSdpValue()
+        + "\r\na=setup:actpass\r\na=" + (publish ? "sendonly" : "recvonly") + "\r\na=rtcp-mux\r\n"
+        + "a=extmap:" + levelId + " urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
+        + "a=extmap:" + TWCC_ID + " http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n"
+        + "a=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"
+        + (publish ? "a=ssrc:4444 cname:pub\r\n" : "");
+  }
+
   record Peer(RtcTestClient client, MediaDescription answer) {}
 
   private Peer join(String path, String ufrag, boolean publish, boolean rtx) throws Exception {
+    return join(path, ufrag, offer(ufrag, publish, rtx));
+  }
+
+  private Peer join(String path, String ufrag, String offer) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
         + server.boundAddresses().getFirst().getPort() + path)).header("Content-Type", "application/sdp")
-        .POST(HttpRequest.BodyPublishers.ofString(offer(ufrag, publish, rtx))).build(),
+        .POST(HttpRequest.BodyPublishers.ofString(offer)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     SessionDescription answer = SessionDescription.parse(r.body());
@@ -109,11 +125,12 @@ class SfuFeedbackEndToEndTest {
   }
 
   /** Publisher RTP: H.264 single NAL unit {@code [nal, index]}, with a transport-wide sequence number. */
-  private void publish(Peer pub, int pt, int ssrc, int seq, byte[] payload) {
+  private void publish(Peer pub, int pt, int ssrc, int seq, byte[] payload, RtpPacket.Element... more) {
     ByteBuf b = Unpooled.buffer();
     int tw = twSeq++;
-    RtpPacket.writeHeader(b, false, pt, seq, 90L * seq, ssrc, new int[0],
-        List.of(new RtpPacket.Element(TWCC_ID, new byte[] {(byte) (tw >> 8), (byte) tw})));
+    List<RtpPacket.Element> ext = new ArrayList<>(List.of(more));
+    ext.add(new RtpPacket.Element(TWCC_ID, new byte[] {(byte) (tw >> 8), (byte) tw}));
+    RtpPacket.writeHeader(b, false, pt, seq, 90L * seq, ssrc, new int[0], ext);
     b.writeBytes(payload);
     pub.client.sendRaw(pub.client.protectRtp(ByteBufUtil.getBytes(b)));
   }
@@ -309,5 +326,36 @@ class SfuFeedbackEndToEndTest {
     }
     assertThat(seen).isEqualTo(10);
     assertThat(server.rtcStreams().stream(KEY).orElseThrow().publisher().transportCcFeedbackSent()).isPositive();
+  }
+
+  @Test
+  void theAudioLevelExtensionReachesThePlayerUnderItsOwnIdAndHopByHopOnesDoNot() throws Exception {
+    Peer pub = join("/rtc/v1/whip/?app=live&stream=fb", "apub", audioOffer("apub", true, 1));
+    await().atMost(WAIT).until(() -> server.rtcStreams().stream(KEY).map(s -> s.publisher() != null
+        && s.publisher().transport().state() == RtcTransport.State.CONNECTED).orElse(false));
+    Peer player = join("/rtc/v1/whep/?app=live&stream=fb", "aply", audioOffer("aply", false, 9));
+    RtcSubscriberSession sub = server.rtcStreams().stream(KEY).orElseThrow().subscribers().getFirst();
+    await().atMost(WAIT).until(() -> sub.transport().state() == RtcTransport.State.CONNECTED);
+    byte[][] got = {null};
+    int[] seq = {100};
+    await().atMost(WAIT).until(() -> {
+      publish(pub, 111, 4444, seq[0]++, new byte[] {(byte) 0xfc, 1, 2},
+          new RtpPacket.Element(1, new byte[] {(byte) 0x85})); // voice activity, -5 dBov
+      byte[] p = player.client.srtp.poll(200, TimeUnit.MILLISECONDS);
+      if (p != null && !RtcTransport.isRtcp(p[1])) {
+        got[0] = player.client.unprotect(p);
+      } else if (p != null) {
+        player.client.unprotect(p);
+      }
+      return got[0] != null;
+    });
+    ByteBuf b = Unpooled.wrappedBuffer(got[0]);
+    RtpPacket p = RtpPacket.parse(b);
+    assertThat(p.payloadType()).isEqualTo(111);
+    var ext = p.extensions(b, 0);
+    assertThat(ext).hasSize(1);
+    assertThat(ext.getFirst().id()).isEqualTo(9);
+    assertThat(b.getUnsignedByte(ext.getFirst().offset())).isEqualTo((short) 0x85);
+    assertThat(payload(got[0])).containsExactly(0xfc, 1, 2);
   }
 }

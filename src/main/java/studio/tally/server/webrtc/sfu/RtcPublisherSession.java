@@ -226,9 +226,9 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     if (sendNacks && videoSsrcKnown && missing.size() > 0) {
       int[] due = missing.due(now, MAX_NACKS_PER_TICK);
       if (due.length > 0) {
-        sendRtcp(t, GenericNack.of(FEEDBACK_SSRC, videoSsrc, due), 12 + 4 * due.length);
-        nacksSent++;
+        nacksSent++; // counted first: a test may see the packet before this loop goes on
         packetsNacked += due.length;
+        sendRtcp(t, GenericNack.of(FEEDBACK_SSRC, videoSsrc, due), 12 + 4 * due.length);
       }
     }
     long tick = ticks++;
@@ -237,16 +237,16 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       remb.lost((int) (lost - lostReported));
       lostReported = lost;
       long bps = remb.update(now);
-      sendRtcp(t, new Remb(FEEDBACK_SSRC, bps, new int[] {videoSsrc}), 24);
       lastRembBps = bps;
       rembSent++;
+      sendRtcp(t, new Remb(FEEDBACK_SSRC, bps, new int[] {videoSsrc}), 24);
     }
     if (transportCc != null && (tick & 1) == 0) {
       int media = videoSsrcKnown ? videoSsrc : audioSsrc;
       TransportCcFeedback fb;
       while ((fb = transportCc.poll(FEEDBACK_SSRC, media)) != null) {
-        sendRtcp(t, fb, 20 + 3 * fb.packetStatusCount());
         feedbackSent++;
+        sendRtcp(t, fb, 20 + 3 * fb.packetStatusCount());
       }
     }
   }

@@ -7,11 +7,14 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import studio.tally.proto.rtp.ExtensionIdMap;
 import studio.tally.proto.rtp.GenericNack;
 import studio.tally.proto.rtp.RtcpPacket;
 import studio.tally.proto.rtp.RtpPacket;
@@ -19,6 +22,7 @@ import studio.tally.proto.rtp.SenderReport;
 import studio.tally.server.webrtc.RtcTransport;
 import studio.tally.server.webrtc.sdp.Negotiated;
 import studio.tally.server.webrtc.sdp.PlaySource;
+import studio.tally.server.webrtc.sdp.SdpAnswerer;
 
 /**
  * The sending side of one WHEP player: the publisher's packets rewritten per track
@@ -30,6 +34,7 @@ import studio.tally.server.webrtc.sdp.PlaySource;
  */
 public final class RtcSubscriberSession implements RtcTransport.Listener {
   private static final Logger log = LoggerFactory.getLogger(RtcSubscriberSession.class);
+  static final int MAX_RETRANSMISSIONS_PER_NACK = 128;
 
   private final RtcStream stream;
   private final Negotiated negotiated;
@@ -70,6 +75,7 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
             r.nextInt(1 << 15), r.nextLong(1L << 32)))
         .orElse(null);
     this.waitingForKeyframe = video != null;
+    mapExtensions();
     Integer rtxPt = negotiated.video().map(Negotiated.Media::rtxPayloadType).orElse(null);
     boolean rtx = video != null && rtxPt != null && source.video().rtxSsrc() != null;
     this.rtxPayloadType = rtx ? rtxPt : -1;
@@ -145,14 +151,14 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
       ByteBuf out = rtxPayloadType >= 0
           ? video.rtx(cached, p, rtxPayloadType, rtxSsrc, rtxSequence++ & 0xFFFF, alloc)
           : video.retransmission(cached, p, alloc);
+      retransmissions++;
+      if (rtxPayloadType >= 0) {
+        rtxSent++;
+      }
       try {
         transport.sendRtp(out);
       } finally {
         out.release();
-      }
-      retransmissions++;
-      if (rtxPayloadType >= 0) {
-        rtxSent++;
       }
     }
   }
@@ -188,8 +194,37 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
     }
   }
 
+  /**
+   * Renumbers the current publisher's end-to-end extensions ({@link SdpAnswerer#FORWARDED_EXTENSIONS})
+   * to this player's ids; ones either side did not negotiate are dropped.
+   */
+  private void mapExtensions() {
+    RtcPublisherSession p = stream.publisher();
+    for (Negotiated.Kind kind : Negotiated.Kind.values()) {
+      TrackRewriter track = kind == Negotiated.Kind.AUDIO ? audio : video;
+      if (track == null) {
+        continue;
+      }
+      Map<Integer, Integer> ids = new HashMap<>();
+      Negotiated.Media mine = (kind == Negotiated.Kind.AUDIO ? negotiated.audio() : negotiated.video()).orElse(null);
+      Negotiated.Media theirs = p == null ? null
+          : (kind == Negotiated.Kind.AUDIO ? p.negotiated().audio() : p.negotiated().video()).orElse(null);
+      if (mine != null && theirs != null) {
+        for (String uri : SdpAnswerer.FORWARDED_EXTENSIONS) {
+          Integer from = theirs.extensions().get(uri);
+          Integer to = mine.extensions().get(uri);
+          if (from != null && to != null) {
+            ids.put(from, to);
+          }
+        }
+      }
+      track.extensionIds(ids.isEmpty() ? ExtensionIdMap.NONE : new ExtensionIdMap(ids));
+    }
+  }
+
   /** Another publisher (or none) from now on: rebase both tracks and wait for a keyframe again. */
   synchronized void sourceChanged() {
+    mapExtensions();
     if (audio != null) {
       audio.rebase();
     }
@@ -247,7 +282,10 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
         packetsNacked += nack.lost().length;
         RtcPublisherSession p = stream.publisher();
         if (p != null) {
-          p.retransmit(this, nack.lost());
+          // one NACK may name thousands of packets: answer the first ones, not a burst of the whole cache
+          int[] lost = nack.lost();
+          p.retransmit(this, lost.length <= MAX_RETRANSMISSIONS_PER_NACK ? lost
+              : java.util.Arrays.copyOf(lost, MAX_RETRANSMISSIONS_PER_NACK));
         }
       }
     }

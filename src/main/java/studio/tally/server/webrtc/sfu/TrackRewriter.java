@@ -3,6 +3,7 @@ package studio.tally.server.webrtc.sfu;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Instant;
+import studio.tally.proto.rtp.ExtensionIdMap;
 import studio.tally.proto.rtp.RtpPacket;
 import studio.tally.proto.rtp.Rtx;
 import studio.tally.proto.rtp.SeqNum;
@@ -13,8 +14,9 @@ import studio.tally.proto.rtp.SenderReport;
  * sequence numbers and timestamps, and writes the subscriber's sender reports. Sequence numbers stay
  * contiguous across keyframe waits and publisher changes (the offset is fixed at the first packet
  * forwarded from a source, so real upstream loss still shows as a gap); timestamps continue from the
- * last one sent, advanced by the wall time in between. Header extensions are dropped: their ids are
- * the publisher's, not the subscriber's. Retransmissions (plain or RTX) of a cached source packet
+ * last one sent, advanced by the wall time in between. Header extensions keep only those both sides
+ * negotiated end to end, renumbered to the subscriber's ids ({@link ExtensionIdMap}); hop-by-hop
+ * ones (transport-cc, abs-send-time, mid) never pass. Retransmissions (plain or RTX) of a cached source packet
  * reuse the sequence number and timestamp it was sent with ({@link #sourceSequence} maps a player's
  * NACK back). Not thread-safe: its subscriber serialises calls.
  */
@@ -25,6 +27,7 @@ final class TrackRewriter {
   private final int payloadType;
   private final int clockRate;
   private boolean rebase = true;
+  private ExtensionIdMap extensionIds = ExtensionIdMap.NONE;
   private boolean started;
   private int seqOffset;
   private long tsOffset;
@@ -95,20 +98,29 @@ final class TrackRewriter {
     return copy(in, p, seq, ts, alloc);
   }
 
-  /** Header rewritten, extensions dropped, CSRCs, payload and padding kept. */
+  /** Header rewritten, extensions renumbered or dropped, CSRCs, payload and padding kept. */
   private ByteBuf copy(ByteBuf in, RtpPacket p, int seq, long ts, ByteBufAllocator alloc) {
     int at = in.readerIndex();
     int csrcBytes = 4 * p.csrcs().length;
     int tail = in.readableBytes() - p.payloadOffset();
-    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + csrcBytes + tail);
-    out.writeByte(in.getUnsignedByte(at) & ~0x10);
+    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + csrcBytes + p.extensionLength() + 4 + tail);
+    int b0 = in.getUnsignedByte(at) & ~0x10;
+    out.writeByte(b0);
     out.writeByte((p.marker() ? 0x80 : 0) | payloadType);
     out.writeShort(seq);
     out.writeInt((int) ts);
     out.writeInt(ssrc);
     out.writeBytes(in, at + RtpPacket.HEADER_LENGTH, csrcBytes);
+    if (extensionIds.write(out, in, at, p)) {
+      out.setByte(out.readerIndex(), b0 | 0x10);
+    }
     out.writeBytes(in, at + p.payloadOffset(), tail);
     return out;
+  }
+
+  /** Which of the source's extension ids this subscriber gets, under which id (set per source). */
+  void extensionIds(ExtensionIdMap map) {
+    this.extensionIds = map;
   }
 
   /**

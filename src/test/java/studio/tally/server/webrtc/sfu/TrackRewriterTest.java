@@ -139,4 +139,26 @@ class TrackRewriterTest {
     assertThat(r.sourceSequence(10)).isEqualTo(-1);
     assertThat(r.sourceSequence(11)).isEqualTo(9000);
   }
+
+  @Test
+  void negotiatedEndToEndExtensionsAreRenumbered() {
+    TrackRewriter r = new TrackRewriter(1, 111, 48000, 0, 0);
+    r.extensionIds(new studio.tally.proto.rtp.ExtensionIdMap(java.util.Map.of(1, 9)));
+    ByteBuf in = packet(111, 5, 0, 7, true); // id 1 = 0x07
+    ByteBuf out = r.rewrite(in, RtpPacket.parse(in), UnpooledByteBufAllocator.DEFAULT, T0);
+    ByteBuf rtx = r.rtx(in, RtpPacket.parse(in), 112, 2, 0, UnpooledByteBufAllocator.DEFAULT);
+    try {
+      RtpPacket p = RtpPacket.parse(out);
+      assertThat(p.hasExtension()).isTrue();
+      assertThat(p.extensions(out, 0)).hasSize(1);
+      assertThat(p.extensions(out, 0).getFirst().id()).isEqualTo(9);
+      assertThat(out.getByte(p.extensions(out, 0).getFirst().offset())).isEqualTo((byte) 7);
+      assertThat(out.getByte(p.payloadOffset() + 3)).isEqualTo((byte) 4);
+      assertThat(RtpPacket.parse(rtx).hasExtension()).isFalse(); // RTX goes without
+    } finally {
+      out.release();
+      rtx.release();
+      in.release();
+    }
+  }
 }
