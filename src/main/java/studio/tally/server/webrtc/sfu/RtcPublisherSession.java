@@ -7,6 +7,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -313,9 +314,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     switch (arrival) {
       case RECOVERED -> recovered++;
       case DUPLICATE_OR_LATE -> {
-        if (cache.contains(p.sequence(), nowMicros)) {
-          return; // already forwarded (an RTX answering a NACK twice, or a duplicate)
-        }
+        // already forwarded (an RTX answering a NACK twice, a probe resending an old packet, a
+        // duplicate), or given up on: players have it or stopped waiting, and an old packet put into
+        // the cache would evict the newer one in its slot
+        return;
       }
       case GAP_TOO_WIDE -> requestKeyframe();
       case IN_ORDER -> { }
@@ -361,11 +363,15 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     if (t == null) {
       return;
     }
-    t.eventLoop().execute(() -> {
-      if (!closed && cache != null) {
-        subscriber.retransmit(sentSequences, cache, micros(clock.instant()));
-      }
-    });
+    try {
+      t.eventLoop().execute(() -> {
+        if (!closed && cache != null) {
+          subscriber.retransmit(sentSequences, cache, micros(clock.instant()));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // shutting down: nothing to resend
+    }
   }
 
   private boolean isKeyframeStart(ByteBuf payload) {
