@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,10 +20,11 @@ import studio.tally.server.webrtc.sfu.RtcPublisherSession;
 /**
  * Headless Chromium publishes a 1280x720 canvas of moving noise with WHIP (GUIDE §3) and must ramp
  * its video to at least 2 Mbps as received by the server, measured from the publisher session's own
- * byte counter over one-second windows. Chromium's send-side estimator (GCC) only leaves its start
+ * byte counter over one-second windows (two in a row at 2 Mbps or more). Chromium's send-side estimator (GCC) only leaves its start
  * rate when it gets transport-cc feedback (issue #4: "Chromium must reach at least 2 Mbps when the
  * stream allows it"); offered no transport-cc, it follows our REMB. The bound is generous; the
- * figures are printed.
+ * figures are printed: a quiet machine ramps in a few seconds, one at load 20 on two cores took up to
+ * 37 s (GCC's delay-based estimator reads scheduling delays as queueing).
  */
 @Timeout(value = 120)
 class ChromiumBitrateRampTest {
@@ -85,25 +87,33 @@ class ChromiumBitrateRampTest {
     List<Long> kbpsPerSecond = new ArrayList<>();
     long[] last = {publisher.videoBytesReceived(), System.nanoTime()};
     long started = last[1];
-    Awaitility.await("server-side video bitrate >= 2 Mbps").atMost(Duration.ofSeconds(40))
-        .pollInterval(Duration.ofSeconds(1)).until(() -> {
-          long bytes = publisher.videoBytesReceived();
-          long now = System.nanoTime();
-          long bps = (bytes - last[0]) * 8 * 1_000_000_000L / Math.max(1, now - last[1]);
-          last[0] = bytes;
-          last[1] = now;
-          kbpsPerSecond.add(bps / 1000);
-          return bps >= TARGET_BPS;
-        });
+    try {
+      Awaitility.await("server-side video bitrate >= 2 Mbps").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1)).until(() -> {
+            long bytes = publisher.videoBytesReceived();
+            long now = System.nanoTime();
+            long bps = (bytes - last[0]) * 8 * 1_000_000_000L / Math.max(1, now - last[1]);
+            last[0] = bytes;
+            last[1] = now;
+            kbpsPerSecond.add(bps / 1000);
+            // two seconds in a row: one burst (a keyframe, a probe) is not a ramp
+            int n = kbpsPerSecond.size();
+            return n >= 2 && Math.min(kbpsPerSecond.get(n - 1), kbpsPerSecond.get(n - 2)) >= TARGET_BPS / 1000;
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("server-side video bitrate never reached 2 Mbps; kbps per second " + kbpsPerSecond
+          + ", page state " + page.state(), e);
+    }
     JsonNode s = page.state();
-    System.out.printf("chromium ramp (%s): %.1f s from connected to >= 2 Mbps; kbps per second %s; transport-cc "
+    System.out.printf("chromium ramp (%s): %.1f s from connected to 2 s at >= 2 Mbps; kbps per second %s; transport-cc "
         + "feedback sent %d, remb sent %d (last %d kbps), nacks sent %d, rtx received %d (+%d padding); chromium %dx%d "
         + "target %d kbps, available %d kbps, limited by %s%n", name, (System.nanoTime() - started) / 1e9,
         kbpsPerSecond, publisher.transportCcFeedbackSent(), publisher.rembSent(), publisher.lastRembBitrate() / 1000,
         publisher.nacksSent(), publisher.rtxReceived(), publisher.rtxPaddingReceived(), s.path("frameWidth").asInt(),
         s.path("frameHeight").asInt(), s.path("targetBitrate").asLong() / 1000,
         s.path("availableOutgoingBitrate").asLong() / 1000, s.path("qualityLimitationReason").asText());
-    assertThat(kbpsPerSecond.getLast()).isGreaterThanOrEqualTo(TARGET_BPS / 1000);
+    assertThat(kbpsPerSecond.subList(kbpsPerSecond.size() - 2, kbpsPerSecond.size()))
+        .allMatch(kbps -> kbps >= TARGET_BPS / 1000);
     return publisher;
   }
 }
