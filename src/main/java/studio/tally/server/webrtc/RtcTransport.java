@@ -58,6 +58,15 @@ public final class RtcTransport implements AutoCloseable {
     default void onRtp(RtcTransport transport, ByteBuf packet) {
     }
 
+    /**
+     * As {@link #onRtp(RtcTransport, ByteBuf)}, with when the packet came off the socket (the
+     * transport's nano clock, taken before the hop to this loop): arrival times for congestion
+     * control feedback, without the queueing on the way here.
+     */
+    default void onRtp(RtcTransport transport, ByteBuf packet, long receivedNanos) {
+      onRtp(transport, packet);
+    }
+
     /** One decrypted RTCP compound packet; same ownership as {@link #onRtp}. */
     default void onRtcp(RtcTransport transport, ByteBuf packet) {
     }
@@ -273,9 +282,10 @@ public final class RtcTransport implements AutoCloseable {
 
   /** SRTP or SRTCP from a path bound to this transport; takes ownership of {@code packet}. */
   void onSrtp(ByteBuf packet) {
+    long receivedNanos = nanoClock.getAsLong();
     boolean queued = onLoop(() -> {
       try {
-        receive(packet);
+        receive(packet, receivedNanos);
       } finally {
         packet.release();
       }
@@ -286,7 +296,7 @@ public final class RtcTransport implements AutoCloseable {
     }
   }
 
-  private void receive(ByteBuf packet) {
+  private void receive(ByteBuf packet, long receivedNanos) {
     if (state != State.CONNECTED) {
       dropped.increment();
       return;
@@ -317,7 +327,7 @@ public final class RtcTransport implements AutoCloseable {
       if (rtcp) {
         listener.onRtcp(this, packet);
       } else {
-        listener.onRtp(this, packet);
+        listener.onRtp(this, packet, receivedNanos);
       }
     } catch (RuntimeException e) {
       log.warn("{}: media listener threw", this, e);

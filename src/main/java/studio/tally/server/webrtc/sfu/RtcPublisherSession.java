@@ -66,7 +66,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   private final RembEstimate remb;
   private long lostReported;
   private final MissingPackets missing = MissingPackets.withDefaults();
-  private final long startMicros;
+  private long firstArrivalNanos = Long.MIN_VALUE;
   private PacketCache cache;
   private boolean closed;
   private volatile RtcTransport transport;
@@ -93,7 +93,6 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     this.negotiated = negotiated;
     this.clock = clock;
     this.onEnded = onEnded;
-    this.startMicros = micros(clock.instant());
     this.audioPt = negotiated.audio().map(m -> m.codec().payloadType()).orElse(-1);
     this.videoPt = negotiated.video().map(m -> m.codec().payloadType()).orElse(-1);
     this.videoRtxPt = negotiated.video().map(Negotiated.Media::rtxPayloadType).orElse(-1);
@@ -254,6 +253,11 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
 
   @Override
   public void onRtp(RtcTransport t, ByteBuf packet) {
+    onRtp(t, packet, System.nanoTime());
+  }
+
+  @Override
+  public void onRtp(RtcTransport t, ByteBuf packet, long receivedNanos) {
     if (closed) {
       return;
     }
@@ -267,7 +271,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     int at = packet.readerIndex();
     int pt = p.payloadType();
     if (transportCc != null && p.hasExtension()) {
-      recordTransportCc(packet, at, p, pt == audioPt ? audioTransportCcId : videoTransportCcId, now);
+      recordTransportCc(packet, at, p, pt == audioPt ? audioTransportCcId : videoTransportCcId, receivedNanos);
     }
     if (pt == videoPt) {
       onVideo(packet, p, now);
@@ -282,15 +286,18 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     // RED, FEC, anything else: not forwarded
   }
 
-  private void recordTransportCc(ByteBuf packet, int at, RtpPacket p, int id, Instant now) {
+  private void recordTransportCc(ByteBuf packet, int at, RtpPacket p, int id, long receivedNanos) {
     if (id <= 0) {
       return;
     }
     try {
       RtpExtension e = p.extension(packet, at, id);
       if (e != null && e.length() == 2) {
-        // relative to the session start: keeps the 24-bit reference time of the feedback small
-        transportCc.received(packet.getUnsignedShort(at + e.offset()), micros(now) - startMicros);
+        // socket arrival, relative to the first packet: keeps the 24-bit reference time small
+        if (firstArrivalNanos == Long.MIN_VALUE) {
+          firstArrivalNanos = receivedNanos;
+        }
+        transportCc.received(packet.getUnsignedShort(at + e.offset()), (receivedNanos - firstArrivalNanos) / 1_000);
       }
     } catch (RtpException e) {
       // malformed extension block: the packet itself may still be fine
