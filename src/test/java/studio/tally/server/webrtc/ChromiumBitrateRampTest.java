@@ -31,6 +31,7 @@ class ChromiumBitrateRampTest {
   private static final long TARGET_BPS = 2_000_000;
 
   private TallyServer server;
+  private java.nio.file.Path configDir;
   private ChromeDriverClient chrome;
   private ChromeDriverClient.Browser page;
 
@@ -45,6 +46,7 @@ class ChromiumBitrateRampTest {
     if (server != null) {
       server.close();
     }
+    deleteTree(configDir);
   }
 
   @Test
@@ -64,7 +66,7 @@ class ChromiumBitrateRampTest {
 
   private RtcPublisherSession rampTo2Mbps(String name, String query) throws Exception {
     server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
-        .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-sfu-feedback-ramp").toString()),
+        .withRtcProtocol("udp").withConfigDir((configDir = Files.createTempDirectory("tally-sfu-feedback-ramp")).toString()),
         "0.1.0-test");
     String base = "http://127.0.0.1:" + server.boundAddresses().get(0).getPort();
     chrome = new ChromeDriverClient();
@@ -115,5 +117,16 @@ class ChromiumBitrateRampTest {
     assertThat(kbpsPerSecond.subList(kbpsPerSecond.size() - 2, kbpsPerSecond.size()))
         .allMatch(kbps -> kbps >= TARGET_BPS / 1000);
     return publisher;
+  }
+
+  static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+    if (dir == null) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (java.nio.file.Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
   }
 }

@@ -52,12 +52,13 @@ class SfuFeedbackEndToEndTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private TallyServer server;
+  private java.nio.file.Path configDir;
   private int twSeq;
 
   @BeforeEach
   void start() throws Exception {
     server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
-        .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-sfu-feedback-e2e").toString()),
+        .withRtcProtocol("udp").withConfigDir((configDir = Files.createTempDirectory("tally-sfu-feedback-e2e")).toString()),
         "0.1.0-test");
   }
 
@@ -67,6 +68,7 @@ class SfuFeedbackEndToEndTest {
       c.close();
     }
     server.close();
+    deleteTree(configDir);
   }
 
   private static String offer(String ufrag, boolean publish, boolean rtx) throws Exception {
@@ -357,5 +359,16 @@ class SfuFeedbackEndToEndTest {
     assertThat(ext.getFirst().id()).isEqualTo(9);
     assertThat(b.getUnsignedByte(ext.getFirst().offset())).isEqualTo((short) 0x85);
     assertThat(payload(got[0])).containsExactly(0xfc, 1, 2);
+  }
+
+  static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+    if (dir == null) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (java.nio.file.Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
   }
 }
