@@ -27,6 +27,10 @@ import studio.tally.testing.FfmpegProcess;
  * FFmpeg 8's whip muxer as a third-party WHIP publisher (GUIDE §4: against libwebrtc it went
  * DISCONNECTED after 5–15 s for lack of consent answers): it must publish to our ice-lite server for
  * more than 60 s as one session, while headless Chromium plays it through the WHEP page.
+ *
+ * <p>FFmpeg 8.1 offers {@code a=setup:passive} by default and then waits as the DTLS server (its
+ * handshake timed out at state 7, ICE connected, against our passive answer); {@code -whip_flags
+ * dtls_active} makes it the DTLS client and offer {@code active}, which our DTLS server answers.
  */
 @Timeout(value = 150)
 class FfmpegWhipInteropTest {
