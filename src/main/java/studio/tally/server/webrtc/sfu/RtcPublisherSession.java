@@ -37,6 +37,8 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   private final int audioPt;
   private final int videoPt;
   private final boolean vp8;
+  private final boolean h264;
+  private final PublisherSsrcs ssrcs;
   private volatile RtcTransport transport;
   private volatile int videoSsrc;
   private volatile boolean videoSsrcKnown;
@@ -51,6 +53,8 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     this.audioPt = negotiated.audio().map(m -> m.codec().payloadType()).orElse(-1);
     this.videoPt = negotiated.video().map(m -> m.codec().payloadType()).orElse(-1);
     this.vp8 = negotiated.video().map(m -> m.codec().name().equalsIgnoreCase("VP8")).orElse(false);
+    this.h264 = negotiated.video().map(m -> m.codec().name().equalsIgnoreCase("H264")).orElse(false);
+    this.ssrcs = new PublisherSsrcs(negotiated);
     negotiated.video().flatMap(m -> m.remoteSsrcs().stream().findFirst()).ifPresent(s -> {
       videoSsrc = (int) s.ssrc();
       videoSsrcKnown = true;
@@ -109,6 +113,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     } catch (RtpException e) {
       return;
     }
+    if (!ssrcs.accept(p)) {
+      stream.stats().unknownSsrc.increment();
+      return;
+    }
     Negotiated.Kind kind;
     boolean keyframe = false;
     if (p.payloadType() == videoPt) {
@@ -119,6 +127,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       }
       ByteBuf payload = packet.slice(packet.readerIndex() + p.payloadOffset(), p.payloadLength());
       keyframe = isKeyframeStart(payload);
+      stream.stats().onVideo(packet, p, keyframe, h264);
     } else if (p.payloadType() == audioPt) {
       kind = Negotiated.Kind.AUDIO;
       audioSsrc = p.ssrc();
