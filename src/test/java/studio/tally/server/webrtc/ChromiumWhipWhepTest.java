@@ -143,6 +143,21 @@ class ChromiumWhipWhepTest {
   }
 
   @Test
+  void publishAndPlayThroughTheSrsJsonApi() throws Exception {
+    start("udp", null);
+    ChromeDriverClient.Browser pub = page("/players/whip.html?api=srs&app=live&stream=json");
+    JsonNode ps = await(pub, "publisher connected through /rtc/v1/publish/",
+        s -> s.path("connectionState").asText().equals("connected"));
+    ChromeDriverClient.Browser play = page("/players/whep.html?api=srs&app=live&stream=json");
+    JsonNode s = await(play, "60 frames decoded with audio through /rtc/v1/play/",
+        st -> st.path("framesDecoded").asInt() > 60 && st.path("audioPacketsReceived").asInt() > 0);
+    JsonNode clients = JSON.readTree(send("GET", "/api/v1/clients", null, null, null).body()).path("clients");
+    List<String> ids = new ArrayList<>();
+    clients.forEach(c -> ids.add(c.path("id").asText()));
+    assertThat(ids).contains(ps.path("sessionid").asText(), s.path("sessionid").asText());
+  }
+
+  @Test
   void publishAndPlayOverTcpOnTheSharedPort() throws Exception {
     start("tcp", null);
     try (Socket silent = new Socket("127.0.0.1", server.boundAddresses().get(0).getPort())) {
