@@ -112,6 +112,13 @@ class FfmpegWhipInteropTest {
           return s != null && s.path("framesDecoded").asInt() > 30 && s.path("audioPacketsReceived").asInt() > 0;
         });
 
+    JsonNode video = get("/api/v1/streams").path("streams").get(0).path("video");
+    assertThat(video.path("codec").asText()).isEqualTo("H264");
+    assertThat(video.path("profile").asText()).as("from ffmpeg's SPS").containsIgnoringCase("baseline");
+    assertThat(video.path("width").asInt()).isEqualTo(640);
+    assertThat(video.path("height").asInt()).isEqualTo(360);
+    assertThat(get("/api/v1/streams").path("streams").get(0).path("audio").path("codec").asText()).isEqualTo("Opus");
+
     long start = System.nanoTime();
     int lastFrames = 0;
     int lastAudio = 0;
