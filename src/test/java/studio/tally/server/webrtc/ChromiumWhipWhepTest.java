@@ -158,6 +158,28 @@ class ChromiumWhipWhepTest {
   }
 
   @Test
+  void aPlayerResumesWhenAPublisherReturnsToTheStream() throws Exception {
+    start("udp", null);
+    ChromeDriverClient.Browser first = page("/players/whip.html?app=live&stream=again");
+    await(first, "first publisher connected", s -> s.path("connectionState").asText().equals("connected"));
+    ChromeDriverClient.Browser play = page("/players/whep.html?app=live&stream=again");
+    int before = await(play, "frames from the first publisher", s -> s.path("framesDecoded").asInt() > 30)
+        .path("framesDecoded").asInt();
+    first.execute("window.tallyStop(); return true;");
+    org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+        .until(() -> !clientTypes().contains("rtc-publish"));
+    int paused = play.state().path("framesDecoded").asInt();
+
+    ChromeDriverClient.Browser second = page("/players/whip.html?app=live&stream=again");
+    await(second, "second publisher connected", s -> s.path("connectionState").asText().equals("connected"));
+    JsonNode s = await(play, "frames from the second publisher in the same player",
+        st -> st.path("framesDecoded").asInt() > paused + 60);
+    assertThat(s.path("connectionState").asText()).isEqualTo("connected");
+    assertThat(s.path("framesDecoded").asInt()).isGreaterThan(before);
+    assertThat(clientTypes()).containsExactlyInAnyOrder("rtc-publish", "rtc-play");
+  }
+
+  @Test
   void publishAndPlayOverTcpOnTheSharedPort() throws Exception {
     start("tcp", null);
     try (Socket silent = new Socket("127.0.0.1", server.boundAddresses().get(0).getPort())) {
