@@ -165,6 +165,8 @@ class WebRtcApiTest {
       assertThat(s.path("frames").asLong()).isPositive();
       assertThat(s.path("recv_bytes").asLong()).isPositive();
       assertThat(s.path("send_bytes").asLong()).isPositive();
+      assertThat(s.path("kbps").path("recv_30s").asLong()).as("rate, sampled every 5 s").isPositive();
+      assertThat(s.path("kbps").path("send_30s").asLong()).isPositive();
       assertThat(s.path("publish").path("active").asBoolean()).isTrue();
       assertThat(s.path("publish").path("cid").asText()).isEqualTo(pub.path("id").asText());
       JsonNode v = s.path("video");
