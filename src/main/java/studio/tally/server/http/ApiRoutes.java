@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.server.hub.Client;
@@ -142,7 +143,7 @@ final class ApiRoutes {
       return;
     }
     var found = hub.streamById(id).map(s -> StreamJson.stream(s, hub, now))
-        .or(() -> rtc == null ? java.util.Optional.empty() : rtc.streamById(id).map(s -> StreamJson.rtcStream(s, hub, now)));
+        .or(() -> rtc == null ? Optional.empty() : rtc.streamById(id).map(s -> StreamJson.rtcStream(s, hub, now)));
     found.ifPresentOrElse(s -> {
       ObjectNode root = envelope();
       root.set("stream", s);

@@ -2,6 +2,7 @@ package studio.tally.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.Locale;
 import studio.tally.server.hub.Client;
 import studio.tally.server.hub.LiveStream;
 import studio.tally.server.hub.MediaInfo;
@@ -82,7 +83,7 @@ final class StreamJson {
       o.putNull("video");
     } else {
       var sps = stats.sps();
-      ObjectNode v = o.putObject("video").put("codec", video.codec().name().toUpperCase(java.util.Locale.ROOT))
+      ObjectNode v = o.putObject("video").put("codec", video.codec().name().toUpperCase(Locale.ROOT))
           .put("profile", sps == null ? "" : sps.profileName()).put("level", sps == null ? "" : sps.levelName());
       v.put("width", sps == null ? 0 : sps.width()).put("height", sps == null ? 0 : sps.height());
     }

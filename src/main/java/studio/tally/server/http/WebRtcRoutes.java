@@ -21,7 +21,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ import studio.tally.server.webrtc.sdp.PlaySource;
 import studio.tally.server.webrtc.sdp.SdpAnswerer;
 import studio.tally.server.webrtc.sfu.RtcPublisherSession;
 import studio.tally.server.webrtc.sfu.RtcStreamRegistry;
+import studio.tally.server.webrtc.sfu.RtcStreamStats;
 import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
 
 /**
@@ -70,7 +73,7 @@ public final class WebRtcRoutes {
   private final String publishToken;
   private final StreamHub hub;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.Future<?>> timers = new ConcurrentHashMap<>();
+  private final Map<String, Future<?>> timers = new ConcurrentHashMap<>();
 
   private record Session(String id, String token, StreamKey key, boolean publish, RtcTransport transport, String answer,
       CounterSync counters) {}
@@ -82,11 +85,11 @@ public final class WebRtcRoutes {
   private static final class CounterSync {
     private final RtcTransport transport;
     private final Client client;
-    private final studio.tally.server.webrtc.sfu.RtcStreamStats stream;
+    private final RtcStreamStats stream;
     private long in;
     private long out;
 
-    CounterSync(RtcTransport transport, Client client, studio.tally.server.webrtc.sfu.RtcStreamStats stream) {
+    CounterSync(RtcTransport transport, Client client, RtcStreamStats stream) {
       this.transport = transport;
       this.client = client;
       this.stream = stream;
@@ -272,8 +275,8 @@ public final class WebRtcRoutes {
   }
 
   private Session register(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, boolean publish,
-      RtcTransport t, Negotiated n, String[] id, Client[] client, java.util.function.Consumer<String> kick,
-      studio.tally.server.webrtc.sfu.RtcStreamStats streamStats) {
+      RtcTransport t, Negotiated n, String[] id, Client[] client, Consumer<String> kick,
+      RtcStreamStats streamStats) {
     String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
     String host = req.headers().get(HttpHeaderNames.HOST, "");
     Client c = new Client(hub.newId(), publish ? Client.Type.RTC_PUBLISH : Client.Type.RTC_PLAY, ip, key,

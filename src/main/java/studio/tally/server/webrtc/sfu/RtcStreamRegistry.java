@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import studio.tally.server.hub.StreamKey;
 import studio.tally.server.webrtc.sdp.Negotiated;
 import studio.tally.server.webrtc.sdp.PlaySource;
@@ -23,7 +24,7 @@ public final class RtcStreamRegistry {
   private final InstantSource clock;
   private volatile Duration publisherGrace;
   /** RTP of unknown SSRCs dropped, by streams that are gone too (a stream's own count dies with it). */
-  private final java.util.concurrent.atomic.LongAdder unknownSsrcOfEndedStreams = new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder unknownSsrcOfEndedStreams = new LongAdder();
 
   public RtcStreamRegistry(InstantSource clock, Duration publisherGrace) {
     this.clock = clock;
