@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,33 +120,32 @@ class FfmpegWhipInteropTest {
     assertThat(video.path("height").asInt()).isEqualTo(360);
     assertThat(get("/api/v1/streams").path("streams").get(0).path("audio").path("codec").asText()).isEqualTo("Opus");
 
-    long start = System.nanoTime();
-    int lastFrames = 0;
-    int lastAudio = 0;
-    int checks = 0;
-    while (System.nanoTime() - start < HOLD.toNanos()) {
-      Thread.sleep(5_000); // sampling cadence of the hold period, not a wait for a condition
-      assertThat(pub.isAlive()).as("ffmpeg still publishing; stderr:%n%s", pub.stderrTail(30)).isTrue();
-      JsonNode s = play.state();
-      int frames = s.path("framesDecoded").asInt();
-      int audio = s.path("audioPacketsReceived").asInt();
-      assertThat(frames).as("frames decoded keep increasing").isGreaterThan(lastFrames);
-      assertThat(audio).as("audio packets keep arriving").isGreaterThan(lastAudio);
-      lastFrames = frames;
-      lastAudio = audio;
-      assertThat(server.rtcStreams().stream(key).orElseThrow().publisher()).as("same publisher session").isSameAs(session);
-      assertThat(session.transport().state()).isEqualTo(RtcTransport.State.CONNECTED);
-      List<JsonNode> pubs = clients("rtc-publish");
-      assertThat(pubs).hasSize(1);
-      assertThat(pubs.getFirst().path("id").asText()).as("no re-publish").isEqualTo(clientId);
-      checks++;
-    }
-    assertThat(checks).isGreaterThanOrEqualTo(12);
+    AtomicInteger lastFrames = new AtomicInteger();
+    AtomicInteger lastAudio = new AtomicInteger();
+    AtomicInteger checks = new AtomicInteger();
+    // every 5 s for the whole hold: ffmpeg alive, one session, frames and audio still arriving
+    await("ffmpeg publishes as one session for " + HOLD).during(HOLD).atMost(HOLD.plusSeconds(20))
+        .pollDelay(Duration.ofSeconds(5)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
+          assertThat(pub.isAlive()).as("ffmpeg still publishing; stderr:%n%s", pub.stderrTail(30)).isTrue();
+          JsonNode s = play.state();
+          int frames = s.path("framesDecoded").asInt();
+          int audio = s.path("audioPacketsReceived").asInt();
+          assertThat(frames).as("frames decoded keep increasing").isGreaterThan(lastFrames.getAndSet(frames));
+          assertThat(audio).as("audio packets keep arriving").isGreaterThan(lastAudio.getAndSet(audio));
+          assertThat(server.rtcStreams().stream(key).orElseThrow().publisher()).as("same publisher session")
+              .isSameAs(session);
+          assertThat(session.transport().state()).isEqualTo(RtcTransport.State.CONNECTED);
+          List<JsonNode> pubs = clients("rtc-publish");
+          assertThat(pubs).hasSize(1);
+          assertThat(pubs.getFirst().path("id").asText()).as("no re-publish").isEqualTo(clientId);
+          checks.incrementAndGet();
+        });
+    assertThat(checks.get()).isGreaterThanOrEqualTo(12);
     assertThat(server.webrtc().counters().consentExpired.sum()).isEqualTo(consentExpiredBefore);
     assertThat(server.webrtc().counters().transportsCreated.sum()).as("one publisher + one player").isEqualTo(2);
     RtcTransport.Stats st = session.transport().stats();
     System.out.printf("ffmpeg whip held %d s: chromium framesDecoded %d, audio packets %d, publisher %d pkts / %d B in,"
-        + " %d checks%n", HOLD.toSeconds(), lastFrames, lastAudio, st.packetsIn(), st.bytesIn(), st.checks());
+        + " %d checks%n", HOLD.toSeconds(), lastFrames.get(), lastAudio.get(), st.packetsIn(), st.bytesIn(), st.checks());
     assertThat(st.checks()).as("ffmpeg kept sending consent checks").isGreaterThan(HOLD.toSeconds() / 10);
   }
 }
