@@ -34,6 +34,7 @@ class RtpPacketFuzzTest {
       // a malformed element list or an id the form cannot carry
     }
     byte[] payload = java.util.Arrays.copyOfRange(input, p.payloadOffset(), p.payloadOffset() + p.payloadLength());
+    rewrittenCopiesParse(b, p, payload);
     RtpPacket.setSequence(b, 0, 1);
     RtpPacket.setTimestamp(b, 0, 2);
     RtpPacket.setSsrc(b, 0, 3);
@@ -42,6 +43,26 @@ class RtpPacketFuzzTest {
     check(q.sequence() == 1 && q.timestamp() == 2 && q.ssrc() == 3 && q.payloadType() == 4, "rewrite");
     check(java.util.Arrays.equals(payload,
         java.util.Arrays.copyOfRange(input, q.payloadOffset(), q.payloadOffset() + q.payloadLength())), "payload kept");
+  }
+
+  /** What the SFU builds from a packet (renumbered extensions, RTX and back) parses, payload intact. */
+  private static void rewrittenCopiesParse(ByteBuf in, RtpPacket p, byte[] payload) {
+    ByteBuf out = Unpooled.buffer();
+    RtpPacket.writeHeader(out, p.marker(), p.payloadType(), p.sequence(), p.timestamp(), p.ssrc(), p.csrcs(), null);
+    if (new ExtensionIdMap(java.util.Map.of(1, 5, 2, 20, 3, 3)).write(out, in, 0, p)) {
+      out.setByte(0, out.getByte(0) | 0x10);
+    }
+    out.writeBytes(payload);
+    RtpPacket q = RtpPacket.parse(out);
+    q.extensions(out, 0);
+    check(q.payloadLength() == payload.length, "renumbered copy keeps the payload");
+
+    ByteBuf rtx = Unpooled.buffer();
+    Rtx.wrap(rtx, in, 0, p, 97, 9, 1, p.sequence(), p.timestamp());
+    ByteBuf back = Unpooled.buffer();
+    Rtx.unwrap(back, rtx, 0, RtpPacket.parse(rtx), p.payloadType(), p.ssrc());
+    RtpPacket r = RtpPacket.parse(back);
+    check(r.sequence() == p.sequence() && r.payloadLength() == payload.length, "RTX round trip");
   }
 
   private static void check(boolean ok, String what) {

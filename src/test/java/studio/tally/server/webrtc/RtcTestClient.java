@@ -172,9 +172,11 @@ final class RtcTestClient implements AutoCloseable {
   /** The next SRTP packet from the server, unprotected (RTP). */
   byte[] awaitRtp(Duration timeout) throws InterruptedException {
     byte[] p = srtp.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    if (p == null) {
-      return null;
-    }
+    return p == null ? null : unprotect(p);
+  }
+
+  /** An SRTP or SRTCP packet from the server, unprotected (a packet never unprotected is not in the replay list). */
+  byte[] unprotect(byte[] p) {
     ByteBuf b = Unpooled.wrappedBuffer(p);
     if (RtcTransport.isRtcp(p[1])) {
       receive.unprotectRtcp(b);

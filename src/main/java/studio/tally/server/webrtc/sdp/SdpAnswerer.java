@@ -62,8 +62,15 @@ public final class SdpAnswerer {
   public static final String EXT_TRANSPORT_CC =
       "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
   public static final String EXT_ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
-  /** The RTP header extensions the SFU reads or writes. */
-  public static final List<String> EXTENSIONS = List.of(EXT_MID, EXT_TRANSPORT_CC, EXT_ABS_SEND_TIME);
+  public static final String EXT_AUDIO_LEVEL = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+  /** The RTP header extensions the SFU reads, writes or forwards. */
+  public static final List<String> EXTENSIONS = List.of(EXT_MID, EXT_TRANSPORT_CC, EXT_ABS_SEND_TIME, EXT_AUDIO_LEVEL);
+  /**
+   * End-to-end extensions: forwarded from publisher to player, renumbered, when both negotiated them.
+   * The rest are hop-by-hop. Not video-orientation: a publisher that negotiates it stops rotating its
+   * frames, and players (or the RTMP bridge) that cannot apply it would show them on their side.
+   */
+  public static final List<String> FORWARDED_EXTENSIONS = List.of(EXT_AUDIO_LEVEL);
 
   /** Parses {@code offer} first; SDP syntax errors become {@link Reason#MALFORMED_SDP}. */
   public static Negotiated answer(String offer, AnswerContext ctx) {

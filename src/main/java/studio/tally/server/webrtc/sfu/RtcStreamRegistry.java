@@ -110,8 +110,14 @@ public final class RtcStreamRegistry {
     Negotiated n = p.negotiated();
     PlaySource.Track audio = n.audio().map(m -> new PlaySource.Track(m.codec().name(), m.codec().clockRate(),
         m.codec().channels(), m.codec().fmtp(), ssrc(r), null, "audio")).orElse(null);
+    long videoSsrc = ssrc(r);
+    long rtxSsrc = ssrc(r); // the SFU answers player NACKs itself, with RTX where the player offers it
+    while (rtxSsrc == videoSsrc) {
+      rtxSsrc = ssrc(r);
+    }
+    long videoRtxSsrc = rtxSsrc;
     PlaySource.Track video = n.video().map(m -> new PlaySource.Track(m.codec().name(), m.codec().clockRate(),
-        1, m.codec().fmtp(), ssrc(r), null, "video")).orElse(null);
+        1, m.codec().fmtp(), videoSsrc, videoRtxSsrc, "video")).orElse(null);
     return Optional.of(new PlaySource(key.app() + "-" + key.name(), "tally" + Long.toHexString(r.nextLong() >>> 16),
         audio, video));
   }

@@ -7,27 +7,34 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import studio.tally.proto.rtp.ExtensionIdMap;
+import studio.tally.proto.rtp.GenericNack;
 import studio.tally.proto.rtp.RtcpPacket;
 import studio.tally.proto.rtp.RtpPacket;
 import studio.tally.proto.rtp.SenderReport;
 import studio.tally.server.webrtc.RtcTransport;
 import studio.tally.server.webrtc.sdp.Negotiated;
 import studio.tally.server.webrtc.sdp.PlaySource;
+import studio.tally.server.webrtc.sdp.SdpAnswerer;
 
 /**
  * The sending side of one WHEP player: the publisher's packets rewritten per track
  * ({@link TrackRewriter}), video held back until a keyframe starts, a sender report per track every
- * second, and the player's PLI/FIR passed on to the publisher. {@link #forward} runs on the
+ * second, the player's PLI/FIR passed on to the publisher, and its NACKs answered from the
+ * publisher's packet cache (RTX when negotiated). {@link #forward} runs on the
  * publisher's event loop, the rest on this transport's; the lock is never held across I/O waits
  * ({@code sendRtp} copies and returns).
  */
 public final class RtcSubscriberSession implements RtcTransport.Listener {
   private static final Logger log = LoggerFactory.getLogger(RtcSubscriberSession.class);
+  static final int MAX_RETRANSMISSIONS_PER_NACK = 128;
 
   private final RtcStream stream;
   private final Negotiated negotiated;
@@ -41,6 +48,15 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
   private volatile boolean connected;
   private volatile boolean waitingForKeyframe;
   private ScheduledFuture<?> reportTimer;
+  /** RTX payload type and SSRC towards this player, -1/0 when it negotiated no RTX (plain resends). */
+  private final int rtxPayloadType;
+  private final int rtxSsrc;
+  private int rtxSequence;
+  private volatile long nacksReceived;
+  private volatile long packetsNacked;
+  private volatile long retransmissions;
+  private volatile long rtxSent;
+  private volatile long retransmissionsMissed;
 
   RtcSubscriberSession(RtcStream stream, Negotiated negotiated, PlaySource source, InstantSource clock,
       Runnable onEnded) {
@@ -59,6 +75,12 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
             r.nextInt(1 << 15), r.nextLong(1L << 32)))
         .orElse(null);
     this.waitingForKeyframe = video != null;
+    mapExtensions();
+    Integer rtxPt = negotiated.video().map(Negotiated.Media::rtxPayloadType).orElse(null);
+    boolean rtx = video != null && rtxPt != null && source.video().rtxSsrc() != null;
+    this.rtxPayloadType = rtx ? rtxPt : -1;
+    this.rtxSsrc = rtx ? (int) (long) source.video().rtxSsrc() : 0;
+    this.rtxSequence = r.nextInt(1 << 15);
   }
 
   public Negotiated negotiated() {
@@ -85,6 +107,60 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
   /** Packets forwarded so far (audio, video). */
   public synchronized long[] packetsSent() {
     return new long[] {audio == null ? 0 : audio.packets(), video == null ? 0 : video.packets()};
+  }
+
+  /** NACK packets received from the player, and the packets they named. */
+  public long nacksReceived() {
+    return nacksReceived;
+  }
+
+  public long packetsNacked() {
+    return packetsNacked;
+  }
+
+  /** Packets sent again for NACKs (plain or RTX), of which RTX. */
+  public long retransmissions() {
+    return retransmissions;
+  }
+
+  public long rtxSent() {
+    return rtxSent;
+  }
+
+  /** NACKed packets that could not be sent again (not cached any more, or never sent from this source). */
+  public long retransmissionsMissed() {
+    return retransmissionsMissed;
+  }
+
+  /**
+   * Sends the packets the player NACKed again, from the publisher's cache (on the publisher's loop):
+   * as RTX when the player negotiated it, else as they were sent.
+   */
+  synchronized void retransmit(int[] sentSequences, PacketCache cache, long nowMicros) {
+    if (!connected || video == null) {
+      return;
+    }
+    for (int seq : sentSequences) {
+      int original = video.sourceSequence(seq);
+      ByteBuf cached = original < 0 ? null : cache.get(original, nowMicros);
+      if (cached == null) {
+        retransmissionsMissed++;
+        continue;
+      }
+      RtpPacket p = RtpPacket.parse(cached);
+      ByteBuf out = rtxPayloadType >= 0
+          ? video.rtx(cached, p, rtxPayloadType, rtxSsrc, rtxSequence++ & 0xFFFF, alloc)
+          : video.retransmission(cached, p, alloc);
+      retransmissions++;
+      if (rtxPayloadType >= 0) {
+        rtxSent++;
+      }
+      try {
+        transport.sendRtp(out);
+      } finally {
+        out.release();
+      }
+    }
   }
 
   /** One packet of the publisher (on the publisher's loop); {@code packet} is not consumed. */
@@ -118,8 +194,37 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
     }
   }
 
+  /**
+   * Renumbers the current publisher's end-to-end extensions ({@link SdpAnswerer#FORWARDED_EXTENSIONS})
+   * to this player's ids; ones either side did not negotiate are dropped.
+   */
+  private void mapExtensions() {
+    RtcPublisherSession p = stream.publisher();
+    for (Negotiated.Kind kind : Negotiated.Kind.values()) {
+      TrackRewriter track = kind == Negotiated.Kind.AUDIO ? audio : video;
+      if (track == null) {
+        continue;
+      }
+      Map<Integer, Integer> ids = new HashMap<>();
+      Negotiated.Media mine = (kind == Negotiated.Kind.AUDIO ? negotiated.audio() : negotiated.video()).orElse(null);
+      Negotiated.Media theirs = p == null ? null
+          : (kind == Negotiated.Kind.AUDIO ? p.negotiated().audio() : p.negotiated().video()).orElse(null);
+      if (mine != null && theirs != null) {
+        for (String uri : SdpAnswerer.FORWARDED_EXTENSIONS) {
+          Integer from = theirs.extensions().get(uri);
+          Integer to = mine.extensions().get(uri);
+          if (from != null && to != null) {
+            ids.put(from, to);
+          }
+        }
+      }
+      track.extensionIds(ids.isEmpty() ? ExtensionIdMap.NONE : new ExtensionIdMap(ids));
+    }
+  }
+
   /** Another publisher (or none) from now on: rebase both tracks and wait for a keyframe again. */
   synchronized void sourceChanged() {
+    mapExtensions();
     if (audio != null) {
       audio.rebase();
     }
@@ -171,6 +276,17 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
     for (RtcpPacket r : packets) {
       if (RtcPublisherSession.asksForKeyframe(r)) {
         stream.requestKeyframe();
+      } else if (r instanceof GenericNack nack && video != null && nack.mediaSsrc() == video.ssrc()
+          && nack.lost().length > 0) {
+        nacksReceived++;
+        packetsNacked += nack.lost().length;
+        RtcPublisherSession p = stream.publisher();
+        if (p != null) {
+          // one NACK may name thousands of packets: answer the first ones, not a burst of the whole cache
+          int[] lost = nack.lost();
+          p.retransmit(this, lost.length <= MAX_RETRANSMISSIONS_PER_NACK ? lost
+              : java.util.Arrays.copyOf(lost, MAX_RETRANSMISSIONS_PER_NACK));
+        }
       }
     }
   }

@@ -3,7 +3,10 @@ package studio.tally.server.webrtc.sfu;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Instant;
+import studio.tally.proto.rtp.ExtensionIdMap;
 import studio.tally.proto.rtp.RtpPacket;
+import studio.tally.proto.rtp.Rtx;
+import studio.tally.proto.rtp.SeqNum;
 import studio.tally.proto.rtp.SenderReport;
 
 /**
@@ -11,8 +14,11 @@ import studio.tally.proto.rtp.SenderReport;
  * sequence numbers and timestamps, and writes the subscriber's sender reports. Sequence numbers stay
  * contiguous across keyframe waits and publisher changes (the offset is fixed at the first packet
  * forwarded from a source, so real upstream loss still shows as a gap); timestamps continue from the
- * last one sent, advanced by the wall time in between. Header extensions are dropped: their ids are
- * the publisher's, not the subscriber's. Not thread-safe: its subscriber serialises calls.
+ * last one sent, advanced by the wall time in between. Header extensions keep only those both sides
+ * negotiated end to end, renumbered to the subscriber's ids ({@link ExtensionIdMap}); hop-by-hop
+ * ones (transport-cc, abs-send-time, mid) never pass. Retransmissions (plain or RTX) of a cached source packet
+ * reuse the sequence number and timestamp it was sent with ({@link #sourceSequence} maps a player's
+ * NACK back). Not thread-safe: its subscriber serialises calls.
  */
 final class TrackRewriter {
   private static final long MASK32 = 0xFFFFFFFFL;
@@ -21,6 +27,7 @@ final class TrackRewriter {
   private final int payloadType;
   private final int clockRate;
   private boolean rebase = true;
+  private ExtensionIdMap extensionIds = ExtensionIdMap.NONE;
   private boolean started;
   private int seqOffset;
   private long tsOffset;
@@ -28,6 +35,9 @@ final class TrackRewriter {
   private long lastTs;
   private Instant lastSentAt;
   private long packets;
+  /** Packets sent since the last rebase, and the sequence number of the first of them. */
+  private long sinceRebase;
+  private int firstSeq;
   private long octets;
   /** The publisher's last SR for this track, translated into our timestamps (null: none yet). */
   private long srNtp;
@@ -57,6 +67,7 @@ final class TrackRewriter {
   /** The next packet starts a new source (another publisher, or after a keyframe wait). */
   void rebase() {
     rebase = true;
+    sinceRebase = 0;
     srAt = null;
   }
 
@@ -77,20 +88,68 @@ final class TrackRewriter {
       lastTs = ts;
       lastSentAt = now;
     }
+    if (sinceRebase == 0) {
+      firstSeq = seq;
+    }
+    sinceRebase++;
     started = true;
     packets++;
     octets += p.payloadLength();
+    return copy(in, p, seq, ts, alloc);
+  }
+
+  /** Header rewritten, extensions renumbered or dropped, CSRCs, payload and padding kept. */
+  private ByteBuf copy(ByteBuf in, RtpPacket p, int seq, long ts, ByteBufAllocator alloc) {
     int at = in.readerIndex();
     int csrcBytes = 4 * p.csrcs().length;
     int tail = in.readableBytes() - p.payloadOffset();
-    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + csrcBytes + tail);
-    out.writeByte(in.getUnsignedByte(at) & ~0x10);
+    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + csrcBytes + p.extensionLength() + 4 + tail);
+    int b0 = in.getUnsignedByte(at) & ~0x10;
+    out.writeByte(b0);
     out.writeByte((p.marker() ? 0x80 : 0) | payloadType);
     out.writeShort(seq);
     out.writeInt((int) ts);
     out.writeInt(ssrc);
     out.writeBytes(in, at + RtpPacket.HEADER_LENGTH, csrcBytes);
+    if (extensionIds.write(out, in, at, p)) {
+      out.setByte(out.readerIndex(), b0 | 0x10);
+    }
     out.writeBytes(in, at + p.payloadOffset(), tail);
+    return out;
+  }
+
+  /** Which of the source's extension ids this subscriber gets, under which id (set per source). */
+  void extensionIds(ExtensionIdMap map) {
+    this.extensionIds = map;
+  }
+
+  /**
+   * The publisher's sequence number of the packet this track sent as {@code sentSeq}, or -1 when it
+   * was not sent from the current source (before the last rebase, or never).
+   */
+  int sourceSequence(int sentSeq) {
+    if (!started || rebase || sinceRebase == 0) {
+      return -1;
+    }
+    if (SeqNum.distance(sentSeq, firstSeq) < 0 || SeqNum.distance(lastSeq, sentSeq) < 0) {
+      return -1;
+    }
+    return (sentSeq - seqOffset) & 0xFFFF;
+  }
+
+  /**
+   * A plain retransmission (RFC 4585 without RTX): the cached source packet {@code in} again with the
+   * sequence number and timestamp it was sent with. Does not count as a new packet.
+   */
+  ByteBuf retransmission(ByteBuf in, RtpPacket p, ByteBufAllocator alloc) {
+    return copy(in, p, (p.sequence() + seqOffset) & 0xFFFF, (p.timestamp() + tsOffset) & MASK32, alloc);
+  }
+
+  /** The cached source packet {@code in} as RTX (RFC 4588) with the OSN and timestamp it was sent with. */
+  ByteBuf rtx(ByteBuf in, RtpPacket p, int rtxPayloadType, int rtxSsrc, int rtxSequence, ByteBufAllocator alloc) {
+    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + 4 * p.csrcs().length + Rtx.OSN_LENGTH + p.payloadLength());
+    Rtx.wrap(out, in, in.readerIndex(), p, rtxPayloadType, rtxSsrc, rtxSequence, (p.sequence() + seqOffset) & 0xFFFF,
+        (p.timestamp() + tsOffset) & MASK32);
     return out;
   }
 

@@ -88,8 +88,11 @@ class SdpAnswererTest {
       assertTrue(c.get(1).isTcp() && "passive".equals(c.get(1).tcpType()));
       assertEquals(2130706431L, c.get(0).priority(), "RFC 8445: 126 << 24 | 65535 << 8 | 255");
       assertTrue(c.get(1).priority() < c.get(0).priority());
-      assertEquals(Set.of(SdpAnswerer.EXT_MID, SdpAnswerer.EXT_TRANSPORT_CC, SdpAnswerer.EXT_ABS_SEND_TIME),
-          Set.copyOf(m.extMaps().stream().map(e -> e.uri()).toList()));
+      Set<String> ext = m.media().equals("audio")
+          ? Set.of(SdpAnswerer.EXT_MID, SdpAnswerer.EXT_TRANSPORT_CC, SdpAnswerer.EXT_ABS_SEND_TIME,
+              SdpAnswerer.EXT_AUDIO_LEVEL)
+          : Set.of(SdpAnswerer.EXT_MID, SdpAnswerer.EXT_TRANSPORT_CC, SdpAnswerer.EXT_ABS_SEND_TIME);
+      assertEquals(ext, Set.copyOf(m.extMaps().stream().map(e -> e.uri()).toList()));
     }
     assertEquals(5, video.rtcpFbs().size());
     assertEquals(1, audio.rtcpFbs().size());
@@ -110,6 +113,7 @@ class SdpAnswererTest {
     assertEquals(2, au.codec().channels());
     assertNull(au.rtxPayloadType());
     assertEquals(Set.of(Feedback.TRANSPORT_CC), au.feedback());
+    assertEquals(1, au.extensionId(SdpAnswerer.EXT_AUDIO_LEVEL).orElseThrow()); // forwarded to players
     assertEquals(List.of(new RemoteSsrc(2231627014L, null, "4TOk42mSjXCkVIa6")), au.remoteSsrcs());
     assertEquals("Xq3b", n.remote().iceUfrag());
     assertEquals("b6VgI0rY4YXnS2Jw8pQmLk1H", n.remote().icePwd());

@@ -1,0 +1,109 @@
+package studio.tally.server.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import studio.tally.server.ServerConfig;
+import studio.tally.server.TallyServer;
+import studio.tally.server.hub.StreamKey;
+import studio.tally.server.webrtc.sfu.RtcPublisherSession;
+
+/**
+ * Headless Chromium publishes a 1280x720 canvas of moving noise with WHIP (GUIDE §3) and must ramp
+ * its video to at least 2 Mbps as received by the server, measured from the publisher session's own
+ * byte counter over one-second windows. Chromium's send-side estimator (GCC) only leaves its start
+ * rate when it gets transport-cc feedback (issue #4: "Chromium must reach at least 2 Mbps when the
+ * stream allows it"); offered no transport-cc, it follows our REMB. The bound is generous; the
+ * figures are printed.
+ */
+@Timeout(value = 120)
+class ChromiumBitrateRampTest {
+  private static final long TARGET_BPS = 2_000_000;
+
+  private TallyServer server;
+  private ChromeDriverClient chrome;
+  private ChromeDriverClient.Browser page;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (page != null) {
+      page.close();
+    }
+    if (chrome != null) {
+      chrome.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void chromiumRampsUpToTwoMegabitsWithTransportCcFeedback() throws Exception {
+    RtcPublisherSession publisher = rampTo2Mbps("ramp", "");
+    assertThat(publisher.transportCcFeedbackSent()).isPositive();
+    assertThat(publisher.rembSent()).isZero();
+  }
+
+  /** A publisher that offers goog-remb but not transport-cc (the page strips it) ramps on our REMB. */
+  @Test
+  void chromiumRampsUpToTwoMegabitsWithRembWhenTransportCcIsNotOffered() throws Exception {
+    RtcPublisherSession publisher = rampTo2Mbps("remb", "&cc=remb");
+    assertThat(publisher.transportCcFeedbackSent()).isZero();
+    assertThat(publisher.rembSent()).isPositive();
+  }
+
+  private RtcPublisherSession rampTo2Mbps(String name, String query) throws Exception {
+    server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
+        .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-sfu-feedback-ramp").toString()),
+        "0.1.0-test");
+    String base = "http://127.0.0.1:" + server.boundAddresses().get(0).getPort();
+    chrome = new ChromeDriverClient();
+    page = chrome.open();
+    page.navigate(base + "/players/whip.html?app=live&stream=" + name
+        + "&width=1280&height=720&noise=1&maxBitrate=4000000" + query);
+    StreamKey key = new StreamKey("live", name);
+
+    Awaitility.await("publisher connected").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        .until(() -> {
+          JsonNode s = page.state();
+          if (s != null && s.hasNonNull("error")) {
+            throw new AssertionError("whip page error: " + s.path("error").asText());
+          }
+          return s != null && s.path("connectionState").asText().equals("connected");
+        });
+    RtcPublisherSession publisher = server.rtcStreams().stream(key).orElseThrow().publisher();
+    assertThat(publisher).isNotNull();
+
+    List<Long> kbpsPerSecond = new ArrayList<>();
+    long[] last = {publisher.videoBytesReceived(), System.nanoTime()};
+    long started = last[1];
+    Awaitility.await("server-side video bitrate >= 2 Mbps").atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofSeconds(1)).until(() -> {
+          long bytes = publisher.videoBytesReceived();
+          long now = System.nanoTime();
+          long bps = (bytes - last[0]) * 8 * 1_000_000_000L / Math.max(1, now - last[1]);
+          last[0] = bytes;
+          last[1] = now;
+          kbpsPerSecond.add(bps / 1000);
+          return bps >= TARGET_BPS;
+        });
+    JsonNode s = page.state();
+    System.out.printf("chromium ramp (%s): %.1f s from connected to >= 2 Mbps; kbps per second %s; transport-cc "
+        + "feedback sent %d, remb sent %d (last %d kbps), nacks sent %d, rtx received %d (+%d padding); chromium %dx%d "
+        + "target %d kbps, available %d kbps, limited by %s%n", name, (System.nanoTime() - started) / 1e9,
+        kbpsPerSecond, publisher.transportCcFeedbackSent(), publisher.rembSent(), publisher.lastRembBitrate() / 1000,
+        publisher.nacksSent(), publisher.rtxReceived(), publisher.rtxPaddingReceived(), s.path("frameWidth").asInt(),
+        s.path("frameHeight").asInt(), s.path("targetBitrate").asLong() / 1000,
+        s.path("availableOutgoingBitrate").asLong() / 1000, s.path("qualityLimitationReason").asText());
+    assertThat(kbpsPerSecond.getLast()).isGreaterThanOrEqualTo(TARGET_BPS / 1000);
+    return publisher;
+  }
+}

@@ -1,0 +1,361 @@
+package studio.tally.server.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import studio.tally.proto.rtp.GenericNack;
+import studio.tally.proto.rtp.RtcpPacket;
+import studio.tally.proto.rtp.RtpPacket;
+import studio.tally.proto.rtp.TransportCcFeedback;
+import studio.tally.proto.sdp.MediaDescription;
+import studio.tally.proto.sdp.SessionDescription;
+import studio.tally.proto.sdp.SsrcGroup;
+import studio.tally.server.ServerConfig;
+import studio.tally.server.TallyServer;
+import studio.tally.server.hub.StreamKey;
+import studio.tally.server.webrtc.sfu.RtcPublisherSession;
+import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
+
+/**
+ * The SFU's feedback loops against a real {@link TallyServer}, with our test client (ICE, DTLS,
+ * SRTP) as WHIP publisher and WHEP players: a player drops packets and NACKs them, and gets them back
+ * as RTX (RFC 4588) when it negotiated RTX, else as plain retransmissions; a gap in the publisher's
+ * sequence numbers is NACKed upstream and the publisher's RTX answer reaches the player as the
+ * original packet; the publisher's transport-wide sequence numbers come back as transport-cc
+ * feedback.
+ */
+@Timeout(60)
+class SfuFeedbackEndToEndTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final int PUB_SSRC = 0x1111;
+  private static final int PUB_RTX_SSRC = 0x2222;
+  private static final int TWCC_ID = 3;
+  private static final StreamKey KEY = new StreamKey("live", "fb");
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private TallyServer server;
+  private int twSeq;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
+        .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-sfu-feedback-e2e").toString()),
+        "0.1.0-test");
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : closeables.reversed()) {
+      c.close();
+    }
+    server.close();
+  }
+
+  private static String offer(String ufrag, boolean publish, boolean rtx) throws Exception {
+    StringBuilder s = new StringBuilder();
+    s.append("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n");
+    s.append("m=video 9 UDP/TLS/RTP/SAVPF 96").append(rtx ? " 97" : "").append("\r\nc=IN IP4 0.0.0.0\r\n");
+    s.append("a=mid:0\r\na=ice-ufrag:").append(ufrag).append("\r\na=ice-pwd:test-password-0123456789\r\n");
+    s.append("a=fingerprint:").append(RtcTestClient.fingerprint().toSdpValue()).append("\r\n");
+    s.append("a=setup:actpass\r\na=").append(publish ? "sendonly" : "recvonly").append("\r\na=rtcp-mux\r\n");
+    s.append("a=extmap:").append(TWCC_ID)
+        .append(" http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n");
+    s.append("a=rtpmap:96 H264/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 transport-cc\r\n");
+    s.append("a=fmtp:96 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n");
+    if (rtx) {
+      s.append("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n");
+    }
+    if (publish) {
+      s.append("a=ssrc-group:FID ").append(PUB_SSRC).append(' ').append(PUB_RTX_SSRC).append("\r\n");
+      s.append("a=ssrc:").append(PUB_SSRC).append(" cname:pub\r\na=ssrc:").append(PUB_RTX_SSRC).append(" cname:pub\r\n");
+    }
+    return s.toString();
+  }
+
+  /** Opus only, with the audio level extension at {@code levelId} and transport-cc at {@link #TWCC_ID}. */
+  private static String audioOffer(String ufrag, boolean publish, int levelId) throws Exception {
+    return "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+        + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=ice-ufrag:" + ufrag
+        + "\r\na=ice-pwd:test-password-0123456789\r\na=fingerprint:" + RtcTestClient.fingerprint().toSdpValue()
+        + "\r\na=setup:actpass\r\na=" + (publish ? "sendonly" : "recvonly") + "\r\na=rtcp-mux\r\n"
+        + "a=extmap:" + levelId + " urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
+        + "a=extmap:" + TWCC_ID + " http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n"
+        + "a=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"
+        + (publish ? "a=ssrc:4444 cname:pub\r\n" : "");
+  }
+
+  record Peer(RtcTestClient client, MediaDescription answer) {}
+
+  private Peer join(String path, String ufrag, boolean publish, boolean rtx) throws Exception {
+    return join(path, ufrag, offer(ufrag, publish, rtx));
+  }
+
+  private Peer join(String path, String ufrag, String offer) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + server.boundAddresses().getFirst().getPort() + path)).header("Content-Type", "application/sdp")
+        .POST(HttpRequest.BodyPublishers.ofString(offer)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    SessionDescription answer = SessionDescription.parse(r.body());
+    MediaDescription m = answer.media().getFirst();
+    RtcTestClient c = RtcTestClient.udp(server.webrtc().udpAddress());
+    closeables.add(c);
+    assertThat(c.check(answer.iceUfrag(m).orElseThrow() + ":" + ufrag, answer.icePwd(m).orElseThrow(), true, WAIT))
+        .isNotNull();
+    c.handshake();
+    return new Peer(c, m);
+  }
+
+  /** Publisher RTP: H.264 single NAL unit {@code [nal, index]}, with a transport-wide sequence number. */
+  private void publish(Peer pub, int pt, int ssrc, int seq, byte[] payload, RtpPacket.Element... more) {
+    ByteBuf b = Unpooled.buffer();
+    int tw = twSeq++;
+    List<RtpPacket.Element> ext = new ArrayList<>(List.of(more));
+    ext.add(new RtpPacket.Element(TWCC_ID, new byte[] {(byte) (tw >> 8), (byte) tw}));
+    RtpPacket.writeHeader(b, false, pt, seq, 90L * seq, ssrc, new int[0], ext);
+    b.writeBytes(payload);
+    pub.client.sendRaw(pub.client.protectRtp(ByteBufUtil.getBytes(b)));
+  }
+
+  private void publishVideo(Peer pub, int seq, int nal, int index) {
+    publish(pub, 96, PUB_SSRC, seq, new byte[] {(byte) nal, (byte) index});
+  }
+
+  /** The next RTP packet the client gets (decrypted), skipping RTCP; {@code drop} packets are never decrypted. */
+  private static byte[] nextRtp(RtcTestClient c, Predicate<Integer> drop) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      byte[] raw = c.srtp.poll(100, TimeUnit.MILLISECONDS);
+      if (raw == null || RtcTransport.isRtcp(raw[1])) {
+        if (raw != null) {
+          c.unprotect(raw);
+        }
+        continue;
+      }
+      int seq = (raw[2] & 0xff) << 8 | (raw[3] & 0xff);
+      if (!drop.test(seq)) {
+        return c.unprotect(raw);
+      }
+    }
+    throw new AssertionError("no RTP within " + WAIT);
+  }
+
+  /** The next RTCP packet of this type the client gets (decrypted), skipping RTP and other RTCP. */
+  private static <T extends RtcpPacket> T nextRtcp(RtcTestClient c, Class<T> type) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      byte[] raw = c.srtp.poll(100, TimeUnit.MILLISECONDS);
+      if (raw == null || !RtcTransport.isRtcp(raw[1])) {
+        continue;
+      }
+      for (RtcpPacket p : RtcpPacket.parseCompound(Unpooled.wrappedBuffer(c.unprotect(raw)))) {
+        if (type.isInstance(p)) {
+          return type.cast(p);
+        }
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " within " + WAIT);
+  }
+
+  private static RtpPacket parse(byte[] p) {
+    return RtpPacket.parse(Unpooled.wrappedBuffer(p));
+  }
+
+  private static byte[] payload(byte[] p) {
+    RtpPacket h = parse(p);
+    return java.util.Arrays.copyOfRange(p, h.payloadOffset(), h.payloadOffset() + h.payloadLength());
+  }
+
+  private void sendNack(Peer player, int mediaSsrc, int... seqs) {
+    ByteBuf b = Unpooled.buffer();
+    GenericNack.of(0x5555, mediaSsrc, seqs).write(b);
+    player.client.sendRaw(player.client.protectRtcp(ByteBufUtil.getBytes(b)));
+  }
+
+  /** Publisher and one player connected; the player got the keyframe (publisher seq 1000) and 1001..1009 but 1005, 1006. */
+  private record Setup(Peer pub, Peer player, RtcSubscriberSession sub, int firstSeq, int playerSsrc) {}
+
+  private Setup publishAndPlay(boolean playerRtx) throws Exception {
+    Peer pub = join("/rtc/v1/whip/?app=live&stream=fb", "pubu", true, true);
+    await().atMost(WAIT).until(() -> server.rtcStreams().stream(KEY).map(s -> s.publisher() != null
+        && s.publisher().transport().state() == RtcTransport.State.CONNECTED).orElse(false));
+    Peer player = join("/rtc/v1/whep/?app=live&stream=fb", "plau", false, playerRtx);
+    RtcSubscriberSession sub = server.rtcStreams().stream(KEY).orElseThrow().subscribers().getFirst();
+    await().atMost(WAIT).until(() -> sub.transport().state() == RtcTransport.State.CONNECTED);
+    // the player waits for a keyframe: repeat it until one is through
+    int[] first = {-1};
+    await().atMost(WAIT).until(() -> {
+      publishVideo(pub, 1000, 0x65, 0);
+      byte[] p = player.client.srtp.poll(200, TimeUnit.MILLISECONDS);
+      while (p != null && RtcTransport.isRtcp(p[1])) {
+        player.client.unprotect(p);
+        p = player.client.srtp.poll(200, TimeUnit.MILLISECONDS);
+      }
+      if (p != null) {
+        first[0] = parse(player.client.unprotect(p)).sequence();
+      }
+      return p != null;
+    });
+    for (int i = 1; i < 10; i++) {
+      publishVideo(pub, 1000 + i, 0x41, i);
+    }
+    int s0 = first[0];
+    int ssrc = 0;
+    for (int i = 1; i < 10; i++) {
+      if (i == 5 || i == 6) {
+        continue;
+      }
+      byte[] p = nextRtp(player.client, seq -> seq == ((s0 + 5) & 0xffff) || seq == ((s0 + 6) & 0xffff));
+      assertThat(parse(p).sequence()).isEqualTo((s0 + i) & 0xffff);
+      assertThat(payload(p)).containsExactly(0x41, i);
+      ssrc = parse(p).ssrc();
+    }
+    return new Setup(pub, player, sub, s0, ssrc);
+  }
+
+  @Test
+  void playerNacksAreAnsweredWithRtx() throws Exception {
+    Setup s = publishAndPlay(true);
+    SsrcGroup fid = s.player.answer.ssrcGroups().stream().filter(g -> g.semantics().equals("FID")).findFirst()
+        .orElseThrow(() -> new AssertionError("answer to an RTX-capable player has no FID group"));
+    assertThat(fid.ssrcs().getFirst().intValue()).isEqualTo(s.playerSsrc);
+    int rtxSsrc = fid.ssrcs().get(1).intValue();
+    sendNack(s.player, s.playerSsrc, s.firstSeq + 5, s.firstSeq + 6);
+    for (int i = 5; i <= 6; i++) {
+      byte[] p = nextRtp(s.player.client, seq -> false);
+      RtpPacket rtx = parse(p);
+      assertThat(rtx.payloadType()).as("RTX payload type of the player's offer").isEqualTo(97);
+      assertThat(rtx.ssrc()).isEqualTo(rtxSsrc);
+      assertThat(rtx.timestamp()).isEqualTo(parse(p).timestamp());
+      byte[] body = payload(p);
+      assertThat((body[0] & 0xff) << 8 | (body[1] & 0xff)).as("OSN").isEqualTo((s.firstSeq + i) & 0xffff);
+      assertThat(java.util.Arrays.copyOfRange(body, 2, body.length)).containsExactly(0x41, i);
+    }
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(s.sub.nacksReceived()).isEqualTo(1);
+      assertThat(s.sub.rtxSent()).isEqualTo(2);
+      assertThat(s.sub.retransmissions()).isEqualTo(2);
+    });
+    // a NACK for a packet never sent from this source is counted, not answered
+    sendNack(s.player, s.playerSsrc, s.firstSeq - 100);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(s.sub.retransmissionsMissed()).isEqualTo(1));
+    assertThat(s.sub.retransmissions()).isEqualTo(2);
+  }
+
+  @Test
+  void withoutRtxTheSamePacketIsSentAgain() throws Exception {
+    Setup s = publishAndPlay(false);
+    assertThat(s.player.answer.ssrcGroups()).isEmpty();
+    sendNack(s.player, s.playerSsrc, s.firstSeq + 6);
+    byte[] p = nextRtp(s.player.client, seq -> false);
+    assertThat(parse(p).payloadType()).isEqualTo(96);
+    assertThat(parse(p).ssrc()).isEqualTo(s.playerSsrc);
+    assertThat(parse(p).sequence()).isEqualTo((s.firstSeq + 6) & 0xffff);
+    assertThat(payload(p)).containsExactly(0x41, 6);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(s.sub.retransmissions()).isEqualTo(1));
+    assertThat(s.sub.rtxSent()).isZero();
+  }
+
+  @Test
+  void publisherLossIsNackedAndItsRtxReachesThePlayer() throws Exception {
+    Setup s = publishAndPlay(true);
+    RtcPublisherSession pub = server.rtcStreams().stream(KEY).orElseThrow().publisher();
+    publishVideo(s.pub, 1010, 0x41, 10);
+    publishVideo(s.pub, 1012, 0x41, 12); // 1011 lost on the way
+    GenericNack nack = nextRtcp(s.pub.client, GenericNack.class);
+    assertThat(nack.mediaSsrc()).isEqualTo(PUB_SSRC);
+    assertThat(nack.lost()).contains(1011);
+    for (int i : new int[] {10, 12}) {
+      byte[] p = nextRtp(s.player.client, seq -> false);
+      assertThat(payload(p)).containsExactly(0x41, i);
+    }
+    // RFC 4588 from the publisher: own SSRC and sequence, OSN first
+    publish(s.pub, 97, PUB_RTX_SSRC, 1, new byte[] {(byte) (1011 >> 8), (byte) 1011, 0x41, 11});
+    byte[] p = nextRtp(s.player.client, seq -> false);
+    assertThat(parse(p).payloadType()).isEqualTo(96);
+    assertThat(parse(p).ssrc()).isEqualTo(s.playerSsrc);
+    assertThat(parse(p).sequence()).isEqualTo((s.firstSeq + 11) & 0xffff);
+    assertThat(payload(p)).containsExactly(0x41, 11);
+    // the same RTX again (a second answer to a repeated NACK) is not forwarded twice
+    publish(s.pub, 97, PUB_RTX_SSRC, 2, new byte[] {(byte) (1011 >> 8), (byte) 1011, 0x41, 11});
+    publishVideo(s.pub, 1013, 0x41, 13);
+    assertThat(payload(nextRtp(s.player.client, seq -> false))).containsExactly(0x41, 13);
+    assertThat(pub.rtxReceived()).isEqualTo(2);
+    assertThat(pub.packetsRecovered()).isEqualTo(1);
+    assertThat(pub.nacksSent()).isPositive();
+  }
+
+  @Test
+  void transportWideSequenceNumbersComeBackAsFeedback() throws Exception {
+    Setup s = publishAndPlay(true);
+    int from = twSeq;
+    for (int i = 10; i < 20; i++) {
+      publishVideo(s.pub, 1000 + i, 0x41, i);
+    }
+    // earlier feedback covers the setup's packets; find the one with ours
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    int seen = 0;
+    while (seen < 10 && System.nanoTime() < deadline) {
+      TransportCcFeedback fb = nextRtcp(s.pub.client, TransportCcFeedback.class);
+      long[] at = fb.arrivalTimesMicros();
+      for (int k = 0; k < at.length; k++) {
+        int tw = (fb.baseSequence() + k) & 0xffff;
+        if (tw >= from && tw < from + 10) {
+          assertThat(at[k]).as("arrival of transport-wide seq " + tw).isNotNegative();
+          seen++;
+        }
+      }
+    }
+    assertThat(seen).isEqualTo(10);
+    assertThat(server.rtcStreams().stream(KEY).orElseThrow().publisher().transportCcFeedbackSent()).isPositive();
+  }
+
+  @Test
+  void theAudioLevelExtensionReachesThePlayerUnderItsOwnIdAndHopByHopOnesDoNot() throws Exception {
+    Peer pub = join("/rtc/v1/whip/?app=live&stream=fb", "apub", audioOffer("apub", true, 1));
+    await().atMost(WAIT).until(() -> server.rtcStreams().stream(KEY).map(s -> s.publisher() != null
+        && s.publisher().transport().state() == RtcTransport.State.CONNECTED).orElse(false));
+    Peer player = join("/rtc/v1/whep/?app=live&stream=fb", "aply", audioOffer("aply", false, 9));
+    RtcSubscriberSession sub = server.rtcStreams().stream(KEY).orElseThrow().subscribers().getFirst();
+    await().atMost(WAIT).until(() -> sub.transport().state() == RtcTransport.State.CONNECTED);
+    byte[][] got = {null};
+    int[] seq = {100};
+    await().atMost(WAIT).until(() -> {
+      publish(pub, 111, 4444, seq[0]++, new byte[] {(byte) 0xfc, 1, 2},
+          new RtpPacket.Element(1, new byte[] {(byte) 0x85})); // voice activity, -5 dBov
+      byte[] p = player.client.srtp.poll(200, TimeUnit.MILLISECONDS);
+      if (p != null && !RtcTransport.isRtcp(p[1])) {
+        got[0] = player.client.unprotect(p);
+      } else if (p != null) {
+        player.client.unprotect(p);
+      }
+      return got[0] != null;
+    });
+    ByteBuf b = Unpooled.wrappedBuffer(got[0]);
+    RtpPacket p = RtpPacket.parse(b);
+    assertThat(p.payloadType()).isEqualTo(111);
+    var ext = p.extensions(b, 0);
+    assertThat(ext).hasSize(1);
+    assertThat(ext.getFirst().id()).isEqualTo(9);
+    assertThat(b.getUnsignedByte(ext.getFirst().offset())).isEqualTo((short) 0x85);
+    assertThat(payload(got[0])).containsExactly(0xfc, 1, 2);
+  }
+}
