@@ -160,7 +160,11 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     if (config.publishToken() != null) {
       log.info("publishing requires the token (?token= or in the stream key)");
     }
-    timers.scheduleAtFixedRate(() -> hub.sampleRates(System.nanoTime()), 0, 5, TimeUnit.SECONDS);
+    timers.scheduleAtFixedRate(() -> {
+      long now = System.nanoTime();
+      hub.sampleRates(now);
+      rtcStreams.sampleRates(now);
+    }, 0, 5, TimeUnit.SECONDS);
   }
 
   static String hostPort(InetSocketAddress a) {
@@ -260,6 +264,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     m.put("sniff_timed_out", sniffStats.timedOut.sum());
     m.put("tls_failed", sniffStats.tlsFailed.sum());
     m.putAll(webrtc.counters().snapshot());
+    m.put("rtc_unknown_ssrc", rtcStreams.unknownSsrcDropped());
     return m;
   }
 

@@ -11,16 +11,20 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.server.hub.Client;
 import studio.tally.server.hub.LiveStream;
 import studio.tally.server.hub.StreamHub;
+import studio.tally.server.webrtc.sfu.RtcStream;
+import studio.tally.server.webrtc.sfu.RtcStreamRegistry;
 
 /**
  * SRS-compatible status API (GUIDE §2): versions, summaries, streams and clients, with or without a
  * trailing slash; {@code DELETE /api/v1/clients/{id}} kicks. Every answer carries {@code code,
- * server, service, pid}; errors are 4xx with an SRS error code and a message.
+ * server, service, pid}; errors are 4xx with an SRS error code and a message. WebRTC streams (WHIP
+ * publishers and their WHEP players) are listed beside the RTMP/FLV ones, with the same fields.
  */
 final class ApiRoutes {
   private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
@@ -31,11 +35,14 @@ final class ApiRoutes {
 
   private final StreamHub hub;
   private final ServerStatus status;
+  private final RtcStreamRegistry rtc;
   private final String pid = Long.toString(ProcessHandle.current().pid());
 
-  ApiRoutes(StreamHub hub, ServerStatus status) {
+  /** @param rtc the WebRTC streams, or null without WebRTC */
+  ApiRoutes(StreamHub hub, ServerStatus status, RtcStreamRegistry rtc) {
     this.hub = hub;
     this.status = status;
+    this.rtc = rtc;
   }
 
   void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
@@ -109,7 +116,7 @@ final class ApiRoutes {
     system.put("cpus", rt.availableProcessors()).put("cpus_online", rt.availableProcessors())
         .put("load_1m", os.getSystemLoadAverage())
         .put("conn_srs", hub.clients().size())
-        .put("streams", hub.streams().size());
+        .put("streams", hub.streams().size() + (rtc == null ? 0 : rtc.streams().size()));
     ObjectNode tally = data.putObject("tally");
     for (Map.Entry<String, Long> e : status.counters().entrySet()) {
       tally.put(e.getKey(), e.getValue());
@@ -128,12 +135,18 @@ final class ApiRoutes {
       ArrayNode list = root.putArray("streams");
       hub.streams().stream().sorted(Comparator.comparing(LiveStream::createdAt))
           .forEach(s -> list.add(StreamJson.stream(s, hub, now)));
+      if (rtc != null) {
+        rtc.streams().stream().sorted(Comparator.comparing(RtcStream::createdAt))
+            .forEach(s -> list.add(StreamJson.rtcStream(s, hub, now)));
+      }
       HttpResponses.json(ctx, req, HttpResponseStatus.OK, root);
       return;
     }
-    hub.streamById(id).ifPresentOrElse(s -> {
+    var found = hub.streamById(id).map(s -> StreamJson.stream(s, hub, now))
+        .or(() -> rtc == null ? Optional.empty() : rtc.streamById(id).map(s -> StreamJson.rtcStream(s, hub, now)));
+    found.ifPresentOrElse(s -> {
       ObjectNode root = envelope();
-      root.set("stream", StreamJson.stream(s, hub, now));
+      root.set("stream", s);
       HttpResponses.json(ctx, req, HttpResponseStatus.OK, root);
     }, () -> error(ctx, req, HttpResponseStatus.NOT_FOUND, ERROR_STREAM_NOT_FOUND, "no stream with id " + id));
   }
@@ -148,7 +161,7 @@ final class ApiRoutes {
       ObjectNode root = envelope();
       ArrayNode list = root.putArray("clients");
       hub.clients().stream().sorted(Comparator.comparing(Client::connectedAt))
-          .forEach(c -> list.add(StreamJson.client(c, hub, now)));
+          .forEach(c -> list.add(StreamJson.client(c, hub, rtc, now)));
       HttpResponses.json(ctx, req, HttpResponseStatus.OK, root);
       return;
     }
@@ -164,7 +177,7 @@ final class ApiRoutes {
       HttpResponses.json(ctx, req, HttpResponseStatus.OK, envelope());
     } else if (get) {
       ObjectNode root = envelope();
-      root.set("client", StreamJson.client(c, hub, now));
+      root.set("client", StreamJson.client(c, hub, rtc, now));
       HttpResponses.json(ctx, req, HttpResponseStatus.OK, root);
     } else {
       error(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, ERROR_METHOD, req.method() + " not allowed on a client");

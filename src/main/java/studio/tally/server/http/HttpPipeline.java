@@ -25,7 +25,7 @@ public final class HttpPipeline {
     this.rtc = rtc;
     this.hub = hub;
     this.limits = limits;
-    this.api = new ApiRoutes(hub, status);
+    this.api = new ApiRoutes(hub, status, rtc == null ? null : rtc.registry());
   }
 
   public void install(ChannelPipeline p, boolean tls) {

@@ -21,7 +21,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,7 @@ import studio.tally.server.webrtc.sdp.PlaySource;
 import studio.tally.server.webrtc.sdp.SdpAnswerer;
 import studio.tally.server.webrtc.sfu.RtcPublisherSession;
 import studio.tally.server.webrtc.sfu.RtcStreamRegistry;
+import studio.tally.server.webrtc.sfu.RtcStreamStats;
 import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
 
 /**
@@ -51,6 +54,18 @@ import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
 public final class WebRtcRoutes {
   private static final Logger log = LoggerFactory.getLogger(WebRtcRoutes.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+  // SRS's error codes (srs_kernel_error.hpp), so SRS clients read our failures
+  static final int ERROR_RTC_SDP_DECODE = 5012;
+  static final int ERROR_RTC_SDP_EXCHANGE = 5018;
+  static final int ERROR_RTC_API_BODY = 5019;
+  static final int ERROR_RTC_SOURCE_BUSY = 5020;
+  static final int ERROR_RTC_INVALID_PARAMS = 5023;
+  static final int ERROR_RTC_NO_PUBLISHER = 5028;
+  static final int ERROR_RTC_INVALID_SESSION = 5036;
+  /** SRS has no code for a refused token on this API (it uses hooks): ours is the HTTP one. */
+  static final int ERROR_UNAUTHORIZED = 401;
+  /** How often a session's transport byte counts are copied to its API client and stream. */
+  private static final long COUNTER_SYNC_MS = 1000;
 
   private final WebRtcTransportServer webrtc;
   private final RtcStreamRegistry registry;
@@ -58,8 +73,42 @@ public final class WebRtcRoutes {
   private final String publishToken;
   private final StreamHub hub;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final Map<String, Future<?>> timers = new ConcurrentHashMap<>();
 
-  private record Session(String id, String token, StreamKey key, boolean publish, RtcTransport transport, String answer) {}
+  private record Session(String id, String token, StreamKey key, boolean publish, RtcTransport transport, String answer,
+      CounterSync counters) {}
+
+  /**
+   * Copies a transport's byte counts into its {@link Client} and its stream's totals (SRS's
+   * {@code send_bytes/recv_bytes}), as deltas: the transport counts, the API reads the hub's adders.
+   */
+  private static final class CounterSync {
+    private final RtcTransport transport;
+    private final Client client;
+    private final RtcStreamStats stream;
+    private long in;
+    private long out;
+
+    CounterSync(RtcTransport transport, Client client, RtcStreamStats stream) {
+      this.transport = transport;
+      this.client = client;
+      this.stream = stream;
+    }
+
+    synchronized void run() {
+      RtcTransport.Stats st = transport.stats();
+      long dIn = st.bytesIn() - in;
+      long dOut = st.bytesOut() - out;
+      in = st.bytesIn();
+      out = st.bytesOut();
+      client.recvBytes.add(dIn);
+      client.sendBytes.add(dOut);
+      if (stream != null) {
+        stream.recvBytes.add(dIn);
+        stream.sendBytes.add(dOut);
+      }
+    }
+  }
 
   /** Why a WHIP/WHEP request failed: HTTP status and one-line message. */
   private static final class Refused extends Exception {
@@ -85,6 +134,11 @@ public final class WebRtcRoutes {
     this.candidates = candidates;
     this.publishToken = publishToken;
     this.hub = hub;
+  }
+
+  /** The WebRTC streams, for the status API. */
+  RtcStreamRegistry registry() {
+    return registry;
   }
 
   /** Whether {@code path} is one of ours. */
@@ -169,21 +223,21 @@ public final class WebRtcRoutes {
     }
     if (!java.security.MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
         publishToken.getBytes(StandardCharsets.UTF_8))) {
-      throw new Refused(HttpResponseStatus.UNAUTHORIZED, 401,
+      throw new Refused(HttpResponseStatus.UNAUTHORIZED, ERROR_UNAUTHORIZED,
           given.isEmpty() ? "publishing needs Authorization: Bearer <token>" : "wrong publish token");
     }
   }
 
   private Session publish(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, String offer) throws Refused {
     if (registry.isPublishing(key)) {
-      throw new Refused(HttpResponseStatus.CONFLICT, 409, "stream " + key + " is already being published");
+      throw new Refused(HttpResponseStatus.CONFLICT, ERROR_RTC_SOURCE_BUSY, "stream " + key + " is already being published");
     }
     var ice = studio.tally.server.webrtc.sdp.LocalIceCredentials.random();
     Negotiated n = negotiate(offer, AnswerContext.publish(ice, fingerprint(), candidates()));
     String[] id = new String[1];
     Client[] client = new Client[1];
     RtcPublisherSession p = registry.publish(key, n, () -> ended(id[0], client[0])).orElseThrow(
-        () -> new Refused(HttpResponseStatus.CONFLICT, 409, "stream " + key + " is already being published"));
+        () -> new Refused(HttpResponseStatus.CONFLICT, ERROR_RTC_SOURCE_BUSY, "stream " + key + " is already being published"));
     RtcTransport t;
     try {
       t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), p);
@@ -192,18 +246,22 @@ public final class WebRtcRoutes {
       throw new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, 503, "cannot create transport: " + e.getMessage());
     }
     p.attach(t);
-    return register(ctx, req, key, true, t, n, id, client);
+    var stream = registry.stream(key);
+    return register(ctx, req, key, true, t, n, id, client, reason -> {
+      stream.ifPresent(s -> s.kick(p));
+      t.close("kicked: " + reason);
+    }, stream.map(s -> s.stats()).orElse(null));
   }
 
   private Session play(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, String offer) throws Refused {
     PlaySource source = registry.playSource(key).orElseThrow(
-        () -> new Refused(HttpResponseStatus.NOT_FOUND, 404, "no WebRTC stream " + key + " is being published"));
+        () -> new Refused(HttpResponseStatus.NOT_FOUND, ERROR_RTC_NO_PUBLISHER, "no WebRTC stream " + key + " is being published"));
     var ice = studio.tally.server.webrtc.sdp.LocalIceCredentials.random();
     Negotiated n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), source));
     String[] id = new String[1];
     Client[] client = new Client[1];
     RtcSubscriberSession s = registry.subscribe(key, n, source, () -> ended(id[0], client[0])).orElseThrow(
-        () -> new Refused(HttpResponseStatus.NOT_FOUND, 404, "no WebRTC stream " + key + " is being published"));
+        () -> new Refused(HttpResponseStatus.NOT_FOUND, ERROR_RTC_NO_PUBLISHER, "no WebRTC stream " + key + " is being published"));
     RtcTransport t;
     try {
       t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), s);
@@ -212,21 +270,26 @@ public final class WebRtcRoutes {
       throw new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, 503, "cannot create transport: " + e.getMessage());
     }
     s.attach(t);
-    return register(ctx, req, key, false, t, n, id, client);
+    return register(ctx, req, key, false, t, n, id, client, reason -> t.close("kicked: " + reason),
+        registry.stream(key).map(st -> st.stats()).orElse(null));
   }
 
   private Session register(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, boolean publish,
-      RtcTransport t, Negotiated n, String[] id, Client[] client) {
+      RtcTransport t, Negotiated n, String[] id, Client[] client, Consumer<String> kick,
+      RtcStreamStats streamStats) {
     String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
     String host = req.headers().get(HttpHeaderNames.HOST, "");
     Client c = new Client(hub.newId(), publish ? Client.Type.RTC_PUBLISH : Client.Type.RTC_PLAY, ip, key,
         "webrtc://" + host + "/" + key.app() + "/" + key.name(), req.headers().get(HttpHeaderNames.REFERER, ""),
-        hub.clock().instant(), reason -> t.close("kicked: " + reason));
-    Session s = new Session(c.id(), token(), key, publish, t, n.answer().encode());
+        hub.clock().instant(), kick);
+    CounterSync sync = new CounterSync(t, c, streamStats);
+    Session s = new Session(c.id(), token(), key, publish, t, n.answer().encode(), sync);
     id[0] = s.id;
     client[0] = c;
     sessions.put(s.id, s);
     hub.register(c);
+    var timer = t.eventLoop().scheduleAtFixedRate(sync::run, COUNTER_SYNC_MS, COUNTER_SYNC_MS, TimeUnit.MILLISECONDS);
+    timers.put(s.id, timer);
     log.info("rtc {} {} from {} for {} ({})", publish ? "publisher" : "player", c.id(), ip, key, t);
     if (t.state() == RtcTransport.State.CLOSED) {
       ended(s.id, c);
@@ -241,7 +304,12 @@ public final class WebRtcRoutes {
     if (id != null) {
       // kept a while so a late DELETE still gets 200
       Session s = sessions.get(id);
+      var timer = timers.remove(id);
+      if (timer != null) {
+        timer.cancel(false);
+      }
       if (s != null) {
+        s.counters.run(); // the last bytes
         s.transport.eventLoop().schedule(() -> sessions.remove(id), 60, TimeUnit.SECONDS);
       }
     }
@@ -251,7 +319,7 @@ public final class WebRtcRoutes {
     String id = param(uri, "session", "");
     Session s = sessions.get(id);
     if (s == null || !s.token.equals(param(uri, "token", ""))) {
-      throw new Refused(HttpResponseStatus.NOT_FOUND, 404, "no such WebRTC session");
+      throw new Refused(HttpResponseStatus.NOT_FOUND, ERROR_RTC_INVALID_SESSION, "no such WebRTC session");
     }
     sessions.remove(id);
     s.transport.close("deleted");
@@ -272,22 +340,22 @@ public final class WebRtcRoutes {
       try {
         body = HttpResponses.JSON.readTree(req.content().toString(StandardCharsets.UTF_8));
       } catch (java.io.IOException e) {
-        throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "body is not JSON");
+        throw new Refused(HttpResponseStatus.BAD_REQUEST, ERROR_RTC_API_BODY, "body is not JSON");
       }
       String url = body.path("streamurl").asText("");
       String sdp = body.path("sdp").asText("");
       if (url.isEmpty() || sdp.isEmpty()) {
-        throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "streamurl and sdp are required");
+        throw new Refused(HttpResponseStatus.BAD_REQUEST, ERROR_RTC_INVALID_PARAMS, "streamurl and sdp are required");
       }
       String p;
       try {
         p = URI.create(url).getPath();
       } catch (IllegalArgumentException e) {
-        throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "bad streamurl");
+        throw new Refused(HttpResponseStatus.BAD_REQUEST, ERROR_RTC_INVALID_PARAMS, "bad streamurl");
       }
       String[] parts = p == null ? new String[0] : p.substring(1).split("/", -1);
       if (parts.length != 2) {
-        throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "streamurl must be webrtc://host/app/stream");
+        throw new Refused(HttpResponseStatus.BAD_REQUEST, ERROR_RTC_INVALID_PARAMS, "streamurl must be webrtc://host/app/stream");
       }
       StreamKey key = key(parts[0], parts[1]);
       if (publish) {
@@ -309,9 +377,10 @@ public final class WebRtcRoutes {
     } catch (NegotiationException e) {
       HttpResponseStatus st = e.reason() == NegotiationException.Reason.NO_COMMON_CODEC
           ? HttpResponseStatus.NOT_ACCEPTABLE : HttpResponseStatus.BAD_REQUEST;
-      throw new Refused(st, st.code(), e.getMessage());
+      throw new Refused(st, e.reason() == NegotiationException.Reason.MALFORMED_SDP ? ERROR_RTC_SDP_DECODE
+          : ERROR_RTC_SDP_EXCHANGE, e.getMessage());
     } catch (RuntimeException e) {
-      throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "bad offer: " + e.getMessage());
+      throw new Refused(HttpResponseStatus.BAD_REQUEST, ERROR_RTC_SDP_DECODE, "bad offer: " + e.getMessage());
     }
   }
 
@@ -336,13 +405,13 @@ public final class WebRtcRoutes {
     try {
       return CertificateFingerprint.of(fp.hashFunction(), fp.fingerprint());
     } catch (RuntimeException e) {
-      throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "bad fingerprint: " + e.getMessage());
+      throw new Refused(HttpResponseStatus.BAD_REQUEST, ERROR_RTC_SDP_EXCHANGE, "bad fingerprint: " + e.getMessage());
     }
   }
 
   private static StreamKey key(String app, String stream) throws Refused {
     if (app == null || stream == null || !StreamKey.isValidSegment(app) || !StreamKey.isValidSegment(stream)) {
-      throw new Refused(HttpResponseStatus.BAD_REQUEST, 400, "app and stream are required ([A-Za-z0-9._~-]+)");
+      throw new Refused(HttpResponseStatus.BAD_REQUEST, ERROR_RTC_INVALID_PARAMS, "app and stream are required ([A-Za-z0-9._~-]+)");
     }
     return new StreamKey(app, stream);
   }

@@ -143,6 +143,43 @@ class ChromiumWhipWhepTest {
   }
 
   @Test
+  void publishAndPlayThroughTheSrsJsonApi() throws Exception {
+    start("udp", null);
+    ChromeDriverClient.Browser pub = page("/players/whip.html?api=srs&app=live&stream=json");
+    JsonNode ps = await(pub, "publisher connected through /rtc/v1/publish/",
+        s -> s.path("connectionState").asText().equals("connected"));
+    ChromeDriverClient.Browser play = page("/players/whep.html?api=srs&app=live&stream=json");
+    JsonNode s = await(play, "60 frames decoded with audio through /rtc/v1/play/",
+        st -> st.path("framesDecoded").asInt() > 60 && st.path("audioPacketsReceived").asInt() > 0);
+    JsonNode clients = JSON.readTree(send("GET", "/api/v1/clients", null, null, null).body()).path("clients");
+    List<String> ids = new ArrayList<>();
+    clients.forEach(c -> ids.add(c.path("id").asText()));
+    assertThat(ids).contains(ps.path("sessionid").asText(), s.path("sessionid").asText());
+  }
+
+  @Test
+  void aPlayerResumesWhenAPublisherReturnsToTheStream() throws Exception {
+    start("udp", null);
+    ChromeDriverClient.Browser first = page("/players/whip.html?app=live&stream=again");
+    await(first, "first publisher connected", s -> s.path("connectionState").asText().equals("connected"));
+    ChromeDriverClient.Browser play = page("/players/whep.html?app=live&stream=again");
+    int before = await(play, "frames from the first publisher", s -> s.path("framesDecoded").asInt() > 30)
+        .path("framesDecoded").asInt();
+    first.execute("window.tallyStop(); return true;");
+    org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
+        .until(() -> !clientTypes().contains("rtc-publish"));
+    int paused = play.state().path("framesDecoded").asInt();
+
+    ChromeDriverClient.Browser second = page("/players/whip.html?app=live&stream=again");
+    await(second, "second publisher connected", s -> s.path("connectionState").asText().equals("connected"));
+    JsonNode s = await(play, "frames from the second publisher in the same player",
+        st -> st.path("framesDecoded").asInt() > paused + 60);
+    assertThat(s.path("connectionState").asText()).isEqualTo("connected");
+    assertThat(s.path("framesDecoded").asInt()).isGreaterThan(before);
+    assertThat(clientTypes()).containsExactlyInAnyOrder("rtc-publish", "rtc-play");
+  }
+
+  @Test
   void publishAndPlayOverTcpOnTheSharedPort() throws Exception {
     start("tcp", null);
     try (Socket silent = new Socket("127.0.0.1", server.boundAddresses().get(0).getPort())) {

@@ -58,6 +58,8 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   private final int videoPt;
   private final int videoRtxPt;
   private final boolean vp8;
+  private final boolean h264;
+  private final PublisherSsrcs ssrcs;
   private final int audioTransportCcId;
   private final int videoTransportCcId;
   private final boolean sendNacks;
@@ -97,6 +99,8 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     this.videoPt = negotiated.video().map(m -> m.codec().payloadType()).orElse(-1);
     this.videoRtxPt = negotiated.video().map(Negotiated.Media::rtxPayloadType).orElse(-1);
     this.vp8 = negotiated.video().map(m -> m.codec().name().equalsIgnoreCase("VP8")).orElse(false);
+    this.h264 = negotiated.video().map(m -> m.codec().name().equalsIgnoreCase("H264")).orElse(false);
+    this.ssrcs = new PublisherSsrcs(negotiated);
     this.audioTransportCcId = transportCcId(negotiated.audio().orElse(null));
     this.videoTransportCcId = transportCcId(negotiated.video().orElse(null));
     this.transportCc = audioTransportCcId > 0 || videoTransportCcId > 0 ? new TransportCcRecorder() : null;
@@ -273,6 +277,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     if (transportCc != null && p.hasExtension()) {
       recordTransportCc(packet, at, p, pt == audioPt ? audioTransportCcId : videoTransportCcId, receivedNanos);
     }
+    if (!ssrcs.accept(p)) { // after transport-cc: the sender counts every transport-wide seq it sent
+      stream.stats().unknownSsrc.increment();
+      return;
+    }
     if (pt == videoPt) {
       onVideo(packet, p, now);
     } else if (pt == audioPt) {
@@ -337,6 +345,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     cache.put(packet, packet.readerIndex(), packet.readableBytes(), p.sequence(), nowMicros);
     ByteBuf payload = packet.slice(packet.readerIndex() + p.payloadOffset(), p.payloadLength());
     boolean keyframe = isKeyframeStart(payload);
+    stream.stats().onVideo(packet, p, keyframe, h264);
     for (RtcSubscriberSession s : stream.subscribers()) {
       s.forward(Negotiated.Kind.VIDEO, packet, p, keyframe, now);
     }

@@ -1,32 +1,58 @@
 package studio.tally.server.webrtc.sfu;
 
-import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import studio.tally.server.hub.StreamKey;
 import studio.tally.server.webrtc.RtcTransport;
+import studio.tally.server.webrtc.sdp.Negotiated;
 
 /**
  * One WebRTC stream: at most one publisher and its subscribers. Subscribers outlive their publisher
- * for {@code publisherGrace}: a publisher coming back in that time is picked up (rebased, re-PLI'd);
- * otherwise their transports are closed ("publisher left").
+ * for the registry's publisher grace: a publisher coming back in that time is picked up (rebased, re-PLI'd);
+ * otherwise their transports are closed ("publisher left"). A returning publisher whose codec differs
+ * from what a subscriber negotiated ends that subscriber ("publisher changed codec"); a publisher
+ * kicked through the API ends its subscribers at once ("publisher kicked").
  */
 public final class RtcStream {
+  private static final Logger log = LoggerFactory.getLogger(RtcStream.class);
+  private final String id = "rtc-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+  private final Instant createdAt;
+  private final RtcStreamStats stats = new RtcStreamStats();
   private final StreamKey key;
   private final RtcStreamRegistry registry;
-  private final Duration publisherGrace;
   private volatile RtcPublisherSession publisher;
+  private volatile RtcPublisherSession kicked;
+  /** Bumped by every publisher change, so a grace timer of an earlier departure does nothing. */
+  private long generation;
   private final CopyOnWriteArrayList<RtcSubscriberSession> subscribers = new CopyOnWriteArrayList<>();
 
-  RtcStream(StreamKey key, RtcStreamRegistry registry, Duration publisherGrace) {
+  RtcStream(StreamKey key, RtcStreamRegistry registry, Instant createdAt) {
+    this.createdAt = createdAt;
     this.key = key;
     this.registry = registry;
-    this.publisherGrace = publisherGrace;
   }
 
   public StreamKey key() {
     return key;
+  }
+
+  /** Stable id for the status API ({@code /api/v1/streams/{id}}). */
+  public String id() {
+    return id;
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public RtcStreamStats stats() {
+    return stats;
   }
 
   public RtcPublisherSession publisher() {
@@ -62,8 +88,19 @@ public final class RtcStream {
       return false;
     }
     publisher = p;
+    generation++;
+    stats.resetCodecInfo();
     for (RtcSubscriberSession s : subscribers) {
-      s.sourceChanged();
+      if (RtcStreamStats.sameCodec(s.negotiated(), p.negotiated(), Negotiated.Kind.VIDEO)
+          || s.negotiated().video().isEmpty() || p.negotiated().video().isEmpty()) {
+        if (RtcStreamStats.sameCodec(s.negotiated(), p.negotiated(), Negotiated.Kind.AUDIO)
+            || s.negotiated().audio().isEmpty() || p.negotiated().audio().isEmpty()) {
+          s.sourceChanged();
+          log.debug("{}: player {} resumes with the new publisher", key, s.transport());
+          continue;
+        }
+      }
+      s.close("publisher changed codec");
     }
     return true;
   }
@@ -74,19 +111,34 @@ public final class RtcStream {
         return;
       }
       publisher = null;
+      long left = ++generation;
+      boolean wasKicked = kicked == p;
+      long graceMs = registry.publisherGrace().toMillis();
       for (RtcSubscriberSession s : subscribers) {
         s.sourceChanged();
         RtcTransport t = s.transport();
-        if (t != null) {
-          t.eventLoop().schedule(() -> {
-            if (publisher == null) {
-              s.close("publisher left");
-            }
-          }, publisherGrace.toMillis(), TimeUnit.MILLISECONDS);
+        if (wasKicked) {
+          s.close("publisher kicked");
+        } else if (t != null) {
+          t.eventLoop().schedule(() -> endIfStillGone(s, left), graceMs, TimeUnit.MILLISECONDS);
         }
       }
     }
     registry.removeIfEmpty(this);
+  }
+
+  private void endIfStillGone(RtcSubscriberSession s, long left) {
+    synchronized (this) {
+      if (publisher != null || generation != left) {
+        return;
+      }
+    }
+    s.close("publisher left");
+  }
+
+  /** Marks {@code p} as kicked: when its transport closes, subscribers end at once instead of waiting. */
+  public void kick(RtcPublisherSession p) {
+    kicked = p;
   }
 
   void subscribe(RtcSubscriberSession s) {

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import studio.tally.server.hub.StreamKey;
 import studio.tally.server.webrtc.sdp.Negotiated;
 import studio.tally.server.webrtc.sdp.PlaySource;
@@ -16,11 +17,14 @@ import studio.tally.server.webrtc.sdp.PlaySource;
  * transport by the caller right after {@code createTransport}.
  */
 public final class RtcStreamRegistry {
-  public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(5);
+  /** How long players wait for a publisher that left to come back (SRS keeps players too). */
+  public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(30);
 
   private final ConcurrentHashMap<StreamKey, RtcStream> streams = new ConcurrentHashMap<>();
   private final InstantSource clock;
-  private final Duration publisherGrace;
+  private volatile Duration publisherGrace;
+  /** RTP of unknown SSRCs dropped, by streams that are gone too (a stream's own count dies with it). */
+  private final LongAdder unknownSsrcOfEndedStreams = new LongAdder();
 
   public RtcStreamRegistry(InstantSource clock, Duration publisherGrace) {
     this.clock = clock;
@@ -33,6 +37,39 @@ public final class RtcStreamRegistry {
 
   public Collection<RtcStream> streams() {
     return streams.values();
+  }
+
+  /** How long players wait for a returning publisher (applies to publishers that leave from now on). */
+  public void setPublisherGrace(Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("publisher grace must not be negative: " + grace);
+    }
+    this.publisherGrace = grace;
+  }
+
+  Duration publisherGrace() {
+    return publisherGrace;
+  }
+
+  /** The stream with this API id. */
+  public Optional<RtcStream> streamById(String id) {
+    return streams.values().stream().filter(s -> s.id().equals(id)).findFirst();
+  }
+
+  /** Takes a rate sample of every stream (the server calls it with the hub's sampling). */
+  public void sampleRates(long nowNanos) {
+    for (RtcStream s : streams.values()) {
+      s.stats().sample(nowNanos);
+    }
+  }
+
+  /** RTP packets dropped for an unknown SSRC, over all streams since start. */
+  public long unknownSsrcDropped() {
+    long n = unknownSsrcOfEndedStreams.sum();
+    for (RtcStream s : streams.values()) {
+      n += s.stats().unknownSsrc.sum();
+    }
+    return n;
   }
 
   /** Whether {@code key} has a publisher now. */
@@ -48,7 +85,7 @@ public final class RtcStreamRegistry {
    */
   public Optional<RtcPublisherSession> publish(StreamKey key, Negotiated negotiated, Runnable onEnded) {
     while (true) {
-      RtcStream s = streams.computeIfAbsent(key, k -> new RtcStream(k, this, publisherGrace));
+      RtcStream s = streams.computeIfAbsent(key, k -> new RtcStream(k, this, clock.instant()));
       RtcPublisherSession p = new RtcPublisherSession(s, negotiated, clock, onEnded);
       synchronized (s) {
         if (streams.get(key) != s) {
@@ -108,8 +145,8 @@ public final class RtcStreamRegistry {
 
   void removeIfEmpty(RtcStream s) {
     synchronized (s) {
-      if (s.isEmpty()) {
-        streams.remove(s.key(), s);
+      if (s.isEmpty() && streams.remove(s.key(), s)) {
+        unknownSsrcOfEndedStreams.add(s.stats().unknownSsrc.sum());
       }
     }
   }
