@@ -105,6 +105,7 @@ final class RtcBenchReport {
     b.append("### Headline: ").append(n).append(" players, ").append(of("WebRTC").size())
         .append(" runs, cases interleaved (median, min–max)\n\n| | WebRTC (WHEP) | HTTP-FLV |\n|---|---|---|\n");
     b.append(row("server CPU, % of one core", "%.1f", s -> s.serverCores() * 100));
+    b.append(row("of which kernel (system time), % of one core", "%.1f", s -> s.serverSystemCores() * 100));
     b.append(row("CPU per player, % of one core", "%.4f", RtcSample::percentPerPlayer));
     b.append(row("marginal CPU per player, % of one core", "%.4f", RtcSample::marginalPercentPerPlayer));
     b.append(row("**players per core**", "%.0f", RtcSample::playersPerCore));

@@ -244,11 +244,11 @@ public final class RtcFanoutBench {
     double gen = g1.coresSince(g0);
     double ff = f1.coresSince(f0);
     double machine = (m1[0] - m0[0]) / FanoutBench.TICKS / secs;
-    RtcSample s = new RtcSample(kind, n, n - failed, secs, server, baseline, u1.rssBytes(), gen, ff,
+    RtcSample s = new RtcSample(kind, n, n - failed, secs, server, (u1.systemSeconds() - u0.systemSeconds()) / secs, baseline, u1.rssBytes(), gen, ff,
         Math.max(0, machine - server - gen - ff), kept, Sample.median(mbps), auth, verified, joinSeconds);
-    log(String.format("%-8s N=%5d joined=%5d (%.1f s) cpu=%6.1f%% per-player=%.4f%% (marginal %.4f%%) rss=%4.0fMiB "
+    log(String.format("%-8s N=%5d joined=%5d (%.1f s) cpu=%6.1f%% (sys %.1f%%) per-player=%.4f%% (marginal %.4f%%) rss=%4.0fMiB "
             + "loadgen=%5.1f%% others=%5.1f%% kept-up=%d/%d median=%.2fMbit/s srtp verified=%d failed=%d",
-        kind, n, n - failed, joinSeconds, server * 100, n == 0 ? 0 : s.percentPerPlayer(),
+        kind, n, n - failed, joinSeconds, server * 100, s.serverSystemCores() * 100, n == 0 ? 0 : s.percentPerPlayer(),
         n == 0 ? 0 : s.marginalPercentPerPlayer(), u1.rssBytes() / 1048576.0, gen * 100, s.otherCores() * 100, kept,
         count, s.medianMbps(), verified, auth));
     return s;

@@ -6,6 +6,7 @@ package studio.tally.bench;
  * @param kind "WebRTC" or "HTTP-FLV"
  * @param joined players that joined and are counted (N minus join failures)
  * @param serverCores our server's CPU over the window, in cores (1.0 = one core busy)
+ * @param serverSystemCores the kernel's part of it (system time: socket calls, loopback delivery)
  * @param baselineCores our server with both sources and no player
  * @param loadgenCores this JVM: players, the WHIP source's pacer, the driver
  * @param ffmpegCores the FFmpeg RTMP source (stream copy)
@@ -16,7 +17,8 @@ package studio.tally.bench;
  * @param verified SRTP packets authenticated and decrypted by the players in the window
  * @param joinSeconds time to add the players of this step (WHEP + ICE + DTLS for WebRTC)
  */
-record RtcSample(String kind, int n, int joined, double windowSeconds, double serverCores, double baselineCores,
+record RtcSample(String kind, int n, int joined, double windowSeconds, double serverCores, double serverSystemCores,
+    double baselineCores,
     long serverRssBytes, double loadgenCores, double ffmpegCores, double otherCores, int keptUp, double medianMbps,
     long authFailures, long verified, double joinSeconds) {
 
