@@ -96,8 +96,8 @@ final class RtcBenchReport {
             + "%s-th one.\n", packetRate, System.getProperty("rtc.verifyEvery", "8")))
         .append("- HTTP-FLV (the peer of the ratio): FFmpeg pushes the same H.264 (stream copy) + AAC 64k over RTMP; "
             + "light `FlvReceiver` players.\n\n")
-        .append("A player *kept up* if it received ≥ 95 % of the source's RTP packets (WebRTC) or video frames (FLV) in "
-            + "the window. CPU is in % of ONE core. Per-player cost = server CPU / N; *marginal* = (server CPU − "
+        .append("A player *kept up* if it received ≥ 95 % of the RTP packets the source sent in the window (WebRTC) or "
+            + "of 30 fps × the window's video frames (FLV); a player that failed to join counts as not kept up. CPU is in % of ONE core. Per-player cost = server CPU / N; *marginal* = (server CPU − "
             + String.format(Locale.ROOT, "baseline) / N, baseline = both ingests, no player (lowest of three windows) = %.1f %%. ", baseline * 100))
         .append("Players per core = N / server CPU. The machine is shared and busy (the *others* row): read the medians.\n\n");
 

@@ -121,9 +121,9 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
     }
   }
 
-  /** The nominating check, retried as a browser would (every 500 ms, up to 10 times). */
+  /** The nominating check, retried as a browser would (every 500 ms, up to 20 times: a busy server answers late). */
   private void check() throws Exception {
-    for (int attempt = 0; attempt < 10; attempt++) {
+    for (int attempt = 0; attempt < 20; attempt++) {
       byte[] request = bindingRequest(true);
       checkAnswered = new CompletableFuture<>();
       pendingCheck = Arrays.copyOfRange(request, 8, 20);
@@ -135,7 +135,7 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
         // lost or the server is busy: again
       }
     }
-    throw new IOException("no answer to 10 ICE checks from " + server);
+    throw new IOException("no answer to 20 ICE checks from " + server);
   }
 
   private byte[] bindingRequest(boolean nominate) {
