@@ -108,9 +108,12 @@ final class RtcBenchReport {
     b.append(row("of which kernel (system time), % of one core", "%.1f", s -> s.serverSystemCores() * 100));
     b.append(row("CPU per player, % of one core", "%.4f", RtcSample::percentPerPlayer));
     b.append(row("marginal CPU per player, % of one core", "%.4f", RtcSample::marginalPercentPerPlayer));
+    b.append(row("server CPU per packet (WebRTC) or video frame (FLV) sent to one player, µs", "%.2f",
+        s -> s.serverCores() * 1e6 / (s.n() * (s.kind().equals("WebRTC") ? packetRate : RtcSource.FPS))));
     b.append(row("**players per core**", "%.0f", RtcSample::playersPerCore));
     b.append(row("players per core, marginal", "%.0f", RtcSample::marginalPlayersPerCore));
     b.append(row("players kept up (≥ 95 %), %", "%.1f", s -> s.keptUpFraction() * 100));
+    b.append(row("median player's share of the source in the window, %", "%.1f", s -> s.medianDelivered() * 100));
     b.append(row("median player rate, Mbit/s", "%.2f", RtcSample::medianMbps));
     b.append(row("server RSS, MiB", "%.0f", s -> s.serverRssBytes() / 1048576.0));
     b.append(row("load generator CPU, % of one core", "%.1f", s -> s.loadgenCores() * 100));
@@ -125,20 +128,22 @@ final class RtcBenchReport {
 
     b.append("### WebRTC sweep (one run; players added step by step)\n\n")
         .append("| N | joined | join s | CPU % of one core | CPU/player % | marginal/player % | players/core | kept up % "
-            + "| median Mbit/s | RSS MiB | loadgen CPU % | others CPU % | SRTP verified | auth failures |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + "| median share of source % | median Mbit/s | RSS MiB | loadgen CPU % | others CPU % | SRTP verified | auth failures |\n")
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (RtcSample s : sweep) {
-      b.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.4f | %.4f | %.0f | %.1f | %.2f | %.0f | %.1f | %.1f | %d | %d |\n",
+      b.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.4f | %.4f | %.0f | %.1f | %.1f | %.2f | %.0f | %.1f | %.1f | %d | %d |\n",
           s.n(), s.joined(), s.joinSeconds(), s.serverCores() * 100, s.percentPerPlayer(), s.marginalPercentPerPlayer(),
-          s.playersPerCore(), s.keptUpFraction() * 100, s.medianMbps(), s.serverRssBytes() / 1048576.0,
+          s.playersPerCore(), s.keptUpFraction() * 100, s.medianDelivered() * 100, s.medianMbps(), s.serverRssBytes() / 1048576.0,
           s.loadgenCores() * 100, s.otherCores() * 100, s.verified(), s.authFailures()));
     }
-    b.append("\n### Every headline run\n\n| run | case | N | CPU % | CPU/player % | players/core | kept up % | loadgen CPU % "
-        + "| others CPU % | SRTP auth failures |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    b.append("\n### Every headline run\n\n| run | case | N | CPU % | CPU/player % | players/core | kept up % "
+        + "| median share of source % | loadgen CPU % | others CPU % | SRTP auth failures |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Run r : headline) {
       RtcSample s = r.sample();
-      b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.4f | %.0f | %.1f | %.1f | %.1f | %s |\n", r.run(),
-          s.kind(), s.n(), s.serverCores() * 100, s.percentPerPlayer(), s.playersPerCore(), s.keptUpFraction() * 100,
+      b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.4f | %.0f | %.1f | %.1f | %.1f | %.1f | %s |\n",
+          r.run(), s.kind(), s.n(), s.serverCores() * 100, s.percentPerPlayer(), s.playersPerCore(),
+          s.keptUpFraction() * 100, s.medianDelivered() * 100,
           s.loadgenCores() * 100, s.otherCores() * 100, s.kind().equals("WebRTC") ? Long.toString(s.authFailures()) : "–"));
     }
     if (lastJoinError != null) {

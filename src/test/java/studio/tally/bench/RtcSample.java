@@ -13,13 +13,14 @@ package studio.tally.bench;
  * @param otherCores everything else on the machine (other tenants), from /proc/stat
  * @param keptUp players that got at least 95 % of the source's packets (WebRTC) or frames (FLV)
  * @param medianMbps median player receive rate
+ * @param medianDelivered median share of the source's packets (WebRTC) or frames (FLV) a player got in the window
  * @param authFailures SRTP authentication failures among the verified sample (must be 0)
  * @param verified SRTP packets authenticated and decrypted by the players in the window
  * @param joinSeconds time to add the players of this step (WHEP + ICE + DTLS for WebRTC)
  */
 record RtcSample(String kind, int n, int joined, double windowSeconds, double serverCores, double serverSystemCores,
     double baselineCores,
-    long serverRssBytes, double loadgenCores, double ffmpegCores, double otherCores, int keptUp, double medianMbps,
+    long serverRssBytes, double loadgenCores, double ffmpegCores, double otherCores, int keptUp, double medianMbps, double medianDelivered,
     long authFailures, long verified, double joinSeconds) {
 
   /** Share of one core per player, in percent (all server CPU / N). */
