@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# WebRTC players per core for one ~2 Mbit/s source, HTTP-FLV players of the same stream side by side.
+# Our server runs in its own JVM; the WHIP source and the WHEP/FLV players run in this one.
+# Writes the rtc-fanout section of docs/benchmarks.md. Extra -D flags are passed on, e.g.
+#   bash bench/rtc-fanout.sh -Drtc.n=250 -Drtc.runs=3 -Drtc.steps=100,250
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -q -B -Pbench test-compile dependency:build-classpath -Dmdep.outputFile=target/rtc-bench.cp
+"${TALLY_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -Xmx2g -Dio.netty.leakDetection.level=disabled \
+  --enable-native-access=ALL-UNNAMED "$@" \
+  -cp "target/classes:target/test-classes:$(cat target/rtc-bench.cp)" studio.tally.bench.RtcFanoutBench

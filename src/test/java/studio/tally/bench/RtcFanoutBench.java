@@ -1,0 +1,306 @@
+package studio.tally.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import studio.tally.testing.Ffmpeg;
+import studio.tally.testing.FfmpegProcess;
+import studio.tally.testing.PeerFiles;
+import studio.tally.testing.PeerProcess;
+import studio.tally.testing.Processes;
+
+/**
+ * WebRTC players per core for one ~2 Mbit/s source ({@code bash bench/rtc-fanout.sh}): our server in
+ * its own JVM ({@link BenchServerMain}); in this JVM a WHIP publisher ({@link RtcSource}) and N WHEP
+ * players ({@link RtcLoadGen}); side by side in the same run, the same H.264 bytes (+ AAC) pushed
+ * over RTMP by FFmpeg and played by N HTTP-FLV players ({@link LoadGen}), the peer the ratio is
+ * quoted against (GUIDE §5). Server CPU from /proc over a steady window after every player joined.
+ * Writes its section of docs/benchmarks.md; asserts nothing about timings.
+ *
+ * <p>System properties: {@code rtc.steps} (WebRTC sweep), {@code rtc.n} (headline N), {@code rtc.runs},
+ * {@code rtc.window}, {@code rtc.settle} (s), {@code rtc.inFlight} (joins at once), {@code rtc.verifyEvery}
+ * (players authenticate + decrypt every k-th packet), {@code rtc.warmup} (players of each kind for the JIT warm-up),
+ * {@code rtc.serverJvmArgs}, {@code rtc.doc}.
+ */
+public final class RtcFanoutBench {
+  static final String APP = "live";
+  static final String RTC_STREAM = "rtcbench";
+  static final String FLV_STREAM = "flvbench";
+
+  final int[] steps = Arrays.stream(System.getProperty("rtc.steps", "100,200,300,500,1000").split(","))
+      .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+  final int headlineN = Integer.getInteger("rtc.n", 200);
+  final int runs = Integer.getInteger("rtc.runs", 5);
+  final double window = Double.parseDouble(System.getProperty("rtc.window", "10"));
+  final double settle = Double.parseDouble(System.getProperty("rtc.settle", "3"));
+  final int inFlight = Integer.getInteger("rtc.inFlight", 16);
+  final int verifyEvery = Integer.getInteger("rtc.verifyEvery", 8);
+  final int warmup = Integer.getInteger("rtc.warmup", 200);
+
+  PeerProcess server;
+  int port;
+  RtcSource rtcSource;
+  FfmpegProcess flvSource;
+  RtcLoadGen rtc;
+  LoadGen flv;
+  double baseline;
+
+  public static void main(String[] args) throws Exception {
+    int code = 0;
+    try {
+      new RtcFanoutBench().run();
+    } catch (Throwable e) {
+      e.printStackTrace();
+      code = 1;
+    }
+    System.exit(code); // peers are stopped in run(); daemon loops must not keep the JVM
+  }
+
+  void run() throws Exception {
+    long t0 = System.nanoTime();
+    RtcBenchReport report = new RtcBenchReport();
+    Path dir = PeerFiles.newDir("rtc-bench");
+    Ffmpeg ffmpeg = Ffmpeg.bundled();
+    Path h264 = dir.resolve("source.h264");
+    Path flvFile = dir.resolve("source.flv");
+    List<String> encode = List.of("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-t", "10",
+        "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline", "-level", "3.1",
+        "-pix_fmt", "yuv420p", "-g", "30", "-bf", "0", "-b:v", "2000k", "-maxrate", "2000k", "-bufsize", "2000k",
+        "-x264-params", "nal-hrd=cbr", "-bsf:v", "h264_metadata=aud=insert", "-f", "h264", h264.toString());
+    ffmpeg.start(encode).waitForSuccess(java.time.Duration.ofMinutes(3));
+    ffmpeg.start(List.of("-framerate", "30", "-i", h264.toString(), "-f", "lavfi", "-i",
+        "sine=frequency=1000:sample_rate=48000", "-t", "10", "-map", "0:v", "-map", "1:a", "-c:v", "copy",
+        "-c:a", "aac", "-b:a", "64k", "-f", "flv", flvFile.toString())).waitForSuccess(java.time.Duration.ofMinutes(1));
+    List<RtcSource.Frame> frames = RtcSource.packetize(h264);
+    report.encode = String.join(" ", encode).replace(dir + "/", "");
+    report.videoBitrate = RtcSource.videoBitrate(frames);
+    report.packetRate = RtcSource.packetRate(frames);
+    log(String.format("source: %d frames, %.2f Mbit/s video payload, %.0f RTP packets/s with audio", frames.size(),
+        report.videoBitrate / 1e6, report.packetRate));
+
+    server = startServer();
+    RtcSignaling signaling = new RtcSignaling("127.0.0.1", port);
+    rtc = new RtcLoadGen(2, signaling, verifyEvery);
+    flv = new LoadGen(2);
+    report.transport = rtc.transport;
+    report.machine = BenchReport.machine(ffmpeg.version(), List.of("ffmpeg"));
+    try {
+      RtcPeer publisher = rtc.open(true);
+      publisher.join(signaling, "/rtc/v1/whip/?app=" + APP + "&stream=" + RTC_STREAM, RtcSource.AUDIO_SSRC,
+          RtcSource.VIDEO_SSRC);
+      rtcSource = new RtcSource(publisher, frames);
+      flvSource = ffmpeg.start(List.of("-re", "-stream_loop", "-1", "-i", flvFile.toString(), "-c", "copy",
+          "-f", "flv", "rtmp://127.0.0.1:" + port + "/" + APP + "/" + FLV_STREAM));
+      report.flvCommand = String.join(" ", flvSource.command().subList(7, flvSource.command().size()))
+          .replace(dir + "/", "").replace(":" + port + "/", ":PORT/");
+      LoadGen.Target flvTarget = LoadGen.Target.flv("127.0.0.1", port, APP, FLV_STREAM);
+      sleep(3);
+
+      log("warming up (JIT of both paths)");
+      rtc.add(playPath(), warmup, inFlight, 120_000);
+      flv.add(flvTarget, warmup, 200, 30_000);
+      sleep(8);
+      rtc.closeAll();
+      flv.closeAll();
+      sleep(3);
+      // the floor of three windows: a busy machine only ever adds to it
+      baseline = Double.MAX_VALUE;
+      for (int i = 0; i < 3; i++) {
+        baseline = Math.min(baseline, measure("(none)", 0, 0, 0).serverCores());
+      }
+      report.baseline = baseline;
+      log(String.format("baseline (both ingests, no player): %.1f%%", baseline * 100));
+
+      for (int r = 0; r < runs; r++) {
+        boolean rtcFirst = r % 2 == 0;
+        for (int k = 0; k < 2; k++) {
+          RtcSample s = (k == 0) == rtcFirst ? rtcPoint(headlineN) : flvPoint(flvTarget, headlineN);
+          report.headline.add(new RtcBenchReport.Run(r + 1, s));
+        }
+      }
+      int have = 0;
+      double joinSeconds = 0;
+      for (int n : steps) {
+        long j0 = System.nanoTime();
+        int failed = rtc.add(playPath(), n - have, inFlight, 300_000);
+        joinSeconds = (System.nanoTime() - j0) / 1e9;
+        have = n;
+        sleep(settle);
+        RtcSample s = measure("WebRTC", n, failed, joinSeconds);
+        report.sweep.add(s);
+        // a step where everyone lags together (the machine gave the fan-out too little CPU) is reported, not a stop
+        if (s.medianDelivered() < 0.9 || s.joined() < 0.9 * n) {
+          log("stop the sweep at N=" + n + ": the median player got under 90 % of the source, or joins failed");
+          break;
+        }
+      }
+      rtc.closeAll();
+      report.lastJoinError = rtc.lastError.get();
+    } finally {
+      if (rtcSource != null) {
+        rtcSource.close();
+      }
+      if (flvSource != null) {
+        flvSource.stop();
+      }
+      flv.close();
+      rtc.close();
+      server.stop();
+    }
+    report.minutes = (System.nanoTime() - t0) / 60e9;
+    Path doc = Path.of(System.getProperty("rtc.doc", "docs/benchmarks.md"));
+    report.writeInto(doc);
+    log("wrote " + doc.toAbsolutePath());
+  }
+
+  private static String playPath() {
+    return "/rtc/v1/whep/?app=" + APP + "&stream=" + RTC_STREAM;
+  }
+
+  private RtcSample rtcPoint(int n) throws Exception {
+    long j0 = System.nanoTime();
+    int failed = rtc.add(playPath(), n, inFlight, 300_000);
+    double joinSeconds = (System.nanoTime() - j0) / 1e9;
+    sleep(settle);
+    RtcSample s = measure("WebRTC", n, failed, joinSeconds);
+    rtc.closeAll();
+    sleep(3);
+    return s;
+  }
+
+  private RtcSample flvPoint(LoadGen.Target t, int n) throws Exception {
+    long j0 = System.nanoTime();
+    flv.add(t, n, 200, 30_000);
+    double joinSeconds = (System.nanoTime() - j0) / 1e9;
+    sleep(settle);
+    RtcSample s = measure("HTTP-FLV", n, 0, joinSeconds);
+    flv.closeAll();
+    sleep(3);
+    return s;
+  }
+
+  /** One steady window; {@code kind} says which players are connected ("(none)": baseline). */
+  private RtcSample measure(String kind, int n, int failed, double joinSeconds) throws Exception {
+    boolean isRtc = kind.equals("WebRTC");
+    List<RtcPeer> rtcPlayers = List.copyOf(rtc.players());
+    List<LoadGen.Player> flvPlayers = List.copyOf(flv.players());
+    int count = isRtc ? rtcPlayers.size() : flvPlayers.size();
+    long[] a0 = new long[count];
+    long[] b0 = new long[count];
+    long verified0 = 0;
+    long auth0 = 0;
+    for (int i = 0; i < count; i++) {
+      if (isRtc) {
+        RtcPeer.Stats st = rtcPlayers.get(i).stats;
+        a0[i] = st.packets;
+        b0[i] = st.bytes;
+        verified0 += st.verified;
+        auth0 += st.authFailures;
+      } else {
+        PlayerStats st = flvPlayers.get(i).stats();
+        a0[i] = st.videoFrames;
+        b0[i] = st.bytes;
+      }
+    }
+    long src0 = isRtc ? rtcSource.packetsSent : 0;
+    Processes.Usage u0 = Processes.usage(server.pid());
+    Processes.Usage g0 = Processes.usage(Processes.self());
+    Processes.Usage f0 = Processes.usage(flvSource.pid());
+    long[] m0 = machineTicks();
+    sleep(window);
+    Processes.Usage u1 = Processes.usage(server.pid());
+    Processes.Usage g1 = Processes.usage(Processes.self());
+    Processes.Usage f1 = Processes.usage(flvSource.pid());
+    long[] m1 = machineTicks();
+    double secs = (u1.nanoTime() - u0.nanoTime()) / 1e9;
+    // FLV: the RTMP source is paced by -re at 30 fps (its progress lines come only once a second)
+    double expected = isRtc ? rtcSource.packetsSent - src0 : RtcSource.FPS * secs;
+    int kept = 0;
+    long verified = -verified0;
+    long auth = -auth0;
+    List<Double> mbps = new ArrayList<>();
+    List<Double> delivered = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long da;
+      long db;
+      if (isRtc) {
+        RtcPeer.Stats st = rtcPlayers.get(i).stats;
+        da = st.packets - a0[i];
+        db = st.bytes - b0[i];
+        verified += st.verified;
+        auth += st.authFailures;
+      } else {
+        PlayerStats st = flvPlayers.get(i).stats();
+        da = st.closed ? 0 : st.videoFrames - a0[i];
+        db = st.bytes - b0[i];
+      }
+      mbps.add(db * 8 / secs / 1e6);
+      delivered.add(expected <= 0 ? Double.NaN : da / expected);
+      if (da >= 0.95 * expected) {
+        kept++;
+      }
+    }
+    double server = u1.coresSince(u0);
+    double gen = g1.coresSince(g0);
+    double ff = f1.coresSince(f0);
+    double machine = (m1[0] - m0[0]) / FanoutBench.TICKS / secs;
+    RtcSample s = new RtcSample(kind, n, n - failed, secs, server, (u1.systemSeconds() - u0.systemSeconds()) / secs, baseline, u1.rssBytes(), gen, ff,
+        Math.max(0, machine - server - gen - ff), kept, Sample.median(mbps), Sample.median(delivered), auth, verified, joinSeconds);
+    log(String.format("%-8s N=%5d joined=%5d (%.1f s) cpu=%6.1f%% (sys %.1f%%) per-player=%.4f%% (marginal %.4f%%) rss=%4.0fMiB "
+            + "loadgen=%5.1f%% others=%5.1f%% kept-up=%d/%d median=%.2fMbit/s (%.1f%% of the source) srtp verified=%d failed=%d",
+        kind, n, n - failed, joinSeconds, server * 100, s.serverSystemCores() * 100, n == 0 ? 0 : s.percentPerPlayer(),
+        n == 0 ? 0 : s.marginalPercentPerPlayer(), u1.rssBytes() / 1048576.0, gen * 100, s.otherCores() * 100, kept,
+        count, s.medianMbps(), s.medianDelivered() * 100, verified, auth));
+    return s;
+  }
+
+  private static long[] machineTicks() throws java.io.IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < Math.min(f.length, 9); i++) {
+      total += Long.parseLong(f[i]);
+    }
+    long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+    return new long[] {total - idle, total};
+  }
+
+  private PeerProcess startServer() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "-Dlogback.configurationFile=logback.xml", "-Dio.netty.leakDetection.level=disabled",
+        "--enable-native-access=ALL-UNNAMED"));
+    String extra = System.getProperty("rtc.serverJvmArgs", "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(Arrays.asList(extra.split("\\s+")));
+    }
+    cmd.add(BenchServerMain.class.getName());
+    cmd.add(PeerFiles.newDir("tally-server").toString());
+    PeerProcess p = PeerProcess.start("tally-server", cmd);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    Pattern portLine = Pattern.compile("PORT (\\d+)");
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      if (Files.exists(p.stdoutFile())) {
+        Matcher m = portLine.matcher(Files.readString(p.stdoutFile()));
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+          return p;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("our server did not start\n" + p.describe());
+  }
+
+  static void sleep(double seconds) throws InterruptedException {
+    Thread.sleep((long) (seconds * 1000));
+  }
+
+  static void log(String s) {
+    System.out.println("[rtc-bench] " + s);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,48 @@
+package studio.tally.bench;
+
+/**
+ * One measurement window of the WebRTC fan-out bench: N players of one kind on our server.
+ *
+ * @param kind "WebRTC" or "HTTP-FLV"
+ * @param joined players that joined and are counted (N minus join failures)
+ * @param serverCores our server's CPU over the window, in cores (1.0 = one core busy)
+ * @param serverSystemCores the kernel's part of it (system time: socket calls, loopback delivery)
+ * @param baselineCores our server with both sources and no player
+ * @param loadgenCores this JVM: players, the WHIP source's pacer, the driver
+ * @param ffmpegCores the FFmpeg RTMP source (stream copy)
+ * @param otherCores everything else on the machine (other tenants), from /proc/stat
+ * @param keptUp players that got at least 95 % of the source's packets (WebRTC) or frames (FLV)
+ * @param medianMbps median player receive rate
+ * @param medianDelivered median share of the source's packets (WebRTC) or frames (FLV) a player got in the window
+ * @param authFailures SRTP authentication failures among the verified sample (must be 0)
+ * @param verified SRTP packets authenticated and decrypted by the players in the window
+ * @param joinSeconds time to add the players of this step (WHEP + ICE + DTLS for WebRTC)
+ */
+record RtcSample(String kind, int n, int joined, double windowSeconds, double serverCores, double serverSystemCores,
+    double baselineCores,
+    long serverRssBytes, double loadgenCores, double ffmpegCores, double otherCores, int keptUp, double medianMbps, double medianDelivered,
+    long authFailures, long verified, double joinSeconds) {
+
+  /** Share of one core per player, in percent (all server CPU / N). */
+  double percentPerPlayer() {
+    return serverCores * 100 / n;
+  }
+
+  /** Share of one core per player above the no-player baseline, in percent. */
+  double marginalPercentPerPlayer() {
+    return Math.max(0, serverCores - baselineCores) * 100 / n;
+  }
+
+  double playersPerCore() {
+    return n / serverCores;
+  }
+
+  /** Players per core from the marginal cost (what one more core would hold). */
+  double marginalPlayersPerCore() {
+    return 100 / marginalPercentPerPlayer();
+  }
+
+  double keptUpFraction() {
+    return (double) keptUp / n;
+  }
+}
