@@ -68,6 +68,16 @@ class LayeringTest {
   }
 
   @Test
+  void rtcUsesOnlyProtoOutputAndConfig() {
+    noClasses().that().resideInAPackage("studio.tally.rtc..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.server..", "studio.tally.ui..", "studio.tally.cli..", "studio.tally.media..",
+            "studio.tally.play..", "studio.tally.signaling..", "javafx..", "org.bytedeco..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
   void protocolPackagesAreFreeOfCycles() {
     SlicesRuleDefinition.slices().matching("studio.tally.proto.(*)..")
         .should().beFreeOfCycles()

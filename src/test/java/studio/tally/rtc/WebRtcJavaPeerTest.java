@@ -1,0 +1,62 @@
+package studio.tally.rtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import studio.tally.testing.NetNamespace;
+import studio.tally.testing.PeerProcess;
+import studio.tally.testing.PeerReaper;
+
+/**
+ * libwebrtc (webrtc-java) as a real peer of our WHIP/WHEP server: a {@link WhipPublisher} sends the test
+ * pattern, our server forwards it, a {@link WhepPlayer} decodes it. Everything runs inside a network
+ * namespace (libwebrtc ignores loopback), as child processes: see {@link NamespacePeers}.
+ */
+@ExtendWith(PeerReaper.class)
+class WebRtcJavaPeerTest {
+  private static final Duration PEER_TIME = Duration.ofSeconds(90);
+
+  @Test
+  void webrtcJavaPublishesAndPlaysThroughOurServerOverUdp() {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+      var peer = NamespacePeers.peer(ns, "rtcjava-relay-udp", "relay", "--server", NamespacePeers.serverUrl(ns),
+          "--stream", "udp", "--seconds", "6", "--warmup-ms", "1000");
+      Map<String, String> s = NamespacePeers.summary(peer, PEER_TIME);
+      assertDecodedTestPattern(s, server);
+    }
+  }
+
+  @Test
+  void webrtcJavaPlaysOverIceTcpOnTheHttpPortWhileItServesTheApi() {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "tcp")) {
+      var peer = NamespacePeers.peer(ns, "rtcjava-relay-tcp", "relay", "--server", NamespacePeers.serverUrl(ns),
+          "--stream", "tcp", "--seconds", "6", "--warmup-ms", "1000", "--check-api");
+      Map<String, String> s = NamespacePeers.summary(peer, PEER_TIME);
+      assertDecodedTestPattern(s, server);
+      assertThat(s.get("api_status")).as("GET /api/v1/versions on the port carrying ICE-TCP, mid-stream").isEqualTo("200");
+    }
+  }
+
+  @Test
+  void playingAStreamNobodyPublishesIsRefusedWithTheServersMessage() {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+      var peer = NamespacePeers.peer(ns, "rtcjava-play-unknown", "play-unknown", "--server", NamespacePeers.serverUrl(ns),
+          "--stream", "nobody");
+      Map<String, String> s = NamespacePeers.summary(peer, PEER_TIME);
+      assertThat(s.get("refused")).isEqualTo("404");
+      assertThat(NamespacePeers.stdout(peer)).contains("REFUSED status=404 message=no WebRTC stream live/nobody");
+      assertThat(server.isAlive()).as("server survives").isTrue();
+    }
+  }
+
+  private static void assertDecodedTestPattern(Map<String, String> s, PeerProcess server) {
+    assertThat(s.get("codec")).as("negotiated codec").isEqualToIgnoringCase("video/H264");
+    assertThat(Long.parseLong(s.get("sized"))).as("frames decoded at the published 640x360: %s", s).isGreaterThan(30);
+    assertThat(Long.parseLong(s.get("samples"))).as("frames whose burnt-in time code read back: %s", s).isGreaterThan(30);
+    assertThat(Long.parseLong(s.get("audio_packets"))).as("Opus packets received: %s", s).isGreaterThan(50);
+    assertThat(server.isAlive()).as("server survives").isTrue();
+  }
+}
