@@ -7,7 +7,7 @@ import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
 import dev.onvoid.webrtc.media.MediaType;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
-import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.NativeI420Buffer;
 import dev.onvoid.webrtc.media.video.VideoFrame;
@@ -17,7 +17,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Publishes pushed I420 frames (and optionally 16-bit PCM audio) with libwebrtc: as a WHIP client
+ * Publishes pushed I420 frames (audio: the headless audio device's silence, so the session has an Opus
+ * stream) with libwebrtc: as a WHIP client
  * ({@link #connect}) or, for a direct peer-to-peer link, as the answerer of a player's offer
  * ({@link #awaitingOffer} + {@link #answerer()}). libwebrtc encodes (H.264 preferred), paces, sends RTCP
  * SRs and reacts to NACK/PLI. Push from one thread at a time.
@@ -27,7 +28,6 @@ public final class WhipPublisher implements AutoCloseable {
   private final SdpExchange exchange;
   private final Duration timeout;
   private final CustomVideoSource videoSource = new CustomVideoSource();
-  private final CustomAudioSource audioSource = new CustomAudioSource();
   private final VideoTrack videoTrack;
   private final AudioTrack audioTrack;
   private final int maxBitrate;
@@ -38,9 +38,11 @@ public final class WhipPublisher implements AutoCloseable {
     this.maxBitrate = maxBitrate;
     this.session = new PeerSession(factory, t -> {});
     session.disposeOnClose(videoSource::dispose);
-    session.disposeOnClose(audioSource::dispose);
     videoTrack = factory.peerConnections().createVideoTrack("tally-video", videoSource);
-    audioTrack = factory.peerConnections().createAudioTrack("tally-audio", audioSource);
+    // audio from the factory's (headless) audio device: pushing PCM through a CustomAudioSource as well
+    // made two threads feed the send stream and libwebrtc aborted (audio_send_stream.cc race check)
+    audioTrack = factory.peerConnections().createAudioTrack("tally-audio",
+        factory.peerConnections().createAudioSource(new AudioOptions()));
     session.disposeOnClose(videoTrack::dispose);
     session.disposeOnClose(audioTrack::dispose);
   }
@@ -123,16 +125,6 @@ public final class WhipPublisher implements AutoCloseable {
     }
   }
 
-  /** Pushes 10 ms of interleaved signed 16-bit little-endian PCM. */
-  public void pushAudio(byte[] pcm, int sampleRate, int channels) {
-    int frames = sampleRate / 100;
-    if (pcm.length != frames * channels * 2) {
-      throw new IllegalArgumentException("pushAudio wants 10 ms: " + frames * channels * 2 + " bytes at " + sampleRate
-          + " Hz x " + channels + " channels, got " + pcm.length);
-    }
-    audioSource.pushAudio(pcm, 16, sampleRate, channels, frames);
-  }
-
   /** A snapshot of libwebrtc's send stats. */
   public RtcStats stats(Duration timeout) throws RtcException {
     return WhepPlayer.stats(session, timeout);
@@ -155,6 +147,8 @@ public final class WhipPublisher implements AutoCloseable {
     if (video) {
       var encoding = new RTCRtpEncodingParameters();
       encoding.maxBitrate = maxBitrate;
+      // libwebrtc starts its estimate near 300 kbit/s and drops frames to fit; a floor keeps the frame rate up
+      encoding.minBitrate = maxBitrate / 2;
       init.sendEncodings = List.of(encoding);
     }
     return init;
@@ -164,7 +158,12 @@ public final class WhipPublisher implements AutoCloseable {
     for (var sender : session.pc().getSenders()) {
       if (sender.getTrack() instanceof VideoTrack) {
         var params = sender.getParameters();
-        if (params.encodings != null) params.encodings.forEach(e -> e.maxBitrate = maxBitrate);
+        if (params.encodings != null) {
+          params.encodings.forEach(e -> {
+            e.maxBitrate = maxBitrate;
+            e.minBitrate = maxBitrate / 2;
+          });
+        }
         sender.setParameters(params);
       }
     }

@@ -107,9 +107,12 @@ public final class RtcPeerMain {
 
     String stream = o.getOrDefault("stream", "rtcjava");
     long started = System.nanoTime();
+    // one clock: the pattern stamps clock.wallMicros(sessionMicros), we pass clock.micros() at push time
+    var clock = SessionClock.start(Clock.systemUTC());
+    AtomicLong pushed = new AtomicLong();
     // two engines, as two separate programs would have
     try (var pubFactory = new RtcFactory(); var playFactory = new RtcFactory();
-        var pattern = new TestPattern("rtc-java", new VideoFormat(width, height, fps), SessionClock.start(Clock.systemUTC()))) {
+        var pattern = new TestPattern("rtc-java", new VideoFormat(width, height, fps), clock)) {
       WhipPublisher publisher;
       WhepPlayer player;
       if (mode.equals("relay")) {
@@ -119,11 +122,8 @@ public final class RtcPeerMain {
         publisher = WhipPublisher.awaitingOffer(pubFactory, bitrate, TIMEOUT);
       }
       long publisherMs = (System.nanoTime() - started) / 1_000_000;
-      var clock = SessionClock.start(Clock.systemUTC());
       var pump = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("pattern-pump").unstarted(r));
-      pump.scheduleAtFixedRate(() -> push(publisher, pattern, clock), 0, 1_000_000 / fps, TimeUnit.MICROSECONDS);
-      byte[] tone = tone48k();
-      pump.scheduleAtFixedRate(() -> publisher.pushAudio(tone, 48_000, 1), 0, 10, TimeUnit.MILLISECONDS);
+      pump.scheduleAtFixedRate(() -> push(publisher, pattern, clock, pushed), 0, 1_000_000 / fps, TimeUnit.MICROSECONDS);
       try {
         SdpExchange toPublisher = mode.equals("relay")
             ? new WhipExchange(URI.create(server + "/whep/live/" + stream), null, TIMEOUT) : publisher.answerer();
@@ -147,11 +147,11 @@ public final class RtcPeerMain {
         System.out.println(String.format(Locale.ROOT,
             "SUMMARY mode=%s frames=%d sized=%d width=%d height=%d samples=%d unreadable=%d median_ms=%.1f p95_ms=%.1f"
                 + " min_ms=%.1f max_ms=%.1f codec=%s decoded=%d audio_packets=%d sent_frames=%d nacks=%d plis=%d"
-                + " rtt_ms=%.1f api_status=%d",
+                + " rtt_ms=%.1f api_status=%d pushed=%d",
             mode, frames.get(), sized.get(), width, height, sorted.size(), unreadable.get(), quantile(sorted, 0.5),
             quantile(sorted, 0.95), quantile(sorted, 0), quantile(sorted, 1), playStats.codec(), playStats.framesDecoded(),
             playStats.audioPackets(), pubStats.framesEncoded(), playStats.nacks(), pubStats.plis(),
-            playStats.roundTripMillis(), apiStatus));
+            playStats.roundTripMillis(), apiStatus, pushed.get()));
       } finally {
         pump.shutdownNow();
         pump.awaitTermination(5, TimeUnit.SECONDS);
@@ -161,7 +161,7 @@ public final class RtcPeerMain {
     return 0;
   }
 
-  private static void push(WhipPublisher publisher, TestPattern pattern, SessionClock clock) {
+  private static void push(WhipPublisher publisher, TestPattern pattern, SessionClock clock, AtomicLong pushed) {
     try {
       AVFrame f = pattern.frameAt(clock.micros());
       try {
@@ -169,6 +169,7 @@ public final class RtcPeerMain {
         int h = f.height();
         publisher.pushFrame(w, h, plane(f, 0, h), f.linesize(0), plane(f, 1, h / 2), f.linesize(1),
             plane(f, 2, h / 2), f.linesize(2), System.nanoTime());
+        pushed.incrementAndGet();
       } finally {
         av_frame_free(f);
       }
@@ -179,16 +180,6 @@ public final class RtcPeerMain {
 
   private static ByteBuffer plane(AVFrame f, int i, int lines) {
     return f.data(i).capacity((long) f.linesize(i) * lines).asByteBuffer();
-  }
-
-  private static byte[] tone48k() {
-    byte[] pcm = new byte[480 * 2];
-    for (int i = 0; i < 480; i++) {
-      short s = (short) (Math.sin(2 * Math.PI * 1000 * i / 48_000.0) * 8000); // 1 kHz: whole periods in 10 ms
-      pcm[2 * i] = (byte) s;
-      pcm[2 * i + 1] = (byte) (s >> 8);
-    }
-    return pcm;
   }
 
   private static double quantile(List<Double> sorted, double q) {

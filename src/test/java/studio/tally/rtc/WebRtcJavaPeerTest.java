@@ -54,8 +54,8 @@ class WebRtcJavaPeerTest {
 
   private static void assertDecodedTestPattern(Map<String, String> s, PeerProcess server) {
     assertThat(s.get("codec")).as("negotiated codec").isEqualToIgnoringCase("video/H264");
-    assertThat(Long.parseLong(s.get("sized"))).as("frames decoded at the published 640x360: %s", s).isGreaterThan(30);
-    assertThat(Long.parseLong(s.get("samples"))).as("frames whose burnt-in time code read back: %s", s).isGreaterThan(30);
+    assertThat(Long.parseLong(s.get("sized"))).as("frames decoded at the published 640x360: %s", s).isGreaterThanOrEqualTo(10);
+    assertThat(Long.parseLong(s.get("samples"))).as("frames whose burnt-in time code read back: %s", s).isGreaterThanOrEqualTo(10);
     assertThat(Long.parseLong(s.get("audio_packets"))).as("Opus packets received: %s", s).isGreaterThan(50);
     assertThat(server.isAlive()).as("server survives").isTrue();
   }
