@@ -11,15 +11,17 @@ import java.util.Map;
  * direction does not have are 0.
  *
  * @param codec the negotiated video codec's MIME type (e.g. video/H264), or "" before negotiation
+ * @param transport protocol of the selected candidate pair's local candidate (udp or tcp), or ""
  * @param roundTripMillis current ICE round-trip time of the selected candidate pair, or -1 if unknown
  */
 public record RtcStats(long packets, long bytes, long packetsLost, long framesDecoded, long framesEncoded,
-    long framesDropped, long nacks, long plis, long audioPackets, String codec, double roundTripMillis) {
+    long framesDropped, long nacks, long plis, long audioPackets, String codec, String transport, double roundTripMillis) {
 
   static RtcStats of(RTCStatsReport report) {
     long packets = 0, bytes = 0, lost = 0, decoded = 0, encoded = 0, dropped = 0, nacks = 0, plis = 0, audio = 0;
     String codecId = null;
     double rtt = -1;
+    String localCandidate = null;
     Map<String, RTCStats> all = report.getStats();
     for (RTCStats s : all.values()) {
       Map<String, Object> a = s.getAttributes();
@@ -46,13 +48,19 @@ public record RtcStats(long packets, long bytes, long packetsLost, long framesDe
       } else if (s.getType() == RTCStatsType.CANDIDATE_PAIR && Boolean.TRUE.equals(a.get("nominated"))
           && a.get("currentRoundTripTime") instanceof Number r) {
         rtt = r.doubleValue() * 1000;
+        if (a.get("localCandidateId") instanceof String l) localCandidate = l;
       }
     }
     String codec = "";
     if (codecId != null && all.get(codecId) != null && all.get(codecId).getAttributes().get("mimeType") instanceof String m) {
       codec = m;
     }
-    return new RtcStats(packets, bytes, lost, decoded, encoded, dropped, nacks, plis, audio, codec, rtt);
+    String transport = "";
+    if (localCandidate != null && all.get(localCandidate) != null
+        && all.get(localCandidate).getAttributes().get("protocol") instanceof String p) {
+      transport = p;
+    }
+    return new RtcStats(packets, bytes, lost, decoded, encoded, dropped, nacks, plis, audio, codec, transport, rtt);
   }
 
   private static long num(Map<String, Object> a, String key) {

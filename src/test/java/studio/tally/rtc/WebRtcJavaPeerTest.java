@@ -26,6 +26,7 @@ class WebRtcJavaPeerTest {
           "--stream", "udp", "--seconds", "6", "--warmup-ms", "1000");
       Map<String, String> s = NamespacePeers.summary(peer, PEER_TIME);
       assertDecodedTestPattern(s, server);
+      assertThat(s.get("transport")).as("player's selected candidate pair").isEqualTo("udp");
     }
   }
 
@@ -36,6 +37,7 @@ class WebRtcJavaPeerTest {
           "--stream", "tcp", "--seconds", "6", "--warmup-ms", "1000", "--check-api");
       Map<String, String> s = NamespacePeers.summary(peer, PEER_TIME);
       assertDecodedTestPattern(s, server);
+      assertThat(s.get("transport")).as("player's selected candidate pair").isEqualTo("tcp");
       assertThat(s.get("api_status")).as("GET /api/v1/versions on the port carrying ICE-TCP, mid-stream").isEqualTo("200");
     }
   }
