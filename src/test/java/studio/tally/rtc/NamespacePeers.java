@@ -1,5 +1,7 @@
 package studio.tally.rtc;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,6 +39,13 @@ final class NamespacePeers {
         "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "serve",
         "--listen", host + ":" + HTTP_PORT, "--rtc-udp", host + ":" + UDP_PORT, "--candidate", host,
         "--rtc-protocol", protocol, "--config-dir", dir.toString()));
+  }
+
+  /** Waits until the server logged that its listeners are up (this JVM cannot reach into the namespace to ask). */
+  static void awaitServerReady(PeerProcess server) {
+    await("server listening, per its log").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .failFast("server exited\n" + server.name(), () -> !server.isAlive())
+        .until(() -> stdout(server).contains("webrtc ice-lite on"));
   }
 
   static String serverUrl(NetNamespace ns) {

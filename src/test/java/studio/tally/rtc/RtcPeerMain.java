@@ -32,6 +32,8 @@ import studio.tally.media.capture.TimecodeReader;
  *       server, a {@link WhepPlayer} plays them back; with {@code --check-api} it also GETs
  *       {@code /api/v1/versions} on the same port while playing.</li>
  *   <li>{@code direct}: the same two peers linked directly (no server), for the latency ratio.</li>
+ *   <li>{@code play --server URL --stream NAME}: only a {@link WhepPlayer}, for a stream someone else publishes
+ *       (FFmpeg's whip muxer).</li>
  *   <li>{@code play-unknown --server URL}: a WHEP play of a stream nobody publishes; prints the refusal.</li>
  * </ul>
  * Common: {@code --seconds S --width W --height H --fps F --warmup-ms MS}. Prints one {@code SUMMARY k=v ...}
@@ -48,6 +50,7 @@ public final class RtcPeerMain {
       int code = switch (mode) {
         case "relay", "direct" -> stream(mode, o);
         case "play-unknown" -> playUnknown(o);
+        case "play" -> play(o);
         default -> {
           System.out.println("ERROR unknown mode '" + mode + "' (relay, direct, play-unknown)");
           yield 2;
@@ -76,6 +79,40 @@ public final class RtcPeerMain {
         return 0;
       }
     }
+  }
+
+  private static int play(Map<String, String> o) throws Exception {
+    int width = Integer.parseInt(o.getOrDefault("width", "640"));
+    int height = Integer.parseInt(o.getOrDefault("height", "360"));
+    long seconds = Long.parseLong(o.getOrDefault("seconds", "6"));
+    String server = o.get("server");
+    awaitServer(server);
+    AtomicLong frames = new AtomicLong();
+    AtomicLong sized = new AtomicLong();
+    URI whep = URI.create(server + "/whep/live/" + o.getOrDefault("stream", "ffwhip"));
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    try (var factory = new RtcFactory()) {
+      WhepPlayer player = null;
+      while (player == null) {
+        try {
+          player = WhepPlayer.connect(factory, new WhipExchange(whep, null, TIMEOUT), f -> {
+            frames.incrementAndGet();
+            if (f.width() == width && f.height() == height) sized.incrementAndGet();
+          }, TIMEOUT);
+        } catch (RtcException.Refused e) {
+          // the publisher (another process) has not connected yet
+          if (e.status() != 404 || System.nanoTime() > deadline) throw e;
+          Thread.sleep(250);
+        }
+      }
+      try (WhepPlayer playing = player) {
+        Thread.sleep(seconds * 1000);
+        RtcStats st = playing.stats(TIMEOUT);
+        System.out.println("SUMMARY mode=play frames=" + frames.get() + " sized=" + sized.get() + " codec=" + st.codec()
+            + " decoded=" + st.framesDecoded() + " audio_packets=" + st.audioPackets() + " transport=" + st.transport());
+      }
+    }
+    return 0;
   }
 
   private static int stream(String mode, Map<String, String> o) throws Exception {
