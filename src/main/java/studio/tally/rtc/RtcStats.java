@@ -13,15 +13,18 @@ import java.util.Map;
  * @param codec the negotiated video codec's MIME type (e.g. video/H264), or "" before negotiation
  * @param transport protocol of the selected candidate pair's local candidate (udp or tcp), or ""
  * @param roundTripMillis current ICE round-trip time of the selected candidate pair, or -1 if unknown
+ * @param jitterBufferMillis receiver: mean time a video frame waited in the jitter buffer (incl. A/V sync), or -1
  */
 public record RtcStats(long packets, long bytes, long packetsLost, long framesDecoded, long framesEncoded,
-    long framesDropped, long nacks, long plis, long audioPackets, String codec, String transport, double roundTripMillis) {
+    long framesDropped, long nacks, long plis, long audioPackets, String codec, String transport, double roundTripMillis, double jitterBufferMillis) {
 
   static RtcStats of(RTCStatsReport report) {
     long packets = 0, bytes = 0, lost = 0, decoded = 0, encoded = 0, dropped = 0, nacks = 0, plis = 0, audio = 0;
     String codecId = null;
     double rtt = -1;
     String localCandidate = null;
+    double jbDelay = 0;
+    long jbEmitted = 0;
     Map<String, RTCStats> all = report.getStats();
     for (RTCStats s : all.values()) {
       Map<String, Object> a = s.getAttributes();
@@ -38,6 +41,8 @@ public record RtcStats(long packets, long bytes, long packetsLost, long framesDe
         nacks += num(a, "nackCount");
         plis += num(a, "pliCount");
         if (a.get("codecId") instanceof String c) codecId = c;
+        if (a.get("jitterBufferDelay") instanceof Number d) jbDelay += d.doubleValue();
+        jbEmitted += num(a, "jitterBufferEmittedCount");
       } else if (s.getType() == RTCStatsType.OUTBOUND_RTP && video) {
         packets += num(a, "packetsSent");
         bytes += num(a, "bytesSent");
@@ -60,7 +65,8 @@ public record RtcStats(long packets, long bytes, long packetsLost, long framesDe
         && all.get(localCandidate).getAttributes().get("protocol") instanceof String p) {
       transport = p;
     }
-    return new RtcStats(packets, bytes, lost, decoded, encoded, dropped, nacks, plis, audio, codec, transport, rtt);
+    return new RtcStats(packets, bytes, lost, decoded, encoded, dropped, nacks, plis, audio, codec, transport, rtt,
+        jbEmitted == 0 ? -1 : jbDelay * 1000 / jbEmitted);
   }
 
   private static long num(Map<String, Object> a, String key) {

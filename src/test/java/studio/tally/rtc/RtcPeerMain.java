@@ -184,11 +184,11 @@ public final class RtcPeerMain {
         System.out.println(String.format(Locale.ROOT,
             "SUMMARY mode=%s frames=%d sized=%d width=%d height=%d samples=%d unreadable=%d median_ms=%.1f p95_ms=%.1f"
                 + " min_ms=%.1f max_ms=%.1f codec=%s decoded=%d audio_packets=%d sent_frames=%d nacks=%d plis=%d"
-                + " rtt_ms=%.1f api_status=%d pushed=%d transport=%s",
+                + " rtt_ms=%.1f api_status=%d pushed=%d transport=%s jitter_buffer_ms=%.1f",
             mode, frames.get(), sized.get(), width, height, sorted.size(), unreadable.get(), quantile(sorted, 0.5),
             quantile(sorted, 0.95), quantile(sorted, 0), quantile(sorted, 1), playStats.codec(), playStats.framesDecoded(),
             playStats.audioPackets(), pubStats.framesEncoded(), playStats.nacks(), pubStats.plis(),
-            playStats.roundTripMillis(), apiStatus, pushed.get(), playStats.transport()));
+            playStats.roundTripMillis(), apiStatus, pushed.get(), playStats.transport(), playStats.jitterBufferMillis()));
       } finally {
         pump.shutdownNow();
         pump.awaitTermination(5, TimeUnit.SECONDS);
