@@ -25,7 +25,8 @@ public final class RtcLatencyBenchmark {
   static final String END = "<!-- END rtc-latency -->";
   private static final double SRS_ANCHOR_MS = 80;
 
-  record Run(String mode, double median, double p95, long samples, String codec, String transport, long frames, long pushed) {}
+  record Run(String mode, double median, double p95, long samples, String codec, String transport, long frames, long pushed,
+      double jitterBufferMs) {}
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -41,8 +42,8 @@ public final class RtcLatencyBenchmark {
         for (String mode : i % 2 == 1 ? List.of("relay", "direct") : List.of("direct", "relay")) {
           Run r = run(ns, mode, i, seconds);
           (mode.equals("relay") ? relay : direct).add(r);
-          System.out.printf(Locale.ROOT, "run %d %-6s median %.0f ms p95 %.0f ms (%d samples, %s over %s)%n",
-              i, mode, r.median, r.p95, r.samples, r.codec, r.transport);
+          System.out.printf(Locale.ROOT, "run %d %-6s median %.0f ms p95 %.0f ms, jitter buffer %.0f ms (%d samples, %s over %s)%n",
+              i, mode, r.median, r.p95, r.jitterBufferMs, r.samples, r.codec, r.transport);
         }
       }
       if (!server.isAlive()) throw new IllegalStateException("server died during the benchmark\n" + server.describe());
@@ -61,7 +62,7 @@ public final class RtcLatencyBenchmark {
     Map<String, String> s = NamespacePeers.summary(peer, Duration.ofSeconds(seconds + 90L));
     return new Run(mode, Double.parseDouble(s.get("median_ms")), Double.parseDouble(s.get("p95_ms")),
         Long.parseLong(s.get("samples")), s.get("codec"), s.get("transport"), Long.parseLong(s.get("frames")),
-        Long.parseLong(s.get("pushed")));
+        Long.parseLong(s.get("pushed")), Double.parseDouble(s.get("jitter_buffer_ms")));
   }
 
   static String markdown(List<Run> relay, List<Run> direct, int runs, int seconds, double minutes, double load0, double load1) {
@@ -79,7 +80,8 @@ public final class RtcLatencyBenchmark {
             + seconds + " s,\n")
         .append("the first 2 s after connecting not counted; relay and direct runs interleaved. Figures: median over runs of\n")
         .append("each run's median / p95 (min–max over runs).\n\n");
-    b.append("| path | runs | latency median, ms | latency p95, ms | frames read per run | codec |\n|---|---|---|---|---|---|\n");
+    b.append("| path | runs | latency median, ms | latency p95, ms | player jitter buffer, ms | frames read per run | codec |\n"
+        + "|---|---|---|---|---|---|---|\n");
     row(b, "WHIP → Tally server → WHEP", relay);
     row(b, "peer-to-peer, same peers, no server", direct);
     List<Double> ratios = new ArrayList<>();
@@ -96,8 +98,10 @@ public final class RtcLatencyBenchmark {
     List<Double> med = runs.stream().map(Run::median).toList();
     List<Double> p95 = runs.stream().map(Run::p95).toList();
     List<Double> n = runs.stream().map(r -> (double) r.samples).toList();
-    b.append(String.format(Locale.ROOT, "| %s | %d | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %s |%n", name,
-        runs.size(), median(med), min(med), max(med), median(p95), min(p95), max(p95), median(n), min(n), max(n),
+    List<Double> jb = runs.stream().map(Run::jitterBufferMs).toList();
+    b.append(String.format(Locale.ROOT, "| %s | %d | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %s |%n",
+        name, runs.size(), median(med), min(med), max(med), median(p95), min(p95), max(p95), median(jb), min(jb), max(jb),
+        median(n), min(n), max(n),
         runs.isEmpty() ? "" : runs.getFirst().codec));
   }
 
