@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * One RTCPeerConnection with blocking offer/answer steps (complete SDP after gathering: no trickle,
@@ -39,7 +38,7 @@ final class PeerSession implements AutoCloseable {
   private final List<Runnable> disposals = new ArrayList<>();
   private boolean closed;
 
-  PeerSession(RtcFactory factory, Consumer<RTCRtpTransceiver> onTrack) {
+  PeerSession(RtcFactory factory) {
     pc = factory.peerConnections().createPeerConnection(RtcFactory.configuration(), new PeerConnectionObserver() {
       @Override
       public void onIceCandidate(RTCIceCandidate candidate) {
@@ -58,11 +57,6 @@ final class PeerSession implements AutoCloseable {
         if (s == RTCPeerConnectionState.FAILED || s == RTCPeerConnectionState.CLOSED) {
           connected.completeExceptionally(new IllegalStateException("connection " + s));
         }
-      }
-
-      @Override
-      public void onTrack(RTCRtpTransceiver transceiver) {
-        onTrack.accept(transceiver);
       }
     });
   }

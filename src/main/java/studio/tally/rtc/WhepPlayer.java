@@ -32,7 +32,7 @@ public final class WhepPlayer implements AutoCloseable {
 
   private WhepPlayer(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener) {
     this.exchange = exchange;
-    this.session = new PeerSession(factory, t -> {});
+    this.session = new PeerSession(factory);
     try {
       // webrtc-java needs a track even for a receive-only transceiver; it never sends
       var placeholderVideo = new CustomVideoSource();

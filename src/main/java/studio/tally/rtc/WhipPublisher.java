@@ -36,7 +36,7 @@ public final class WhipPublisher implements AutoCloseable {
     this.exchange = exchange;
     this.timeout = timeout;
     this.maxBitrate = maxBitrate;
-    this.session = new PeerSession(factory, t -> {});
+    this.session = new PeerSession(factory);
     session.disposeOnClose(videoSource::dispose);
     videoTrack = factory.peerConnections().createVideoTrack("tally-video", videoSource);
     // audio from the factory's (headless) audio device: pushing PCM through a CustomAudioSource as well
