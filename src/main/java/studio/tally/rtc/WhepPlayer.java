@@ -29,6 +29,7 @@ public final class WhepPlayer implements AutoCloseable {
   private final VideoTrack remoteVideo;
   private final VideoTrackSink sink;
   private final AtomicLong frames = new AtomicLong();
+  private boolean closed;
 
   private WhepPlayer(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener) {
     this.exchange = exchange;
@@ -121,7 +122,9 @@ public final class WhepPlayer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     if (remoteVideo != null && sink != null) remoteVideo.removeSink(sink);
     exchange.end();
     session.close();

@@ -21,7 +21,7 @@ import java.util.List;
  * stream) with libwebrtc: as a WHIP client
  * ({@link #connect}) or, for a direct peer-to-peer link, as the answerer of a player's offer
  * ({@link #awaitingOffer} + {@link #answerer()}). libwebrtc encodes (H.264 preferred), paces, sends RTCP
- * SRs and reacts to NACK/PLI. Push from one thread at a time.
+ * SRs and reacts to NACK/PLI. Push from one thread at a time, and stop pushing before {@link #close()}.
  */
 public final class WhipPublisher implements AutoCloseable {
   private final PeerSession session;
@@ -31,6 +31,7 @@ public final class WhipPublisher implements AutoCloseable {
   private final VideoTrack videoTrack;
   private final AudioTrack audioTrack;
   private final int maxBitrate;
+  private volatile boolean closed;
 
   private WhipPublisher(RtcFactory factory, SdpExchange exchange, int maxBitrate, Duration timeout) {
     this.exchange = exchange;
@@ -110,6 +111,8 @@ public final class WhipPublisher implements AutoCloseable {
    */
   public void pushFrame(int width, int height, ByteBuffer y, int strideY, ByteBuffer u, int strideU,
       ByteBuffer v, int strideV, long timestampNs) {
+    // the native source is disposed on close: pushing into it then would crash the JVM, not throw
+    if (closed) throw new IllegalStateException("publisher is closed");
     if (width <= 0 || height <= 0 || (width & 1) != 0 || (height & 1) != 0) {
       throw new IllegalArgumentException("I420 frame size must be positive and even, got " + width + "x" + height);
     }
@@ -170,7 +173,9 @@ public final class WhipPublisher implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
     if (exchange != null) exchange.end();
     session.close();
   }
