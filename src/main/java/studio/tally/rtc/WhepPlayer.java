@@ -31,7 +31,7 @@ public final class WhepPlayer implements AutoCloseable {
   private final AtomicLong frames = new AtomicLong();
   private boolean closed;
 
-  private WhepPlayer(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener) {
+  private WhepPlayer(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener, boolean withAudio) {
     this.exchange = exchange;
     this.session = new PeerSession(factory);
     try {
@@ -46,7 +46,7 @@ public final class WhepPlayer implements AutoCloseable {
 
       RTCRtpTransceiver video = session.pc().addTransceiver(videoTrack, recvOnly());
       PeerSession.prefer(video, PeerSession.receiveCodecs(factory, MediaType.VIDEO), "video/H264");
-      session.pc().addTransceiver(audioTrack, recvOnly());
+      if (withAudio) session.pc().addTransceiver(audioTrack, recvOnly());
       remoteVideo = (VideoTrack) video.getReceiver().getTrack();
       sink = frame -> deliver(frame, listener);
       remoteVideo.addSink(sink);
@@ -63,7 +63,13 @@ public final class WhepPlayer implements AutoCloseable {
    */
   public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
       Duration timeout) throws RtcException {
-    var player = new WhepPlayer(factory, exchange, listener);
+    return connect(factory, exchange, listener, true, timeout);
+  }
+
+  /** As {@link #connect(RtcFactory, SdpExchange, VideoFrameListener, Duration)}; withAudio false offers video only. */
+  public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
+      boolean withAudio, Duration timeout) throws RtcException {
+    var player = new WhepPlayer(factory, exchange, listener, withAudio);
     try {
       String offer = player.session.offer(timeout);
       String answer = exchange.answer(offer);

@@ -36,7 +36,7 @@ import studio.tally.media.capture.TimecodeReader;
  *       (FFmpeg's whip muxer).</li>
  *   <li>{@code play-unknown --server URL}: a WHEP play of a stream nobody publishes; prints the refusal.</li>
  * </ul>
- * Common: {@code --seconds S --width W --height H --fps F --warmup-ms MS}. Prints one {@code SUMMARY k=v ...}
+ * Common: {@code --video-only} (the player offers no audio: no A/V sync wait), {@code --seconds S --width W --height H --fps F --warmup-ms MS}. Prints one {@code SUMMARY k=v ...}
  * line (latencies of frames decoded after the warm-up, from the burnt-in time code) and exits 0, or
  * prints {@code ERROR ...} and exits 2.
  */
@@ -165,7 +165,7 @@ public final class RtcPeerMain {
         SdpExchange toPublisher = mode.equals("relay")
             ? new WhipExchange(URI.create(server + "/whep/live/" + stream), null, TIMEOUT) : publisher.answerer();
         long playerStart = System.nanoTime();
-        player = WhepPlayer.connect(playFactory, toPublisher, onFrame, TIMEOUT);
+        player = WhepPlayer.connect(playFactory, toPublisher, onFrame, !o.containsKey("video-only"), TIMEOUT);
         long playerMs = (System.nanoTime() - playerStart) / 1_000_000;
         if (mode.equals("direct")) publisher.awaitConnected();
         System.out.println("CONNECTED publisher_ms=" + publisherMs + " player_ms=" + playerMs);
