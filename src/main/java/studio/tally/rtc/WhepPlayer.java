@@ -29,6 +29,7 @@ public final class WhepPlayer implements AutoCloseable {
   private final VideoTrack remoteVideo;
   private final VideoTrackSink sink;
   private final AtomicLong frames = new AtomicLong();
+  private final AtomicLong listenerErrors = new AtomicLong();
   private boolean closed;
 
   private WhepPlayer(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener, boolean withAudio) {
@@ -89,6 +90,9 @@ public final class WhepPlayer implements AutoCloseable {
       frames.incrementAndGet();
       listener.onFrame(new ReceivedFrame(b.getWidth(), b.getHeight(), frame.timestampNs, now,
           b.getDataY(), b.getStrideY(), b.getDataU(), b.getStrideU(), b.getDataV(), b.getStrideV()));
+    } catch (RuntimeException e) {
+      // never let a listener's exception unwind into libwebrtc's native render thread
+      listenerErrors.incrementAndGet();
     } finally {
       if (b != frame.buffer) b.release();
     }
@@ -97,6 +101,11 @@ public final class WhepPlayer implements AutoCloseable {
   /** Frames handed to the listener so far. */
   public long framesDelivered() {
     return frames.get();
+  }
+
+  /** Frames whose listener call threw (the exception is dropped: it ran on libwebrtc's thread). */
+  public long listenerErrors() {
+    return listenerErrors.get();
   }
 
   public boolean connected() {
