@@ -59,6 +59,16 @@ class LayeringTest {
   }
 
   @Test
+  void rtcUsesOnlyProtoOutputAndConfig() {
+    noClasses().that().resideInAPackage("studio.tally.rtc..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.server..", "studio.tally.ui..", "studio.tally.cli..", "studio.tally.media..",
+            "studio.tally.play..", "studio.tally.signaling..", "javafx..", "org.bytedeco..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
   void lowerLayersNeverReachUp() {
     noClasses().that().resideInAnyPackage("studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..",
             "studio.tally.signaling..", "studio.tally.server..", "studio.tally.media..", "studio.tally.config..")

@@ -1,0 +1,75 @@
+package studio.tally.rtc;
+
+import dev.onvoid.webrtc.RTCStats;
+import dev.onvoid.webrtc.RTCStatsReport;
+import dev.onvoid.webrtc.RTCStatsType;
+import java.util.Map;
+
+/**
+ * The figures a player or publisher reports, summed over its video RTP streams (from libwebrtc's
+ * {@code inbound-rtp} / {@code outbound-rtp} stats; audioPackets counts the audio streams). Counters a
+ * direction does not have are 0.
+ *
+ * @param codec the negotiated video codec's MIME type (e.g. video/H264), or "" before negotiation
+ * @param transport protocol of the selected candidate pair's local candidate (udp or tcp), or ""
+ * @param roundTripMillis current ICE round-trip time of the selected candidate pair, or -1 if unknown
+ * @param jitterBufferMillis receiver: mean time a video frame waited in the jitter buffer (incl. A/V sync), or -1
+ */
+public record RtcStats(long packets, long bytes, long packetsLost, long framesDecoded, long framesEncoded,
+    long framesDropped, long nacks, long plis, long audioPackets, String codec, String transport, double roundTripMillis, double jitterBufferMillis) {
+
+  static RtcStats of(RTCStatsReport report) {
+    long packets = 0, bytes = 0, lost = 0, decoded = 0, encoded = 0, dropped = 0, nacks = 0, plis = 0, audio = 0;
+    String codecId = null;
+    double rtt = -1;
+    String localCandidate = null;
+    double jbDelay = 0;
+    long jbEmitted = 0;
+    Map<String, RTCStats> all = report.getStats();
+    for (RTCStats s : all.values()) {
+      Map<String, Object> a = s.getAttributes();
+      boolean video = "video".equals(a.get("kind"));
+      if ("audio".equals(a.get("kind"))) {
+        audio += num(a, s.getType() == RTCStatsType.INBOUND_RTP ? "packetsReceived" : "packetsSent");
+      }
+      if (s.getType() == RTCStatsType.INBOUND_RTP && video) {
+        packets += num(a, "packetsReceived");
+        bytes += num(a, "bytesReceived");
+        lost += num(a, "packetsLost");
+        decoded += num(a, "framesDecoded");
+        dropped += num(a, "framesDropped");
+        nacks += num(a, "nackCount");
+        plis += num(a, "pliCount");
+        if (a.get("codecId") instanceof String c) codecId = c;
+        if (a.get("jitterBufferDelay") instanceof Number d) jbDelay += d.doubleValue();
+        jbEmitted += num(a, "jitterBufferEmittedCount");
+      } else if (s.getType() == RTCStatsType.OUTBOUND_RTP && video) {
+        packets += num(a, "packetsSent");
+        bytes += num(a, "bytesSent");
+        encoded += num(a, "framesEncoded");
+        nacks += num(a, "nackCount");
+        plis += num(a, "pliCount");
+        if (a.get("codecId") instanceof String c) codecId = c;
+      } else if (s.getType() == RTCStatsType.CANDIDATE_PAIR && Boolean.TRUE.equals(a.get("nominated"))
+          && a.get("currentRoundTripTime") instanceof Number r) {
+        rtt = r.doubleValue() * 1000;
+        if (a.get("localCandidateId") instanceof String l) localCandidate = l;
+      }
+    }
+    String codec = "";
+    if (codecId != null && all.get(codecId) != null && all.get(codecId).getAttributes().get("mimeType") instanceof String m) {
+      codec = m;
+    }
+    String transport = "";
+    if (localCandidate != null && all.get(localCandidate) != null
+        && all.get(localCandidate).getAttributes().get("protocol") instanceof String p) {
+      transport = p;
+    }
+    return new RtcStats(packets, bytes, lost, decoded, encoded, dropped, nacks, plis, audio, codec, transport, rtt,
+        jbEmitted == 0 ? -1 : jbDelay * 1000 / jbEmitted);
+  }
+
+  private static long num(Map<String, Object> a, String key) {
+    return a.get(key) instanceof Number n ? n.longValue() : 0;
+  }
+}

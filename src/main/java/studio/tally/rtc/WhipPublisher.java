@@ -1,0 +1,182 @@
+package studio.tally.rtc;
+
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpEncodingParameters;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
+import dev.onvoid.webrtc.RTCRtpTransceiverInit;
+import dev.onvoid.webrtc.media.MediaType;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioOptions;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.NativeI420Buffer;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Publishes pushed I420 frames (audio: the headless audio device's silence, so the session has an Opus
+ * stream) with libwebrtc: as a WHIP client
+ * ({@link #connect}) or, for a direct peer-to-peer link, as the answerer of a player's offer
+ * ({@link #awaitingOffer} + {@link #answerer()}). libwebrtc encodes (H.264 preferred), paces, sends RTCP
+ * SRs and reacts to NACK/PLI. Push from one thread at a time, and stop pushing before {@link #close()}.
+ */
+public final class WhipPublisher implements AutoCloseable {
+  private final PeerSession session;
+  private final SdpExchange exchange;
+  private final Duration timeout;
+  private final CustomVideoSource videoSource = new CustomVideoSource();
+  private final VideoTrack videoTrack;
+  private final AudioTrack audioTrack;
+  private final int maxBitrate;
+  private volatile boolean closed;
+
+  private WhipPublisher(RtcFactory factory, SdpExchange exchange, int maxBitrate, Duration timeout) {
+    this.exchange = exchange;
+    this.timeout = timeout;
+    this.maxBitrate = maxBitrate;
+    this.session = new PeerSession(factory);
+    session.disposeOnClose(videoSource::dispose);
+    videoTrack = factory.peerConnections().createVideoTrack("tally-video", videoSource);
+    // audio from the factory's (headless) audio device: pushing PCM through a CustomAudioSource as well
+    // made two threads feed the send stream and libwebrtc aborted (audio_send_stream.cc race check)
+    audioTrack = factory.peerConnections().createAudioTrack("tally-audio",
+        factory.peerConnections().createAudioSource(new AudioOptions()));
+    session.disposeOnClose(videoTrack::dispose);
+    session.disposeOnClose(audioTrack::dispose);
+  }
+
+  /**
+   * Offers send-only video + audio to a WHIP endpoint (or any exchange) and waits until connected.
+   *
+   * @param maxBitrate video bits per second libwebrtc may use
+   */
+  public static WhipPublisher connect(RtcFactory factory, SdpExchange exchange, int maxBitrate, Duration timeout)
+      throws RtcException {
+    var p = new WhipPublisher(factory, exchange, maxBitrate, timeout);
+    try {
+      RTCRtpTransceiver video = p.session.pc().addTransceiver(p.videoTrack, p.sendOnly(true));
+      PeerSession.prefer(video, PeerSession.sendCodecs(factory, MediaType.VIDEO), "video/H264");
+      p.session.pc().addTransceiver(p.audioTrack, p.sendOnly(false));
+      String answer = exchange.answer(p.session.offer(timeout));
+      p.session.acceptAnswer(answer, timeout);
+      p.session.awaitConnected(timeout);
+      return p;
+    } catch (RtcException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** A publisher that waits for a player's offer through {@link #answerer()} (direct link, no server). */
+  public static WhipPublisher awaitingOffer(RtcFactory factory, int maxBitrate, Duration timeout) {
+    return new WhipPublisher(factory, null, maxBitrate, timeout);
+  }
+
+  /** The exchange a player in the same process uses to get this publisher's answer (one offer only). */
+  public SdpExchange answerer() {
+    return new SdpExchange() {
+      @Override
+      public String answer(String offer) throws RtcException {
+        session.acceptOffer(offer, timeout);
+        // after the remote offer, addTrack takes over its receive-only m-lines and makes them send-only
+        session.pc().addTrack(videoTrack, List.of("tally"));
+        session.pc().addTrack(audioTrack, List.of("tally"));
+        limitBitrate();
+        return session.answer(timeout);
+      }
+
+      @Override
+      public void end() {
+        // the publisher's close() ends the link
+      }
+    };
+  }
+
+  /** Waits until the (direct) link is connected; {@link #connect} already did. */
+  public void awaitConnected() throws RtcException {
+    session.awaitConnected(timeout);
+  }
+
+  public boolean connected() {
+    return session.state() == RTCPeerConnectionState.CONNECTED;
+  }
+
+  /**
+   * Pushes one I420 picture; the planes are copied, so the caller may reuse them at once.
+   *
+   * @param timestampNs capture time on the monotonic clock ({@link System#nanoTime()})
+   */
+  public void pushFrame(int width, int height, ByteBuffer y, int strideY, ByteBuffer u, int strideU,
+      ByteBuffer v, int strideV, long timestampNs) {
+    // the native source is disposed on close: pushing into it then would crash the JVM, not throw
+    if (closed) throw new IllegalStateException("publisher is closed");
+    if (width <= 0 || height <= 0 || (width & 1) != 0 || (height & 1) != 0) {
+      throw new IllegalArgumentException("I420 frame size must be positive and even, got " + width + "x" + height);
+    }
+    NativeI420Buffer buffer = NativeI420Buffer.allocate(width, height);
+    copyPlane(y, strideY, buffer.getDataY(), buffer.getStrideY(), width, height);
+    copyPlane(u, strideU, buffer.getDataU(), buffer.getStrideU(), width / 2, height / 2);
+    copyPlane(v, strideV, buffer.getDataV(), buffer.getStrideV(), width / 2, height / 2);
+    VideoFrame frame = new VideoFrame(buffer, timestampNs);
+    try {
+      videoSource.pushFrame(frame);
+    } finally {
+      frame.release();
+    }
+  }
+
+  /** A snapshot of libwebrtc's send stats. */
+  public RtcStats stats(Duration timeout) throws RtcException {
+    return WhepPlayer.stats(session, timeout);
+  }
+
+  private static void copyPlane(ByteBuffer src, int srcStride, ByteBuffer dst, int dstStride, int width, int height) {
+    if (srcStride < width || src.capacity() < (long) srcStride * (height - 1) + width) {
+      throw new IllegalArgumentException("plane of " + src.capacity() + " bytes with stride " + srcStride
+          + " is too small for " + width + "x" + height);
+    }
+    for (int line = 0; line < height; line++) {
+      dst.put(line * dstStride, src, line * srcStride, width);
+    }
+  }
+
+  private RTCRtpTransceiverInit sendOnly(boolean video) {
+    var init = new RTCRtpTransceiverInit();
+    init.direction = RTCRtpTransceiverDirection.SEND_ONLY;
+    init.streamIds = List.of("tally");
+    if (video) {
+      var encoding = new RTCRtpEncodingParameters();
+      encoding.maxBitrate = maxBitrate;
+      // libwebrtc starts its estimate near 300 kbit/s and drops frames to fit; a floor keeps the frame rate up
+      encoding.minBitrate = maxBitrate / 2;
+      init.sendEncodings = List.of(encoding);
+    }
+    return init;
+  }
+
+  private void limitBitrate() {
+    for (var sender : session.pc().getSenders()) {
+      if (sender.getTrack() instanceof VideoTrack) {
+        var params = sender.getParameters();
+        if (params.encodings != null) {
+          params.encodings.forEach(e -> {
+            e.maxBitrate = maxBitrate;
+            e.minBitrate = maxBitrate / 2;
+          });
+        }
+        sender.setParameters(params);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    if (exchange != null) exchange.end();
+    session.close();
+  }
+}
