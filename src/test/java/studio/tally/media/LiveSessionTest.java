@@ -146,6 +146,15 @@ class LiveSessionTest {
       session.setPreview(null, 0, 0); // ends the preview thread, freeing its buffers
     }
     assertThat(mediaThreads()).containsOnly("tally-media-scene");
+
+    // a sink may stop its own preview from inside the callback (no self-join, no hang)
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    session.setPreview(f -> {
+      calls.incrementAndGet();
+      session.setPreview(null, 0, 0);
+    }, 64, 36);
+    await().atMost(WAIT).until(() -> calls.get() >= 1 && mediaThreads().equals(List.of("tally-media-scene")));
+    assertThat(calls.get()).isEqualTo(1);
   }
 
   @Test
