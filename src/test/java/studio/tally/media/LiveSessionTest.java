@@ -255,6 +255,37 @@ class LiveSessionTest {
         .hasMessageContaining("needs a video source");
     assertThatCode(session::stopEncoding).doesNotThrowAnyException(); // not encoding: nothing to stop
 
+    // stopping or closing from a sink callback would wait for the very thread that calls: refused
+    AtomicReference<RuntimeException> fromCallback = new AtomicReference<>();
+    var collected = new CollectingSink();
+    PacketSink selfStopping = new PacketSink() {
+      @Override
+      public void onFormat(StreamFormat format) {
+        collected.onFormat(format);
+      }
+
+      @Override
+      public void onPacket(EncodedPacket packet) {
+        collected.onPacket(packet);
+        try {
+          session.stopEncoding();
+        } catch (IllegalStateException e) {
+          fromCallback.compareAndSet(null, e);
+        }
+      }
+
+      @Override
+      public void close() {
+        collected.close();
+      }
+    };
+    session.startEncoding(EncoderSettings.of("libx264", 300), selfStopping);
+    await().atMost(WAIT).until(() -> fromCallback.get() != null);
+    assertThat(fromCallback.get()).hasMessage("stopEncoding() called from a media callback (tally-media-encode) would wait for itself; "
+        + "hand it to another thread");
+    session.stopEncoding();
+    assertThat(collected.closed).isTrue();
+
     session.close();
     session.close(); // twice is fine
     assertThatThrownBy(() -> session.setLayer(0, Layer.FULL)).isInstanceOf(IllegalStateException.class)
