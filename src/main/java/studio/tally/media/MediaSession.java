@@ -200,8 +200,8 @@ public final class MediaSession implements AutoCloseable {
    * first; if it cannot open, the next usable encoder of the same codec from
    * {@link studio.tally.media.encode.EncoderCatalog} is used and the returned choice says which and
    * why. Throws MediaException when none opens or for an unknown encoder name;
-   * IllegalStateException when already encoding or when the session has ended. On failure the sink
-   * is not closed (the caller still owns it).
+   * IllegalStateException when already encoding or when the session has ended. When no encoder
+   * opens, the sink is left untouched (the caller still owns it).
    */
   public EncoderChoice startEncoding(EncoderSettings settings, int audioBitrateKbps, PacketSink sink) {
     Objects.requireNonNull(settings, "settings");
