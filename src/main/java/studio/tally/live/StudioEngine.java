@@ -390,8 +390,14 @@ final class StudioEngine implements AutoCloseable {
 
   StudioStatus status() {
     StudioScene sc = scene;
-    MediaSession.Stats stats = fanOut != null ? sc.session().stats() : null;
-    List<AudioLevel> levels = sc.session().audioLevels();
+    MediaSession.Stats stats = null;
+    List<AudioLevel> levels = List.of();
+    try {
+      if (fanOut != null) stats = sc.session().stats();
+      levels = sc.session().audioLevels();
+    } catch (RuntimeException e) {
+      // the scene is being rebuilt or closed: no meters in this snapshot
+    }
     List<SourceStatus> sources = new ArrayList<>();
     for (SceneSource s : settings.scene()) {
       AudioLevel l = sc.level(s.id(), levels).orElse(AudioLevel.silent(-1));

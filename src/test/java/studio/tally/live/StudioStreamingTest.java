@@ -174,6 +174,8 @@ class StudioStreamingTest {
       file = studio.status().recordingStatus().file();
       studio.close();
       studio.close(); // idempotent
+      assertThat(studio.status().streaming()).isFalse(); // a snapshot still reads after close
+      assertThat(studio.status().recording()).isFalse();
       assertThatThrownBy(() -> studio.startStreaming().join()).isInstanceOf(CompletionException.class)
           .hasCauseInstanceOf(StudioException.class).hasMessageContaining("closed");
       // the server is gone
