@@ -190,10 +190,15 @@ final class StudioEngine implements AutoCloseable {
     stopEncodingWhenIdle();
   }
 
-  void startRecording() throws IOException {
+  void startRecording() {
     if (recorder != null) return;
     Path folder = settings.recording().folderPath();
-    Files.createDirectories(folder);
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new StudioException("cannot create the recording folder " + folder + " (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null || e.getMessage().equals(folder.toString()) ? "" : ": " + e.getMessage()) + ")", e);
+    }
     String ext = settings.recording().format();
     String base = "Tally " + LocalDateTime.now().format(FILE_TIME);
     Path file = folder.resolve(base + "." + ext);
@@ -210,7 +215,10 @@ final class StudioEngine implements AutoCloseable {
     recordingFile = file;
     recordingProblem = null;
     recordStartNanos = System.nanoTime();
-    recordingSink = new RebasedSink(r);
+    recordingSink = new RebasedSink(r, why -> {
+      recordingProblem = "the recording stopped: " + why;
+      notice(StudioEvent.Severity.ERROR, recordingProblem);
+    });
     fanOut.add(recordingSink);
   }
 

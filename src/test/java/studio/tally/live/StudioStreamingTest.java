@@ -199,6 +199,13 @@ class StudioStreamingTest {
         String pattern = studio.settings().scene().get(0).id();
         assertThatThrownBy(() -> studio.setGain(pattern, 1).join()).hasMessageContaining("is video");
         assertThat(studio.status().streaming()).isFalse();
+
+        java.nio.file.Files.writeString(dir.resolve("a-file"), "not a folder");
+        studio.applySettings(studio.settings().withRecording(
+            new studio.tally.config.RecordingSettings(dir.resolve("a-file").resolve("rec").toString(), "mp4"))).join();
+        assertThatThrownBy(() -> studio.startRecording().join()).hasCauseInstanceOf(StudioException.class)
+            .hasMessageContaining("cannot create the recording folder " + dir.resolve("a-file").resolve("rec"));
+        assertThat(studio.status().recording()).isFalse();
       }
     }
   }
