@@ -121,6 +121,33 @@ class LiveSessionTest {
   }
 
   @Test
+  void previewOfAnySizeFillsEveryPixelAndStopsCleanly() {
+    // swscale writes whole SIMD blocks: a tight 426-wide ARGB buffer was overrun and the native heap
+    // corrupted ("double free" when the preview thread ended); odd and tiny sizes must work too
+    var clock = SessionClock.start(Clock.systemUTC());
+    var format = new VideoFormat(640, 360, 30);
+    var session = open(clock, format, List.of(new VideoInput(new SolidPicture("red", 640, 360, 0xFF0000), Layer.FULL)), List.of());
+    for (int[] size : new int[][] {{426, 240}, {333, 187}, {2, 2}, {1279, 719}, {640, 360}}) {
+      AtomicReference<Picture> last = new AtomicReference<>();
+      session.setPreview(f -> last.set(Picture.of(f)), size[0], size[1]);
+      await().atMost(WAIT).untilAsserted(() -> {
+        Picture p = last.get();
+        assertThat(p).isNotNull();
+        assertThat(p.width()).isEqualTo(size[0]);
+        assertThat(p.height()).isEqualTo(size[1]);
+        for (int y = 0; y < p.height(); y++) {
+          for (int x = 0; x < p.width(); x++) {
+            if (!p.isRed(x, y)) throw new AssertionError("pixel " + x + "," + y + " of " + size[0] + "x" + size[1] + " is "
+                + Integer.toHexString(p.at(x, y)));
+          }
+        }
+      });
+      session.setPreview(null, 0, 0); // ends the preview thread, freeing its buffers
+    }
+    assertThat(mediaThreads()).containsOnly("tally-media-scene");
+  }
+
+  @Test
   void metersReadTheToneAfterGainAndMute() {
     // session start 500 ms after a whole second: the beep (−6 dBFS) covers 100 ms of each second, the
     // 1 kHz tone at 0.1 (−20 dBFS peak, −23.01 dBFS RMS) the rest
