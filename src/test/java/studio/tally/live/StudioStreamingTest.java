@@ -130,6 +130,15 @@ class StudioStreamingTest {
         studio.setDestinationEnabled("nginx", false).join();
         assertThat(destination(studio, "nginx").state()).isEqualTo(DestinationStatus.State.DISABLED);
         assertThat(destination(studio, Destination.LOCAL_ID).state()).isEqualTo(DestinationStatus.State.LIVE);
+
+        // added while live under a new id: joins too; removed: gone from status and settings
+        var added = new Destination("nginx2", "nginx again", "rtmp://127.0.0.1:" + nginx.rtmpPort() + "/live", "added", true, null, false);
+        studio.putDestination(added).join();
+        await().atMost(LONG).until(() -> destination(studio, "nginx2").state() == DestinationStatus.State.LIVE);
+        assertThat(Ffprobe.bundled().countVideoPackets(nginx.rtmpUrl("added"), 2)).isPositive();
+        studio.removeDestination("nginx2").join();
+        assertThat(studio.status().destinations()).extracting(DestinationStatus::id).containsExactly(Destination.LOCAL_ID, "nginx");
+        assertThat(studio.settings().destinations()).extracting(Destination::id).doesNotContain("nginx2");
       }
     }
   }
