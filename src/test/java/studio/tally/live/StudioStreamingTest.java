@@ -196,6 +196,35 @@ class StudioStreamingTest {
   }
 
   @Test
+  void aStuckListenerNeverStallsTheEngineAndStatusEventsCoalesce() throws Exception {
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var eventThread = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>());
+    var statuses = new java.util.concurrent.atomic.AtomicInteger();
+    try (var fx = new StudioFixture(); var studio = Studio.open(fx.settings(dir.resolve("rec")), null, eventThread)) {
+      studio.addListener(e -> {
+        if (e instanceof StudioEvent.StatusChanged) statuses.incrementAndGet();
+        try {
+          release.await(); // the UI thread hangs
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      await().atMost(LONG).until(() -> statuses.get() == 1);
+      // the engine goes on: commands complete, status moves, while the listener is stuck
+      studio.startRecording().join();
+      await().atMost(LONG).until(() -> studio.status().recordingMillis() > 2000);
+      // ~8 status ticks happened: at most one status delivery waits (plus the first, running)
+      assertThat(eventThread.getQueue().size()).isLessThanOrEqualTo(1);
+      release.countDown();
+      await().atMost(LONG).until(() -> statuses.get() >= 2 && eventThread.getQueue().isEmpty());
+      studio.stopRecording().join();
+    } finally {
+      eventThread.shutdownNow();
+    }
+  }
+
+  @Test
   void badCommandsFailWithAReadableReason() throws Exception {
     try (var fx = new StudioFixture()) {
       StudioSettings noDestination = fx.settings(dir.resolve("rec")).withDestination(
