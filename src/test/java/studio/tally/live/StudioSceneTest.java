@@ -87,6 +87,28 @@ class StudioSceneTest {
   }
 
   @Test
+  void aScreenThatDiesWhileRunningIsReportedInPlaceAndTheStreamGoesOn() throws Exception {
+    try (var fx = new StudioFixture()) {
+      var x = XvfbDisplay.start(320, 240);
+      var screen = new SceneSource("screen", SceneSource.Kind.SCREEN, x.deviceId(), null, Placement.FULL, 0, false);
+      StudioSettings s = fx.settings(dir.resolve("rec")).withScene(List.of(screen));
+      try (var studio = Studio.open(s, null, fx.eventThread)) {
+        studio.addListener(fx.events::add);
+        studio.startRecording().join();
+        await().atMost(LONG).until(() -> studio.status().recordingStatus().sizeBytes() > 0);
+        x.close(); // the X server goes away under x11grab
+        await().atMost(LONG).until(() -> source(studio, "screen").problem() != null);
+        await().atMost(LONG).until(() -> fx.notices().stream().anyMatch(n -> n.startsWith("video source") && n.contains("failed")));
+        long before = studio.status().recordingMillis();
+        await().atMost(LONG).until(() -> studio.status().recordingMillis() > before + 1000 && studio.status().fps() > 0);
+        studio.stopRecording().join();
+      } finally {
+        x.close();
+      }
+    }
+  }
+
+  @Test
   void sceneEditsReachTheSessionAndAreSaved() throws Exception {
     Path profile = dir.resolve("profile");
     try (var fx = new StudioFixture(); var studio = Studio.open(fx.settings(dir.resolve("rec")), profile, fx.eventThread)) {
