@@ -104,12 +104,13 @@ class LiveSessionTest {
       assertThat(p.height()).isEqualTo(360);
       codes.add(TimecodeReader.read(p::luma, p.width(), p.height()).orElseThrow(() -> new AssertionError("no time code at " + p.ptsMicros())));
     }
-    // frames are never repeated or reordered; when the consumer keeps up, every scene frame arrives
+    // frames are never reordered; when the consumer keeps up, every scene frame arrives
     for (int i = 1; i < pictures.size(); i++) {
       long step = pictures.get(i).ptsMicros() - pictures.get(i - 1).ptsMicros();
       assertThat(step % format.frameMicros()).as("pts step %d", step).isIn(0L, 1L, format.frameMicros() - 1);
       assertThat(step).isPositive();
-      assertThat(codes.get(i).frame()).isGreaterThan(codes.get(i - 1).frame());
+      // a picture repeats only where a late scene skipped ticks (fps keeps the rate constant)
+      assertThat(codes.get(i).frame()).isGreaterThanOrEqualTo(codes.get(i - 1).frame());
     }
     Map<Long, Long> steps = new java.util.HashMap<>();
     for (int i = 1; i < pictures.size(); i++) steps.merge(pictures.get(i).ptsMicros() - pictures.get(i - 1).ptsMicros(), 1L, Long::sum);
