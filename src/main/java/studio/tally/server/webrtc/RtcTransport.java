@@ -154,6 +154,11 @@ public final class RtcTransport implements AutoCloseable {
     return selected;
   }
 
+  /** Our end of the DTLS handshake, as the SDP answer's {@code a=setup} said. */
+  public DtlsRole dtlsRole() {
+    return dtlsRole;
+  }
+
   /** Why it closed, or null while open. */
   public String closeReason() {
     return closeReason;

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * One end of DTLS-SRTP (RFC 5764, RFC 6347) for one WebRTC peer, in the role our SDP answer took
  * (RFC 5763 §5): {@link DtlsServerSession} for {@code a=setup:passive} (the peer offered actpass or
  * active), {@link DtlsClientSession} for {@code a=setup:active} (the peer offered passive). Both share
- * this class: queue, thread, outcome and close handling; only the BouncyCastle peer differs. Transport-agnostic: the owner feeds the datagrams it
- * demultiplexed as DTLS (RFC 7983: first byte 20..63) to {@link #onDatagram} and gives a sender that
- * writes our datagrams to the peer (UDP, or RFC 4571 framing over TCP).
+ * this class: queue, thread, outcome and close handling; only the BouncyCastle peer differs.
+ * Transport-agnostic: the owner feeds the datagrams it demultiplexed as DTLS (RFC 7983: first byte
+ * 20..63) to {@link #onDatagram} and gives a sender that writes our datagrams to the peer (UDP, or
+ * RFC 4571 framing over TCP).
  *
  * <h2>Threading</h2>
  * <ul>
