@@ -240,7 +240,7 @@ public final class WebRtcRoutes {
         () -> new Refused(HttpResponseStatus.CONFLICT, ERROR_RTC_SOURCE_BUSY, "stream " + key + " is already being published"));
     RtcTransport t;
     try {
-      t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), p);
+      t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), n.remote().dtlsRole(), p);
     } catch (RuntimeException e) {
       p.abandon();
       throw new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, 503, "cannot create transport: " + e.getMessage());
@@ -264,7 +264,7 @@ public final class WebRtcRoutes {
         () -> new Refused(HttpResponseStatus.NOT_FOUND, ERROR_RTC_NO_PUBLISHER, "no WebRTC stream " + key + " is being published"));
     RtcTransport t;
     try {
-      t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), s);
+      t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), n.remote().dtlsRole(), s);
     } catch (RuntimeException e) {
       s.abandon();
       throw new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, 503, "cannot create transport: " + e.getMessage());

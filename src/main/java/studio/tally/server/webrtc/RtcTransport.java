@@ -20,7 +20,10 @@ import studio.tally.server.tls.ServerCertificate;
 import studio.tally.server.webrtc.dtls.CertificateFingerprint;
 import studio.tally.server.webrtc.dtls.DtlsFailure;
 import studio.tally.server.webrtc.dtls.DtlsResult;
+import studio.tally.server.webrtc.dtls.DtlsClientSession;
+import studio.tally.server.webrtc.dtls.DtlsRole;
 import studio.tally.server.webrtc.dtls.DtlsServerSession;
+import studio.tally.server.webrtc.dtls.DtlsSession;
 
 /**
  * The transport of one WebRTC peer connection: ICE-lite checks, DTLS-SRTP, SRTP in and out. It only
@@ -87,6 +90,7 @@ public final class RtcTransport implements AutoCloseable {
   private final IceCredentials credentials;
   private final byte[] integrityKey;
   private final CertificateFingerprint remoteFingerprint;
+  private final DtlsRole dtlsRole;
   private final Listener listener;
   private final EventLoop loop;
   private final LongSupplier nanoClock;
@@ -95,7 +99,7 @@ public final class RtcTransport implements AutoCloseable {
 
   private volatile State state = State.NEW;
   private volatile RtcPath selected;
-  private volatile DtlsServerSession dtls;
+  private volatile DtlsSession dtls;
   private volatile String closeReason;
   private final java.util.concurrent.atomic.AtomicBoolean dtlsStarted = new java.util.concurrent.atomic.AtomicBoolean();
   // event loop only
@@ -114,11 +118,12 @@ public final class RtcTransport implements AutoCloseable {
   private final LongAdder checks = new LongAdder();
 
   RtcTransport(WebRtcTransportServer server, IceCredentials credentials, CertificateFingerprint remoteFingerprint,
-      Listener listener, EventLoop loop, LongSupplier nanoClock, Duration consentTimeout) {
+      DtlsRole dtlsRole, Listener listener, EventLoop loop, LongSupplier nanoClock, Duration consentTimeout) {
     this.server = server;
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.integrityKey = StunIntegrity.shortTermKey(credentials.localPwd());
     this.remoteFingerprint = remoteFingerprint;
+    this.dtlsRole = Objects.requireNonNull(dtlsRole, "dtlsRole");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.loop = loop;
     this.nanoClock = nanoClock;
@@ -149,6 +154,11 @@ public final class RtcTransport implements AutoCloseable {
     return selected;
   }
 
+  /** Our end of the DTLS handshake, as the SDP answer's {@code a=setup} said. */
+  public DtlsRole dtlsRole() {
+    return dtlsRole;
+  }
+
   /** Why it closed, or null while open. */
   public String closeReason() {
     return closeReason;
@@ -164,8 +174,8 @@ public final class RtcTransport implements AutoCloseable {
   }
 
   /** The DTLS session's counters (datagrams queued, dropped and why), or null before the first check. */
-  public DtlsServerSession.Stats dtlsStats() {
-    DtlsServerSession d = dtls;
+  public DtlsSession.Stats dtlsStats() {
+    DtlsSession d = dtls;
     return d == null ? null : d.stats();
   }
 
@@ -239,8 +249,11 @@ public final class RtcTransport implements AutoCloseable {
     if (state == State.CLOSED) {
       return;
     }
-    // synchronously, before the success response goes out: the peer's ClientHello follows at once and
-    // must find the DTLS session (and our DTLS flight a path)
+    // synchronously, before the success response goes out. As server: the peer's ClientHello follows at
+    // once and must find the session (and our flight a path). As client: our ClientHello must not
+    // overtake that response; it does not, since we run on the path's channel loop (IceLiteAgent
+    // writes the response inline) and the DTLS thread's writes queue behind this task on that loop.
+    // A lost ClientHello is retransmitted on BouncyCastle's timer.
     if (selected == null) {
       selected = path;
     }
@@ -272,7 +285,7 @@ public final class RtcTransport implements AutoCloseable {
 
   /** A DTLS record from a path bound to this transport; copied, never blocks. */
   void onDtls(ByteBuf packet) {
-    DtlsServerSession d = dtls;
+    DtlsSession d = dtls;
     if (d == null || state == State.CLOSED) {
       dropped.increment();
       return;
@@ -359,23 +372,26 @@ public final class RtcTransport implements AutoCloseable {
 
   private void startDtls() {
     ServerCertificate identity = server.certificate();
-    dtls = DtlsServerSession.start(identity, server.config().dtls(), remoteFingerprint, this::sendDtls,
-        new DtlsServerSession.Listener() {
-          @Override
-          public void onHandshakeComplete(DtlsResult result) {
-            onLoop(() -> dtlsDone(result));
-          }
+    DtlsSession.Listener events = new DtlsSession.Listener() {
+      @Override
+      public void onHandshakeComplete(DtlsResult result) {
+        onLoop(() -> dtlsDone(result));
+      }
 
-          @Override
-          public void onFailure(DtlsFailure failure) {
-            onLoop(() -> closeOnLoop("dtls failed: " + failure.reason() + " " + failure.message()));
-          }
+      @Override
+      public void onFailure(DtlsFailure failure) {
+        onLoop(() -> closeOnLoop("dtls failed: " + failure.reason() + " " + failure.message()));
+      }
 
-          @Override
-          public void onClosedByPeer() {
-            onLoop(() -> closeOnLoop("dtls closed by peer"));
-          }
-        });
+      @Override
+      public void onClosedByPeer() {
+        onLoop(() -> closeOnLoop("dtls closed by peer"));
+      }
+    };
+    dtls = switch (dtlsRole) {
+      case SERVER -> DtlsServerSession.start(identity, server.config().dtls(), remoteFingerprint, this::sendDtls, events);
+      case CLIENT -> DtlsClientSession.start(identity, server.config().dtls(), remoteFingerprint, this::sendDtls, events);
+    };
     if (state == State.CLOSED) {
       dtls.close(); // closed while we were starting it
     }
@@ -398,7 +414,8 @@ public final class RtcTransport implements AutoCloseable {
       closeOnLoop("dtls failed: SRTP profile " + result.srtpProfile() + " not supported");
       return;
     }
-    SrtpKeys keys = SrtpKeys.fromDtlsExporter(result.keyingMaterial(), profile, true);
+    // RFC 5764 §4.2: the DTLS client's write key protects what the client sends
+    SrtpKeys keys = SrtpKeys.fromDtlsExporter(result.keyingMaterial(), profile, dtlsRole == DtlsRole.SERVER);
     sendContext = keys.sendContext();
     receiveContext = keys.receiveContext();
     state = State.CONNECTED;
@@ -445,7 +462,7 @@ public final class RtcTransport implements AutoCloseable {
     closeReason = reason;
     consentTimer.cancel(false);
     server.forget(this);
-    DtlsServerSession d = dtls;
+    DtlsSession d = dtls;
     if (d != null) {
       d.close();
     }

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import studio.tally.proto.stun.Demux;
 import studio.tally.server.tls.ServerCertificate;
 import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+import studio.tally.server.webrtc.dtls.DtlsRole;
 
 /**
  * The WebRTC transport server: one UDP socket plus RFC 4571 over any TCP listener (installed by the
@@ -99,6 +100,12 @@ public final class WebRtcTransportServer implements AutoCloseable {
    */
   public RtcTransport createTransport(IceCredentials credentials, CertificateFingerprint remoteFingerprint,
       RtcTransport.Listener listener) {
+    return createTransport(credentials, remoteFingerprint, DtlsRole.SERVER, listener);
+  }
+
+  /** As {@link #createTransport(IceCredentials, CertificateFingerprint, RtcTransport.Listener)}, in the DTLS role our answer took. */
+  public RtcTransport createTransport(IceCredentials credentials, CertificateFingerprint remoteFingerprint,
+      DtlsRole dtlsRole, RtcTransport.Listener listener) {
     if (closed) {
       throw new IllegalStateException("WebRTC transport server is closed");
     }
@@ -107,7 +114,7 @@ public final class WebRtcTransportServer implements AutoCloseable {
     // wake-up per packet per player (the rtc-fanout bench measured those at ~17 % of the server's
     // samples), and the socket writes had to run on that loop anyway.
     EventLoop loop = udp != null ? udp.eventLoop() : loops.next();
-    RtcTransport t = new RtcTransport(this, credentials, remoteFingerprint, listener, loop, nanoClock,
+    RtcTransport t = new RtcTransport(this, credentials, remoteFingerprint, dtlsRole, listener, loop, nanoClock,
         config.consentTimeout());
     try {
       agent.register(t);

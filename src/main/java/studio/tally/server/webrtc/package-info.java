@@ -11,7 +11,7 @@
  * {@code sendRtp}/{@code sendRtcp}. Forwarding (the SFU) is not here.
  *
  * <p>Threads: packets arrive on Netty I/O loops; STUN is answered there; DTLS runs on one virtual
- * thread per transport ({@code dtls.DtlsServerSession}); SRTP contexts and listener callbacks live on
+ * thread per transport ({@code dtls.DtlsSession}, server or client role by the offer's {@code a=setup}); SRTP contexts and listener callbacks live on
  * the transport's own event loop.
  */
 package studio.tally.server.webrtc;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
 import studio.tally.server.hub.StreamKey;
+import studio.tally.server.webrtc.dtls.DtlsRole;
 import studio.tally.server.webrtc.sfu.RtcPublisherSession;
 import studio.tally.testing.Ffmpeg;
 import studio.tally.testing.FfmpegProcess;
@@ -29,9 +30,10 @@ import studio.tally.testing.FfmpegProcess;
  * DISCONNECTED after 5–15 s for lack of consent answers): it must publish to our ice-lite server for
  * more than 60 s as one session, while headless Chromium plays it through the WHEP page.
  *
- * <p>FFmpeg 8.1 offers {@code a=setup:passive} by default and then waits as the DTLS server (its
- * handshake timed out at state 7, ICE connected, against our passive answer); {@code -whip_flags
- * dtls_active} makes it the DTLS client and offer {@code active}, which our DTLS server answers.
+ * <p>FFmpeg 8.1 offers {@code a=setup:passive} by default and waits as the DTLS server: we answer
+ * {@code active} and are the DTLS client (RFC 5763 §5), so it publishes without flags. With
+ * {@code -whip_flags dtls_active} it is the DTLS client and offers {@code active}, which our DTLS
+ * server role answers; both roles are tested.
  */
 @Timeout(value = 150)
 class FfmpegWhipInteropTest {
@@ -58,14 +60,24 @@ class FfmpegWhipInteropTest {
   }
 
   static List<String> whipArgs(String url, Duration duration) {
-    return List.of(
+    return whipArgs(url, duration, false);
+  }
+
+  /** FFmpeg's whip command; {@code dtlsActive} adds {@code -whip_flags dtls_active} (FFmpeg as DTLS client). */
+  static List<String> whipArgs(String url, Duration duration, boolean dtlsActive) {
+    List<String> args = new ArrayList<>(List.of(
         "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
         "-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
         "-t", Long.toString(duration.toSeconds()),
         "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0", "-preset", "ultrafast", "-tune", "zerolatency",
         "-pix_fmt", "yuv420p", "-g", "30", "-b:v", "800k",
         "-c:a", "libopus", "-ar", "48000", "-ac", "2", "-b:a", "64k",
-        "-f", "whip", "-whip_flags", "dtls_active", url);
+        "-f", "whip"));
+    if (dtlsActive) {
+      args.addAll(List.of("-whip_flags", "dtls_active"));
+    }
+    args.add(url);
+    return args;
   }
 
   private JsonNode get(String path) throws Exception {
@@ -98,6 +110,8 @@ class FfmpegWhipInteropTest {
         .until(() -> server.rtcStreams().stream(key).map(s -> s.publisher()).map(RtcPublisherSession::transport)
             .map(t -> t.state() == RtcTransport.State.CONNECTED).orElse(false));
     RtcPublisherSession session = server.rtcStreams().stream(key).orElseThrow().publisher();
+    assertThat(session.transport().dtlsRole()).as("ffmpeg offered passive: we are the DTLS client")
+        .isEqualTo(DtlsRole.CLIENT);
     String clientId = clients("rtc-publish").getFirst().path("id").asText();
     long consentExpiredBefore = server.webrtc().counters().consentExpired.sum();
 
@@ -147,5 +161,28 @@ class FfmpegWhipInteropTest {
     System.out.printf("ffmpeg whip held %d s: chromium framesDecoded %d, audio packets %d, publisher %d pkts / %d B in,"
         + " %d checks%n", HOLD.toSeconds(), lastFrames.get(), lastAudio.get(), st.packetsIn(), st.bytesIn(), st.checks());
     assertThat(st.checks()).as("ffmpeg kept sending consent checks").isGreaterThan(HOLD.toSeconds() / 10);
+  }
+
+  @Test
+  void ffmpegWithDtlsActiveFlagPublishesToOurDtlsServer() throws Exception {
+    Ffmpeg ffmpeg = Ffmpeg.bundled();
+    ServerConfig c = ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
+        .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-ffwhip-active-test").toString());
+    server = TallyServer.start(c, "0.1.0-test");
+    base = "http://127.0.0.1:" + server.boundAddresses().get(0).getPort();
+    StreamKey key = new StreamKey("live", "ffwhip-active");
+
+    FfmpegProcess pub = ffmpeg.start(whipArgs(base + "/rtc/v1/whip/?app=live&stream=ffwhip-active",
+        Duration.ofSeconds(40), true));
+    closeables.add(pub);
+    await("ffmpeg's whip session connected").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        .until(() -> server.rtcStreams().stream(key).map(s -> s.publisher()).map(RtcPublisherSession::transport)
+            .map(t -> t.state() == RtcTransport.State.CONNECTED).orElse(false));
+    RtcTransport t = server.rtcStreams().stream(key).orElseThrow().publisher().transport();
+    assertThat(t.dtlsRole()).as("ffmpeg offered active: we are the DTLS server").isEqualTo(DtlsRole.SERVER);
+    await("media decrypts").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+        .until(() -> t.stats().packetsIn() > 200);
+    assertThat(t.stats().srtpAuthFailures()).isZero();
+    assertThat(pub.isAlive()).as("ffmpeg still publishing; stderr:%n%s", pub.stderrTail(30)).isTrue();
   }
 }

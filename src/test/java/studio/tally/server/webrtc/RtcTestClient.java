@@ -29,6 +29,11 @@ import studio.tally.proto.stun.UseCandidate;
 import studio.tally.proto.stun.Username;
 import studio.tally.server.tls.ServerCertificate;
 import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+import studio.tally.server.webrtc.dtls.DtlsConfig;
+import studio.tally.server.webrtc.dtls.DtlsFailure;
+import studio.tally.server.webrtc.dtls.DtlsResult;
+import studio.tally.server.webrtc.dtls.DtlsServerSession;
+import studio.tally.server.webrtc.dtls.DtlsSession;
 
 /**
  * A minimal controlling ICE agent + DTLS client + SRTP end, built from our own codecs and
@@ -46,6 +51,9 @@ final class RtcTestClient implements AutoCloseable {
   final BlockingQueue<byte[]> dtls = new LinkedBlockingQueue<>();
   final BlockingQueue<byte[]> srtp = new LinkedBlockingQueue<>();
   private final Thread reader;
+  /** What arrived, in order (STUN, DTLS, RTP_RTCP, ...): shows who spoke first. */
+  final java.util.List<studio.tally.proto.stun.PacketKind> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile DtlsServerSession dtlsServer;
   private SrtpContext send;
   private SrtpContext receive;
   volatile boolean eof;
@@ -146,6 +154,45 @@ final class RtcTestClient implements AutoCloseable {
     return client;
   }
 
+  /**
+   * The DTLS handshake as server, for a transport whose answer said {@code a=setup:active} (we offered
+   * passive, like FFmpeg): waits for its ClientHello, checks its certificate against {@code expected};
+   * then SRTP contexts from the exporter (server=true). The session keeps serving until {@link #close}.
+   */
+  DtlsResult handshakeAsServer(CertificateFingerprint expected) throws Exception {
+    java.util.concurrent.CompletableFuture<DtlsResult> done = new java.util.concurrent.CompletableFuture<>();
+    DtlsServerSession session = DtlsServerSession.start(IDENTITY, DtlsConfig.DEFAULT, expected, this::sendRaw,
+        new DtlsSession.Listener() {
+          @Override
+          public void onHandshakeComplete(DtlsResult result) {
+            done.complete(result);
+          }
+
+          @Override
+          public void onFailure(DtlsFailure failure) {
+            done.completeExceptionally(new AssertionError("test-side DTLS server failed: " + failure, failure.cause()));
+          }
+        });
+    dtlsServer = session;
+    Thread.ofVirtual().name("rtc-test-dtls-pump").start(() -> {
+      try {
+        while (!eof) {
+          byte[] d = dtls.poll(50, TimeUnit.MILLISECONDS);
+          if (d != null) {
+            session.onDatagram(d);
+          }
+        }
+      } catch (InterruptedException e) {
+        // test over
+      }
+    });
+    DtlsResult result = done.get(10, TimeUnit.SECONDS);
+    SrtpKeys keys = SrtpKeys.fromDtlsExporter(result.keyingMaterial(), result.srtpProfile(), true);
+    send = keys.sendContext();
+    receive = keys.receiveContext();
+    return result;
+  }
+
   static byte[] rtp(int seq, int ssrc, byte[] payload) {
     ByteBuf b = Unpooled.buffer();
     b.writeByte(0x80).writeByte(96).writeShort(seq).writeInt(seq * 3000).writeInt(ssrc).writeBytes(payload);
@@ -210,6 +257,7 @@ final class RtcTestClient implements AutoCloseable {
   }
 
   private void dispatch(byte[] packet) {
+    arrivals.add(Demux.classify(packet[0] & 0xFF));
     switch (Demux.classify(packet[0] & 0xFF)) {
       case STUN -> stun.add(StunMessage.parse(packet));
       case DTLS -> dtls.add(packet);
@@ -220,6 +268,11 @@ final class RtcTestClient implements AutoCloseable {
 
   @Override
   public void close() {
+    DtlsServerSession d = dtlsServer;
+    if (d != null) {
+      d.close();
+    }
+    eof = true;
     try {
       if (udp != null) {
         udp.close();

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import studio.tally.proto.stun.MessageIntegrity;
+import studio.tally.proto.stun.PacketKind;
 import studio.tally.proto.stun.StunAddress;
 import studio.tally.proto.stun.StunClass;
 import studio.tally.proto.stun.StunIntegrity;
@@ -25,6 +26,8 @@ import studio.tally.proto.stun.XorMappedAddress;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
 import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+import studio.tally.server.webrtc.dtls.DtlsResult;
+import studio.tally.server.webrtc.dtls.DtlsRole;
 
 /**
  * A real {@link TallyServer} and a test client built from our codecs and BouncyCastle's DTLS client:
@@ -87,6 +90,40 @@ class RtcTransportEndToEndTest {
     assertThat(events.connected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isSameAs(t);
     assertThat(t.state()).isEqualTo(RtcTransport.State.CONNECTED);
     return new Peer(t, events, client, creds);
+  }
+
+  /**
+   * As {@link #connect} for a peer that offered {@code a=setup:passive}: the transport is the DTLS
+   * client, and its ClientHello must come only after the answer to the peer's first check.
+   */
+  private Peer connectAsDtlsServer(RtcTestClient client, String remoteUfrag) throws Exception {
+    RecordingListener events = new RecordingListener();
+    IceCredentials creds = IceCredentials.random(remoteUfrag, "remote-password-unused-0000");
+    RtcTransport t = server.webrtc().createTransport(creds, RtcTestClient.fingerprint(), DtlsRole.CLIENT, events);
+    closeLater(client);
+    assertThat(t.dtlsRole()).isEqualTo(DtlsRole.CLIENT);
+    StunMessage response = client.check(creds.localUfrag() + ":" + remoteUfrag, creds.localPwd(), true, WAIT);
+    assertThat(response).as("binding response").isNotNull();
+    DtlsResult result = client.handshakeAsServer(CertificateFingerprint.of("sha-256",
+        server.webrtc().localFingerprintSha256()));
+    assertThat(result.peerFingerprintSha256()).as("the server's certificate as client certificate")
+        .isEqualTo(server.webrtc().localFingerprintSha256());
+    assertThat(client.arrivals.getFirst()).as("the check's answer before our ClientHello")
+        .isEqualTo(PacketKind.STUN);
+    assertThat(events.connected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isSameAs(t);
+    return new Peer(t, events, client, creds);
+  }
+
+  @Test
+  void asDtlsClientOverUdpAndTcp() throws Exception {
+    start(30_000);
+    Peer udp = connectAsDtlsServer(RtcTestClient.udp(server.webrtc().udpAddress()), "act1");
+    exchangeMedia(udp, 1);
+    exchangeMedia(udp, 2);
+    Peer tcp = connectAsDtlsServer(RtcTestClient.tcp(server.boundAddresses().getFirst()), "act2");
+    assertThat(tcp.transport.selectedPath()).isInstanceOf(RtcPath.Tcp.class);
+    exchangeMedia(tcp, 1);
+    assertThat(udp.transport.stats().srtpAuthFailures() + tcp.transport.stats().srtpAuthFailures()).isZero();
   }
 
   /** Media both ways: RTP and RTCP from the client decrypted by the server, RTP from the server decrypted by the client. */

@@ -5,12 +5,13 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Limits and preferences of one DTLS server session.
+ * Limits and preferences of one DTLS session (either role).
  *
- * @param handshakeTimeout from session start to the client's Finished; then the session fails with
+ * @param handshakeTimeout from session start to the end of the handshake; then the session fails with
  *     {@link DtlsFailure.Reason#TIMEOUT}
- * @param srtpProfiles the SRTP profiles we accept, most preferred first; the first one the client
- *     also offers wins, whatever the client's own order (RFC 5764 §4.1.1 lets the server choose)
+ * @param srtpProfiles the SRTP profiles we accept, most preferred first; as server the first one the
+ *     client also offers wins, whatever the client's own order (RFC 5764 §4.1.1 lets the server
+ *     choose); as client we offer them in this order and take the server's pick
  * @param mtu the largest datagram we send; BouncyCastle fragments handshake messages to fit
  *     (1200 keeps a flight inside any path MTU the way browsers do)
  * @param maxDatagramSize datagrams longer than this are dropped unread

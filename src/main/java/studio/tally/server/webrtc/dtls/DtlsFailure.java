@@ -12,17 +12,17 @@ public record DtlsFailure(Reason reason, String message, Throwable cause) {
   public enum Reason {
     /** The handshake did not finish within {@link DtlsConfig#handshakeTimeout()}. */
     TIMEOUT,
-    /** The client offered no {@code use_srtp}, or no profile we accept. */
+    /** No {@code use_srtp}, or no common profile (as client: the server chose none we offered). */
     NO_SRTP_PROFILE,
-    /** The client sent no certificate (WebRTC peers always have one). */
+    /** The peer sent no certificate (WebRTC peers always have one). */
     NO_CLIENT_CERTIFICATE,
-    /** The client's certificate does not match the fingerprint from its SDP. */
+    /** The peer's certificate does not match the fingerprint from its SDP. */
     FINGERPRINT_MISMATCH,
-    /** The client sent a fatal alert. */
+    /** The peer sent a fatal alert. */
     PEER_ALERT,
-    /** Malformed or unacceptable handshake from the client (we sent a fatal alert). */
+    /** Malformed or unacceptable handshake from the peer (we sent a fatal alert). */
     PROTOCOL_ERROR,
-    /** {@link DtlsServerSession#close()} was called before the handshake finished. */
+    /** {@link DtlsSession#close()} was called before the handshake finished. */
     CLOSED,
     /** A bug or an environment problem on our side (crypto provider, sender threw, ...). */
     INTERNAL_ERROR

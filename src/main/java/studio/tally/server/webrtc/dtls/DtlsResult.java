@@ -10,8 +10,9 @@ import java.util.List;
  * @param srtpProfile the negotiated protection profile ({@link SrtpProfile#id()} is the wire value)
  * @param keyingMaterial RFC 5764 §4.2 exporter output ({@code EXTRACTOR-dtls_srtp}, no context),
  *     {@link SrtpProfile#keyingMaterialLength()} bytes: client key | server key | client salt |
- *     server salt. We are the DTLS server, so our outbound SRTP uses the server half.
- * @param peerCertificateChain the client's certificates, DER, leaf first (never empty)
+ *     server salt. Our outbound SRTP uses the half of our role (server half as DTLS server,
+ *     client half as DTLS client).
+ * @param peerCertificateChain the peer's certificates, DER, leaf first (never empty)
  * @param cipherSuite the negotiated TLS cipher suite (IANA value)
  * @param handshakeDuration from session start to handshake completion
  */

@@ -2,33 +2,24 @@ package studio.tally.server.webrtc.dtls;
 
 import studio.tally.proto.srtp.SrtpProfile;
 import java.io.IOException;
-import java.security.cert.CertificateEncodingException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.DefaultTlsServer;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsCredentialedSigner;
-import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCertificate;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import studio.tally.server.tls.ServerCertificate;
 
@@ -39,7 +30,7 @@ import studio.tally.server.tls.ServerCertificate;
  * BouncyCastle calls it on the handshake thread only; the session reads its results after
  * {@code accept} returns or throws, on the same thread.
  */
-final class SrtpDtlsServer extends DefaultTlsServer {
+final class SrtpDtlsServer extends DefaultTlsServer implements SrtpDtlsEndpoint {
 
   private static final int[] ECDSA_SUITES = {
       CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -55,40 +46,34 @@ final class SrtpDtlsServer extends DefaultTlsServer {
       CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256,
       CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA,
       CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA};
+  /** Both key types, for the client role: the peer's certificate type is not ours to choose. */
+  static final int[] ALL_SUITES = java.util.stream.IntStream.concat(
+      java.util.Arrays.stream(ECDSA_SUITES), java.util.Arrays.stream(RSA_SUITES)).toArray();
 
-  private final BcTlsCrypto crypto;
-  private final AsymmetricKeyParameter privateKey;
-  private final Certificate bcChain;
-  private final boolean rsaKey;
+  private final BcIdentity identity;
   private final List<SrtpProfile> srtpPreference;
-  private final CertificateFingerprint expectedPeer;
   private final int handshakeTimeoutMillis;
-
-  // handshake outcome, written and read on the handshake thread
-  private SrtpProfile selectedProfile;
-  private List<byte[]> peerChain = List.of();
-  private byte[] keyingMaterial;
-  private DtlsFailure.Reason failureReason;
-  private String failureMessage;
-  private volatile boolean connectionClosed;
+  private final HandshakeOutcome outcome;
 
   SrtpDtlsServer(BcTlsCrypto crypto, ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer) {
     super(crypto);
-    this.crypto = crypto;
+    this.identity = BcIdentity.of(crypto, identity);
     this.srtpPreference = config.srtpProfiles();
-    this.expectedPeer = expectedPeer;
+    this.outcome = new HandshakeOutcome(expectedPeer);
     this.handshakeTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, config.handshakeTimeout().toMillis());
-    this.rsaKey = "RSA".equals(identity.key().getAlgorithm());
-    try {
-      TlsCertificate[] certs = new TlsCertificate[identity.chain().size()];
-      for (int i = 0; i < certs.length; i++) {
-        certs[i] = crypto.createCertificate(identity.chain().get(i).getEncoded());
-      }
-      this.bcChain = new Certificate(certs);
-      this.privateKey = PrivateKeyFactory.createKey(identity.key().getEncoded());
-    } catch (CertificateEncodingException | IOException e) {
-      throw new IllegalArgumentException("server certificate cannot be loaded into BouncyCastle: " + e.getMessage(), e);
-    }
+  }
+
+  @Override
+  public DTLSTransport handshake(DatagramTransport transport) throws IOException {
+    DTLSServerProtocol protocol = new DTLSServerProtocol();
+    // no HelloVerifyRequest cookie round trip: ICE connectivity checks already proved the peer's address
+    protocol.setVerifyRequests(false);
+    return protocol.accept(this, transport);
+  }
+
+  @Override
+  public HandshakeOutcome outcome() {
+    return outcome;
   }
 
   @Override
@@ -98,7 +83,7 @@ final class SrtpDtlsServer extends DefaultTlsServer {
 
   @Override
   protected int[] getSupportedCipherSuites() {
-    return TlsUtils.getSupportedCipherSuites(crypto, rsaKey ? RSA_SUITES : ECDSA_SUITES);
+    return TlsUtils.getSupportedCipherSuites(getCrypto(), identity.rsaKey() ? RSA_SUITES : ECDSA_SUITES);
   }
 
   @Override
@@ -116,17 +101,17 @@ final class SrtpDtlsServer extends DefaultTlsServer {
     super.processClientExtensions(clientExtensions);
     UseSRTPData offered = TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
     if (offered == null) {
-      throw fail(DtlsFailure.Reason.NO_SRTP_PROFILE, AlertDescription.handshake_failure,
+      throw outcome.fail(DtlsFailure.Reason.NO_SRTP_PROFILE, AlertDescription.handshake_failure,
           "client offered no use_srtp extension");
     }
     int[] ids = offered.getProtectionProfiles();
     for (SrtpProfile candidate : srtpPreference) {
       if (Arrays.stream(ids).anyMatch(id -> id == candidate.id())) {
-        selectedProfile = candidate;
+        outcome.selectProfile(candidate);
         return;
       }
     }
-    throw fail(DtlsFailure.Reason.NO_SRTP_PROFILE, AlertDescription.handshake_failure,
+    throw outcome.fail(DtlsFailure.Reason.NO_SRTP_PROFILE, AlertDescription.handshake_failure,
         "no common SRTP profile: client offered " + Arrays.toString(Arrays.stream(ids).mapToObj(
             id -> String.format("0x%04x", id)).toArray()) + ", we accept " + srtpPreference);
   }
@@ -135,7 +120,8 @@ final class SrtpDtlsServer extends DefaultTlsServer {
   public Hashtable getServerExtensions() throws IOException {
     Hashtable extensions = super.getServerExtensions();
     // RFC 5764 §4.1.1: exactly one profile; no MKI (WebRTC never uses one)
-    TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {selectedProfile.id()}, TlsUtils.EMPTY_BYTES));
+    TlsSRTPUtils.addUseSRTPExtension(extensions,
+        new UseSRTPData(new int[] {outcome.selectedProfile().id()}, TlsUtils.EMPTY_BYTES));
     return extensions;
   }
 
@@ -148,108 +134,37 @@ final class SrtpDtlsServer extends DefaultTlsServer {
 
   @Override
   public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-    if (clientCertificate == null || clientCertificate.isEmpty()) {
-      throw fail(DtlsFailure.Reason.NO_CLIENT_CERTIFICATE, AlertDescription.handshake_failure,
-          "client sent no certificate");
-    }
-    List<byte[]> chain = new ArrayList<>();
-    for (TlsCertificate c : clientCertificate.getCertificateList()) {
-      chain.add(c.getEncoded());
-    }
-    if (expectedPeer != null && !expectedPeer.matches(chain.getFirst())) {
-      throw fail(DtlsFailure.Reason.FINGERPRINT_MISMATCH, AlertDescription.bad_certificate,
-          "client certificate " + CertificateFingerprint.compute(expectedPeer.hashFunction(), chain.getFirst())
-              + " does not match the SDP fingerprint " + expectedPeer);
-    }
-    peerChain = chain;
+    outcome.checkPeerCertificate(clientCertificate, "client");
   }
 
   @Override
   protected TlsCredentialedSigner getECDSASignerCredentials() {
-    return signer(SignatureAlgorithm.ecdsa, HashAlgorithm.sha256, HashAlgorithm.sha384, HashAlgorithm.sha512,
-        HashAlgorithm.sha1);
+    return identity.rsaKey() ? null : identity.signer(context, context.getSecurityParametersHandshake().getClientSigAlgs());
   }
 
   @Override
   protected TlsCredentialedSigner getRSASignerCredentials() {
-    return signer(SignatureAlgorithm.rsa, HashAlgorithm.sha256, HashAlgorithm.sha384, HashAlgorithm.sha512,
-        HashAlgorithm.sha1);
-  }
-
-  /** The first of our hashes the client lists for this signature type (RFC 5246 §7.4.1.4.1). */
-  private TlsCredentialedSigner signer(short signature, short... hashes) {
-    Vector<?> clientSigAlgs = context.getSecurityParametersHandshake().getClientSigAlgs();
-    SignatureAndHashAlgorithm chosen = null;
-    if (clientSigAlgs == null) {
-      chosen = SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha1, signature); // RFC 5246 default
-    } else {
-      for (short hash : hashes) {
-        SignatureAndHashAlgorithm candidate = SignatureAndHashAlgorithm.getInstance(hash, signature);
-        if (clientSigAlgs.contains(candidate)) {
-          chosen = candidate;
-          break;
-        }
-      }
-    }
-    if (chosen == null) {
-      return null; // BouncyCastle then fails the handshake with internal_error / no credentials
-    }
-    return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, privateKey, bcChain, chosen);
+    return identity.rsaKey() ? identity.signer(context, context.getSecurityParametersHandshake().getClientSigAlgs()) : null;
   }
 
   @Override
   public void notifyHandshakeComplete() throws IOException {
     super.notifyHandshakeComplete();
-    // RFC 5764 §4.2: no context value, 2 * (key + salt) bytes
-    keyingMaterial = context.exportKeyingMaterial("EXTRACTOR-dtls_srtp", null, selectedProfile.keyingMaterialLength());
+    outcome.exportKeys(context);
   }
 
   @Override
   public void notifyAlertReceived(short alertLevel, short alertDescription) {
-    if (alertLevel == AlertLevel.fatal || alertDescription == AlertDescription.close_notify) {
-      connectionClosed = true;
-    }
+    outcome.onAlert(alertLevel, alertDescription);
   }
 
   @Override
   public void notifyConnectionClosed() {
-    connectionClosed = true;
+    outcome.onConnectionClosed();
   }
 
-  /** Records why we abort, so the session reports our reason rather than a bare alert. */
-  private TlsFatalAlert fail(DtlsFailure.Reason reason, short alert, String message) {
-    if (failureReason == null) {
-      failureReason = reason;
-      failureMessage = message;
-    }
-    return new TlsFatalAlert(alert, message);
-  }
-
-  DtlsFailure.Reason failureReason() {
-    return failureReason;
-  }
-
-  String failureMessage() {
-    return failureMessage;
-  }
-
-  boolean connectionClosed() {
-    return connectionClosed;
-  }
-
-  SrtpProfile selectedProfile() {
-    return selectedProfile;
-  }
-
-  List<byte[]> peerChain() {
-    return peerChain;
-  }
-
-  byte[] keyingMaterial() {
-    return keyingMaterial;
-  }
-
-  int cipherSuite() {
+  @Override
+  public int cipherSuite() {
     return context.getSecurityParametersConnection().getCipherSuite();
   }
 }

@@ -7,6 +7,7 @@ import java.util.Set;
 import studio.tally.proto.sdp.Fingerprint;
 import studio.tally.proto.sdp.SessionDescription;
 import studio.tally.proto.sdp.Setup;
+import studio.tally.server.webrtc.dtls.DtlsRole;
 
 /**
  * The outcome of an offer/answer: the answer to send back and what the SFU must know to run the
@@ -67,6 +68,11 @@ public record Negotiated(Role role, SessionDescription answer, List<Media> media
 
   /** The peer's ICE and DTLS parameters. */
   public record RemoteTransport(String iceUfrag, String icePwd, Fingerprint fingerprint, Setup setup) {
+    /** Our end of the DTLS handshake for the offered setup: client only when the peer offered passive. */
+    public DtlsRole dtlsRole() {
+      return DtlsRole.answering(setup);
+    }
+
     @Override
     public String toString() {
       return "RemoteTransport[iceUfrag=" + iceUfrag + ", icePwd=<hidden>, fingerprint=" + fingerprint

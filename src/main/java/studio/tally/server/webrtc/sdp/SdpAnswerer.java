@@ -26,6 +26,7 @@ import studio.tally.proto.sdp.Setup;
 import studio.tally.proto.sdp.SsrcAttribute;
 import studio.tally.proto.sdp.SsrcGroup;
 import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+import studio.tally.server.webrtc.dtls.DtlsRole;
 import studio.tally.server.webrtc.sdp.NegotiationException.Reason;
 import studio.tally.server.webrtc.sdp.Negotiated.CodecChoice;
 import studio.tally.server.webrtc.sdp.Negotiated.Kind;
@@ -42,9 +43,10 @@ import studio.tally.server.webrtc.sdp.Negotiated.RemoteTransport;
  *   <li>At most one audio and one video m-line ({@code RTP/SAVPF} profiles); anything else —
  *       data channels, a second video — is answered with port 0 and left out of the bundle.</li>
  *   <li>Every accepted m-line needs {@code a=rtcp-mux}; {@code a=rtcp-rsize} is echoed if offered.</li>
- *   <li>DTLS: we are always the server, {@code a=setup:passive}. An offer with {@code passive}
- *       (or {@code holdconn}) fails — except FFmpeg's WHIP muxer, which writes {@code passive} but
- *       starts the handshake itself; SRS answers it {@code passive} as well.</li>
+ *   <li>DTLS role (RFC 5763 §5, RFC 8842 §5.3): {@code actpass}/{@code active} (or none) is answered
+ *       {@code passive} and we are the DTLS server; {@code passive} (FFmpeg's WHIP muxer) is answered
+ *       {@code active} and we are the DTLS client ({@link DtlsRole}); {@code holdconn} fails. All
+ *       accepted m-lines must offer the same setup (one bundled transport).</li>
  *   <li>Direction: PUBLISH needs sendonly/sendrecv and answers recvonly; PLAY needs
  *       recvonly/sendrecv and answers sendonly.</li>
  *   <li>Codecs: see {@link CodecRules}; the chosen payload type keeps the offer's number and fmtp;
@@ -130,7 +132,7 @@ public final class SdpAnswerer {
       int index = i;
       Optional<Accepted> a = accepted.stream().filter(x -> x.index == index).findFirst();
       if (a.isPresent()) {
-        answerMedia.add(answerMedia(a.get(), ctx));
+        answerMedia.add(answerMedia(a.get(), ctx, remote.dtlsRole()));
         media.add(a.get().toNegotiated());
       } else {
         answerMedia.add(rejectedMedia(offer.media().get(i)));
@@ -236,19 +238,10 @@ public final class SdpAnswerer {
 
   private static void checkSetup(SessionDescription offer, MediaDescription m, String where) {
     Setup setup = offer.setup(m).orElse(Setup.ACTPASS);
-    if (setup == Setup.ACTPASS || setup == Setup.ACTIVE) {
-      return;
+    if (setup == Setup.HOLDCONN) {
+      throw new NegotiationException(Reason.BAD_SETUP, where + " has a=setup:holdconn"
+          + "; the offer must be actpass, active or passive");
     }
-    if (setup == Setup.PASSIVE && isFfmpegWhip(offer)) {
-      return;
-    }
-    throw new NegotiationException(Reason.BAD_SETUP, where + " has a=setup:" + setup.token()
-        + "; the server is always the DTLS server, so the offer must be actpass or active");
-  }
-
-  /** FFmpeg's WHIP muxer: {@code o=FFmpeg ...}, {@code s=FFmpegPublishSession}. */
-  static boolean isFfmpegWhip(SessionDescription offer) {
-    return offer.origin().username().equals("FFmpeg") && offer.sessionName().equals("FFmpegPublishSession");
   }
 
   private static RemoteTransport remoteTransport(SessionDescription offer, List<Accepted> accepted) {
@@ -273,7 +266,14 @@ public final class SdpAnswerer {
             + " use different ICE credentials or fingerprints; the server runs one transport per session (BUNDLE)");
       }
     }
-    return new RemoteTransport(ufrag, pwd, fp, offer.setup(first.m).orElse(Setup.ACTPASS));
+    Setup setup = offer.setup(first.m).orElse(Setup.ACTPASS);
+    for (Accepted a : accepted) {
+      if (offer.setup(a.m).orElse(Setup.ACTPASS) != setup) {
+        throw new NegotiationException(Reason.BAD_SETUP, "m-lines " + first.index + " and " + a.index
+            + " offer different a=setup roles; the server runs one transport per session (BUNDLE)");
+      }
+    }
+    return new RemoteTransport(ufrag, pwd, fp, setup);
   }
 
   /**
@@ -307,14 +307,14 @@ public final class SdpAnswerer {
     return out;
   }
 
-  private static MediaDescription answerMedia(Accepted a, AnswerContext ctx) {
+  private static MediaDescription answerMedia(Accepted a, AnswerContext ctx, DtlsRole dtlsRole) {
     MediaDescription m = a.m;
     List<Attribute> at = new ArrayList<>();
     m.mid().ifPresent(mid -> at.add(new Attribute("mid", mid)));
     at.add(new Attribute("ice-ufrag", ctx.ice().ufrag()));
     at.add(new Attribute("ice-pwd", ctx.ice().pwd()));
     at.add(ctx.fingerprint().toAttribute());
-    at.add(Setup.PASSIVE.toAttribute());
+    at.add(dtlsRole.answerSetup().toAttribute());
     a.extensions.forEach(e -> at.add(new ExtMap(e.id(), null, e.uri(), null).toAttribute()));
     at.add((ctx.role() == Role.PUBLISH ? Direction.RECVONLY : Direction.SENDONLY).toAttribute());
     if (a.track != null) {

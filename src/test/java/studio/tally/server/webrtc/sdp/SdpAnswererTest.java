@@ -17,6 +17,7 @@ import studio.tally.proto.sdp.Fingerprint;
 import studio.tally.proto.sdp.MediaDescription;
 import studio.tally.proto.sdp.SessionDescription;
 import studio.tally.proto.sdp.Setup;
+import studio.tally.server.webrtc.dtls.DtlsRole;
 import studio.tally.server.webrtc.sdp.Negotiated.Kind;
 import studio.tally.server.webrtc.sdp.Negotiated.RemoteSsrc;
 import studio.tally.server.webrtc.sdp.NegotiationException.Reason;
@@ -160,8 +161,11 @@ class SdpAnswererTest {
         "FID without an a=ssrc for the RTX SSRC still pairs them");
     assertEquals(List.of(new RemoteSsrc(2850187216L, null, "FFmpeg")), n.audio().orElseThrow().remoteSsrcs());
     assertEquals(111, n.audio().orElseThrow().codec().payloadType());
-    assertEquals(Setup.PASSIVE, n.remote().setup(), "FFmpeg says passive yet starts DTLS; tolerated for FFmpeg only");
-    assertEquals(Setup.PASSIVE, n.answer().media().get(1).setup().orElseThrow());
+    assertEquals(Setup.PASSIVE, n.remote().setup(), "FFmpeg 8.1 wants to be the DTLS server");
+    assertEquals(DtlsRole.CLIENT, n.remote().dtlsRole());
+    for (MediaDescription m : n.answer().media()) {
+      assertEquals(Setup.ACTIVE, m.setup().orElseThrow(), "RFC 5763 §5: a passive offer is answered active");
+    }
     assertTrue(n.answer().media().get(1).extMaps().isEmpty());
     assertFalse(n.answer().media().get(0).rtcpRsize(), "not offered for audio");
     assertTrue(n.answer().media().get(1).rtcpRsize());
@@ -267,13 +271,38 @@ class SdpAnswererTest {
   }
 
   @Test
-  void offerWithSetupPassive() {
-    String offer = proto("chromium-134-offer.sdp").replace("a=setup:actpass", "a=setup:passive");
-    NegotiationException e = fails(offer, publish(), Reason.BAD_SETUP);
-    assertTrue(e.getMessage().contains("a=setup:passive"), e.getMessage());
-    fails(proto("chromium-134-offer.sdp").replace("a=setup:actpass", "a=setup:holdconn"), publish(), Reason.BAD_SETUP);
-    assertEquals(Setup.ACTIVE, SdpAnswerer.answer(proto("chromium-134-offer.sdp")
-        .replace("a=setup:actpass", "a=setup:active"), publish()).remote().setup());
+  void setupRoleFollowsTheOffer() {
+    // any offerer saying passive gets an active answer, not only FFmpeg (no o=/s= sniffing)
+    Negotiated passive = SdpAnswerer.answer(proto("chromium-134-offer.sdp")
+        .replace("a=setup:actpass", "a=setup:passive"), publish());
+    assertEquals(DtlsRole.CLIENT, passive.remote().dtlsRole());
+    passive.answer().media().forEach(m -> assertEquals(Setup.ACTIVE, m.setup().orElseThrow()));
+
+    Negotiated actpass = SdpAnswerer.answer(proto("chromium-134-offer.sdp"), publish());
+    assertEquals(DtlsRole.SERVER, actpass.remote().dtlsRole());
+    actpass.answer().media().forEach(m -> assertEquals(Setup.PASSIVE, m.setup().orElseThrow()));
+
+    Negotiated active = SdpAnswerer.answer(proto("chromium-134-offer.sdp")
+        .replace("a=setup:actpass", "a=setup:active"), publish());
+    assertEquals(Setup.ACTIVE, active.remote().setup());
+    assertEquals(DtlsRole.SERVER, active.remote().dtlsRole());
+    active.answer().media().forEach(m -> assertEquals(Setup.PASSIVE, m.setup().orElseThrow()));
+
+    Negotiated none = SdpAnswerer.answer(proto("chromium-134-offer.sdp").replace("a=setup:actpass\r\n", ""), publish());
+    assertEquals(DtlsRole.SERVER, none.remote().dtlsRole(), "no a=setup means actpass (RFC 4145)");
+  }
+
+  @Test
+  void offerWithSetupHoldconnOrMixedRolesFails() {
+    NegotiationException e = fails(proto("chromium-134-offer.sdp").replace("a=setup:actpass", "a=setup:holdconn"),
+        publish(), Reason.BAD_SETUP);
+    assertTrue(e.getMessage().contains("a=setup:holdconn"), e.getMessage());
+    String offer = proto("chromium-134-offer.sdp");
+    int second = offer.indexOf("a=setup:actpass", offer.indexOf("a=setup:actpass") + 1);
+    assertTrue(second > 0, "fixture bundles two m-lines");
+    String mixed = offer.substring(0, second) + "a=setup:passive" + offer.substring(second + "a=setup:actpass".length());
+    e = fails(mixed, publish(), Reason.BAD_SETUP);
+    assertTrue(e.getMessage().contains("different a=setup roles"), e.getMessage());
   }
 
   @Test
