@@ -20,6 +20,7 @@ import studio.tally.media.encode.EncoderCandidate;
 import studio.tally.media.encode.EncoderCatalog;
 import studio.tally.media.encode.EncoderSettings;
 import studio.tally.media.encode.VideoEncoder;
+import studio.tally.media.scene.Layer;
 import studio.tally.media.scene.SceneCompositor;
 
 /**
@@ -140,6 +141,130 @@ public final class MediaSession implements AutoCloseable {
   /** Mutes/unmutes an audio input at the next tick. */
   public void setMuted(int audioInput, boolean muted) {
     sceneCommands.add(() -> scene.setMuted(audioInput, muted));
+  }
+
+  // ---- live studio API (issue #5): preview, meters, scene changes while running, encoder on demand ----
+
+  /**
+   * A scene to run: output format, video inputs bottom to top (the first fills the picture, the
+   * others sit at their {@link Layer}), audio inputs mixed.
+   *
+   * @param maxFrames stop by itself after this many composed frames (0 = run until closed)
+   */
+  public record Scene(VideoFormat format, List<SceneCompositor.VideoInput> video, List<SceneCompositor.AudioInput> audio,
+      long maxFrames) {
+    public Scene {
+      Objects.requireNonNull(format, "format");
+      video = List.copyOf(Objects.requireNonNull(video, "video"));
+      audio = List.copyOf(Objects.requireNonNull(audio, "audio"));
+      if (video.isEmpty()) throw new IllegalArgumentException("a scene needs a video source");
+      if (maxFrames < 0) throw new IllegalArgumentException("maxFrames " + maxFrames + " must be ≥ 0");
+    }
+  }
+
+  /**
+   * Opens the scene and starts composing without an encoder (preview, meters). The inputs get the
+   * ids 0..n-1 in list order (video and audio counted separately). On failure the sources are closed.
+   */
+  public static MediaSession open(SessionClock clock, Scene scene) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** {@link #startEncoding(EncoderSettings, int, PacketSink)} with 128 kbps AAC. */
+  public EncoderChoice startEncoding(EncoderSettings settings, PacketSink sink) {
+    return startEncoding(settings, 128, sink);
+  }
+
+  /**
+   * Starts encoding the running scene into sink (format first, then packets; timestamps start at 0
+   * for each encoding). The encoder settings ask for is tried first; if it cannot open, the next
+   * usable encoder of the same codec from {@link studio.tally.media.encode.EncoderCatalog} is used
+   * and the returned choice says which and why. Throws MediaException when none opens, or an
+   * unknown encoder name; IllegalStateException when already encoding or closed.
+   */
+  public EncoderChoice startEncoding(EncoderSettings settings, int audioBitrateKbps, PacketSink sink) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /**
+   * Stops encoding: the encoders are drained and flushed into the sink, which is then closed; the
+   * scene, preview and meters keep running. Blocks until the sink is closed. No-op when not
+   * encoding. Must not be called from a sink or preview callback.
+   */
+  public void stopEncoding() {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Whether an encoder is running. */
+  public boolean encoding() {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /**
+   * Shows the composed scene, scaled to width × height, to sink on the session's preview thread at
+   * the scene's frame rate (dropping frames the sink is too slow for). null stops the preview; a
+   * new call replaces the previous sink and size.
+   */
+  public void setPreview(PreviewSink sinkOrNull, int width, int height) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Latest meter reading of every audio input, in input order; a lock-free read. */
+  public List<AudioLevel> audioLevels() {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Moves/resizes video input videoInput (picture-in-picture drag); applied between two frames. */
+  public void setLayer(int videoInput, Layer layer) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Adds a video input on top of the others; the session owns its source from now on. Returns its id. */
+  public int addVideoInput(SceneCompositor.VideoInput input) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Removes a video input and closes its source; the last video input cannot be removed. */
+  public void removeVideoInput(int videoInput) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Adds an audio input to the mix; the session owns its source from now on. Returns its id. */
+  public int addAudioInput(SceneCompositor.AudioInput input) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Removes an audio input from the mix and closes its source. */
+  public void removeAudioInput(int audioInput) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Ids of the video inputs, bottom to top. */
+  public List<Integer> videoInputs() {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Ids of the audio inputs, in mixing order. */
+  public List<Integer> audioInputs() {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** Every source failure so far, oldest first. */
+  public List<SourceFailure> sourceFailures() {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /**
+   * Calls listener (on the scene thread: keep it short, hand over to your own executor) for every
+   * source failure from now on; null removes it.
+   */
+  public void onSourceFailure(java.util.function.Consumer<SourceFailure> listener) {
+    throw new UnsupportedOperationException("not yet");
+  }
+
+  /** The output format of the scene. */
+  public VideoFormat format() {
+    throw new UnsupportedOperationException("not yet");
   }
 
   public String encoderName() {

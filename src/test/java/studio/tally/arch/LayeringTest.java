@@ -68,6 +68,35 @@ class LayeringTest {
   }
 
   @Test
+  void configImportsNothingOfOursButProto() {
+    noClasses().that().resideInAPackage("studio.tally.config..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.cli..", "studio.tally.ui..", "studio.tally.server..", "studio.tally.media..",
+            "studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..", "studio.tally.signaling..",
+            "studio.tally.live..", "javafx..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void liveIsHeadless() {
+    noClasses().that().resideInAPackage("studio.tally.live..")
+        .should().dependOnClassesThat().resideInAnyPackage("studio.tally.ui..", "studio.tally.cli..", "javafx..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void onlyUiAndCliUseLive() {
+    noClasses().that().resideInAnyPackage("studio.tally.proto..", "studio.tally.media..", "studio.tally.output..",
+            "studio.tally.server..", "studio.tally.rtc..", "studio.tally.play..", "studio.tally.signaling..",
+            "studio.tally.config..")
+        .should().dependOnClassesThat().resideInAPackage("studio.tally.live..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
   void protocolPackagesAreFreeOfCycles() {
     SlicesRuleDefinition.slices().matching("studio.tally.proto.(*)..")
         .should().beFreeOfCycles()

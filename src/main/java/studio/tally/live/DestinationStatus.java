@@ -1,0 +1,27 @@
+package studio.tally.live;
+
+/**
+ * One destination as the status bar shows it.
+ *
+ * @param state where it is
+ * @param reconnectInSeconds for RECONNECTING: seconds until the next try (as of the snapshot)
+ * @param reason for RECONNECTING and FAILED: why, in a streamer's words (never the stream key)
+ */
+public record DestinationStatus(String id, String name, State state, double reconnectInSeconds, String reason,
+    double bitrateKbps, long framesDropped) {
+
+  /** DISABLED: not enabled in settings; IDLE: enabled, not streaming. */
+  public enum State { DISABLED, IDLE, CONNECTING, LIVE, RECONNECTING, FAILED }
+
+  /** "live", "connecting", "reconnecting in 3 s (cannot reach ...)", "failed: the server refused the stream key". */
+  public String describe() {
+    return switch (state) {
+      case DISABLED -> "disabled";
+      case IDLE -> "ready";
+      case CONNECTING -> "connecting";
+      case LIVE -> "live";
+      case RECONNECTING -> String.format("reconnecting in %.0f s (%s)", Math.ceil(reconnectInSeconds), reason);
+      case FAILED -> "failed: " + reason;
+    };
+  }
+}

@@ -1,0 +1,182 @@
+package studio.tally.live;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import studio.tally.config.Destination;
+import studio.tally.config.Placement;
+import studio.tally.config.SceneSource;
+import studio.tally.config.StudioSettings;
+
+/**
+ * The headless studio: one per window. Owns the scene (preview runs from {@link #open} on), one
+ * encode shared by streaming and recording, the destinations, the recorder and the embedded server.
+ *
+ * <p>Threads: every command runs on the studio's own command thread and returns a future that
+ * completes when it is done (or fails with a {@link StudioException} whose message a streamer can
+ * read); nothing here blocks the caller, so the FX thread may call anything but {@link #open},
+ * the static probes and {@link #close}. Events go to listeners on the executor given to
+ * {@link #open} (the UI passes {@code Platform::runLater}); status events are coalesced to a few
+ * per second and a slow listener never slows the engine.
+ *
+ * <p>Every edit is applied to the running scene/outputs, to {@link #settings()}, and saved to
+ * {@code settings.json} in the profile dir (when one was given).
+ */
+public final class Studio implements AutoCloseable {
+
+  private final StudioEngine engine;
+
+  private Studio(StudioEngine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Builds the scene from {@code settings} (a source that cannot open is reported in
+   * {@link StudioStatus#sources()} and replaced by nothing; when no video source opens, the test
+   * pattern stands in so the stream is never empty), starts the preview, and starts the embedded
+   * server when enabled (a busy port becomes {@link ServerStatus.State#FAILED} with "port 1935 is in
+   * use" and a suggested free port; the studio works on without it). Blocks for up to a few
+   * seconds (devices, server bind): call it off the FX thread.
+   *
+   * @param profileDir where settings.json is saved and the server keeps its TLS certificate; null =
+   *     do not save (tests)
+   * @param eventExecutor runs listener calls, e.g. {@code Platform::runLater}
+   */
+  public static Studio open(StudioSettings settings, Path profileDir, Executor eventExecutor) {
+    return new Studio(StudioEngine.open(settings, profileDir, eventExecutor));
+  }
+
+  /**
+   * First-run settings for this machine: the primary screen, the default camera as
+   * picture-in-picture and the default microphone, each where {@link #devices()} says it opens;
+   * where nothing can be captured, the test pattern and the tone. Probes devices: off the FX thread.
+   */
+  public static StudioSettings firstRunSettings() {
+    return FirstRun.settings(devices());
+  }
+
+  /** The capture devices of this machine, each tried (a few hundred ms per device). */
+  public static List<AvailableDevice> devices() {
+    return FirstRun.devices();
+  }
+
+  /** The H.264 encoders the settings can pick, probed (usable or why not). Off the FX thread. */
+  public static List<EncoderChoice> encoders() {
+    return FirstRun.encoders();
+  }
+
+  /** Listens to events (status, settings, notices) on the event executor. */
+  public void addListener(Consumer<StudioEvent> listener) {
+    engine.addListener(listener);
+  }
+
+  public void removeListener(Consumer<StudioEvent> listener) {
+    engine.removeListener(listener);
+  }
+
+  /** The current settings (edits included). */
+  public StudioSettings settings() {
+    return engine.settings();
+  }
+
+  /** A snapshot now (the same thing status events carry). */
+  public StudioStatus status() {
+    return engine.status();
+  }
+
+  /**
+   * The composed scene scaled to width x height, at the scene's frame rate, to {@code listener}
+   * on the media preview thread; null stops the preview.
+   */
+  public void setPreview(PreviewListener listener, int width, int height) {
+    engine.setPreview(listener, width, height);
+  }
+
+  /**
+   * Starts publishing to every enabled destination (starting the encode if recording does not
+   * already run it). Completes once the encoder runs; destinations connect on their own and report
+   * through the status. Fails when the encoder cannot start or no destination is enabled.
+   */
+  public CompletableFuture<Void> startStreaming() {
+    return engine.command(engine::startStreaming);
+  }
+
+  /** Stops publishing (the encode stops too unless recording). */
+  public CompletableFuture<Void> stopStreaming() {
+    return engine.command(engine::stopStreaming);
+  }
+
+  /**
+   * Starts recording into the recording folder ({@code Tally yyyy-MM-dd HH-mm-ss.mp4|mkv}); MP4 is
+   * fragmented while recording and made faststart on stop. Shares the encode with streaming.
+   */
+  public CompletableFuture<Void> startRecording() {
+    return engine.command(engine::startRecording);
+  }
+
+  /** Finishes the recording (completes when the file is final). */
+  public CompletableFuture<Void> stopRecording() {
+    return engine.command(engine::stopRecording);
+  }
+
+  /** Adds a source on top of the scene. Completes with the problem in the status if it cannot open. */
+  public CompletableFuture<Void> addSource(SceneSource source) {
+    return engine.command(() -> engine.addSource(source));
+  }
+
+  public CompletableFuture<Void> removeSource(String sourceId) {
+    return engine.command(() -> engine.removeSource(sourceId));
+  }
+
+  /** Moves/resizes a video source (PiP drag); unknown id or an audio source fails. */
+  public CompletableFuture<Void> setPlacement(String sourceId, Placement placement) {
+    return engine.command(() -> engine.setPlacement(sourceId, placement));
+  }
+
+  /** Audio gain in dB (-60..30). */
+  public CompletableFuture<Void> setGain(String sourceId, double gainDb) {
+    return engine.command(() -> engine.setGain(sourceId, gainDb));
+  }
+
+  public CompletableFuture<Void> setMuted(String sourceId, boolean muted) {
+    return engine.command(() -> engine.setMuted(sourceId, muted));
+  }
+
+  /**
+   * Adds a destination, or replaces the one with the same id. While streaming, an enabled one
+   * joins at the next keyframe; a replaced one reconnects with its new URL/key.
+   */
+  public CompletableFuture<Void> putDestination(Destination destination) {
+    return engine.command(() -> engine.putDestination(destination));
+  }
+
+  /** Removes a destination (disconnecting it first when live). */
+  public CompletableFuture<Void> removeDestination(String destinationId) {
+    return engine.command(() -> engine.removeDestination(destinationId));
+  }
+
+  /** Enables/disables a destination; while streaming it joins at the next keyframe or leaves. */
+  public CompletableFuture<Void> setDestinationEnabled(String destinationId, boolean enabled) {
+    return engine.command(() -> engine.setDestinationEnabled(destinationId, enabled));
+  }
+
+  /**
+   * Applies the video, recording and server parts of {@code settings} (destinations and scene
+   * go through their own commands). Video changes take effect at the next start of the encode
+   * (while live they are kept and reported by a notice); server changes restart the server.
+   */
+  public CompletableFuture<Void> applySettings(StudioSettings settings) {
+    return engine.command(() -> engine.applySettings(settings));
+  }
+
+  /**
+   * Stops streaming, finishes the recording, stops the server, closes the scene — in that order,
+   * within a few seconds at most. Idempotent. Call it off the FX thread.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+}
