@@ -1,0 +1,306 @@
+package studio.tally.ui;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import studio.tally.config.Destination;
+import studio.tally.config.Placement;
+import studio.tally.config.SceneSource;
+import studio.tally.config.SettingsStore;
+import studio.tally.config.StudioSettings;
+import studio.tally.live.AvailableDevice;
+import studio.tally.live.EncoderChoice;
+import studio.tally.live.PreviewListener;
+import studio.tally.live.Studio;
+import studio.tally.live.StudioEvent;
+import studio.tally.live.StudioException;
+import studio.tally.live.StudioStatus;
+
+/**
+ * The window's view-model: read-only properties the views bind to, and commands they call. All
+ * engine work runs off the FX thread (a worker thread for the blocking calls, the engine's own
+ * command thread for the rest); results and events come back through one FX executor. Every
+ * property is read and written on the FX thread only.
+ */
+final class StudioModel {
+  private static final Logger LOG = LoggerFactory.getLogger(StudioModel.class);
+  /** How long closing may take before the window exits anyway (the engine bounds its own steps). */
+  static final Duration CLOSE_LIMIT = Duration.ofSeconds(15);
+
+  enum Phase { STARTING, READY, FAILED, CLOSING, CLOSED }
+
+  /** A message for the streamer, shown inline. */
+  record Notice(StudioEvent.Severity severity, String message) {}
+
+  private final Executor fx;
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(
+      Thread.ofPlatform().name("studio-ui-worker").daemon(true).factory());
+  private final ReadOnlyObjectWrapper<Phase> phase = new ReadOnlyObjectWrapper<>(this, "phase", Phase.STARTING);
+  private final ReadOnlyObjectWrapper<StudioStatus> status = new ReadOnlyObjectWrapper<>(this, "status");
+  private final ReadOnlyObjectWrapper<StudioSettings> settings = new ReadOnlyObjectWrapper<>(this, "settings");
+  private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+  private final ObservableList<Notice> notices = FXCollections.observableArrayList();
+  private final BooleanBinding streaming = Bindings.createBooleanBinding(
+      () -> status.get() != null && status.get().streaming(), status);
+  private final BooleanBinding recording = Bindings.createBooleanBinding(
+      () -> status.get() != null && status.get().recording(), status);
+  private volatile Studio studio;
+  private CompletableFuture<List<AvailableDevice>> devices;
+  private CompletableFuture<List<EncoderChoice>> encoders;
+
+  StudioModel(Executor fx) {
+    this.fx = fx;
+  }
+
+  ReadOnlyObjectProperty<Phase> phaseProperty() {
+    return phase.getReadOnlyProperty();
+  }
+
+  /** The latest engine snapshot; null until the studio is open. */
+  ReadOnlyObjectProperty<StudioStatus> statusProperty() {
+    return status.getReadOnlyProperty();
+  }
+
+  /** The settings as the engine has them (edits included); null until the studio is open. */
+  ReadOnlyObjectProperty<StudioSettings> settingsProperty() {
+    return settings.getReadOnlyProperty();
+  }
+
+  /** A start/stop command is running (the control buttons wait for it). */
+  ReadOnlyBooleanProperty busyProperty() {
+    return busy.getReadOnlyProperty();
+  }
+
+  BooleanBinding streamingProperty() {
+    return streaming;
+  }
+
+  BooleanBinding recordingProperty() {
+    return recording;
+  }
+
+  /** Newest last; the view shows the newest and lets the streamer dismiss it. */
+  ObservableList<Notice> notices() {
+    return FXCollections.unmodifiableObservableList(notices);
+  }
+
+  /** A problem the window itself found (bad input in a form). */
+  void report(String message) {
+    notify(StudioEvent.Severity.ERROR, message);
+  }
+
+  void dismiss(Notice n) {
+    notices.remove(n);
+  }
+
+  /**
+   * Loads the settings (first run: what this machine can capture), opens the engine and starts the
+   * preview — on the worker thread; the phase turns READY or FAILED on the FX thread.
+   */
+  CompletableFuture<Void> open(StudioOptions options, PreviewListener preview) {
+    return CompletableFuture.runAsync(() -> {
+      SettingsStore store = options.profileDir() != null ? SettingsStore.at(options.profileDir()) : SettingsStore.platform();
+      SettingsStore.Loaded loaded = store.load(Studio::firstRunSettings);
+      if (loaded.firstRun()) saveQuietly(store, loaded.settings());
+      Studio s = Studio.open(loaded.settings(), store.dir(), fx);
+      studio = s;
+      s.addListener(this::onEvent);
+      StudioSettings current = s.settings();
+      int[] size = previewSize(current.video().width(), current.video().height());
+      s.setPreview(preview, size[0], size[1]);
+      StudioStatus first = s.status();
+      fx.execute(() -> {
+        settings.set(current);
+        status.set(first);
+        if (loaded.problem() != null) notify(StudioEvent.Severity.WARNING, loaded.problem());
+        phase.set(Phase.READY);
+        if (options.startStreaming()) toggleStreaming();
+        if (options.startRecording()) toggleRecording();
+      });
+    }, worker).whenComplete((v, e) -> {
+      if (e != null) {
+        fx.execute(() -> {
+          notify(StudioEvent.Severity.ERROR, "The studio could not start: " + readable(e));
+          phase.set(Phase.FAILED);
+        });
+      }
+    });
+  }
+
+  /** Preview no larger than 1280 wide, even sizes, the output's aspect ratio. */
+  static int[] previewSize(int width, int height) {
+    if (width <= 1280) return new int[] {width, height};
+    int h = (int) Math.round(height * 1280.0 / width) & ~1;
+    return new int[] {1280, Math.max(2, h)};
+  }
+
+  private static void saveQuietly(SettingsStore store, StudioSettings s) {
+    try {
+      store.save(s);
+    } catch (java.io.IOException e) {
+      LOG.warn("first-run settings not saved: {}", e.getMessage());
+    }
+  }
+
+  private void onEvent(StudioEvent e) {
+    switch (e) {
+      case StudioEvent.StatusChanged c -> status.set(c.status());
+      case StudioEvent.SettingsChanged c -> settings.set(c.settings());
+      case StudioEvent.Notice n -> notify(n.severity(), n.message());
+    }
+  }
+
+  private void notify(StudioEvent.Severity severity, String message) {
+    notices.add(new Notice(severity, message));
+    if (notices.size() > 20) notices.remove(0);
+  }
+
+  // ---- commands (FX thread) ----
+
+  void toggleStreaming() {
+    Studio s = studio;
+    if (s == null || busy.get()) return;
+    run(streaming.get() ? s::stopStreaming : s::startStreaming, true);
+  }
+
+  void toggleRecording() {
+    Studio s = studio;
+    if (s == null || busy.get()) return;
+    run(recording.get() ? s::stopRecording : s::startRecording, true);
+  }
+
+  void addSource(SceneSource source) {
+    if (studio != null) run(() -> studio.addSource(source), false);
+  }
+
+  void removeSource(String id) {
+    if (studio != null) run(() -> studio.removeSource(id), false);
+  }
+
+  void setPlacement(String id, Placement p) {
+    if (studio != null) run(() -> studio.setPlacement(id, p), false);
+  }
+
+  void setGain(String id, double db) {
+    if (studio != null) run(() -> studio.setGain(id, db), false);
+  }
+
+  void setMuted(String id, boolean muted) {
+    if (studio != null) run(() -> studio.setMuted(id, muted), false);
+  }
+
+  void putDestination(Destination d) {
+    if (studio != null) run(() -> studio.putDestination(d), false);
+  }
+
+  void removeDestination(String id) {
+    if (studio != null) run(() -> studio.removeDestination(id), false);
+  }
+
+  void setDestinationEnabled(String id, boolean on) {
+    if (studio != null) run(() -> studio.setDestinationEnabled(id, on), false);
+  }
+
+  void applySettings(StudioSettings s) {
+    if (studio != null) run(() -> studio.applySettings(s), false);
+  }
+
+  /** The capture devices (probed once, off the FX thread); completes on the FX thread. */
+  CompletableFuture<List<AvailableDevice>> devices() {
+    if (devices == null || devices.isCompletedExceptionally()) devices = CompletableFuture.supplyAsync(Studio::devices, worker);
+    return onFx(devices);
+  }
+
+  /** The encoders with why each one is or is not usable (probed once); completes on the FX thread. */
+  CompletableFuture<List<EncoderChoice>> encoders() {
+    if (encoders == null || encoders.isCompletedExceptionally()) encoders = CompletableFuture.supplyAsync(Studio::encoders, worker);
+    return onFx(encoders);
+  }
+
+  private <T> CompletableFuture<T> onFx(CompletableFuture<T> f) {
+    return f.whenCompleteAsync((v, e) -> {
+      if (e != null) notify(StudioEvent.Severity.ERROR, readable(e));
+    }, fx);
+  }
+
+  private void run(Supplier<CompletableFuture<Void>> command, boolean blocksControls) {
+    if (blocksControls) busy.set(true);
+    CompletableFuture<Void> f;
+    try {
+      f = command.get();
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    f.whenCompleteAsync((v, e) -> {
+      if (blocksControls) busy.set(false);
+      if (e != null) notify(StudioEvent.Severity.ERROR, readable(e));
+      Studio s = studio;
+      if (s != null) status.set(s.status());
+    }, fx);
+  }
+
+  /** A failure in words: the engine's own message (meant for streamers), else the plain reason. */
+  static String readable(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (!(t instanceof StudioException)) LOG.debug("command failed", t);
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase() : m;
+  }
+
+  /**
+   * Stops streaming, finishes the recording, stops the server (the engine does it in that order) on
+   * a thread of its own, bounded by {@link #CLOSE_LIMIT}; {@code done} then runs on the FX thread.
+   */
+  void close(Runnable done) {
+    if (phase.get() == Phase.CLOSING || phase.get() == Phase.CLOSED) return;
+    phase.set(Phase.CLOSING);
+    Thread.ofPlatform().name("studio-ui-close").daemon(true).start(() -> {
+      // an open still in flight finishes first, so its engine is closed too
+      worker.shutdown();
+      try {
+        worker.awaitTermination(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Studio s = studio;
+      if (s != null) {
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close,
+            r -> Thread.ofPlatform().name("studio-close").daemon(true).start(r));
+        try {
+          closing.get(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          LOG.warn("the studio did not stop within {} s; exiting anyway", CLOSE_LIMIT.toSeconds());
+        } catch (ExecutionException e) {
+          LOG.warn("closing the studio: {}", readable(e));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      fx.execute(() -> {
+        phase.set(Phase.CLOSED);
+        done.run();
+      });
+    });
+  }
+}
