@@ -1,69 +1,525 @@
 package studio.tally.live;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import studio.tally.config.Destination;
 import studio.tally.config.Placement;
 import studio.tally.config.SceneSource;
+import studio.tally.config.SettingsStore;
 import studio.tally.config.StudioSettings;
+import studio.tally.media.AudioLevel;
+import studio.tally.media.EncoderChoice;
+import studio.tally.media.MediaException;
+import studio.tally.media.MediaSession;
+import studio.tally.media.SessionClock;
+import studio.tally.media.encode.EncoderSettings;
+import studio.tally.media.record.Recorder;
+import studio.tally.output.FanOut;
 
-/** The studio's state and command thread behind {@link Studio} (implementation in progress). */
+/**
+ * The studio's state behind {@link Studio}. Every command runs on one command thread, so the
+ * state needs no locks; the status thread only reads volatile fields and thread-safe objects.
+ */
 final class StudioEngine implements AutoCloseable {
-
-  static StudioEngine open(StudioSettings settings, Path profileDir, Executor eventExecutor) {
-    throw new UnsupportedOperationException("in progress");
-  }
+  private static final Logger log = LoggerFactory.getLogger(StudioEngine.class);
+  private static final long CLOSE_MILLIS = 15_000;
+  private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH-mm-ss");
 
   interface Command {
     void run() throws Exception;
   }
 
-  CompletableFuture<Void> command(Command c) {
-    throw new UnsupportedOperationException("in progress");
+  private final Path profileDir;
+  private final SettingsStore store;
+  private final Executor events;
+  private final List<Consumer<StudioEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService commands =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tally-studio").daemon().factory());
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tally-studio-status").daemon().factory());
+  private final EventLoopGroup publisherLoops =
+      new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-studio-out", true), NioIoHandler.newFactory());
+  private final SessionClock clock = SessionClock.start(Clock.systemUTC());
+  private final ProcessMeter processMeter = new ProcessMeter();
+  private final AtomicReference<StudioStatus> pendingStatus = new AtomicReference<>();
+  private final Map<String, DestinationLink> links = new ConcurrentHashMap<>();
+  private volatile List<AvailableDevice> devices;
+
+  private volatile StudioSettings settings;
+  private volatile LiveScene scene;
+  private volatile EmbeddedServer server;
+  private volatile PreviewListener preview;
+  private volatile int previewWidth;
+  private volatile int previewHeight;
+  // the shared encode: non-null while streaming or recording
+  private volatile FanOut fanOut;
+  private volatile EncodeMeter meter;
+  private volatile long encodeStartNanos;
+  private volatile String encoderName;
+  private volatile String encoderFallback;
+  private boolean rebuildAfterEncode;
+  // streaming
+  private volatile boolean streaming;
+  private volatile long streamStartNanos;
+  // recording
+  private volatile RebasedSink recordingSink;
+  private volatile Recorder recorder;
+  private volatile long recordStartNanos;
+  private volatile Path recordingFile;
+  private volatile String recordingProblem;
+  private StudioStatus lastStatus;
+  private volatile boolean closed;
+
+  private StudioEngine(StudioSettings settings, Path profileDir, Executor events) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.profileDir = profileDir;
+    this.store = profileDir == null ? null : SettingsStore.at(profileDir);
+    this.events = Objects.requireNonNull(events, "event executor");
   }
 
-  void addListener(Consumer<StudioEvent> l) {}
+  static StudioEngine open(StudioSettings settings, Path profileDir, Executor eventExecutor) {
+    StudioEngine e = new StudioEngine(settings, profileDir, eventExecutor);
+    try {
+      e.scene = e.openScene();
+      e.server = EmbeddedServer.start(settings.server(), profileDir == null ? null : profileDir.resolve("server"));
+    } catch (RuntimeException ex) {
+      e.close();
+      throw ex instanceof MediaException ? new StudioException("the scene could not start: " + ex.getMessage(), ex) : ex;
+    }
+    for (SceneSource s : settings.scene()) {
+      String p = e.scene.problem(s.id());
+      if (p != null) e.notice(StudioEvent.Severity.WARNING, s.kind().wireName() + " source cannot open: " + p);
+    }
+    if (e.server.status().state() == ServerStatus.State.FAILED) {
+      e.notice(StudioEvent.Severity.WARNING, "embedded server: " + e.server.status().problem());
+    }
+    e.command(e::save);
+    e.ticker.scheduleAtFixedRate(e::tick, 0, 250, TimeUnit.MILLISECONDS);
+    return e;
+  }
 
-  void removeListener(Consumer<StudioEvent> l) {}
+  private LiveScene openScene() {
+    return LiveScene.open(clock, settings.video(), settings.scene(), this::devices,
+        (id, message) -> notice(StudioEvent.Severity.WARNING, message));
+  }
+
+  private List<AvailableDevice> devices() {
+    if (devices == null) devices = FirstRun.devices();
+    return devices;
+  }
+
+  CompletableFuture<Void> command(Command c) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new StudioException("the studio is closed"));
+      return done;
+    }
+    try {
+      commands.execute(() -> {
+        try {
+          c.run();
+          done.complete(null);
+        } catch (StudioException e) {
+          done.completeExceptionally(e);
+        } catch (MediaException | IllegalArgumentException | IllegalStateException e) {
+          done.completeExceptionally(new StudioException(e.getMessage(), e));
+        } catch (Throwable e) {
+          log.warn("studio command failed", e);
+          done.completeExceptionally(new StudioException("unexpected: " + e, e));
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      done.completeExceptionally(new StudioException("the studio is closed"));
+    }
+    return done;
+  }
+
+  void addListener(Consumer<StudioEvent> l) {
+    listeners.add(Objects.requireNonNull(l, "listener"));
+  }
+
+  void removeListener(Consumer<StudioEvent> l) {
+    listeners.remove(l);
+  }
 
   StudioSettings settings() {
-    throw new UnsupportedOperationException("in progress");
+    return settings;
   }
+
+  // ---- streaming and recording ----
+
+  void startStreaming() {
+    if (streaming) return;
+    List<Destination> enabled = settings.destinations().stream().filter(Destination::enabled).toList();
+    if (enabled.isEmpty()) throw new StudioException("no destination is enabled: enable or add one first");
+    startEncoding();
+    streaming = true;
+    streamStartNanos = System.nanoTime();
+    enabled.forEach(this::attach);
+  }
+
+  void stopStreaming() {
+    if (!streaming) return;
+    for (String id : List.copyOf(links.keySet())) detach(id);
+    streaming = false;
+    stopEncodingWhenIdle();
+  }
+
+  void startRecording() throws IOException {
+    if (recorder != null) return;
+    Path folder = settings.recording().folderPath();
+    Files.createDirectories(folder);
+    String ext = settings.recording().format();
+    String base = "Tally " + LocalDateTime.now().format(FILE_TIME);
+    Path file = folder.resolve(base + "." + ext);
+    for (int n = 2; Files.exists(file); n++) file = folder.resolve(base + " (" + n + ")." + ext);
+    startEncoding();
+    Recorder r;
+    try {
+      r = new Recorder(file);
+    } catch (RuntimeException e) {
+      stopEncodingWhenIdle();
+      throw e;
+    }
+    recorder = r;
+    recordingFile = file;
+    recordingProblem = null;
+    recordStartNanos = System.nanoTime();
+    recordingSink = new RebasedSink(r);
+    fanOut.add(recordingSink);
+  }
+
+  void stopRecording() {
+    Recorder r = recorder;
+    if (r == null) return;
+    fanOut.remove(recordingSink);
+    try {
+      r.close(); // MP4: the faststart remux happens here
+    } catch (RuntimeException e) {
+      recordingProblem = "the recording could not be finished: " + e.getMessage();
+      notice(StudioEvent.Severity.ERROR, recordingProblem);
+    }
+    recorder = null;
+    recordingSink = null;
+    stopEncodingWhenIdle();
+  }
+
+  private void startEncoding() {
+    if (fanOut != null) return;
+    var v = settings.video();
+    EncodeMeter m = new EncodeMeter();
+    FanOut f = new FanOut(List.of(m));
+    EncoderSettings es = new EncoderSettings(v.encoder(), "h264", v.bitrateKbps(), v.keyframeIntervalSeconds(), null, null, 0, 0);
+    EncoderChoice choice;
+    try {
+      choice = scene.session().startEncoding(es, f);
+    } catch (MediaException e) {
+      throw new StudioException("the encoder could not start: " + e.getMessage(), e);
+    }
+    encoderName = choice.used();
+    encoderFallback = choice.fellBack() ? choice.message() : null;
+    if (encoderFallback != null) notice(StudioEvent.Severity.WARNING, encoderFallback);
+    meter = m;
+    encodeStartNanos = System.nanoTime();
+    fanOut = f;
+  }
+
+  private void stopEncodingWhenIdle() {
+    if (streaming || recorder != null || fanOut == null) return;
+    scene.session().stopEncoding();
+    fanOut = null;
+    meter = null;
+    if (rebuildAfterEncode) {
+      rebuildAfterEncode = false;
+      rebuildScene();
+    }
+  }
+
+  private void attach(Destination d) {
+    DestinationLink link = DestinationLink.open(d, publisherLoops,
+        why -> notice(StudioEvent.Severity.ERROR, d.name() + ": " + why));
+    links.put(d.id(), link);
+    if (link.publisher() != null) fanOut.add(link.publisher());
+  }
+
+  private void detach(String id) {
+    DestinationLink link = links.remove(id);
+    if (link == null) return;
+    if (link.publisher() != null && fanOut != null) fanOut.remove(link.publisher());
+    link.close();
+  }
+
+  // ---- destinations ----
+
+  void putDestination(Destination d) {
+    Objects.requireNonNull(d, "destination");
+    settings = settings.withDestination(d);
+    if (streaming) {
+      detach(d.id());
+      if (d.enabled()) attach(d);
+    }
+    saveAndAnnounce();
+  }
+
+  void removeDestination(String id) {
+    settings.destination(id); // unknown ids fail with the id
+    detach(id);
+    settings = settings.withoutDestination(id);
+    saveAndAnnounce();
+  }
+
+  void setDestinationEnabled(String id, boolean on) {
+    putDestination(settings.destination(id).withEnabled(on));
+  }
+
+  // ---- scene ----
+
+  void addSource(SceneSource s) {
+    Objects.requireNonNull(s, "source");
+    settings = settings.withSource(s);
+    scene.add(s);
+    String problem = scene.problem(s.id());
+    if (problem != null) notice(StudioEvent.Severity.WARNING, s.kind().wireName() + " source cannot open: " + problem);
+    saveAndAnnounce();
+  }
+
+  void removeSource(String id) {
+    settings.source(id);
+    scene.remove(id);
+    settings = settings.withoutSource(id);
+    saveAndAnnounce();
+  }
+
+  void setPlacement(String id, Placement p) {
+    Objects.requireNonNull(p, "placement");
+    if (!settings.source(id).kind().isVideo()) throw new StudioException("source " + id + " is audio: it has no placement");
+    settings = settings.editSource(id, s -> s.withPlacement(p));
+    scene.setPlacement(id, p);
+    saveAndAnnounce();
+  }
+
+  void setGain(String id, double db) {
+    if (settings.source(id).kind().isVideo()) throw new StudioException("source " + id + " is video: it has no gain");
+    settings = settings.editSource(id, s -> s.withGain(db));
+    scene.setGain(id, db);
+    saveAndAnnounce();
+  }
+
+  void setMuted(String id, boolean muted) {
+    if (settings.source(id).kind().isVideo()) throw new StudioException("source " + id + " is video: it cannot be muted");
+    settings = settings.editSource(id, s -> s.withMuted(muted));
+    scene.setMuted(id, muted);
+    saveAndAnnounce();
+  }
+
+  void setPreview(PreviewListener listener, int width, int height) {
+    command(() -> {
+      preview = listener;
+      previewWidth = width;
+      previewHeight = height;
+      applyPreview(scene);
+    });
+  }
+
+  private void applyPreview(LiveScene s) {
+    PreviewListener l = preview;
+    if (l == null) s.session().setPreview(null, 0, 0);
+    else s.session().setPreview(f -> l.onFrame(f.width(), f.height(), f.pixels(), f.ptsMicros()), previewWidth, previewHeight);
+  }
+
+  void applySettings(StudioSettings s) {
+    Objects.requireNonNull(s, "settings");
+    StudioSettings old = settings;
+    settings = old.withVideo(s.video()).withRecording(s.recording()).withServer(s.server());
+    if (!s.server().equals(old.server())) {
+      server.close();
+      server = EmbeddedServer.start(s.server(), profileDir == null ? null : profileDir.resolve("server"));
+      if (server.status().state() == ServerStatus.State.FAILED) {
+        notice(StudioEvent.Severity.WARNING, "embedded server: " + server.status().problem());
+      }
+      Destination local = settings.destinations().stream().filter(d -> d.id().equals(Destination.LOCAL_ID)).findFirst().orElse(null);
+      if (streaming && local != null && local.enabled()) {
+        detach(local.id());
+        attach(local);
+      }
+    }
+    if (!s.video().equals(old.video())) {
+      if (fanOut != null) {
+        rebuildAfterEncode = true;
+        notice(StudioEvent.Severity.INFO, "the new video settings apply when streaming and recording have stopped");
+      } else {
+        rebuildScene();
+      }
+    }
+    saveAndAnnounce();
+  }
+
+  private void rebuildScene() {
+    LiveScene old = scene;
+    old.close();
+    scene = openScene();
+    applyPreview(scene);
+  }
+
+  // ---- status and events ----
 
   StudioStatus status() {
-    throw new UnsupportedOperationException("in progress");
+    LiveScene sc = scene;
+    MediaSession.Stats stats = fanOut != null ? sc.session().stats() : null;
+    List<AudioLevel> levels = sc.session().audioLevels();
+    List<SourceStatus> sources = new ArrayList<>();
+    for (SceneSource s : settings.scene()) {
+      AudioLevel l = sc.level(s.id(), levels).orElse(AudioLevel.silent(-1));
+      sources.add(new SourceStatus(s, sc.problem(s.id()), l.peakDb(), l.rmsDb()));
+    }
+    List<DestinationStatus> ds = new ArrayList<>();
+    for (Destination d : settings.destinations()) {
+      DestinationLink link = links.get(d.id());
+      if (link != null) ds.add(link.status());
+      else ds.add(new DestinationStatus(d.id(), d.name(), d.enabled() ? DestinationStatus.State.IDLE
+          : DestinationStatus.State.DISABLED, 0, null, 0, 0));
+    }
+    Path file = recordingFile;
+    long size = 0;
+    try {
+      if (file != null && Files.exists(file)) size = Files.size(file);
+    } catch (IOException ignored) {
+      // being replaced by the faststart remux right now
+    }
+    long now = System.nanoTime();
+    EncodeMeter m = meter;
+    return new StudioStatus(streaming, recorder != null, streaming ? (now - streamStartNanos) / 1_000_000 : 0,
+        recorder != null ? (now - recordStartNanos) / 1_000_000 : 0, m == null ? 0 : m.kbps(), m == null ? 0 : m.fps(),
+        stats == null ? 0 : stats.dropped(), processMeter.cpuPercent(), processMeter.memoryBytes(), encoderName,
+        encoderFallback, ds, new RecordingStatus(file, size, recorder != null, recordingProblem), server.status(), sources);
   }
 
-  void setPreview(PreviewListener listener, int width, int height) {}
+  /** Every 250 ms: a new status when something changed, at most one delivery pending at a time. */
+  private void tick() {
+    try {
+      StudioStatus s = status();
+      if (s.equals(lastStatus)) return;
+      lastStatus = s;
+      if (pendingStatus.getAndSet(s) == null) {
+        events.execute(() -> {
+          StudioStatus latest = pendingStatus.getAndSet(null);
+          if (latest != null) emit(new StudioEvent.StatusChanged(latest));
+        });
+      }
+    } catch (RuntimeException e) {
+      log.debug("status not sent: {}", e.toString());
+    }
+  }
 
-  void startStreaming() {}
+  private void notice(StudioEvent.Severity severity, String message) {
+    log.info("studio: {}", message);
+    post(new StudioEvent.Notice(severity, message));
+  }
 
-  void stopStreaming() {}
+  private void post(StudioEvent e) {
+    try {
+      events.execute(() -> emit(e));
+    } catch (RuntimeException ex) {
+      log.debug("event not delivered: {}", ex.toString());
+    }
+  }
 
-  void startRecording() {}
+  private void emit(StudioEvent e) {
+    for (Consumer<StudioEvent> l : listeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        log.warn("studio listener failed on {}: {}", e.getClass().getSimpleName(), ex.toString());
+      }
+    }
+  }
 
-  void stopRecording() {}
+  private void saveAndAnnounce() {
+    save();
+    post(new StudioEvent.SettingsChanged(settings));
+  }
 
-  void addSource(SceneSource s) {}
+  private void save() {
+    if (store == null) return;
+    try {
+      store.save(settings);
+    } catch (IOException e) {
+      notice(StudioEvent.Severity.WARNING, "settings could not be saved to " + store.file() + ": " + e.getMessage());
+    }
+  }
 
-  void removeSource(String id) {}
+  // ---- close ----
 
-  void setPlacement(String id, Placement p) {}
-
-  void setGain(String id, double db) {}
-
-  void setMuted(String id, boolean m) {}
-
-  void putDestination(Destination d) {}
-
-  void removeDestination(String id) {}
-
-  void setDestinationEnabled(String id, boolean on) {}
-
-  void applySettings(StudioSettings s) {}
-
+  /** Streaming, then the recording, then the server, then the scene; bounded by CLOSE_MILLIS. */
   @Override
-  public void close() {}
+  public void close() {
+    if (closed) return;
+    closed = true;
+    ticker.shutdownNow();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      commands.execute(() -> {
+        step("stop streaming", this::stopStreaming);
+        step("finish the recording", this::stopRecording);
+        step("stop encoding", () -> {
+          if (fanOut != null) scene.session().stopEncoding();
+        });
+        step("stop the server", () -> {
+          if (server != null) server.close();
+        });
+        step("close the scene", () -> {
+          if (scene != null) scene.close();
+        });
+        done.complete(null);
+      });
+      done.get(CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.warn("studio did not close within {} ms; leaving the rest to the exit", CLOSE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("studio close: {}", e.toString());
+    }
+    commands.shutdownNow();
+    publisherLoops.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3000);
+    try {
+      commands.awaitTermination(2, TimeUnit.SECONDS);
+      ticker.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void step(String what, Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("studio close: could not {}: {}", what, e.toString());
+    }
+  }
 }
