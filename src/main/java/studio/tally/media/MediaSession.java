@@ -2,42 +2,45 @@ package studio.tally.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import studio.tally.media.encode.AudioEncoder;
-import studio.tally.media.encode.EncoderCandidate;
-import studio.tally.media.encode.EncoderCatalog;
 import studio.tally.media.encode.EncoderSettings;
-import studio.tally.media.encode.VideoEncoder;
 import studio.tally.media.scene.Layer;
+import studio.tally.media.scene.LiveScene;
 import studio.tally.media.scene.SceneCompositor;
 
 /**
- * capture → scene → encode → {@link PacketSink}, on two threads of its own: the scene thread ticks
- * at the output frame rate (sampling every video source once per tick, draining audio up to the
- * tick, composing with {@link SceneCompositor}); the encode thread encodes and hands packets to the
- * sink in decode order. Frames cross between them as native AVFrame references — never copied.
+ * capture → scene → (preview, meters) → encode on demand → {@link PacketSink}. The scene thread
+ * ticks at the output frame rate (sampling every video source once per tick, draining audio up to
+ * the tick, composing with a {@link LiveScene} that can change while it runs); each encoding has an
+ * encode thread of its own, started and stopped while the scene keeps running; the preview has its
+ * own thread too. Frames cross between them as native AVFrame references — never copied.
  * A real-time clock paces the ticks (a late scene skips ticks and counts them as dropped); a
- * virtual clock runs flat out (benchmarks). The session owns its sources and closes them, and
- * closes the sink when it ends.
+ * virtual clock runs flat out (benchmarks, tests).
+ *
+ * <p>Every public method is thread-safe; scene changes are applied by the scene thread between two
+ * frames. Inputs are named by ids that stay valid until removed. The session owns its sources and
+ * closes them; a sink is closed when its encoding ends.
  */
 public final class MediaSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MediaSession.class);
-  private static final int QUEUE = 256;
-  private static final int VIDEO_IN_FLIGHT = 8;
 
   /**
+   * A session that encodes from its start ({@code tally publish}).
+   *
    * @param maxFrames stop by itself after this many output frames (0 = run until closed)
    * @param audioBitrateKbps AAC bitrate
    */
@@ -51,99 +54,6 @@ public final class MediaSession implements AutoCloseable {
       if (video.isEmpty()) throw new IllegalArgumentException("a session needs a video source");
     }
   }
-
-  /**
-   * Counters of a running session.
-   *
-   * @param fpsIn composed frames per second (scene output)
-   * @param fpsOut encoded frames per second
-   * @param encodeMicrosPerFrame mean wall time the encoder spent per video frame
-   * @param dropped frames the pipeline dropped (late ticks, full encode queue)
-   */
-  public record Stats(long framesComposed, long framesEncoded, long dropped, double fpsIn, double fpsOut,
-      double encodeMicrosPerFrame, String encoder) {}
-
-  /** A composed picture for the encoder, or an already encoded audio packet to interleave. */
-  private record Item(AVFrame frame, EncodedPacket audio) {}
-
-  private static final Item END = new Item(null, null);
-
-  private final SessionClock clock;
-  private final Config config;
-  private final PacketSink sink;
-  private final SceneCompositor scene;
-  private final VideoEncoder videoEncoder;
-  private final AudioEncoder audioEncoder;
-  private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(QUEUE);
-  private final java.util.concurrent.Semaphore videoSlots = new java.util.concurrent.Semaphore(VIDEO_IN_FLIGHT);
-  private final Thread sceneThread;
-  private final Thread encodeThread;
-  private final CountDownLatch ended = new CountDownLatch(1);
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final AtomicLong composed = new AtomicLong();
-  private final AtomicLong encoded = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong encodeNanos = new AtomicLong();
-  private final long startNanos = System.nanoTime();
-  private volatile boolean running = true;
-  private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> sceneCommands = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-  private MediaSession(SessionClock clock, Config config, PacketSink sink) {
-    this.clock = clock;
-    this.config = config;
-    this.sink = sink;
-    EncoderCandidate candidate = EncoderCatalog.select(config.encoder());
-    if (!candidate.codec().equals("h264")) {
-      throw new MediaException("encoder '" + candidate.name() + "' encodes " + candidate.codec() + "; sessions deliver h264 for now");
-    }
-    SceneCompositor s = null;
-    VideoEncoder v = null;
-    AudioEncoder a = null;
-    try {
-      s = new SceneCompositor(config.format(), candidate.swPixelFormat(), config.video(), config.audio());
-      v = VideoEncoder.open(candidate, config.encoder(), config.format(), s.videoTimeBase());
-      a = config.audio().isEmpty() ? null : new AudioEncoder(config.audioBitrateKbps());
-    } catch (RuntimeException e) {
-      if (v != null) v.close();
-      if (s != null) s.close();
-      throw e;
-    }
-    scene = s;
-    videoEncoder = v;
-    audioEncoder = a;
-    sceneThread = Thread.ofPlatform().name("tally-media-scene").daemon().unstarted(this::sceneLoop);
-    encodeThread = Thread.ofPlatform().name("tally-media-encode").daemon().unstarted(this::encodeLoop);
-  }
-
-  /**
-   * Opens the scene and encoders (failing here, with FFmpeg's reason, when something cannot open)
-   * and starts the threads. On failure the sources are closed too.
-   */
-  public static MediaSession start(SessionClock clock, Config config, PacketSink sink) {
-    MediaSession session;
-    try {
-      session = new MediaSession(clock, config, sink);
-    } catch (RuntimeException e) {
-      config.video().forEach(v -> v.source().close());
-      config.audio().forEach(a -> a.source().close());
-      throw e;
-    }
-    session.encodeThread.start();
-    session.sceneThread.start();
-    return session;
-  }
-
-  /** Changes an audio input's gain (dB), applied on the scene thread at the next tick. */
-  public void setGain(int audioInput, double gainDb) {
-    sceneCommands.add(() -> scene.setGain(audioInput, gainDb));
-  }
-
-  /** Mutes/unmutes an audio input at the next tick. */
-  public void setMuted(int audioInput, boolean muted) {
-    sceneCommands.add(() -> scene.setMuted(audioInput, muted));
-  }
-
-  // ---- live studio API (issue #5): preview, meters, scene changes while running, encoder on demand ----
 
   /**
    * A scene to run: output format, video inputs bottom to top (the first fills the picture, the
@@ -163,11 +73,125 @@ public final class MediaSession implements AutoCloseable {
   }
 
   /**
+   * Counters of a running session.
+   *
+   * @param framesEncoded frames of the current (or last) encoding
+   * @param fpsIn composed frames per second (scene output)
+   * @param fpsOut encoded frames per second of the current (or last) encoding
+   * @param encodeMicrosPerFrame mean wall time the encoder spent per video frame
+   * @param dropped frames the pipeline dropped (late ticks, full encode queue)
+   * @param encoder the encoder of the current (or last) encoding, "none" before the first
+   * @param previewFrames pictures the preview sink received
+   * @param previewDropped pictures the preview skipped because its sink was still busy
+   */
+  public record Stats(long framesComposed, long framesEncoded, long dropped, double fpsIn, double fpsOut,
+      double encodeMicrosPerFrame, String encoder, long previewFrames, long previewDropped) {}
+
+  private final SessionClock clock;
+  private final VideoFormat format;
+  private final long maxFrames;
+  private final boolean encodeOnly; // tally publish: the session lives as long as its encoding
+  private final AVRational timeBase;
+  private final LiveScene scene;
+  private final PreviewTap preview;
+  private final Thread sceneThread;
+  private final Object lock = new Object();
+  private final ConcurrentLinkedQueue<Consumer<Long>> commands = new ConcurrentLinkedQueue<>();
+  private boolean sceneEnded; // guarded by lock: no command is accepted any more
+  private Encoding encoding; // scene thread: the encoding frames go to
+  private volatile Encoding lastEncoding; // API side: the one started last
+  private final Object encodingLock = new Object();
+  private final CopyOnWriteArrayList<Integer> videoIds = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Integer> audioIds = new CopyOnWriteArrayList<>();
+  private final AtomicInteger nextVideoId = new AtomicInteger();
+  private final AtomicInteger nextAudioId = new AtomicInteger();
+  private final CopyOnWriteArrayList<SourceFailure> failures = new CopyOnWriteArrayList<>();
+  private volatile Consumer<SourceFailure> failureListener;
+  private final CountDownLatch ended = new CountDownLatch(1);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile Throwable encodingFailure;
+  private final AtomicLong composed = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private final long startNanos = System.nanoTime();
+  private volatile boolean running = true;
+  private volatile boolean closed;
+  private final LiveScene.Output output = new LiveScene.Output() {
+    @Override
+    public void video(AVFrame frame) {
+      composed.incrementAndGet();
+      preview.offer(frame);
+      if (encoding != null) encoding.offerVideo(frame);
+    }
+
+    @Override
+    public void audio(AVFrame frame) {
+      if (encoding != null) encoding.offerAudio(frame);
+    }
+  };
+
+  private MediaSession(SessionClock clock, Scene config, int pixelFormat, boolean encodeOnly) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.format = config.format();
+    this.maxFrames = config.maxFrames();
+    this.encodeOnly = encodeOnly;
+    AVRational rate = av_d2q(format.fps(), 1_000_000);
+    timeBase = av_make_q(rate.den(), rate.num());
+    scene = new LiveScene(format, pixelFormat, config.video(), config.audio(), this::sourceFailed);
+    preview = new PreviewTap(format);
+    for (int i = 0; i < config.video().size(); i++) videoIds.add(nextVideoId.getAndIncrement());
+    for (int i = 0; i < config.audio().size(); i++) audioIds.add(nextAudioId.getAndIncrement());
+    sceneThread = Thread.ofPlatform().name("tally-media-scene").daemon().unstarted(this::sceneLoop);
+  }
+
+  /**
    * Opens the scene and starts composing without an encoder (preview, meters). The inputs get the
    * ids 0..n-1 in list order (video and audio counted separately). On failure the sources are closed.
    */
   public static MediaSession open(SessionClock clock, Scene scene) {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(scene, "scene");
+    MediaSession session;
+    try {
+      session = new MediaSession(clock, scene, AV_PIX_FMT_YUV420P, false);
+    } catch (RuntimeException e) {
+      closeSources(scene);
+      throw e;
+    }
+    session.sceneThread.start();
+    return session;
+  }
+
+  /**
+   * Opens the scene and the encoder config asks for (failing here, with FFmpeg's reason, when
+   * something cannot open: no fallback) and starts encoding into sink at once. The session ends
+   * with its encoding (maxFrames, close, failure). On failure the sources are closed too.
+   */
+  public static MediaSession start(SessionClock clock, Config config, PacketSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    var scene = new Scene(config.format(), config.video(), config.audio(), config.maxFrames());
+    MediaSession session = null;
+    Encoding enc = null;
+    try {
+      AVRational rate = av_d2q(config.format().fps(), 1_000_000);
+      enc = Encoding.open(config.encoder(), true, config.audioBitrateKbps(), !config.audio().isEmpty(), sink,
+          config.format(), av_make_q(rate.den(), rate.num()), clock.realTime());
+      session = new MediaSession(clock, scene, enc.pixelFormat(), true);
+    } catch (RuntimeException e) {
+      if (enc != null) {
+        enc.finish(); // no scene thread yet: this thread is the only producer
+        enc.close();
+      }
+      closeSources(scene);
+      throw e;
+    }
+    session.encoding = enc;
+    session.lastEncoding = enc;
+    session.sceneThread.start();
+    return session;
+  }
+
+  private static void closeSources(Scene scene) {
+    scene.video().forEach(v -> v.source().close());
+    scene.audio().forEach(a -> a.source().close());
   }
 
   /** {@link #startEncoding(EncoderSettings, int, PacketSink)} with 128 kbps AAC. */
@@ -177,13 +201,36 @@ public final class MediaSession implements AutoCloseable {
 
   /**
    * Starts encoding the running scene into sink (format first, then packets; timestamps start at 0
-   * for each encoding). The encoder settings ask for is tried first; if it cannot open, the next
-   * usable encoder of the same codec from {@link studio.tally.media.encode.EncoderCatalog} is used
-   * and the returned choice says which and why. Throws MediaException when none opens, or an
-   * unknown encoder name; IllegalStateException when already encoding or closed.
+   * for each encoding, audio and video from the one clock). The encoder settings ask for is tried
+   * first; if it cannot open, the next usable encoder of the same codec from
+   * {@link studio.tally.media.encode.EncoderCatalog} is used and the returned choice says which and
+   * why. Throws MediaException when none opens or for an unknown encoder name;
+   * IllegalStateException when already encoding or when the session has ended. On failure the sink
+   * is not closed (the caller still owns it).
    */
   public EncoderChoice startEncoding(EncoderSettings settings, int audioBitrateKbps, PacketSink sink) {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(sink, "sink");
+    synchronized (encodingLock) {
+      checkOpen();
+      Encoding previous = lastEncoding;
+      if (previous != null && !previous.ended()) throw new IllegalStateException("already encoding with " + previous.encoderName());
+      if (previous != null) previous.close();
+      Encoding enc = Encoding.open(settings, false, audioBitrateKbps, true, sink, format, timeBase, clock.realTime());
+      try {
+        command(t -> {
+          scene.setPixelFormat(enc.pixelFormat(), t, output);
+          encoding = enc;
+        });
+      } catch (IllegalStateException e) {
+        enc.finish();
+        enc.close();
+        throw e;
+      }
+      lastEncoding = enc;
+      encodingFailure = null;
+      return enc.choice();
+    }
   }
 
   /**
@@ -192,12 +239,30 @@ public final class MediaSession implements AutoCloseable {
    * encoding. Must not be called from a sink or preview callback.
    */
   public void stopEncoding() {
-    throw new UnsupportedOperationException("not yet");
+    synchronized (encodingLock) {
+      Encoding enc = lastEncoding;
+      if (enc == null) return;
+      try {
+        command(t -> detach(enc));
+      } catch (IllegalStateException ended) {
+        // the scene thread has ended and finished every encoding on its way out
+      }
+      try {
+        while (!enc.awaitEnd(100, TimeUnit.MILLISECONDS)) {
+          if (!sceneThread.isAlive() && !enc.ended()) sceneThread.join(); // it finishes encodings as it ends
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      enc.close();
+    }
   }
 
   /** Whether an encoder is running. */
   public boolean encoding() {
-    throw new UnsupportedOperationException("not yet");
+    Encoding enc = lastEncoding;
+    return enc != null && !enc.ended();
   }
 
   /**
@@ -206,76 +271,123 @@ public final class MediaSession implements AutoCloseable {
    * new call replaces the previous sink and size.
    */
   public void setPreview(PreviewSink sinkOrNull, int width, int height) {
-    throw new UnsupportedOperationException("not yet");
+    if (sinkOrNull != null) checkOpen();
+    preview.set(sinkOrNull, width, height);
   }
 
   /** Latest meter reading of every audio input, in input order; a lock-free read. */
   public List<AudioLevel> audioLevels() {
-    throw new UnsupportedOperationException("not yet");
+    return scene.levels();
   }
 
   /** Moves/resizes video input videoInput (picture-in-picture drag); applied between two frames. */
   public void setLayer(int videoInput, Layer layer) {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(layer, "layer");
+    checkVideo(videoInput);
+    command(t -> scene.setLayer(videoInput, layer));
   }
 
   /** Adds a video input on top of the others; the session owns its source from now on. Returns its id. */
   public int addVideoInput(SceneCompositor.VideoInput input) {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(input.source(), "input.source");
+    Objects.requireNonNull(input.layer(), "input.layer");
+    synchronized (lock) {
+      checkOpen();
+      int id = nextVideoId.getAndIncrement();
+      command(t -> scene.addVideo(id, input, t, output));
+      videoIds.add(id);
+      return id;
+    }
   }
 
   /** Removes a video input and closes its source; the last video input cannot be removed. */
   public void removeVideoInput(int videoInput) {
-    throw new UnsupportedOperationException("not yet");
+    synchronized (lock) {
+      checkVideo(videoInput);
+      if (videoIds.size() == 1) throw new IllegalStateException("video input " + videoInput + " is the last one; add another first");
+      command(t -> scene.removeVideo(videoInput, t, output));
+      videoIds.remove(Integer.valueOf(videoInput));
+    }
   }
 
   /** Adds an audio input to the mix; the session owns its source from now on. Returns its id. */
   public int addAudioInput(SceneCompositor.AudioInput input) {
-    throw new UnsupportedOperationException("not yet");
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(input.source(), "input.source");
+    if (!Double.isFinite(input.gainDb())) throw new IllegalArgumentException("gain " + input.gainDb() + " dB is not a number");
+    synchronized (lock) {
+      checkOpen();
+      int id = nextAudioId.getAndIncrement();
+      command(t -> scene.addAudio(id, input, t, output));
+      audioIds.add(id);
+      return id;
+    }
   }
 
   /** Removes an audio input from the mix and closes its source. */
   public void removeAudioInput(int audioInput) {
-    throw new UnsupportedOperationException("not yet");
+    synchronized (lock) {
+      checkAudio(audioInput);
+      command(t -> scene.removeAudio(audioInput, t, output));
+      audioIds.remove(Integer.valueOf(audioInput));
+    }
+  }
+
+  /** Changes an audio input's gain (dB), applied on the scene thread at the next tick. */
+  public void setGain(int audioInput, double gainDb) {
+    if (!Double.isFinite(gainDb)) throw new IllegalArgumentException("gain " + gainDb + " dB is not a number");
+    checkAudio(audioInput);
+    command(t -> scene.setGain(audioInput, gainDb));
+  }
+
+  /** Mutes/unmutes an audio input at the next tick. */
+  public void setMuted(int audioInput, boolean muted) {
+    checkAudio(audioInput);
+    command(t -> scene.setMuted(audioInput, muted));
   }
 
   /** Ids of the video inputs, bottom to top. */
   public List<Integer> videoInputs() {
-    throw new UnsupportedOperationException("not yet");
+    return List.copyOf(videoIds);
   }
 
   /** Ids of the audio inputs, in mixing order. */
   public List<Integer> audioInputs() {
-    throw new UnsupportedOperationException("not yet");
+    return List.copyOf(audioIds);
   }
 
   /** Every source failure so far, oldest first. */
   public List<SourceFailure> sourceFailures() {
-    throw new UnsupportedOperationException("not yet");
+    return List.copyOf(failures);
   }
 
   /**
    * Calls listener (on the scene thread: keep it short, hand over to your own executor) for every
    * source failure from now on; null removes it.
    */
-  public void onSourceFailure(java.util.function.Consumer<SourceFailure> listener) {
-    throw new UnsupportedOperationException("not yet");
+  public void onSourceFailure(Consumer<SourceFailure> listener) {
+    failureListener = listener;
   }
 
   /** The output format of the scene. */
   public VideoFormat format() {
-    throw new UnsupportedOperationException("not yet");
+    return format;
   }
 
+  /** The encoder of the current encoding, null when not encoding. */
   public String encoderName() {
-    return videoEncoder.name();
+    Encoding enc = lastEncoding;
+    return enc == null || enc.ended() ? null : enc.encoderName();
   }
 
   public Stats stats() {
     double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
-    long enc = encoded.get();
-    return new Stats(composed.get(), enc, dropped.get(), composed.get() / seconds, enc / seconds,
-        enc == 0 ? 0 : encodeNanos.get() / 1000.0 / enc, videoEncoder.name());
+    Encoding enc = lastEncoding;
+    long c = composed.get();
+    return new Stats(c, enc == null ? 0 : enc.encoded(), dropped.get() + (enc == null ? 0 : enc.dropped()), c / seconds,
+        enc == null ? 0 : enc.fps(), enc == null ? 0 : enc.encodeMicrosPerFrame(), enc == null ? "none" : enc.encoderName(),
+        preview.delivered(), preview.dropped());
   }
 
   /** Waits until the session ended by itself (maxFrames, failure); true if it did within the timeout. */
@@ -283,23 +395,80 @@ public final class MediaSession implements AutoCloseable {
     return ended.await(timeout, unit);
   }
 
-  /** Why the session stopped early, if it failed. */
+  /** Why the session stopped early, if it failed (for a {@link #start}ed session: its encoder too). */
   public Throwable failure() {
     return failure.get();
   }
 
+  /** Why the last encoding stopped by itself (encoder error), or null. */
+  public Throwable encodingFailure() {
+    return encodingFailure;
+  }
+
+  private void checkOpen() {
+    if (closed) throw new IllegalStateException("media session is closed");
+  }
+
+  private void checkVideo(int id) {
+    checkOpen();
+    if (!videoIds.contains(id)) throw new IllegalArgumentException("no video input " + id + " (video inputs: " + videoIds + ")");
+  }
+
+  private void checkAudio(int id) {
+    checkOpen();
+    if (!audioIds.contains(id)) throw new IllegalArgumentException("no audio input " + id + " (audio inputs: " + audioIds + ")");
+  }
+
+  /** Queues a scene change; it gets the session time of the frame about to be composed. */
+  private void command(Consumer<Long> change) {
+    synchronized (lock) {
+      checkOpen();
+      if (sceneEnded) throw new IllegalStateException("media session has ended" + (failure.get() == null ? "" : ": " + failure.get().getMessage()));
+      commands.add(change);
+    }
+    LockSupport.unpark(sceneThread);
+  }
+
+  private void runCommands(long t) {
+    Consumer<Long> change;
+    while ((change = commands.poll()) != null) {
+      try {
+        change.accept(t);
+      } catch (IllegalArgumentException e) {
+        LOG.warn("scene change refused: {}", e.getMessage()); // e.g. an input removed twice in a race
+      }
+    }
+  }
+
+  private void sourceFailed(SourceFailure f) {
+    failures.add(f);
+    LOG.warn("{}", f.message());
+    Consumer<SourceFailure> listener = failureListener;
+    if (listener != null) {
+      try {
+        listener.accept(f);
+      } catch (RuntimeException e) {
+        LOG.warn("source failure listener failed: {}", e.toString());
+      }
+    }
+  }
+
+  private void detach(Encoding enc) {
+    if (encoding == enc) encoding = null;
+    enc.finish();
+  }
+
   private void sceneLoop() {
-    var format = config.format();
-    AVFrame out = av_frame_alloc();
+    long k = 0;
     try {
       // the first frame is the tick due now (opening took time: that is not a drop), and audio starts
-      // with it, so every track of a recording begins at the same instant
-      long k = clock.realTime() ? (long) Math.ceil(clock.micros() * format.fps() / 1e6) : 0;
-      discardAudioBefore(format.frameTime(k));
-      while (running && (config.maxFrames() == 0 || k < config.maxFrames())) {
-        Runnable command;
-        while ((command = sceneCommands.poll()) != null) command.run();
+      // with it, so every track begins at the same instant
+      k = clock.realTime() ? (long) Math.ceil(clock.micros() * format.fps() / 1e6) : 0;
+      scene.discardAudioBefore(format.frameTime(k));
+      while (running && (maxFrames == 0 || k < maxFrames)) {
         long t = format.frameTime(k);
+        runCommands(t);
+        if (encoding != null && encoding.failure() != null) encoderFailed(encoding);
         if (clock.realTime()) {
           long now = clock.micros();
           if (now < t) {
@@ -313,146 +482,70 @@ public final class MediaSession implements AutoCloseable {
             t = format.frameTime(k);
           }
         }
-        tick(t, out);
+        scene.tick(t, output);
         k++;
       }
-      scene.endOfStream(format.frameTime(k), config.audio().stream().mapToInt(a -> a.source().sampleRate()).toArray());
-      drainScene(out);
-      if (audioEncoder != null) audioEncoder.encode(null, p -> enqueue(new Item(null, p)));
+      scene.end(format.frameTime(k), output);
     } catch (Throwable e) {
       failure.compareAndSet(null, e);
       LOG.warn("media session scene failed: {}", e.toString());
     } finally {
-      av_frame_free(out);
-      enqueue(END);
-    }
-  }
-
-  private void discardAudioBefore(long t) {
-    for (var input : config.audio()) {
-      AVFrame f;
-      while ((f = input.source().next(t)) != null) av_frame_free(f);
-    }
-  }
-
-  private void tick(long t, AVFrame out) {
-    var video = config.video();
-    for (int i = 0; i < video.size(); i++) {
-      AVFrame f = video.get(i).source().frameAt(t);
-      if (f == null) continue;
-      f.pts(t);
-      scene.pushVideo(i, f);
-      av_frame_free(f);
-    }
-    var audio = config.audio();
-    for (int i = 0; i < audio.size(); i++) {
-      AVFrame f;
-      while ((f = audio.get(i).source().next(t)) != null) {
-        scene.pushAudio(i, f);
-        av_frame_free(f);
+      synchronized (lock) {
+        sceneEnded = true;
       }
-    }
-    drainScene(out);
-  }
-
-  private void drainScene(AVFrame out) {
-    while (scene.pullVideo(out)) {
-      composed.incrementAndGet();
-      AVFrame frame = av_frame_alloc();
-      av_frame_move_ref(frame, out);
-      if (clock.realTime()) {
-        if (!videoSlots.tryAcquire()) { // the encoder is 8 frames behind: drop rather than add latency
-          dropped.incrementAndGet();
-          av_frame_free(frame);
-          continue;
-        }
-      } else {
-        videoSlots.acquireUninterruptibly();
-      }
-      enqueue(new Item(frame, null));
-    }
-    // AAC is cheap and the scene thread has slack: encoding here keeps it off the video encoder's path
-    while (scene.pullAudio(out)) {
       try {
-        audioEncoder.encode(out, p -> enqueue(new Item(null, p)));
-      } finally {
-        av_frame_unref(out);
+        runCommands(format.frameTime(k)); // changes that came too late: an encoding attached here is finished below
+      } catch (RuntimeException e) {
+        LOG.debug("scene change after the end: {}", e.toString());
       }
+      Encoding enc = encoding;
+      encoding = null;
+      if (enc != null) {
+        enc.finish();
+        awaitQuietly(enc);
+        if (enc.failure() != null) encodingFailure = enc.failure();
+        if (encodeOnly && enc.failure() != null) failure.compareAndSet(null, enc.failure());
+      }
+      ended.countDown();
     }
   }
 
-  private void enqueue(Item item) {
+  private void encoderFailed(Encoding enc) {
+    encodingFailure = enc.failure();
+    detach(enc);
+    if (encodeOnly) {
+      failure.compareAndSet(null, enc.failure());
+      running = false;
+    }
+  }
+
+  private static void awaitQuietly(Encoding enc) {
     try {
-      queue.put(item);
+      enc.awaitEnd(Long.MAX_VALUE, TimeUnit.DAYS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      if (item.frame() != null) av_frame_free(item.frame());
     }
   }
 
-  private void encodeLoop() {
-    boolean[] formatSent = {false};
-    var interleaver = new Interleaver(true, audioEncoder != null, 1_000_000, packet -> {
-      if (!formatSent[0]) {
-        sink.onFormat(new StreamFormat(videoEncoder.format(), audioEncoder == null ? null : audioEncoder.format()));
-        formatSent[0] = true;
-      }
-      sink.onPacket(packet);
-    });
-    try {
-      while (true) {
-        Item item = queue.take();
-        if (item == END) break;
-        if (item.audio() != null) {
-          interleaver.add(item.audio());
-          continue;
-        }
-        videoSlots.release();
-        try {
-          long start = System.nanoTime();
-          videoEncoder.encode(item.frame(), interleaver::add);
-          encodeNanos.addAndGet(System.nanoTime() - start);
-          encoded.incrementAndGet();
-        } finally {
-          av_frame_free(item.frame());
-        }
-      }
-      videoEncoder.encode(null, interleaver::add);
-      interleaver.flush();
-    } catch (Throwable e) {
-      failure.compareAndSet(null, e);
-      running = false;
-      LOG.warn("media session encoder failed: {}", e.toString());
-      videoSlots.release(QUEUE); // never leave the scene thread waiting for a slot
-      List<Item> rest = new ArrayList<>();
-      queue.drainTo(rest);
-      rest.forEach(i -> { if (i.frame() != null) av_frame_free(i.frame()); });
-    } finally {
-      try {
-        sink.close();
-      } finally {
-        ended.countDown();
-      }
-    }
-  }
-
-  /** Stops the ticks, flushes encoders into the sink, closes the sink, then encoders, scene and sources. */
+  /** Stops the ticks, flushes encoders into the sink, closes the sink, then preview, encoders, scene and sources. */
   @Override
   public void close() {
+    synchronized (lock) {
+      if (closed) return;
+      closed = true;
+    }
     running = false;
+    LockSupport.unpark(sceneThread);
     try {
-      sceneThread.join();
-      // the encode thread may be blocked on put() no more: scene thread always enqueues END
-      while (encodeThread.isAlive()) {
-        encodeThread.join(100);
-      }
+      if (sceneThread.isAlive() || sceneThread.getState() != Thread.State.NEW) sceneThread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    videoEncoder.close();
-    if (audioEncoder != null) audioEncoder.close();
+    preview.close();
+    synchronized (encodingLock) {
+      Encoding enc = lastEncoding;
+      if (enc != null) enc.close();
+    }
     scene.close();
-    config.video().forEach(v -> v.source().close());
-    config.audio().forEach(a -> a.source().close());
   }
 }

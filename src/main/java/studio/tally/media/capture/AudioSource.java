@@ -20,6 +20,14 @@ public interface AudioSource extends AutoCloseable {
    */
   AVFrame next(long untilMicros);
 
+  /**
+   * Why this source stopped delivering (device unplugged, capture error), or null while it works.
+   * The session polls it every frame and replaces a failed source.
+   */
+  default String failure() {
+    return null;
+  }
+
   @Override
   void close();
 }

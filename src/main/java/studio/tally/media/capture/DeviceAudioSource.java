@@ -83,6 +83,11 @@ public final class DeviceAudioSource implements AudioSource {
   }
 
   @Override
+  public String failure() {
+    return device.error();
+  }
+
+  @Override
   public void close() {
     device.close();
     synchronized (this) {

@@ -105,6 +105,11 @@ public final class DeviceVideoSource implements VideoSource {
   }
 
   @Override
+  public String failure() {
+    return device.error();
+  }
+
+  @Override
   public void close() {
     device.close();
     synchronized (lock) {

@@ -25,6 +25,14 @@ public interface VideoSource extends AutoCloseable {
    */
   AVFrame frameAt(long sessionMicros);
 
+  /**
+   * Why this source stopped delivering (device unplugged, capture error), or null while it works.
+   * The session polls it every frame and replaces a failed source.
+   */
+  default String failure() {
+    return null;
+  }
+
   @Override
   void close();
 }

@@ -70,7 +70,7 @@ public final class SceneCompositor implements AutoCloseable {
    * over the cores; for yuv420p inputs (scale + overlay only) the thread hand-offs cost more CPU than
    * they save while the encoder keeps every core busy anyway.
    */
-  private static int sliceThreads(List<VideoInput> inputs) {
+  static int sliceThreads(List<VideoInput> inputs) {
     boolean allYuv = inputs.stream().allMatch(i -> i.source().pixelFormat() == AV_PIX_FMT_YUV420P);
     return Integer.getInteger("tally.sceneThreads", allYuv ? 1 : 0);
   }
