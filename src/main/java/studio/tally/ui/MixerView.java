@@ -40,6 +40,7 @@ final class MixerView {
       name.setMaxWidth(180);
       meter.setId("meter-" + s.id());
       meter.setMinWidth(120);
+      meter.setMaxHeight(Region.USE_PREF_SIZE);
       gain.setId("gain-" + s.id());
       gain.setValue(clampGain(s.gainDb()));
       gain.setPrefWidth(140);
