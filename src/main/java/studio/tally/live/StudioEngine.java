@@ -71,7 +71,7 @@ final class StudioEngine implements AutoCloseable {
   private volatile List<AvailableDevice> devices;
 
   private volatile StudioSettings settings;
-  private volatile LiveScene scene;
+  private volatile StudioScene scene;
   private volatile EmbeddedServer server;
   private volatile PreviewListener preview;
   private volatile int previewWidth;
@@ -123,8 +123,8 @@ final class StudioEngine implements AutoCloseable {
     return e;
   }
 
-  private LiveScene openScene() {
-    return LiveScene.open(clock, settings.video(), settings.scene(), this::devices,
+  private StudioScene openScene() {
+    return StudioScene.open(clock, settings.video(), settings.scene(), this::devices,
         (id, message) -> notice(StudioEvent.Severity.WARNING, message));
   }
 
@@ -346,7 +346,7 @@ final class StudioEngine implements AutoCloseable {
     });
   }
 
-  private void applyPreview(LiveScene s) {
+  private void applyPreview(StudioScene s) {
     PreviewListener l = preview;
     if (l == null) s.session().setPreview(null, 0, 0);
     else s.session().setPreview(f -> l.onFrame(f.width(), f.height(), f.pixels(), f.ptsMicros()), previewWidth, previewHeight);
@@ -380,7 +380,7 @@ final class StudioEngine implements AutoCloseable {
   }
 
   private void rebuildScene() {
-    LiveScene old = scene;
+    StudioScene old = scene;
     old.close();
     scene = openScene();
     applyPreview(scene);
@@ -389,7 +389,7 @@ final class StudioEngine implements AutoCloseable {
   // ---- status and events ----
 
   StudioStatus status() {
-    LiveScene sc = scene;
+    StudioScene sc = scene;
     MediaSession.Stats stats = fanOut != null ? sc.session().stats() : null;
     List<AudioLevel> levels = sc.session().audioLevels();
     List<SourceStatus> sources = new ArrayList<>();

@@ -32,7 +32,7 @@ import studio.tally.media.scene.SceneCompositor;
  * a test pattern stands in (a session needs a picture, and a stream must never be empty).
  * Called from the studio's command thread only (the failure callback excepted).
  */
-final class LiveScene implements AutoCloseable {
+final class StudioScene implements AutoCloseable {
   private static final String STAND_IN = "stand-in test pattern";
 
   private record Input(boolean video, int id) {}
@@ -45,7 +45,7 @@ final class LiveScene implements AutoCloseable {
   private final Map<String, String> problems = new ConcurrentHashMap<>();
   private Integer standIn;
 
-  private LiveScene(SessionClock clock, VideoFormat format, Supplier<List<AvailableDevice>> devices,
+  private StudioScene(SessionClock clock, VideoFormat format, Supplier<List<AvailableDevice>> devices,
       List<SceneSource> sources, BiConsumer<String, String> onFailure) {
     this.clock = clock;
     this.format = format;
@@ -79,9 +79,9 @@ final class LiveScene implements AutoCloseable {
   }
 
   /** Opens sources in settings order (the first video source at the bottom). */
-  static LiveScene open(SessionClock clock, VideoSettings video, List<SceneSource> sources,
+  static StudioScene open(SessionClock clock, VideoSettings video, List<SceneSource> sources,
       Supplier<List<AvailableDevice>> devices, BiConsumer<String, String> onFailure) {
-    return new LiveScene(clock, new VideoFormat(video.width(), video.height(), video.fps()), devices, sources, onFailure);
+    return new StudioScene(clock, new VideoFormat(video.width(), video.height(), video.fps()), devices, sources, onFailure);
   }
 
   MediaSession session() {
