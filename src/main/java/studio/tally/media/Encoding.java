@@ -87,7 +87,7 @@ final class Encoding {
     if (strict) {
       order.add(EncoderCatalog.select(settings));
     } else {
-      if (!settings.encoder().equals("auto")) order.add(EncoderCatalog.byName(settings.encoder()));
+      if (!settings.encoder().equals("auto")) order.add(EncoderCatalog.byName(settings.encoder(), settings.codec()));
       for (EncoderCandidate c : EncoderCatalog.CANDIDATES) {
         if (c.codec().equals(settings.codec()) && !order.contains(c) && EncoderCatalog.probe(c).usable()) order.add(c);
       }

@@ -128,7 +128,7 @@ public final class EncoderCatalog {
   }
 
   /** Like {@link #byName(String)}; the usable ones listed for an unknown name are those of codec (null: all). */
-  private static EncoderCandidate byName(String name, String codec) {
+  public static EncoderCandidate byName(String name, String codec) {
     for (EncoderCandidate c : CANDIDATES) {
       if (c.name().equals(name)) return c;
     }
