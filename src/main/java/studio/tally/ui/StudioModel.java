@@ -145,11 +145,15 @@ final class StudioModel {
     });
   }
 
-  /** Preview no larger than 1280 wide, even sizes, the output's aspect ratio. */
+  /**
+   * Preview size: at most 1280 wide, width a multiple of 32 and height even, at the output's
+   * aspect ratio. The multiple of 32 is for the media layer's scaler: a 426-wide ARGB preview
+   * corrupted the native heap there (the preview thread aborted with "double free" when it ended).
+   */
   static int[] previewSize(int width, int height) {
-    if (width <= 1280) return new int[] {width, height};
-    int h = (int) Math.round(height * 1280.0 / width) & ~1;
-    return new int[] {1280, Math.max(2, h)};
+    int w = Math.max(32, Math.min(1280, width) & ~31);
+    int h = Math.max(2, (int) Math.round((double) height * w / width) & ~1);
+    return new int[] {w, h};
   }
 
   private static void saveQuietly(SettingsStore store, StudioSettings s) {

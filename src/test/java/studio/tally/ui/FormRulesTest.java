@@ -57,9 +57,10 @@ class FormRulesTest {
   }
 
   @Test
-  void previewIsAtMost1280Wide() {
+  void previewIsAtMost1280WideInStepsOf32() {
     assertThat(StudioModel.previewSize(1920, 1080)).containsExactly(1280, 720);
     assertThat(StudioModel.previewSize(1280, 720)).containsExactly(1280, 720);
     assertThat(StudioModel.previewSize(3840, 1600)).containsExactly(1280, 532);
+    assertThat(StudioModel.previewSize(426, 240)).containsExactly(416, 234);
   }
 }
