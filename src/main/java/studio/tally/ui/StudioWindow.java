@@ -1,5 +1,6 @@
 package studio.tally.ui;
 
+import java.lang.management.ManagementFactory;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.scene.Scene;
@@ -9,6 +10,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import studio.tally.config.Placement;
 import studio.tally.config.SceneSource;
 import studio.tally.config.StudioSettings;
@@ -19,6 +22,8 @@ import studio.tally.config.StudioSettings;
  */
 final class StudioWindow {
   static final String TITLE = "Tally Studio";
+  private static final Logger LOG = LoggerFactory.getLogger(StudioWindow.class);
+  private long firstFrameNanos;
 
   private final Stage stage;
   private final StudioOptions options;
@@ -63,11 +68,23 @@ final class StudioWindow {
 
   void show() {
     stage.show();
+    surface.onFirstFrame(() -> {
+      firstFrameNanos = System.nanoTime();
+      // cold start as a user sees it: from JVM start to the first composed picture on screen
+      LOG.info("first preview frame {} ms after start",
+          System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+    });
     model.open(options, (w, h, argb, pts) -> surface.offer(w, h, argb));
   }
 
   /** Closes cleanly (engine off the FX thread, bounded), then hides the window. */
   void close() {
+    if (firstFrameNanos != 0) {
+      double seconds = (System.nanoTime() - firstFrameNanos) / 1e9;
+      long shown = surface.framesShownProperty().get();
+      LOG.info("preview: {} frames shown in {} s ({} fps), {} dropped while the FX thread was busy", shown,
+          String.format("%.1f", seconds), String.format("%.1f", seconds > 0 ? (shown - 1) / seconds : 0), surface.framesDropped());
+    }
     stage.setTitle(TITLE + " — stopping…");
     model.close(() -> {
       stage.hide();
@@ -83,11 +100,11 @@ final class StudioWindow {
     MixerView mixer = new MixerView(model);
 
     VBox left = new VBox(8, sources.view());
-    left.setPrefWidth(260);
+    left.setPrefWidth(230);
     VBox.setVgrow(sources.view(), Priority.ALWAYS);
 
     VBox right = new VBox(8, controls.view(), destinations.view());
-    right.setPrefWidth(300);
+    right.setPrefWidth(280);
     VBox.setVgrow(destinations.view(), Priority.ALWAYS);
 
     VBox centre = new VBox(8, preview, mixer.view());
