@@ -54,7 +54,7 @@ class StudioWindowXvfbTest {
       Ffprobe.Probe probe = Ffprobe.bundled().probe(flv, Duration.ofSeconds(20));
       assertThat(probe.video().orElseThrow().width()).isEqualTo(1280);
       assertThat(probe.audio()).isPresent();
-      assertThat(String.join("\n", studio.stderrLines())).contains("first preview frame");
+      assertThat(Files.readString(studio.stderrFile())).contains("first preview frame");
 
       Path shot = Path.of("target", "studio.png").toAbsolutePath();
       Files.deleteIfExists(shot);
@@ -74,7 +74,7 @@ class StudioWindowXvfbTest {
       ProcessHandle.of(studio.pid()).orElseThrow().destroy();
       int code = studio.waitFor(Duration.ofSeconds(30));
       assertThat(code).as(TallyCli.describe(studio)).isZero();
-      assertThat(studio.stderrTail()).contains("server stopped");
+      assertThat(Files.readString(studio.stderrFile())).contains("server stopped");
       assertThat(FreePort.accepts(rtmp)).as("the server port is closed").isFalse();
     }
   }
