@@ -35,7 +35,7 @@ final class PreviewSurface {
     }
   }
 
-  private final ImageView view = new ImageView();
+  private ImageView view; // made on the FX thread (the surface itself may be made before JavaFX starts)
   private final Executor fx;
   private final AtomicBoolean swapPending = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
@@ -47,12 +47,16 @@ final class PreviewSurface {
   /** @param fx runs work on the FX thread (Platform::runLater; tests may pass another) */
   PreviewSurface(Executor fx) {
     this.fx = fx;
-    view.setPreserveRatio(true);
-    view.setSmooth(true);
-    view.getStyleClass().add("preview-image");
   }
 
+  /** FX thread. */
   ImageView view() {
+    if (view == null) {
+      view = new ImageView();
+      view.setPreserveRatio(true);
+      view.setSmooth(true);
+      view.getStyleClass().add("preview-image");
+    }
     return view;
   }
 
@@ -101,7 +105,7 @@ final class PreviewSurface {
       slot.image = new WritableImage(slot.pixelBuffer);
     }
     slot.pixelBuffer.updateBuffer(pb -> null); // whole image dirty
-    if (view.getImage() != slot.image) view.setImage(slot.image);
+    if (view().getImage() != slot.image) view().setImage(slot.image);
     Slot previous = front;
     front = slot;
     // the slot just replaced becomes the spare; a differently sized one is dropped and remade on demand

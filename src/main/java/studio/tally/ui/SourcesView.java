@@ -38,6 +38,7 @@ final class SourcesView {
   private final MenuButton add = new MenuButton(null, new FontIcon(Feather.PLUS));
   private final ReadOnlyStringWrapper selectedVideo = new ReadOnlyStringWrapper(this, "selectedVideoSource");
   private Map<String, SourceStatus> statusById = Map.of();
+  private boolean menuFilled;
 
   SourcesView(StudioModel model) {
     this.model = model;
@@ -60,7 +61,9 @@ final class SourcesView {
     add.setId("add-source");
     add.setTooltip(new Tooltip("Add a source"));
     add.getStyleClass().addAll("flat", "no-arrow" /* AtlantaFX Tweaks.NO_ARROW */);
-    add.setOnShowing(e -> fillAddMenu());
+    add.setOnShowing(e -> {
+      if (!menuFilled) fillAddMenu();
+    });
     add.getItems().add(new MenuItem("Looking for devices…"));
     Button remove = new Button(null, new FontIcon(Feather.TRASH_2));
     remove.setId("remove-source");
@@ -105,6 +108,10 @@ final class SourcesView {
       }
       statusById = next;
     });
+    // probe the devices as soon as the studio is up, so the + menu is ready when it is opened
+    model.phaseProperty().addListener((o, a, p) -> {
+      if (p == StudioModel.Phase.READY) fillAddMenu();
+    });
     list.getSelectionModel().selectedItemProperty().addListener((o, a, s) ->
         selectedVideo.set(s != null && s.kind().isVideo() ? s.id() : null));
   }
@@ -121,6 +128,8 @@ final class SourcesView {
 
   private void fillAddMenu() {
     model.devices().thenAccept(devices -> {
+      if (menuFilled) return;
+      menuFilled = true;
       add.getItems().setAll(
           deviceMenu("Screen", Feather.MONITOR, Kind.SCREEN, devices),
           regionItem(devices),

@@ -120,7 +120,9 @@ final class StudioModel {
       SettingsStore store = options.profileDir() != null ? SettingsStore.at(options.profileDir()) : SettingsStore.platform();
       SettingsStore.Loaded loaded = store.load(Studio::firstRunSettings);
       if (loaded.firstRun()) saveQuietly(store, loaded.settings());
+      long t0 = System.nanoTime();
       Studio s = Studio.open(loaded.settings(), store.dir(), fx);
+      LOG.info("studio engine open in {} ms", (System.nanoTime() - t0) / 1_000_000);
       studio = s;
       s.addListener(this::onEvent);
       StudioSettings current = s.settings();
@@ -253,12 +255,22 @@ final class StudioModel {
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    f.whenCompleteAsync((v, e) -> {
-      if (blocksControls) busy.set(false);
-      if (e != null) notify(StudioEvent.Severity.ERROR, readable(e));
+    f.whenComplete((v, e) -> {
+      // a fresh snapshot (made here, off the FX thread) so the buttons flip at once
       Studio s = studio;
-      if (s != null) status.set(s.status());
-    }, fx);
+      StudioStatus snapshot = null;
+      try {
+        if (s != null) snapshot = s.status();
+      } catch (RuntimeException ignored) {
+        // closing: the next status event (if any) will do
+      }
+      StudioStatus now = snapshot;
+      fx.execute(() -> {
+        if (blocksControls) busy.set(false);
+        if (e != null) notify(StudioEvent.Severity.ERROR, readable(e));
+        if (now != null) status.set(now);
+      });
+    });
   }
 
   /** A failure in words: the engine's own message (meant for streamers), else the plain reason. */
@@ -280,31 +292,45 @@ final class StudioModel {
     if (phase.get() == Phase.CLOSING || phase.get() == Phase.CLOSED) return;
     phase.set(Phase.CLOSING);
     Thread.ofPlatform().name("studio-ui-close").daemon(true).start(() -> {
-      // an open still in flight finishes first, so its engine is closed too
-      worker.shutdown();
-      try {
-        worker.awaitTermination(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      Studio s = studio;
-      if (s != null) {
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close,
-            r -> Thread.ofPlatform().name("studio-close").daemon(true).start(r));
-        try {
-          closing.get(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-          LOG.warn("the studio did not stop within {} s; exiting anyway", CLOSE_LIMIT.toSeconds());
-        } catch (ExecutionException e) {
-          LOG.warn("closing the studio: {}", readable(e));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      closeEngine();
       fx.execute(() -> {
         phase.set(Phase.CLOSED);
         done.run();
       });
     });
+  }
+
+  /** The same close when JavaFX never started (no display): {@code done} runs on the closing thread. */
+  void closeOffFx(Runnable done) {
+    Thread.ofPlatform().name("studio-ui-close").daemon(true).start(() -> {
+      closeEngine();
+      done.run();
+    });
+  }
+
+  private void closeEngine() {
+    // an open still in flight finishes first, so its engine is closed too (on a starved machine an
+    // open took 16 s: give it twice the close bound)
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(2 * CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("the studio was still opening after {} s; exiting without closing it", 2 * CLOSE_LIMIT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Studio s = studio;
+    if (s == null) return;
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close,
+        r -> Thread.ofPlatform().name("studio-close").daemon(true).start(r));
+    try {
+      closing.get(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("the studio did not stop within {} s; exiting anyway", CLOSE_LIMIT.toSeconds());
+    } catch (ExecutionException e) {
+      LOG.warn("closing the studio: {}", readable(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -33,11 +33,16 @@ final class StudioWindow {
   private final PreviewPane preview;
 
   StudioWindow(Stage stage, StudioOptions options, Runnable onClosed) {
+    this(stage, options, new StudioModel(Platform::runLater), new PreviewSurface(Platform::runLater), onClosed);
+  }
+
+  /** With a model (and its preview surface) that may already be opening the engine. */
+  StudioWindow(Stage stage, StudioOptions options, StudioModel model, PreviewSurface surface, Runnable onClosed) {
     this.stage = stage;
     this.options = options;
     this.onClosed = onClosed;
-    this.model = new StudioModel(Platform::runLater);
-    this.surface = new PreviewSurface(Platform::runLater);
+    this.model = model;
+    this.surface = surface;
     this.preview = new PreviewPane(surface);
     stage.setTitle(TITLE);
     var icon = StudioWindow.class.getResourceAsStream("tally-icon.png");
@@ -66,7 +71,18 @@ final class StudioWindow {
     return stage;
   }
 
+  /** Shows the window and opens the engine (unless {@link #showOpening} is used). */
   void show() {
+    showOpening();
+    model.open(options, previewListener(surface));
+  }
+
+  static studio.tally.live.PreviewListener previewListener(PreviewSurface surface) {
+    return (w, h, argb, pts) -> surface.offer(w, h, argb);
+  }
+
+  /** Shows the window for a model whose engine is already opening. */
+  void showOpening() {
     stage.show();
     surface.onFirstFrame(() -> {
       firstFrameNanos = System.nanoTime();
@@ -74,7 +90,6 @@ final class StudioWindow {
       LOG.info("first preview frame {} ms after start",
           System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
     });
-    model.open(options, (w, h, argb, pts) -> surface.offer(w, h, argb));
   }
 
   /** Closes cleanly (engine off the FX thread, bounded), then hides the window. */

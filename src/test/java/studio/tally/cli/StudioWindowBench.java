@@ -35,6 +35,8 @@ import studio.tally.testing.XvfbDisplay;
  */
 class StudioWindowBench {
   private static final Pattern FIRST_FRAME = Pattern.compile("first preview frame (\\d+) ms after start");
+  private static final Pattern FX_UP = Pattern.compile("JavaFX up (\\d+) ms after start");
+  private static final Pattern ENGINE_OPEN = Pattern.compile("studio engine open in (\\d+) ms");
   private static final Pattern PREVIEW = Pattern.compile("preview: (\\d+) frames shown in ([\\d.]+) s \\(([\\d.]+) fps\\), (\\d+) dropped");
   private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -47,14 +49,15 @@ class StudioWindowBench {
       List<Long> firstFrame = new ArrayList<>();
       for (int run = 0; run < 5; run++) {
         Path profile = Files.createTempDirectory("studio-ui-bench");
-        Setup s = setup(profile);
+        setup(profile);
         try (PeerProcess studio = TallyCli.start(Map.of("DISPLAY", x.display()), List.of(), "studio", "--profile", profile.toString())) {
           await().atMost(Duration.ofSeconds(120)).until(() -> find(studio, FIRST_FRAME) != null);
           firstFrame.add(Long.parseLong(find(studio, FIRST_FRAME).group(1)));
           ProcessHandle.of(studio.pid()).orElseThrow().destroy();
           studio.waitFor(Duration.ofSeconds(30));
+          out.add("run " + run + ": first preview frame " + firstFrame.getLast() + " ms after JVM start; JavaFX up at "
+              + group(studio, FX_UP) + " ms; engine open took " + group(studio, ENGINE_OPEN) + " ms (in parallel)");
         }
-        out.add("run " + run + ": first preview frame " + firstFrame.getLast() + " ms after JVM start (ports " + s.http + ")");
       }
       out.add("cold start to first preview frame: median " + median(firstFrame) + " ms, min " + firstFrame.stream().mapToLong(l -> l).min().orElse(0)
           + ", max " + firstFrame.stream().mapToLong(l -> l).max().orElse(0) + " (" + firstFrame + ")");
@@ -116,6 +119,11 @@ class StudioWindowBench {
       if (m.find()) return m;
     }
     return null;
+  }
+
+  private static String group(PeerProcess p, Pattern pattern) throws IOException {
+    Matcher m = find(p, pattern);
+    return m == null ? "?" : m.group(1);
   }
 
   private static long median(List<Long> values) {

@@ -78,4 +78,13 @@ class StudioWindowXvfbTest {
       assertThat(FreePort.accepts(rtmp)).as("the server port is closed").isFalse();
     }
   }
+
+  @Test
+  void withoutADisplayItSaysSoAndExits(@TempDir Path profile) {
+    try (PeerProcess studio = TallyCli.start(Map.of(), List.of("DISPLAY", "WAYLAND_DISPLAY"),
+        "studio", "--profile", profile.toString())) {
+      assertThat(studio.waitFor(Duration.ofSeconds(60))).isEqualTo(1);
+      assertThat(studio.stderrTail()).contains("cannot open the studio window: no display").doesNotContain("Exception");
+    }
+  }
 }

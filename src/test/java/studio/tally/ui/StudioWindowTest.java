@@ -14,6 +14,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
+import javafx.scene.input.MouseButton;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.testfx.api.FxToolkit;
 import org.testfx.matcher.control.LabeledMatchers;
 import org.testfx.util.WaitForAsyncUtils;
 import studio.tally.config.Destination;
+import studio.tally.config.Placement;
 import studio.tally.config.SceneSource;
 import studio.tally.config.SettingsStore;
 import studio.tally.live.DestinationStatus;
@@ -86,7 +88,9 @@ class StudioWindowTest {
     studio.open();
     int before = studio.settings().scene().size();
     robot.clickOn("#add-source");
-    robot.clickOn("Test pattern");
+    // the menu lists this machine's devices once they are probed
+    await().atMost(Duration.ofSeconds(60)).until(() -> robot.lookup("#add-test-pattern").tryQuery().isPresent());
+    robot.clickOn("#add-test-pattern");
     await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().scene().size() == before + 1);
     ListView<?> sources = robot.lookup("#sources").queryListView();
     await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> sources.getItems().size()) == before + 1);
@@ -190,6 +194,37 @@ class StudioWindowTest {
     });
     ListView<?> destinations = robot.lookup("#destinations").queryListView();
     await().atMost(Duration.ofSeconds(5)).until(() -> fx(() -> destinations.getItems().size()) == 2);
+  }
+
+  @Test
+  void dragThePictureInPictureAndMuteFromTheMixer(@TempDir Path profile, @TempDir Path recordings) throws Exception {
+    studio = new StudioWindowFixture(profile).writeSettings(recordings);
+    studio.open();
+    fx(() -> {
+      studio.model().addSource(new SceneSource(null, SceneSource.Kind.TEST_PATTERN, null, null, Placement.PIP, 0, false));
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().scene().size() == 3);
+    String pipId = studio.settings().scene().stream().filter(s -> Placement.PIP.equals(s.placement())).findFirst().orElseThrow().id();
+    Node frame = robot.lookup(".pip-frame").query();
+    await().atMost(Duration.ofSeconds(10)).until(() -> fx(frame::isVisible));
+    // move it up and left by dragging its frame
+    robot.drag(frame, MouseButton.PRIMARY).moveBy(-120, -60).release(MouseButton.PRIMARY);
+    await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().source(pipId).placement().x() < Placement.PIP.x() - 0.05);
+    Placement moved = studio.settings().source(pipId).placement();
+    assertThat(moved.y()).isLessThan(Placement.PIP.y());
+    assertThat(moved.width()).isEqualTo(Placement.PIP.width());
+    // and make it bigger from its corner
+    Node handle = robot.lookup(".pip-handle").query();
+    robot.drag(handle, MouseButton.PRIMARY).moveBy(80, 45).release(MouseButton.PRIMARY);
+    await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().source(pipId).placement().width() > moved.width() + 0.05);
+
+    String toneId = studio.settings().scene().stream().filter(s -> s.kind() == SceneSource.Kind.TONE).findFirst().orElseThrow().id();
+    robot.clickOn("#mute-" + toneId);
+    await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().source(toneId).muted());
+    // a muted source reads silence on its meter
+    await().atMost(Duration.ofSeconds(20)).until(() -> studio.status().sources().stream()
+        .filter(x -> x.source().id().equals(toneId)).allMatch(x -> x.peakDb() <= -90));
   }
 
   private DestinationStatus.State localState() throws Exception {
