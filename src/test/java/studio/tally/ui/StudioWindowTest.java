@@ -227,6 +227,26 @@ class StudioWindowTest {
         .filter(x -> x.source().id().equals(toneId)).allMatch(x -> x.peakDb() <= -90));
   }
 
+  @Test
+  void aSourceThatCannotCaptureSaysWhyInPlace(@TempDir Path profile, @TempDir Path recordings) throws Exception {
+    studio = new StudioWindowFixture(profile).writeSettings(recordings);
+    studio.open();
+    // a screen on an X display nobody runs
+    fx(() -> {
+      studio.model().addSource(new SceneSource(null, SceneSource.Kind.SCREEN, "x11grab::97.0", null, Placement.FULL, 0, false));
+      return null;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> studio.settings().scene().size() == 3);
+    String id = studio.settings().scene().stream().filter(s -> s.kind() == SceneSource.Kind.SCREEN).findFirst().orElseThrow().id();
+    await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> robot.lookup("#source-problem-" + id).tryQueryAs(Label.class)
+        .map(Label::getText).orElse("")).length() > 0);
+    String why = fx(() -> robot.lookup("#source-problem-" + id).queryAs(Label.class).getText());
+    assertThat(why).doesNotContain("Exception").doesNotContain("\tat ");
+    // the rest of the scene keeps going
+    long shown = fx(() -> studio.window.surface().framesShownProperty().get());
+    await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> studio.window.surface().framesShownProperty().get()) > shown + 5);
+  }
+
   private DestinationStatus.State localState() throws Exception {
     var s = studio.status();
     if (s == null) return null;
