@@ -13,6 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -112,7 +113,10 @@ public final class SettingsStore {
   /** Writes {@code settings} atomically, creating the directory. */
   public void save(StudioSettings settings) throws IOException {
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, FILE, ".tmp");
+    // the file holds stream keys: readable by its owner only where the file system can say so
+    Path tmp = dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+        ? Files.createTempFile(dir, FILE, ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+        : Files.createTempFile(dir, FILE, ".tmp");
     try {
       Files.writeString(tmp, toJson(settings));
       try {

@@ -16,14 +16,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +54,7 @@ final class StudioEngine implements AutoCloseable {
 
   private final Path profileDir;
   private final SettingsStore store;
-  private final Executor events;
-  private final List<Consumer<StudioEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final StudioEvents events;
   private final ExecutorService commands =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tally-studio").daemon().factory());
   private final ScheduledExecutorService ticker =
@@ -66,7 +63,6 @@ final class StudioEngine implements AutoCloseable {
       new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-studio-out", true), NioIoHandler.newFactory());
   private final SessionClock clock = SessionClock.start(Clock.systemUTC());
   private final ProcessMeter processMeter = new ProcessMeter();
-  private final AtomicReference<StudioStatus> pendingStatus = new AtomicReference<>();
   private final Map<String, DestinationLink> links = new ConcurrentHashMap<>();
   private volatile List<AvailableDevice> devices;
 
@@ -92,14 +88,13 @@ final class StudioEngine implements AutoCloseable {
   private volatile long recordStartNanos;
   private volatile Path recordingFile;
   private volatile String recordingProblem;
-  private StudioStatus lastStatus;
   private volatile boolean closed;
 
   private StudioEngine(StudioSettings settings, Path profileDir, Executor events) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.profileDir = profileDir;
     this.store = profileDir == null ? null : SettingsStore.at(profileDir);
-    this.events = Objects.requireNonNull(events, "event executor");
+    this.events = new StudioEvents(events);
   }
 
   static StudioEngine open(StudioSettings settings, Path profileDir, Executor eventExecutor) {
@@ -160,11 +155,11 @@ final class StudioEngine implements AutoCloseable {
   }
 
   void addListener(Consumer<StudioEvent> l) {
-    listeners.add(Objects.requireNonNull(l, "listener"));
+    events.add(l);
   }
 
   void removeListener(Consumer<StudioEvent> l) {
-    listeners.remove(l);
+    events.remove(l);
   }
 
   StudioSettings settings() {
@@ -190,10 +185,15 @@ final class StudioEngine implements AutoCloseable {
     stopEncodingWhenIdle();
   }
 
-  void startRecording() throws IOException {
+  void startRecording() {
     if (recorder != null) return;
     Path folder = settings.recording().folderPath();
-    Files.createDirectories(folder);
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw new StudioException("cannot create the recording folder " + folder + " (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null || e.getMessage().equals(folder.toString()) ? "" : ": " + e.getMessage()) + ")", e);
+    }
     String ext = settings.recording().format();
     String base = "Tally " + LocalDateTime.now().format(FILE_TIME);
     Path file = folder.resolve(base + "." + ext);
@@ -210,7 +210,10 @@ final class StudioEngine implements AutoCloseable {
     recordingFile = file;
     recordingProblem = null;
     recordStartNanos = System.nanoTime();
-    recordingSink = new RebasedSink(r);
+    recordingSink = new RebasedSink(r, why -> {
+      recordingProblem = "the recording stopped: " + why;
+      notice(StudioEvent.Severity.ERROR, recordingProblem);
+    });
     fanOut.add(recordingSink);
   }
 
@@ -390,8 +393,14 @@ final class StudioEngine implements AutoCloseable {
 
   StudioStatus status() {
     StudioScene sc = scene;
-    MediaSession.Stats stats = fanOut != null ? sc.session().stats() : null;
-    List<AudioLevel> levels = sc.session().audioLevels();
+    MediaSession.Stats stats = null;
+    List<AudioLevel> levels = List.of();
+    try {
+      if (fanOut != null) stats = sc.session().stats();
+      levels = sc.session().audioLevels();
+    } catch (RuntimeException e) {
+      // the scene is being rebuilt or closed: no meters in this snapshot
+    }
     List<SourceStatus> sources = new ArrayList<>();
     for (SceneSource s : settings.scene()) {
       AudioLevel l = sc.level(s.id(), levels).orElse(AudioLevel.silent(-1));
@@ -419,49 +428,22 @@ final class StudioEngine implements AutoCloseable {
         encoderFallback, ds, new RecordingStatus(file, size, recorder != null, recordingProblem), server.status(), sources);
   }
 
-  /** Every 250 ms: a new status when something changed, at most one delivery pending at a time. */
+  /** Every 250 ms, on the status thread. */
   private void tick() {
     try {
-      StudioStatus s = status();
-      if (s.equals(lastStatus)) return;
-      lastStatus = s;
-      if (pendingStatus.getAndSet(s) == null) {
-        events.execute(() -> {
-          StudioStatus latest = pendingStatus.getAndSet(null);
-          if (latest != null) emit(new StudioEvent.StatusChanged(latest));
-        });
-      }
+      events.status(status());
     } catch (RuntimeException e) {
       log.debug("status not sent: {}", e.toString());
     }
   }
 
   private void notice(StudioEvent.Severity severity, String message) {
-    log.info("studio: {}", message);
-    post(new StudioEvent.Notice(severity, message));
-  }
-
-  private void post(StudioEvent e) {
-    try {
-      events.execute(() -> emit(e));
-    } catch (RuntimeException ex) {
-      log.debug("event not delivered: {}", ex.toString());
-    }
-  }
-
-  private void emit(StudioEvent e) {
-    for (Consumer<StudioEvent> l : listeners) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException ex) {
-        log.warn("studio listener failed on {}: {}", e.getClass().getSimpleName(), ex.toString());
-      }
-    }
+    events.notice(severity, message);
   }
 
   private void saveAndAnnounce() {
     save();
-    post(new StudioEvent.SettingsChanged(settings));
+    events.post(new StudioEvent.SettingsChanged(settings));
   }
 
   private void save() {

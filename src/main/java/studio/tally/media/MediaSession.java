@@ -5,10 +5,8 @@ import static org.bytedeco.ffmpeg.global.avutil.*;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -101,12 +99,9 @@ public final class MediaSession implements AutoCloseable {
   private Encoding encoding; // scene thread: the encoding frames go to
   private volatile Encoding lastEncoding; // API side: the one started last
   private final Object encodingLock = new Object();
-  private final CopyOnWriteArrayList<Integer> videoIds = new CopyOnWriteArrayList<>();
-  private final CopyOnWriteArrayList<Integer> audioIds = new CopyOnWriteArrayList<>();
-  private final AtomicInteger nextVideoId = new AtomicInteger();
-  private final AtomicInteger nextAudioId = new AtomicInteger();
-  private final CopyOnWriteArrayList<SourceFailure> failures = new CopyOnWriteArrayList<>();
-  private volatile Consumer<SourceFailure> failureListener;
+  private final InputIds videoIds;
+  private final InputIds audioIds;
+  private final SourceFailureLog failures = new SourceFailureLog();
   private final CountDownLatch ended = new CountDownLatch(1);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile Throwable encodingFailure;
@@ -136,10 +131,10 @@ public final class MediaSession implements AutoCloseable {
     this.encodeOnly = encodeOnly;
     AVRational rate = av_d2q(format.fps(), 1_000_000);
     timeBase = av_make_q(rate.den(), rate.num());
-    scene = new LiveScene(format, pixelFormat, config.video(), config.audio(), this::sourceFailed);
+    scene = new LiveScene(format, pixelFormat, config.video(), config.audio(), failures);
     preview = new PreviewTap(format);
-    for (int i = 0; i < config.video().size(); i++) videoIds.add(nextVideoId.getAndIncrement());
-    for (int i = 0; i < config.audio().size(); i++) audioIds.add(nextAudioId.getAndIncrement());
+    videoIds = new InputIds("video", config.video().size());
+    audioIds = new InputIds("audio", config.audio().size());
     sceneThread = Thread.ofPlatform().name("tally-media-scene").daemon().unstarted(this::sceneLoop);
   }
 
@@ -294,9 +289,13 @@ public final class MediaSession implements AutoCloseable {
     Objects.requireNonNull(input.layer(), "input.layer");
     synchronized (lock) {
       checkOpen();
-      int id = nextVideoId.getAndIncrement();
-      command(t -> scene.addVideo(id, input, t, output));
-      videoIds.add(id);
+      int id = videoIds.add();
+      try {
+        command(t -> scene.addVideo(id, input, t, output));
+      } catch (IllegalStateException e) {
+        videoIds.remove(id);
+        throw e;
+      }
       return id;
     }
   }
@@ -307,7 +306,7 @@ public final class MediaSession implements AutoCloseable {
       checkVideo(videoInput);
       if (videoIds.size() == 1) throw new IllegalStateException("video input " + videoInput + " is the last one; add another first");
       command(t -> scene.removeVideo(videoInput, t, output));
-      videoIds.remove(Integer.valueOf(videoInput));
+      videoIds.remove(videoInput);
     }
   }
 
@@ -318,9 +317,13 @@ public final class MediaSession implements AutoCloseable {
     if (!Double.isFinite(input.gainDb())) throw new IllegalArgumentException("gain " + input.gainDb() + " dB is not a number");
     synchronized (lock) {
       checkOpen();
-      int id = nextAudioId.getAndIncrement();
-      command(t -> scene.addAudio(id, input, t, output));
-      audioIds.add(id);
+      int id = audioIds.add();
+      try {
+        command(t -> scene.addAudio(id, input, t, output));
+      } catch (IllegalStateException e) {
+        audioIds.remove(id);
+        throw e;
+      }
       return id;
     }
   }
@@ -330,7 +333,7 @@ public final class MediaSession implements AutoCloseable {
     synchronized (lock) {
       checkAudio(audioInput);
       command(t -> scene.removeAudio(audioInput, t, output));
-      audioIds.remove(Integer.valueOf(audioInput));
+      audioIds.remove(audioInput);
     }
   }
 
@@ -349,17 +352,17 @@ public final class MediaSession implements AutoCloseable {
 
   /** Ids of the video inputs, bottom to top. */
   public List<Integer> videoInputs() {
-    return List.copyOf(videoIds);
+    return videoIds.list();
   }
 
   /** Ids of the audio inputs, in mixing order. */
   public List<Integer> audioInputs() {
-    return List.copyOf(audioIds);
+    return audioIds.list();
   }
 
   /** Every source failure so far, oldest first. */
   public List<SourceFailure> sourceFailures() {
-    return List.copyOf(failures);
+    return failures.all();
   }
 
   /**
@@ -367,7 +370,7 @@ public final class MediaSession implements AutoCloseable {
    * source failure from now on; null removes it.
    */
   public void onSourceFailure(Consumer<SourceFailure> listener) {
-    failureListener = listener;
+    failures.listen(listener);
   }
 
   /** The output format of the scene. */
@@ -411,12 +414,12 @@ public final class MediaSession implements AutoCloseable {
 
   private void checkVideo(int id) {
     checkOpen();
-    if (!videoIds.contains(id)) throw new IllegalArgumentException("no video input " + id + " (video inputs: " + videoIds + ")");
+    videoIds.check(id);
   }
 
   private void checkAudio(int id) {
     checkOpen();
-    if (!audioIds.contains(id)) throw new IllegalArgumentException("no audio input " + id + " (audio inputs: " + audioIds + ")");
+    audioIds.check(id);
   }
 
   /** Queues a scene change; it gets the session time of the frame about to be composed. */
@@ -436,19 +439,6 @@ public final class MediaSession implements AutoCloseable {
         change.accept(t);
       } catch (IllegalArgumentException e) {
         LOG.warn("scene change refused: {}", e.getMessage()); // e.g. an input removed twice in a race
-      }
-    }
-  }
-
-  private void sourceFailed(SourceFailure f) {
-    failures.add(f);
-    LOG.warn("{}", f.message());
-    Consumer<SourceFailure> listener = failureListener;
-    if (listener != null) {
-      try {
-        listener.accept(f);
-      } catch (RuntimeException e) {
-        LOG.warn("source failure listener failed: {}", e.toString());
       }
     }
   }

@@ -12,8 +12,7 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,14 +76,16 @@ final class PreviewTap implements AutoCloseable {
     return dropped.get();
   }
 
+  /**
+   * swscale writes whole SIMD blocks and expects FFmpeg's aligned, padded rows: scaling straight
+   * into a tight w×4-byte-stride buffer overran it (a 426-wide preview corrupted the native heap).
+   * So it scales into an FFmpeg-allocated frame and rows are copied into the tight buffer.
+   */
   private void previewLoop() {
     SwsContext sws = null;
+    AVFrame scaled = null;
     ByteBuffer bytes = null;
     BytePointer pixels = null;
-    int w = 0;
-    int h = 0;
-    var dstData = new PointerPointer<BytePointer>(4);
-    var dstStride = new IntPointer(4);
     try {
       while (!stopping) {
         AVFrame frame = mailbox.getAndSet(null);
@@ -95,19 +96,24 @@ final class PreviewTap implements AutoCloseable {
         try {
           Target t = target;
           if (t == null) continue;
-          if (bytes == null || t.width() != w || t.height() != h) {
-            w = t.width();
-            h = t.height();
+          int w = t.width();
+          int h = t.height();
+          if (scaled == null || scaled.width() != w || scaled.height() != h) {
+            if (scaled != null) av_frame_free(scaled);
+            scaled = av_frame_alloc();
+            scaled.format(ARGB_INTS);
+            scaled.width(w);
+            scaled.height(h);
+            Av.check(av_frame_get_buffer(scaled, 0), "preview picture");
             bytes = ByteBuffer.allocateDirect(w * h * 4).order(ByteOrder.nativeOrder());
             pixels = new BytePointer(bytes);
-            dstData.put(0, pixels);
-            dstStride.put(0, w * 4);
           }
-          sws = sws_getCachedContext(sws, frame.width(), frame.height(), frame.format(), w, h,
-              ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? AV_PIX_FMT_BGRA : AV_PIX_FMT_ARGB, SWS_BILINEAR,
+          sws = sws_getCachedContext(sws, frame.width(), frame.height(), frame.format(), w, h, ARGB_INTS, SWS_BILINEAR,
               null, null, (DoublePointer) null);
           if (sws == null) throw new MediaException("swscale cannot convert the scene to the preview");
-          sws_scale(sws, frame.data(), frame.linesize(), 0, frame.height(), dstData, dstStride);
+          Av.check(sws_scale(sws, frame.data(), frame.linesize(), 0, frame.height(), scaled.data(), scaled.linesize()),
+              "preview scaling");
+          copyRows(scaled, pixels, w, h);
           long ptsMicros = format.frameTime(frame.pts());
           try {
             t.sink().onPreview(new PreviewFrame(w, h, bytes.asIntBuffer(), ptsMicros));
@@ -119,12 +125,29 @@ final class PreviewTap implements AutoCloseable {
           av_frame_free(frame);
         }
       }
+    } catch (RuntimeException e) {
+      LOG.warn("preview stopped: {}", e.toString());
     } finally {
       if (sws != null) sws_freeContext(sws);
-      dstData.close();
-      dstStride.close();
-      if (pixels != null) pixels.close();
+      if (scaled != null) av_frame_free(scaled);
     }
+  }
+
+  /** BGRA bytes on a little-endian machine are ARGB ints; ARGB bytes on a big-endian one. */
+  private static final int ARGB_INTS = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? AV_PIX_FMT_BGRA : AV_PIX_FMT_ARGB;
+
+  private static void copyRows(AVFrame from, BytePointer to, int w, int h) {
+    long row = (long) w * 4;
+    int stride = from.linesize(0);
+    BytePointer src = from.data(0);
+    if (stride == row) {
+      Pointer.memcpy(to.position(0), src.position(0), row * h);
+      return;
+    }
+    for (int y = 0; y < h; y++) {
+      Pointer.memcpy(to.position(y * row), src.position((long) y * stride), row);
+    }
+    to.position(0);
   }
 
   private void stopThread() {

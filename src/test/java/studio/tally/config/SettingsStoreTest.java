@@ -58,6 +58,9 @@ class SettingsStoreTest {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("settings.json");
     }
     assertThat(Files.readString(store.file())).contains("\"kind\" : \"camera\"", "\"format\" : \"mkv\"");
+    // stream keys inside: owner only
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())))
+        .isEqualTo("rw-------");
   }
 
   @Test

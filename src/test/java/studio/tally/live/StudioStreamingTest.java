@@ -130,6 +130,15 @@ class StudioStreamingTest {
         studio.setDestinationEnabled("nginx", false).join();
         assertThat(destination(studio, "nginx").state()).isEqualTo(DestinationStatus.State.DISABLED);
         assertThat(destination(studio, Destination.LOCAL_ID).state()).isEqualTo(DestinationStatus.State.LIVE);
+
+        // added while live under a new id: joins too; removed: gone from status and settings
+        var added = new Destination("nginx2", "nginx again", "rtmp://127.0.0.1:" + nginx.rtmpPort() + "/live", "added", true, null, false);
+        studio.putDestination(added).join();
+        await().atMost(LONG).until(() -> destination(studio, "nginx2").state() == DestinationStatus.State.LIVE);
+        assertThat(Ffprobe.bundled().countVideoPackets(nginx.rtmpUrl("added"), 2)).isPositive();
+        studio.removeDestination("nginx2").join();
+        assertThat(studio.status().destinations()).extracting(DestinationStatus::id).containsExactly(Destination.LOCAL_ID, "nginx");
+        assertThat(studio.settings().destinations()).extracting(Destination::id).doesNotContain("nginx2");
       }
     }
   }
@@ -174,6 +183,8 @@ class StudioStreamingTest {
       file = studio.status().recordingStatus().file();
       studio.close();
       studio.close(); // idempotent
+      assertThat(studio.status().streaming()).isFalse(); // a snapshot still reads after close
+      assertThat(studio.status().recording()).isFalse();
       assertThatThrownBy(() -> studio.startStreaming().join()).isInstanceOf(CompletionException.class)
           .hasCauseInstanceOf(StudioException.class).hasMessageContaining("closed");
       // the server is gone
@@ -182,6 +193,35 @@ class StudioStreamingTest {
     // the recording was finished (faststart MP4)
     assertThat(Ffprobe.bundled().probe(file.toString()).format().duration()).isGreaterThan(1.0);
     await().atMost(LONG).untilAsserted(() -> assertThat(threadNames()).allMatch(n -> before.contains(n) || !ours(n)));
+  }
+
+  @Test
+  void aStuckListenerNeverStallsTheEngineAndStatusEventsCoalesce() throws Exception {
+    var release = new java.util.concurrent.CountDownLatch(1);
+    var eventThread = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>());
+    var statuses = new java.util.concurrent.atomic.AtomicInteger();
+    try (var fx = new StudioFixture(); var studio = Studio.open(fx.settings(dir.resolve("rec")), null, eventThread)) {
+      studio.addListener(e -> {
+        if (e instanceof StudioEvent.StatusChanged) statuses.incrementAndGet();
+        try {
+          release.await(); // the UI thread hangs
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      await().atMost(LONG).until(() -> statuses.get() == 1);
+      // the engine goes on: commands complete, status moves, while the listener is stuck
+      studio.startRecording().join();
+      await().atMost(LONG).until(() -> studio.status().recordingMillis() > 2000);
+      // ~8 status ticks happened: at most one status delivery waits (plus the first, running)
+      assertThat(eventThread.getQueue().size()).isLessThanOrEqualTo(1);
+      release.countDown();
+      await().atMost(LONG).until(() -> statuses.get() >= 2 && eventThread.getQueue().isEmpty());
+      studio.stopRecording().join();
+    } finally {
+      eventThread.shutdownNow();
+    }
   }
 
   @Test
@@ -197,6 +237,13 @@ class StudioStreamingTest {
         String pattern = studio.settings().scene().get(0).id();
         assertThatThrownBy(() -> studio.setGain(pattern, 1).join()).hasMessageContaining("is video");
         assertThat(studio.status().streaming()).isFalse();
+
+        java.nio.file.Files.writeString(dir.resolve("a-file"), "not a folder");
+        studio.applySettings(studio.settings().withRecording(
+            new studio.tally.config.RecordingSettings(dir.resolve("a-file").resolve("rec").toString(), "mp4"))).join();
+        assertThatThrownBy(() -> studio.startRecording().join()).hasCauseInstanceOf(StudioException.class)
+            .hasMessageContaining("cannot create the recording folder " + dir.resolve("a-file").resolve("rec"));
+        assertThat(studio.status().recording()).isFalse();
       }
     }
   }

@@ -104,12 +104,13 @@ class LiveSessionTest {
       assertThat(p.height()).isEqualTo(360);
       codes.add(TimecodeReader.read(p::luma, p.width(), p.height()).orElseThrow(() -> new AssertionError("no time code at " + p.ptsMicros())));
     }
-    // frames are never repeated or reordered; when the consumer keeps up, every scene frame arrives
+    // frames are never reordered; when the consumer keeps up, every scene frame arrives
     for (int i = 1; i < pictures.size(); i++) {
       long step = pictures.get(i).ptsMicros() - pictures.get(i - 1).ptsMicros();
       assertThat(step % format.frameMicros()).as("pts step %d", step).isIn(0L, 1L, format.frameMicros() - 1);
       assertThat(step).isPositive();
-      assertThat(codes.get(i).frame()).isGreaterThan(codes.get(i - 1).frame());
+      // a picture repeats only where a late scene skipped ticks (fps keeps the rate constant)
+      assertThat(codes.get(i).frame()).isGreaterThanOrEqualTo(codes.get(i - 1).frame());
     }
     Map<Long, Long> steps = new java.util.HashMap<>();
     for (int i = 1; i < pictures.size(); i++) steps.merge(pictures.get(i).ptsMicros() - pictures.get(i - 1).ptsMicros(), 1L, Long::sum);
@@ -118,6 +119,33 @@ class LiveSessionTest {
     assertThat(stats.previewFrames()).isGreaterThanOrEqualTo(45);
     assertThat(stats.encoder()).isEqualTo("none");
     assertThat(session.encoding()).isFalse();
+  }
+
+  @Test
+  void previewOfAnySizeFillsEveryPixelAndStopsCleanly() {
+    // swscale writes whole SIMD blocks: a tight 426-wide ARGB buffer was overrun and the native heap
+    // corrupted ("double free" when the preview thread ended); odd and tiny sizes must work too
+    var clock = SessionClock.start(Clock.systemUTC());
+    var format = new VideoFormat(640, 360, 30);
+    var session = open(clock, format, List.of(new VideoInput(new SolidPicture("red", 640, 360, 0xFF0000), Layer.FULL)), List.of());
+    for (int[] size : new int[][] {{426, 240}, {333, 187}, {2, 2}, {1279, 719}, {640, 360}}) {
+      AtomicReference<Picture> last = new AtomicReference<>();
+      session.setPreview(f -> last.set(Picture.of(f)), size[0], size[1]);
+      await().atMost(WAIT).untilAsserted(() -> {
+        Picture p = last.get();
+        assertThat(p).isNotNull();
+        assertThat(p.width()).isEqualTo(size[0]);
+        assertThat(p.height()).isEqualTo(size[1]);
+        for (int y = 0; y < p.height(); y++) {
+          for (int x = 0; x < p.width(); x++) {
+            if (!p.isRed(x, y)) throw new AssertionError("pixel " + x + "," + y + " of " + size[0] + "x" + size[1] + " is "
+                + Integer.toHexString(p.at(x, y)));
+          }
+        }
+      });
+      session.setPreview(null, 0, 0); // ends the preview thread, freeing its buffers
+    }
+    assertThat(mediaThreads()).containsOnly("tally-media-scene");
   }
 
   @Test
