@@ -136,6 +136,11 @@ final class Encoding {
     return video.inputPixelFormat();
   }
 
+  /** Whether the calling thread is this encoding's encode thread (a sink callback). */
+  boolean onEncodeThread() {
+    return Thread.currentThread() == thread;
+  }
+
   Throwable failure() {
     return failure;
   }

@@ -200,8 +200,8 @@ public final class MediaSession implements AutoCloseable {
    * first; if it cannot open, the next usable encoder of the same codec from
    * {@link studio.tally.media.encode.EncoderCatalog} is used and the returned choice says which and
    * why. Throws MediaException when none opens or for an unknown encoder name;
-   * IllegalStateException when already encoding or when the session has ended. On failure the sink
-   * is not closed (the caller still owns it).
+   * IllegalStateException when already encoding or when the session has ended. When no encoder
+   * opens, the sink is left untouched (the caller still owns it).
    */
   public EncoderChoice startEncoding(EncoderSettings settings, int audioBitrateKbps, PacketSink sink) {
     Objects.requireNonNull(settings, "settings");
@@ -231,9 +231,10 @@ public final class MediaSession implements AutoCloseable {
   /**
    * Stops encoding: the encoders are drained and flushed into the sink, which is then closed; the
    * scene, preview and meters keep running. Blocks until the sink is closed. No-op when not
-   * encoding. Must not be called from a sink or preview callback.
+   * encoding. From a sink or source-failure callback it would wait for itself: IllegalStateException.
    */
   public void stopEncoding() {
+    refuseOnMediaThreads("stopEncoding()");
     synchronized (encodingLock) {
       Encoding enc = lastEncoding;
       if (enc == null) return;
@@ -408,6 +409,15 @@ public final class MediaSession implements AutoCloseable {
     return encodingFailure;
   }
 
+  /** Waiting for the scene or encode thread from that very thread would never end: say so instead. */
+  private void refuseOnMediaThreads(String what) {
+    Encoding enc = lastEncoding;
+    if (Thread.currentThread() == sceneThread || enc != null && enc.onEncodeThread()) {
+      throw new IllegalStateException(what + " called from a media callback (" + Thread.currentThread().getName()
+          + ") would wait for itself; hand it to another thread");
+    }
+  }
+
   private void checkOpen() {
     if (closed) throw new IllegalStateException("media session is closed");
   }
@@ -520,6 +530,7 @@ public final class MediaSession implements AutoCloseable {
   /** Stops the ticks, flushes encoders into the sink, closes the sink, then preview, encoders, scene and sources. */
   @Override
   public void close() {
+    refuseOnMediaThreads("close()");
     synchronized (lock) {
       if (closed) return;
       closed = true;

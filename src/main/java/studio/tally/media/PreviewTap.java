@@ -33,8 +33,7 @@ final class PreviewTap implements AutoCloseable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private volatile Target target;
-  private Thread thread;
-  private volatile boolean stopping;
+  private volatile Thread thread;
 
   PreviewTap(VideoFormat format) {
     this.format = format;
@@ -51,8 +50,9 @@ final class PreviewTap implements AutoCloseable {
     }
     target = new Target(sink, width, height);
     if (thread == null) {
-      stopping = false;
-      thread = Thread.ofPlatform().name("tally-media-preview").daemon().start(this::previewLoop);
+      Thread t = Thread.ofPlatform().name("tally-media-preview").daemon().unstarted(this::previewLoop);
+      thread = t;
+      t.start();
     }
   }
 
@@ -87,7 +87,7 @@ final class PreviewTap implements AutoCloseable {
     ByteBuffer bytes = null;
     BytePointer pixels = null;
     try {
-      while (!stopping) {
+      while (thread == Thread.currentThread()) {
         AVFrame frame = mailbox.getAndSet(null);
         if (frame == null) {
           LockSupport.parkNanos(20_000_000);
@@ -153,15 +153,17 @@ final class PreviewTap implements AutoCloseable {
   private void stopThread() {
     target = null;
     Thread t = thread;
-    if (t == null) return;
-    stopping = true;
-    LockSupport.unpark(t);
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    thread = null; // its loop ends when it sees it is no longer the preview thread
+    if (t != null) {
+      LockSupport.unpark(t);
+      if (t != Thread.currentThread()) { // not when stopped from the sink's own callback
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
-    thread = null;
     AVFrame left = mailbox.getAndSet(null);
     if (left != null) av_frame_free(left);
   }

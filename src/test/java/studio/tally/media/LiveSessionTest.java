@@ -146,6 +146,15 @@ class LiveSessionTest {
       session.setPreview(null, 0, 0); // ends the preview thread, freeing its buffers
     }
     assertThat(mediaThreads()).containsOnly("tally-media-scene");
+
+    // a sink may stop its own preview from inside the callback (no self-join, no hang)
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    session.setPreview(f -> {
+      calls.incrementAndGet();
+      session.setPreview(null, 0, 0);
+    }, 64, 36);
+    await().atMost(WAIT).until(() -> calls.get() >= 1 && mediaThreads().equals(List.of("tally-media-scene")));
+    assertThat(calls.get()).isEqualTo(1);
   }
 
   @Test
@@ -245,6 +254,37 @@ class LiveSessionTest {
     assertThatThrownBy(() -> new MediaSession.Scene(format, List.of(), List.of(), 0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("needs a video source");
     assertThatCode(session::stopEncoding).doesNotThrowAnyException(); // not encoding: nothing to stop
+
+    // stopping or closing from a sink callback would wait for the very thread that calls: refused
+    AtomicReference<RuntimeException> fromCallback = new AtomicReference<>();
+    var collected = new CollectingSink();
+    PacketSink selfStopping = new PacketSink() {
+      @Override
+      public void onFormat(StreamFormat format) {
+        collected.onFormat(format);
+      }
+
+      @Override
+      public void onPacket(EncodedPacket packet) {
+        collected.onPacket(packet);
+        try {
+          session.stopEncoding();
+        } catch (IllegalStateException e) {
+          fromCallback.compareAndSet(null, e);
+        }
+      }
+
+      @Override
+      public void close() {
+        collected.close();
+      }
+    };
+    session.startEncoding(EncoderSettings.of("libx264", 300), selfStopping);
+    await().atMost(WAIT).until(() -> fromCallback.get() != null);
+    assertThat(fromCallback.get()).hasMessage("stopEncoding() called from a media callback (tally-media-encode) would wait for itself; "
+        + "hand it to another thread");
+    session.stopEncoding();
+    assertThat(collected.closed).isTrue();
 
     session.close();
     session.close(); // twice is fine

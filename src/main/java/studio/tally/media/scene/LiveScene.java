@@ -86,6 +86,7 @@ public final class LiveScene implements AutoCloseable {
   private final AVFrame scratch = av_frame_alloc();
   private AVAudioFifo fifo;
   private long audioOutPts = Long.MIN_VALUE;
+  private long audioUntil; // session µs up to which every audio input has been drained
   private final Map<Integer, AudioLevel> meter = new HashMap<>();
   private volatile List<AudioLevel> levels = List.of();
   private float[] samples = new float[4096];
@@ -135,6 +136,7 @@ public final class LiveScene implements AutoCloseable {
   /** Discards what the audio sources hold from before session time t (a scene starting late). */
   public void discardAudioBefore(long t) {
     for (AudioEntry a : audio) discardBefore(a.source, t);
+    audioUntil = t;
   }
 
   private static void discardBefore(AudioSource source, long t) {
@@ -169,7 +171,8 @@ public final class LiveScene implements AutoCloseable {
 
   public void addAudio(int id, SceneCompositor.AudioInput input, long t, Output out) {
     checkGain(input.gainDb());
-    discardBefore(input.source(), t);
+    // the mix continues from where the last tick drained it: a new source joins at that instant
+    discardBefore(input.source(), audioUntil);
     audio.removeIf(a -> a.id < 0);
     audio.add(new AudioEntry(id, input.source(), input.gainDb(), input.muted()));
     audioDirty = true;
@@ -189,7 +192,7 @@ public final class LiveScene implements AutoCloseable {
     audio.remove(e);
     closeQuietly(e.source);
     meter.remove(id);
-    keepMixGoing(t);
+    keepMixGoing(audioUntil);
     audioDirty = true;
     rebuildAudio(out);
     publishLevels();
@@ -257,6 +260,7 @@ public final class LiveScene implements AutoCloseable {
         replaceAudio(e, String.valueOf(ex.getMessage()), t);
       }
     }
+    audioUntil = t;
     drain(out, false);
   }
 
@@ -288,7 +292,9 @@ public final class LiveScene implements AutoCloseable {
 
   private void replaceAudio(AudioEntry e, String reason, long t) {
     AudioSource failed = e.source;
-    e.source = new Silence("silence (" + failed.name() + " failed)", t);
+    // silence takes over where the failed source's samples stopped, so the mix has no hole
+    long from = e.nextPts == Long.MIN_VALUE ? audioUntil : e.nextPts * 1_000_000L / failed.sampleRate();
+    e.source = new Silence("silence (" + failed.name() + " failed)", from);
     closeQuietly(failed);
     audioDirty = true;
     if (e.id >= 0) failures.accept(new SourceFailure(SourceFailure.Kind.AUDIO, e.id, failed.name(), reason, t));
