@@ -149,8 +149,9 @@ final class StudioModel {
 
   /**
    * Preview size: at most 1280 wide, width a multiple of 32 and height even, at the output's
-   * aspect ratio. The multiple of 32 is for the media layer's scaler: a 426-wide ARGB preview
-   * corrupted the native heap there (the preview thread aborted with "double free" when it ended).
+   * aspect ratio. The multiple of 32 keeps rows aligned for the media layer's scaler: a 426-wide
+   * ARGB preview once corrupted the native heap there ("double free" when the preview thread ended;
+   * media now scales into a padded frame, and this stays as a cheap guard).
    */
   static int[] previewSize(int width, int height) {
     int w = Math.max(32, Math.min(1280, width) & ~31);

@@ -48,7 +48,7 @@ class StudioWindowBench {
     try (XvfbDisplay x = XvfbDisplay.start(1280, 800)) {
       List<Long> firstFrame = new ArrayList<>();
       for (int run = 0; run < 5; run++) {
-        Path profile = Files.createTempDirectory("studio-ui-bench");
+        Path profile = Files.createTempDirectory(Path.of("target"), "studio-bench-profile");
         setup(profile);
         try (PeerProcess studio = TallyCli.start(Map.of("DISPLAY", x.display()), List.of(), "studio", "--profile", profile.toString())) {
           await().atMost(Duration.ofSeconds(120)).until(() -> find(studio, FIRST_FRAME) != null);
@@ -62,7 +62,7 @@ class StudioWindowBench {
       out.add("cold start to first preview frame: median " + median(firstFrame) + " ms, min " + firstFrame.stream().mapToLong(l -> l).min().orElse(0)
           + ", max " + firstFrame.stream().mapToLong(l -> l).max().orElse(0) + " (" + firstFrame + ")");
 
-      Path profile = Files.createTempDirectory("studio-ui-bench");
+      Path profile = Files.createTempDirectory(Path.of("target"), "studio-bench-profile");
       Setup s = setup(profile);
       try (PeerProcess studio = TallyCli.start(Map.of("DISPLAY", x.display()), List.of(), "studio", "--profile", profile.toString(), "--start-streaming")) {
         String flv = "http://127.0.0.1:" + s.http + "/live/studio.flv";
