@@ -247,6 +247,23 @@ class StudioWindowTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> studio.window.surface().framesShownProperty().get()) > shown + 5);
   }
 
+  @Test
+  void aBusyServerPortIsExplainedAndTheSettingsOfferAFreeOne(@TempDir Path profile, @TempDir Path recordings) throws Exception {
+    studio = new StudioWindowFixture(profile).writeSettings(recordings);
+    try (var squatter = new java.net.ServerSocket(studio.rtmpPort, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      studio.open();
+      await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> robot.lookup("#status-server").queryAs(Label.class).getText())
+          .contains("in use"));
+      assertThat(fx(() -> robot.lookup("#status-server").queryAs(Label.class).getText())).contains(String.valueOf(studio.rtmpPort));
+      // the studio itself keeps working: preview runs
+      await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> studio.window.surface().framesShownProperty().get()) > 2);
+      robot.clickOn("#settings-button");
+      String listen = fx(() -> robot.lookup("#settings-listen").queryAs(TextField.class).getText());
+      assertThat(listen).doesNotContain("127.0.0.1:" + studio.rtmpPort + ",").isNotBlank();
+      clickButton("Cancel");
+    }
+  }
+
   private DestinationStatus.State localState() throws Exception {
     var s = studio.status();
     if (s == null) return null;
