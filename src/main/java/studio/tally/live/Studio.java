@@ -88,10 +88,11 @@ public final class Studio implements AutoCloseable {
 
   /**
    * The composed scene scaled to width x height, at the scene's frame rate, to {@code listener}
-   * on the media preview thread; null stops the preview.
+   * on the media preview thread; null stops the preview. It survives scene rebuilds (a new video
+   * size). Fails (the future) for a size the media layer refuses.
    */
-  public void setPreview(PreviewListener listener, int width, int height) {
-    engine.setPreview(listener, width, height);
+  public CompletableFuture<Void> setPreview(PreviewListener listener, int width, int height) {
+    return engine.command(() -> engine.setPreview(listener, width, height));
   }
 
   /**

@@ -341,12 +341,13 @@ final class StudioEngine implements AutoCloseable {
   }
 
   void setPreview(PreviewListener listener, int width, int height) {
-    command(() -> {
-      preview = listener;
-      previewWidth = width;
-      previewHeight = height;
-      applyPreview(scene);
-    });
+    if (listener != null && (width < 2 || height < 2)) {
+      throw new StudioException("preview size " + width + "x" + height + " is too small");
+    }
+    preview = listener;
+    previewWidth = width;
+    previewHeight = height;
+    applyPreview(scene);
   }
 
   private void applyPreview(StudioScene s) {

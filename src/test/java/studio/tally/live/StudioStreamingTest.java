@@ -237,6 +237,7 @@ class StudioStreamingTest {
         String pattern = studio.settings().scene().get(0).id();
         assertThatThrownBy(() -> studio.setGain(pattern, 1).join()).hasMessageContaining("is video");
         assertThat(studio.status().streaming()).isFalse();
+        assertThatThrownBy(() -> studio.setPreview((w, h, px, t) -> {}, 0, 90).join()).hasMessageContaining("preview size 0x90");
 
         java.nio.file.Files.writeString(dir.resolve("a-file"), "not a folder");
         studio.applySettings(studio.settings().withRecording(
