@@ -63,6 +63,8 @@ final class StudioModel {
   private final BooleanBinding recording = Bindings.createBooleanBinding(
       () -> status.get() != null && status.get().recording(), status);
   private volatile Studio studio;
+  private volatile PreviewListener preview;
+  private volatile int[] previewSize;
   private CompletableFuture<List<AvailableDevice>> devices;
   private CompletableFuture<List<EncoderChoice>> encoders;
 
@@ -126,8 +128,8 @@ final class StudioModel {
       studio = s;
       s.addListener(this::onEvent);
       StudioSettings current = s.settings();
-      int[] size = previewSize(current.video().width(), current.video().height());
-      s.setPreview(preview, size[0], size[1]);
+      this.preview = preview;
+      startPreview(s, current);
       StudioStatus first = s.status();
       fx.execute(() -> {
         settings.set(current);
@@ -167,10 +169,27 @@ final class StudioModel {
     }
   }
 
+  /** Starts (or resizes) the preview at {@link #previewSize} of the output; a refusal becomes a notice. */
+  private void startPreview(Studio s, StudioSettings current) {
+    int[] size = previewSize(current.video().width(), current.video().height());
+    previewSize = size;
+    s.setPreview(preview, size[0], size[1]).whenComplete((v, e) -> {
+      if (e != null) fx.execute(() -> notify(StudioEvent.Severity.ERROR, "The preview could not start: " + readable(e)));
+    });
+  }
+
   private void onEvent(StudioEvent e) {
     switch (e) {
       case StudioEvent.StatusChanged c -> status.set(c.status());
-      case StudioEvent.SettingsChanged c -> settings.set(c.settings());
+      case StudioEvent.SettingsChanged c -> {
+        settings.set(c.settings());
+        // a new output size: the preview follows it (the engine keeps the old preview size otherwise)
+        Studio s = studio;
+        int[] want = previewSize(c.settings().video().width(), c.settings().video().height());
+        if (s != null && preview != null && previewSize != null && !java.util.Arrays.equals(want, previewSize)) {
+          startPreview(s, c.settings());
+        }
+      }
       case StudioEvent.Notice n -> notify(n.severity(), n.message());
     }
   }

@@ -264,6 +264,20 @@ class StudioWindowTest {
     }
   }
 
+  @Test
+  void aNewOutputSizeResizesThePreview(@TempDir Path profile, @TempDir Path recordings) throws Exception {
+    studio = new StudioWindowFixture(profile).writeSettings(recordings);
+    StudioWindow w = studio.open();
+    await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.surface().view().getImage() != null));
+    assertThat(fx(() -> w.surface().view().getImage().getWidth())).isEqualTo(416.0); // 426x240 → steps of 32
+    robot.clickOn("#settings-button");
+    robot.interact(() -> robot.lookup("#settings-size").queryAs(ComboBox.class).getEditor().setText("640x360"));
+    clickButton("OK");
+    await().atMost(Duration.ofSeconds(30)).until(() -> studio.settings().video().width() == 640);
+    await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.surface().view().getImage().getWidth()) == 640.0);
+    assertThat(fx(() -> w.surface().view().getImage().getHeight())).isEqualTo(360.0);
+  }
+
   private DestinationStatus.State localState() throws Exception {
     var s = studio.status();
     if (s == null) return null;
