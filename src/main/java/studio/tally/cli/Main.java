@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Tally Studio: go live, serve, preview and probe live video.",
-    subcommands = {ServeCommand.class, PublishCommand.class, DevicesCommand.class, EncodersCommand.class})
-public final class Main implements Runnable {
+    subcommands = {StudioCommand.class, ServeCommand.class, PublishCommand.class, DevicesCommand.class, EncodersCommand.class})
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -25,9 +25,9 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
+  /** No subcommand: open the studio window with its defaults (`tally --help` lists the rest). */
   @Override
-  public void run() {
-    // The studio window arrives with its own issue; until then show what the CLI can do.
-    spec.commandLine().usage(System.out);
+  public Integer call() {
+    return new StudioCommand().call();
   }
 }

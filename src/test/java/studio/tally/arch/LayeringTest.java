@@ -113,4 +113,23 @@ class LayeringTest {
         .allowEmptyShould(true)
         .check(classes);
   }
+
+  @Test
+  void uiTalksToTheEngineOnly() {
+    noClasses().that().resideInAPackage("studio.tally.ui..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.server..", "studio.tally.output..", "studio.tally.media..", "studio.tally.rtc..",
+            "studio.tally.play..", "studio.tally.signaling..", "studio.tally.proto..", "studio.tally.cli..",
+            "org.bytedeco..", "io.netty..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void javaFxLivesOnlyInUi() {
+    noClasses().that().resideOutsideOfPackage("studio.tally.ui..")
+        .should().dependOnClassesThat().resideInAnyPackage("javafx..", "atlantafx..", "org.kordamp.ikonli..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
 }

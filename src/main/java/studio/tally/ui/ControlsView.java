@@ -1,0 +1,58 @@
+package studio.tally.ui;
+
+import javafx.beans.binding.Bindings;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** The Controls dock: Start/Stop Streaming, Start/Stop Recording, Settings. */
+final class ControlsView {
+  private final VBox root = new VBox();
+
+  ControlsView(StudioModel model, Window owner) {
+    Label title = new Label("CONTROLS");
+    title.getStyleClass().add("dock-title");
+    var notReady = Bindings.createBooleanBinding(() -> model.phaseProperty().get() != StudioModel.Phase.READY,
+        model.phaseProperty());
+
+    Button stream = new Button();
+    stream.setId("stream-button");
+    stream.getStyleClass().add("control-button");
+    stream.textProperty().bind(Bindings.when(model.streamingProperty()).then("Stop Streaming").otherwise("Start Streaming"));
+    stream.graphicProperty().bind(Bindings.createObjectBinding(
+        () -> new FontIcon(model.streamingProperty().get() ? Feather.SQUARE : Feather.RADIO), model.streamingProperty()));
+    model.streamingProperty().addListener((o, a, live) -> {
+      stream.getStyleClass().removeAll("accent", "danger");
+      stream.getStyleClass().add(live ? "danger" : "accent");
+    });
+    stream.getStyleClass().add("accent");
+    stream.disableProperty().bind(notReady.or(model.busyProperty()));
+    stream.setOnAction(e -> model.toggleStreaming());
+
+    Button record = new Button();
+    record.setId("record-button");
+    record.getStyleClass().add("control-button");
+    record.textProperty().bind(Bindings.when(model.recordingProperty()).then("Stop Recording").otherwise("Start Recording"));
+    record.graphicProperty().bind(Bindings.createObjectBinding(
+        () -> new FontIcon(model.recordingProperty().get() ? Feather.SQUARE : Feather.CIRCLE), model.recordingProperty()));
+    record.disableProperty().bind(notReady.or(model.busyProperty()));
+    record.setOnAction(e -> model.toggleRecording());
+
+    Button settings = new Button("Settings", new FontIcon(Feather.SETTINGS));
+    settings.setId("settings-button");
+    settings.getStyleClass().add("control-button");
+    settings.disableProperty().bind(notReady);
+    settings.setOnAction(e -> SettingsDialog.show(owner, model));
+
+    root.getChildren().addAll(title, stream, record, settings);
+    root.getStyleClass().add("dock");
+  }
+
+  Region view() {
+    return root;
+  }
+}

@@ -1,0 +1,137 @@
+package studio.tally.ui;
+
+import java.util.Optional;
+import javafx.geometry.Insets;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Window;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+import studio.tally.config.Destination;
+
+/**
+ * Add/edit a destination the way OBS asks for it: server URL and stream key apart (paste either
+ * from the platform's dashboard; a full URL pasted into the server field is split at its last
+ * path segment when the key is empty), the key masked with a show toggle, and for RTMPS a
+ * certificate fingerprint to pin or "accept any certificate".
+ */
+final class DestinationDialog {
+  private DestinationDialog() {}
+
+  /** @param existing null for a new destination */
+  static Optional<Destination> edit(Window owner, Destination existing) {
+    Dialog<Destination> dialog = new Dialog<>();
+    dialog.initOwner(owner);
+    dialog.setTitle(existing == null ? "Add destination" : "Edit destination");
+    dialog.setHeaderText("Where to stream: the server URL and stream key from your platform's dashboard.");
+
+    TextField name = new TextField(existing == null ? "" : existing.name());
+    name.setPromptText("e.g. Twitch");
+    name.setId("destination-name");
+    TextField url = new TextField(existing == null ? "" : existing.serverUrl());
+    url.setPromptText("rtmp://live.example.com/app or rtmps://…");
+    url.setId("destination-url");
+    PasswordField key = new PasswordField();
+    key.setId("destination-key");
+    TextField keyShown = new TextField();
+    keyShown.setId("destination-key-shown");
+    keyShown.textProperty().bindBidirectional(key.textProperty());
+    key.setText(existing == null ? "" : existing.streamKey());
+    ToggleButton show = new ToggleButton(null, new FontIcon(Feather.EYE));
+    show.setId("show-key");
+    show.getStyleClass().add("flat");
+    keyShown.visibleProperty().bind(show.selectedProperty());
+    key.visibleProperty().bind(show.selectedProperty().not());
+    show.selectedProperty().addListener((o, a, b) -> show.setGraphic(new FontIcon(b ? Feather.EYE_OFF : Feather.EYE)));
+    StackPane keyBox = new StackPane(key, keyShown);
+
+    TextField fingerprint = new TextField(existing == null || existing.tlsFingerprint() == null ? "" : existing.tlsFingerprint());
+    fingerprint.setPromptText("SHA-256 of the server certificate (optional, rtmps only)");
+    fingerprint.setId("destination-fingerprint");
+    CheckBox insecure = new CheckBox("Accept any certificate (insecure)");
+    insecure.setId("destination-insecure");
+    insecure.setSelected(existing != null && existing.insecureTls());
+    CheckBox enabled = new CheckBox("Enabled");
+    enabled.setSelected(existing == null || existing.enabled());
+    Label problem = new Label();
+    problem.getStyleClass().add("destination-problem");
+    problem.setId("destination-problem");
+
+    // paste-friendly: a whole rtmp URL with the key at its end splits into server + key
+    url.textProperty().addListener((o, a, b) -> {
+      if (key.getText().isEmpty() && b != null && b.strip().matches("rtmps?://[^/]+/[^/]+/[^/]+")) {
+        String s = b.strip();
+        int cut = s.lastIndexOf('/');
+        key.setText(s.substring(cut + 1));
+        url.setText(s.substring(0, cut));
+      }
+    });
+    boolean tls = existing != null && existing.serverUrl().startsWith("rtmps://");
+    fingerprint.setDisable(!tls);
+    insecure.setDisable(!tls);
+    url.textProperty().addListener((o, a, b) -> {
+      boolean rtmps = b != null && b.strip().startsWith("rtmps://");
+      fingerprint.setDisable(!rtmps);
+      insecure.setDisable(!rtmps);
+    });
+
+    GridPane form = new GridPane();
+    form.setHgap(10);
+    form.setVgap(8);
+    form.setPadding(new Insets(10));
+    form.addRow(0, new Label("Name"), name);
+    form.addRow(1, new Label("Server"), url);
+    form.addRow(2, new Label("Stream key"), keyBox, show);
+    form.addRow(3, new Label("Certificate"), fingerprint);
+    form.add(insecure, 1, 4);
+    form.add(enabled, 1, 5);
+    form.add(problem, 0, 6, 3, 1);
+    GridPane.setHgrow(url, Priority.ALWAYS);
+    url.setPrefColumnCount(32);
+    dialog.getDialogPane().setContent(form);
+    dialog.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+
+    // keep the dialog open and say what is wrong rather than accept a destination that cannot work
+    var ok = dialog.getDialogPane().lookupButton(ButtonType.OK);
+    ok.addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
+      String why = problem(url.getText(), key.getText(), fingerprint.getText());
+      problem.setText(why == null ? "" : why);
+      if (why != null) e.consume();
+    });
+    dialog.setResultConverter(b -> {
+      if (b != ButtonType.OK) return null;
+      String id = existing == null ? null : existing.id();
+      boolean rtmps = url.getText().strip().startsWith("rtmps://");
+      return new Destination(id, name.getText().isBlank() ? hostOf(url.getText()) : name.getText(), url.getText(),
+          key.getText(), enabled.isSelected(), rtmps ? fingerprint.getText() : null, rtmps && insecure.isSelected());
+    });
+    return dialog.showAndWait();
+  }
+
+  /** Why the form cannot be saved, in words, or null. */
+  static String problem(String url, String key, String fingerprint) {
+    String u = url == null ? "" : url.strip();
+    if (u.isEmpty()) return "The server URL is missing.";
+    if (!u.matches("rtmps?://[^/\\s]+(/\\S*)?")) return "The server URL must start with rtmp:// or rtmps:// and name a host.";
+    if (key != null && key.strip().chars().anyMatch(Character::isWhitespace)) return "The stream key must not contain spaces.";
+    String f = fingerprint == null ? "" : fingerprint.strip().replace(":", "");
+    if (u.startsWith("rtmps://") && !f.isEmpty() && !f.matches("(?i)[0-9a-f]{64}")) {
+      return "The certificate fingerprint must be 64 hex digits (SHA-256), colons allowed.";
+    }
+    return null;
+  }
+
+  private static String hostOf(String url) {
+    String s = url.strip().replaceFirst("^rtmps?://", "");
+    int slash = s.indexOf('/');
+    return slash < 0 ? s : s.substring(0, slash);
+  }
+}
