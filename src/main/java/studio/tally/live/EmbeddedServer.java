@@ -30,6 +30,12 @@ final class EmbeddedServer implements AutoCloseable {
     return new EmbeddedServer(null, ServerStatus.OFF);
   }
 
+  /** The placeholder while {@link #start} runs elsewhere: STARTING, or OFF when disabled. */
+  static EmbeddedServer starting(ServerSettings settings) {
+    if (!settings.enabled()) return off();
+    return new EmbeddedServer(null, new ServerStatus(ServerStatus.State.STARTING, List.of(), null, List.of(), null));
+  }
+
   /** Starts the server of settings (its TLS certificate kept in configDir; null = the platform's). */
   static EmbeddedServer start(ServerSettings settings, Path configDir) {
     if (!settings.enabled()) return off();

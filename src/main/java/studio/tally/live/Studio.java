@@ -35,10 +35,11 @@ public final class Studio implements AutoCloseable {
   /**
    * Builds the scene from {@code settings} (a source that cannot open is reported in
    * {@link StudioStatus#sources()} and replaced by nothing; when no video source opens, the test
-   * pattern stands in so the stream is never empty), starts the preview, and starts the embedded
-   * server when enabled (a busy port becomes {@link ServerStatus.State#FAILED} with "port 1935 is in
-   * use" and a suggested free port; the studio works on without it). Blocks for up to a few
-   * seconds (devices, server bind): call it off the FX thread.
+   * pattern stands in so the stream is never empty) and starts the preview. The embedded server,
+   * when enabled, starts meanwhile on the engine's command thread: the status says
+   * {@link ServerStatus.State#STARTING}, then RUNNING, or FAILED with "port 1935 is in use" and a
+   * suggested free port (the studio works on without it). Commands given after open run after the
+   * server start. Blocks for about a second (devices): call it off the FX thread.
    *
    * @param profileDir where settings.json is saved and the server keeps its TLS certificate; null =
    *     do not save (tests)

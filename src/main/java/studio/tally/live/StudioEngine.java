@@ -69,6 +69,8 @@ final class StudioEngine implements AutoCloseable {
   private volatile StudioSettings settings;
   private volatile StudioScene scene;
   private volatile EmbeddedServer server;
+  private volatile CompletableFuture<Void> serverStart = CompletableFuture.completedFuture(null);
+  private static final long SERVER_START_MILLIS = 20_000;
   private volatile PreviewListener preview;
   private volatile int previewWidth;
   private volatile int previewHeight;
@@ -99,9 +101,16 @@ final class StudioEngine implements AutoCloseable {
 
   static StudioEngine open(StudioSettings settings, Path profileDir, Executor eventExecutor) {
     StudioEngine e = new StudioEngine(settings, profileDir, eventExecutor);
+    // The server starts on its own thread while this one opens the scene: its TLS and BouncyCastle
+    // set-up takes a second or more, and neither the scene nor the preview (a command) may wait for it
+    // (Studio.open took 2.2-3.6 s with the two in sequence). Commands that need the server wait for it.
+    e.server = EmbeddedServer.starting(settings.server());
+    if (settings.server().enabled()) {
+      e.serverStart = CompletableFuture.runAsync(e::startServer,
+          r -> Thread.ofPlatform().name("tally-studio-server-start").daemon().start(r));
+    }
     try {
       e.scene = e.openScene();
-      e.server = EmbeddedServer.start(settings.server(), profileDir == null ? null : profileDir.resolve("server"));
     } catch (RuntimeException ex) {
       e.close();
       throw ex instanceof MediaException ? new StudioException("the scene could not start: " + ex.getMessage(), ex) : ex;
@@ -110,12 +119,27 @@ final class StudioEngine implements AutoCloseable {
       String p = e.scene.problem(s.id());
       if (p != null) e.notice(StudioEvent.Severity.WARNING, s.kind().wireName() + " source cannot open: " + p);
     }
-    if (e.server.status().state() == ServerStatus.State.FAILED) {
-      e.notice(StudioEvent.Severity.WARNING, "embedded server: " + e.server.status().problem());
-    }
     e.command(e::save);
     e.ticker.scheduleAtFixedRate(e::tick, 0, 250, TimeUnit.MILLISECONDS);
     return e;
+  }
+
+  /** Waits (bounded) for the server start begun in open; streaming, settings and close need it settled. */
+  private void awaitServer() {
+    try {
+      serverStart.get(SERVER_START_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException | java.util.concurrent.ExecutionException ex) {
+      log.warn("embedded server start not settled: {}", ex.toString());
+    }
+  }
+
+  private void startServer() {
+    server = EmbeddedServer.start(settings.server(), profileDir == null ? null : profileDir.resolve("server"));
+    if (server.status().state() == ServerStatus.State.FAILED) {
+      notice(StudioEvent.Severity.WARNING, "embedded server: " + server.status().problem());
+    }
   }
 
   private StudioScene openScene() {
@@ -169,6 +193,7 @@ final class StudioEngine implements AutoCloseable {
   // ---- streaming and recording ----
 
   void startStreaming() {
+    awaitServer(); // the local destination publishes to it
     if (streaming) return;
     List<Destination> enabled = settings.destinations().stream().filter(Destination::enabled).toList();
     if (enabled.isEmpty()) throw new StudioException("no destination is enabled: enable or add one first");
@@ -361,6 +386,7 @@ final class StudioEngine implements AutoCloseable {
     StudioSettings old = settings;
     settings = old.withVideo(s.video()).withRecording(s.recording()).withServer(s.server());
     if (!s.server().equals(old.server())) {
+      awaitServer();
       server.close();
       server = EmbeddedServer.start(s.server(), profileDir == null ? null : profileDir.resolve("server"));
       if (server.status().state() == ServerStatus.State.FAILED) {
@@ -473,6 +499,7 @@ final class StudioEngine implements AutoCloseable {
           if (fanOut != null) scene.session().stopEncoding();
         });
         step("stop the server", () -> {
+          awaitServer();
           if (server != null) server.close();
         });
         step("close the scene", () -> {

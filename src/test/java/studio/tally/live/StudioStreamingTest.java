@@ -36,6 +36,7 @@ class StudioStreamingTest {
   void goesLiveToTheEmbeddedServerAndRecordsFromTheSameEncode() throws Exception {
     try (var fx = new StudioFixture(); var studio = Studio.open(fx.settings(dir.resolve("rec")), dir.resolve("profile"), fx.eventThread)) {
       studio.addListener(fx.events::add);
+      await().atMost(LONG).until(() -> studio.status().server().state() != ServerStatus.State.STARTING);
       assertThat(studio.status().server().state()).isEqualTo(ServerStatus.State.RUNNING);
       assertThat(studio.status().server().playUrl()).isEqualTo(fx.flvUrl());
 
@@ -148,6 +149,7 @@ class StudioStreamingTest {
     try (var fx = new StudioFixture(); var squatter = new ServerSocket(fx.rtmpPort, 50, FreePort.loopback())) {
       try (var studio = Studio.open(fx.settings(dir.resolve("rec")), dir.resolve("profile"), fx.eventThread)) {
         studio.addListener(fx.events::add);
+        await().atMost(LONG).until(() -> studio.status().server().state() != ServerStatus.State.STARTING);
         ServerStatus server = studio.status().server();
         assertThat(server.state()).isEqualTo(ServerStatus.State.FAILED);
         assertThat(server.problem()).contains("port " + fx.rtmpPort + " is in use");
