@@ -2,8 +2,11 @@ package studio.tally.output;
 
 import java.util.ArrayDeque;
 
-/** Bytes and video frames written over a sliding window (2 s), for bitrate and fps. Thread-safe. */
-final class RateMeter {
+/**
+ * Bytes and video frames over a sliding window (2 s), for bitrate and fps: what a destination wrote,
+ * or what the studio's encoder produced. Thread-safe.
+ */
+public final class RateMeter {
   private static final long WINDOW_NANOS = 2_000_000_000L;
 
   private record Sample(long nanos, int bytes, boolean videoFrame) {}
@@ -13,7 +16,7 @@ final class RateMeter {
   private int framesInWindow;
   private long firstNanos = -1;
 
-  synchronized void record(long nanos, int bytes, boolean videoFrame) {
+  public synchronized void record(long nanos, int bytes, boolean videoFrame) {
     if (firstNanos < 0) firstNanos = nanos;
     samples.add(new Sample(nanos, bytes, videoFrame));
     bytesInWindow += bytes;
@@ -21,12 +24,12 @@ final class RateMeter {
     prune(nanos);
   }
 
-  synchronized double kbps(long now) {
+  public synchronized double kbps(long now) {
     prune(now);
     return bytesInWindow * 8.0 / 1000 / seconds(now);
   }
 
-  synchronized double fps(long now) {
+  public synchronized double fps(long now) {
     prune(now);
     return framesInWindow / seconds(now);
   }
