@@ -22,9 +22,12 @@ public final class XvfbDisplay implements AutoCloseable {
     if (!Files.isExecutable(java.nio.file.Path.of("/usr/bin/Xvfb"))) {
       throw new PeerMissing("Xvfb", "xvfb", "/usr/bin/Xvfb not found");
     }
-    // -displayfd 1: Xvfb picks a free display and prints its number on stdout once it accepts clients
+    // -displayfd 1: Xvfb picks a free display and prints its number on stdout once it accepts clients.
+    // -noreset: by default an X server resets when its last client leaves, and a client connecting during
+    // the reset gets XCB_CONN_ERROR (x11grab: "Cannot open display :N, error 1" when a test closed one
+    // capture and at once opened the next; seen in CI twice)
     PeerProcess p = PeerProcess.start("xvfb", List.of("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
-        "-nolisten", "tcp"));
+        "-nolisten", "tcp", "-noreset"));
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < deadline && p.isAlive()) {
       try {
