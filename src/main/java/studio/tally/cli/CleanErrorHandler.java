@@ -11,7 +11,8 @@ final class CleanErrorHandler implements IExecutionExceptionHandler {
   public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
     LoggerFactory.getLogger(CleanErrorHandler.class).debug("command failed", ex);
     String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-    cmd.getErr().println("tally " + cmd.getCommandName() + ": " + msg);
+    String who = cmd.getParent() == null ? cmd.getCommandName() : "tally " + cmd.getCommandName();
+    cmd.getErr().println(who + ": " + msg);
     return ex instanceof UserError ue ? ue.exitCode() : 1;
   }
 }

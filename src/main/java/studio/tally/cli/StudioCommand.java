@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import studio.tally.ui.StudioLauncher;
 import studio.tally.ui.StudioOptions;
+import studio.tally.ui.WindowUnavailableException;
 
 @Command(name = "studio", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Open the studio window (what `tally` with no arguments does).",
@@ -30,6 +31,10 @@ final class StudioCommand implements Callable<Integer> {
     }
     StudioLauncher launcher = new StudioLauncher(new StudioOptions(profile, startStreaming, startRecording));
     Signals.onTerminate(launcher::requestClose);
-    return launcher.run();
+    try {
+      return launcher.run();
+    } catch (WindowUnavailableException e) {
+      throw new UserError(e.getMessage(), 1);
+    }
   }
 }

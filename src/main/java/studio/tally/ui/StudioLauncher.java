@@ -23,12 +23,15 @@ public final class StudioLauncher {
     this.options = options;
   }
 
-  /** Blocks until the window is closed; returns the exit code. */
+  /**
+   * Blocks until the window is closed; returns the exit code.
+   *
+   * @throws WindowUnavailableException when no window can open here
+   */
   public int run() {
     if (isLinux() && blank(System.getenv("DISPLAY")) && blank(System.getenv("WAYLAND_DISPLAY"))) {
-      System.err.println("tally: cannot open the studio window: no display (DISPLAY is not set); "
+      throw new WindowUnavailableException("cannot open the studio window: no display (DISPLAY is not set); "
           + "`tally --help` lists the headless commands");
-      return 1;
     }
     Platform.setImplicitExit(false);
     // the engine opens (settings, server, scene) while JavaFX starts; its results wait for the FX thread
@@ -44,10 +47,9 @@ public final class StudioLauncher {
       });
     } catch (UnsupportedOperationException | IllegalStateException e) {
       // no display, or no usable graphics pipeline: one line, not a stack trace
-      System.err.println("tally: cannot open the studio window: " + e.getMessage()
-          + " (is a display available? `tally --help` lists the headless commands)");
       closeWithoutWindow(model);
-      return 1;
+      throw new WindowUnavailableException("cannot open the studio window: " + e.getMessage()
+          + " (is a display available? `tally --help` lists the headless commands)");
     }
     try {
       closed.await();
