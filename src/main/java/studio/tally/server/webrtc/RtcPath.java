@@ -31,7 +31,7 @@ public sealed interface RtcPath {
         packet.release();
         return false;
       }
-      channel.writeAndFlush(new DatagramPacket(packet, remote), channel.voidPromise());
+      UdpBatch.write(channel, new DatagramPacket(packet, remote));
       return true;
     }
 

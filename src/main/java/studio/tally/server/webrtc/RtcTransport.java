@@ -1,7 +1,7 @@
 package studio.tally.server.webrtc;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,6 +47,14 @@ public final class RtcTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RtcTransport.class);
   /** Room for the largest SRTP/SRTCP trailer of any profile (GCM tag 16 + SRTCP index 4). */
   private static final int MAX_OVERHEAD = 32;
+  /** Largest packet we protect on a loop's scratch array; bigger ones are dropped (no path carries them). */
+  private static final int SCRATCH_SIZE = 65_536;
+  private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected byte[] initialValue() {
+      return new byte[SCRATCH_SIZE];
+    }
+  };
 
   /** Events and decrypted media of one transport; every method runs on the transport's event loop. */
   public interface Listener {
@@ -205,37 +213,44 @@ public final class RtcTransport implements AutoCloseable {
       return;
     }
     int n = plain.readableBytes();
-    ByteBuf copy = ByteBufAllocator.DEFAULT.heapBuffer(n + MAX_OVERHEAD);
-    copy.writeBytes(plain, plain.readerIndex(), n);
-    if (!onLoop(() -> protectAndSend(copy, rtcp))) {
-      copy.release();
+    if (loop.inEventLoop()) { // the fan-out's case: protect in a scratch array, one copy into the datagram
+      if (n + MAX_OVERHEAD > SCRATCH_SIZE) {
+        dropped.increment();
+        return;
+      }
+      byte[] a = SCRATCH.get();
+      plain.getBytes(plain.readerIndex(), a, 0, n);
+      protectAndSend(a, n, rtcp);
+      return;
+    }
+    byte[] copy = new byte[n + MAX_OVERHEAD];
+    plain.getBytes(plain.readerIndex(), copy, 0, n);
+    if (!onLoop(() -> protectAndSend(copy, n, rtcp))) {
       dropped.increment();
     }
   }
 
-  private void protectAndSend(ByteBuf packet, boolean rtcp) {
+  /** Protects {@code a[0, n)} in place (it has {@link #MAX_OVERHEAD} spare bytes) and sends it. */
+  private void protectAndSend(byte[] a, int n, boolean rtcp) {
     RtcPath path = selected;
     if (state != State.CONNECTED || path == null) {
-      packet.release();
       dropped.increment();
       return;
     }
+    int len;
     try {
-      if (rtcp) {
-        sendContext.protectRtcp(packet);
-      } else {
-        sendContext.protectRtp(packet);
-      }
+      len = rtcp ? sendContext.protectRtcp(a, 0, n) : sendContext.protectRtp(a, 0, n);
     } catch (RuntimeException e) { // malformed packet from our own side: a bug upstream, not the peer
-      packet.release();
       dropped.increment();
       log.debug("{}: cannot protect outgoing {}: {}", this, rtcp ? "RTCP" : "RTP", e.getMessage());
       return;
     }
-    int n = packet.readableBytes();
+    // direct, so the socket write needs no copy of its own
+    ByteBuf packet = path.channel().alloc().directBuffer(len, len);
+    packet.writeBytes(a, 0, len);
     if (path.send(packet)) {
       packetsOut.increment();
-      bytesOut.add(n);
+      bytesOut.add(len);
     } else {
       dropped.increment();
     }

@@ -8,7 +8,13 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -40,6 +46,8 @@ public final class WebRtcTransportServer implements AutoCloseable {
   private final RtcCounters counters = new RtcCounters();
   private final IceLiteAgent agent = new IceLiteAgent(counters);
   private Channel udp;
+  /** The UDP socket's own epoll loop (null: NIO on one of {@link #loops}). */
+  private EventLoopGroup udpLoop;
   private volatile boolean closed;
 
   /**
@@ -63,14 +71,28 @@ public final class WebRtcTransportServer implements AutoCloseable {
     if (udp != null) {
       throw new IllegalStateException("UDP already bound on " + udp.localAddress());
     }
+    // epoll where Netty's native transport loads (Linux; -Dio.netty.transport.noNative=true turns it off):
+    // its datagram channel sends a flushed batch with sendmmsg. It needs an epoll loop of its own.
+    boolean native_ = Epoll.isAvailable();
+    EventLoopGroup group = loops;
+    if (native_) {
+      udpLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-rtc-udp", true), EpollIoHandler.newFactory());
+      group = udpLoop;
+    }
     try {
-      udp = new Bootstrap().group(loops).channel(NioDatagramChannel.class)
+      udp = new Bootstrap().group(group).channel(native_ ? EpollDatagramChannel.class : NioDatagramChannel.class)
           .option(ChannelOption.SO_RCVBUF, 1 << 20)
-          .option(ChannelOption.SO_SNDBUF, 1 << 20)
+          .option(ChannelOption.SO_SNDBUF, 4 << 20)
           .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxUdpDatagram()))
           .handler(new RtcUdpListener(this))
           .bind(address).syncUninterruptibly().channel();
+      UdpBatch.install(udp);
+      log.debug("webrtc udp on {} ({})", udp.localAddress(), native_ ? "epoll, sendmmsg batches" : "nio");
     } catch (Exception e) {
+      if (udpLoop != null) {
+        udpLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        udpLoop = null;
+      }
       if (e instanceof BindException || e.getCause() instanceof BindException) {
         throw new IOException("cannot bind WebRTC UDP " + address + ": " + e.getMessage()
             + " (is another server using it?)", e);
@@ -211,6 +233,9 @@ public final class WebRtcTransportServer implements AutoCloseable {
     }
     if (udp != null) {
       udp.close().awaitUninterruptibly(500);
+    }
+    if (udpLoop != null) {
+      udpLoop.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);
     }
   }
 }

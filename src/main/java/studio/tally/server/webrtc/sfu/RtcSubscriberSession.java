@@ -3,6 +3,8 @@ package studio.tally.server.webrtc.sfu;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -35,6 +37,12 @@ import studio.tally.server.webrtc.sdp.SdpAnswerer;
 public final class RtcSubscriberSession implements RtcTransport.Listener {
   private static final Logger log = LoggerFactory.getLogger(RtcSubscriberSession.class);
   static final int MAX_RETRANSMISSIONS_PER_NACK = 128;
+  private static final FastThreadLocal<ByteBuf> REWRITE_SCRATCH = new FastThreadLocal<>() {
+    @Override
+    protected ByteBuf initialValue() {
+      return Unpooled.buffer(2048);
+    }
+  };
 
   private final RtcStream stream;
   private final Negotiated negotiated;
@@ -179,12 +187,9 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
       waitingForKeyframe = false;
       video.rebase();
     }
-    ByteBuf out = track.rewrite(packet, p, alloc, now);
-    try {
-      transport.sendRtp(out);
-    } finally {
-      out.release();
-    }
+    // rewritten into this thread's scratch buffer: sendRtp copies what it keeps before it returns
+    ByteBuf out = REWRITE_SCRATCH.get().clear();
+    transport.sendRtp(track.rewrite(packet, p, out, now));
   }
 
   synchronized void onSourceReport(Negotiated.Kind kind, SenderReport sr, Instant now) {

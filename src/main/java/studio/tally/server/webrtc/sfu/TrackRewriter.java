@@ -73,6 +73,11 @@ final class TrackRewriter {
 
   /** A rewritten copy (the caller releases it). */
   ByteBuf rewrite(ByteBuf in, RtpPacket p, ByteBufAllocator alloc, Instant now) {
+    return rewrite(in, p, alloc.buffer(sizeOf(in, p)), now);
+  }
+
+  /** Writes the rewritten packet into {@code out} (from its writer index) and returns {@code out}. */
+  ByteBuf rewrite(ByteBuf in, RtpPacket p, ByteBuf out, Instant now) {
     if (rebase) {
       rebase = false;
       long outTs = started ? (lastTs + Math.max(1, elapsedTicks(lastSentAt, now))) & MASK32 : lastTs;
@@ -95,16 +100,21 @@ final class TrackRewriter {
     started = true;
     packets++;
     octets += p.payloadLength();
-    return copy(in, p, seq, ts, alloc);
+    return copy(in, p, seq, ts, out);
+  }
+
+  /** Room for the rewritten packet: the extension block never grows (ids are renumbered, elements dropped). */
+  private static int sizeOf(ByteBuf in, RtpPacket p) {
+    return RtpPacket.HEADER_LENGTH + 4 * p.csrcs().length + p.extensionLength() + 4 + in.readableBytes() - p.payloadOffset();
   }
 
   /** Header rewritten, extensions renumbered or dropped, CSRCs, payload and padding kept. */
-  private ByteBuf copy(ByteBuf in, RtpPacket p, int seq, long ts, ByteBufAllocator alloc) {
+  private ByteBuf copy(ByteBuf in, RtpPacket p, int seq, long ts, ByteBuf out) {
     int at = in.readerIndex();
     int csrcBytes = 4 * p.csrcs().length;
     int tail = in.readableBytes() - p.payloadOffset();
-    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + csrcBytes + p.extensionLength() + 4 + tail);
     int b0 = in.getUnsignedByte(at) & ~0x10;
+    int start = out.writerIndex();
     out.writeByte(b0);
     out.writeByte((p.marker() ? 0x80 : 0) | payloadType);
     out.writeShort(seq);
@@ -112,7 +122,7 @@ final class TrackRewriter {
     out.writeInt(ssrc);
     out.writeBytes(in, at + RtpPacket.HEADER_LENGTH, csrcBytes);
     if (extensionIds.write(out, in, at, p)) {
-      out.setByte(out.readerIndex(), b0 | 0x10);
+      out.setByte(start, b0 | 0x10);
     }
     out.writeBytes(in, at + p.payloadOffset(), tail);
     return out;
@@ -142,7 +152,8 @@ final class TrackRewriter {
    * sequence number and timestamp it was sent with. Does not count as a new packet.
    */
   ByteBuf retransmission(ByteBuf in, RtpPacket p, ByteBufAllocator alloc) {
-    return copy(in, p, (p.sequence() + seqOffset) & 0xFFFF, (p.timestamp() + tsOffset) & MASK32, alloc);
+    return copy(in, p, (p.sequence() + seqOffset) & 0xFFFF, (p.timestamp() + tsOffset) & MASK32,
+        alloc.buffer(sizeOf(in, p)));
   }
 
   /** The cached source packet {@code in} as RTX (RFC 4588) with the OSN and timestamp it was sent with. */
