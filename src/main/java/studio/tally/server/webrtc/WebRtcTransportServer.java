@@ -38,6 +38,8 @@ import studio.tally.server.webrtc.dtls.DtlsRole;
  */
 public final class WebRtcTransportServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebRtcTransportServer.class);
+  /** {@code -Dtally.rtc.udp=nio}: the portable NIO socket even where epoll loads (read at bind). */
+  public static final String UDP_PROPERTY = "tally.rtc.udp";
 
   private final RtcTransportConfig config;
   private final EventLoopGroup loops;
@@ -73,7 +75,7 @@ public final class WebRtcTransportServer implements AutoCloseable {
     }
     // epoll where Netty's native transport loads (Linux; -Dio.netty.transport.noNative=true turns it off):
     // its datagram channel sends a flushed batch with sendmmsg. It needs an epoll loop of its own.
-    boolean native_ = Epoll.isAvailable();
+    boolean native_ = !"nio".equals(System.getProperty(UDP_PROPERTY)) && Epoll.isAvailable();
     EventLoopGroup group = loops;
     if (native_) {
       udpLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-rtc-udp", true), EpollIoHandler.newFactory());
@@ -99,6 +101,11 @@ public final class WebRtcTransportServer implements AutoCloseable {
       }
       throw new IOException("cannot bind WebRTC UDP " + address + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The UDP socket's transport: "epoll" (batched with sendmmsg), "nio", or null before {@link #bindUdp}. */
+  public String udpTransport() {
+    return udp == null ? null : udp instanceof EpollDatagramChannel ? "epoll" : "nio";
   }
 
   /** The bound UDP address (for host candidates), or null before {@link #bindUdp}. */

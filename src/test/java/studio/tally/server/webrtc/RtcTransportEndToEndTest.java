@@ -147,6 +147,24 @@ class RtcTransportEndToEndTest {
   @Test
   void udpCheckDtlsAndSrtpBothWays() throws Exception {
     start(30_000);
+    assertThat(server.webrtc().udpTransport()).as("Linux: the sendmmsg-batching socket").isEqualTo("epoll");
+    udpMediaBothWays();
+  }
+
+  /** The portable socket (macOS, Windows, or {@code -Dtally.rtc.udp=nio}) carries the same session. */
+  @Test
+  void udpOverNioToo() throws Exception {
+    System.setProperty(WebRtcTransportServer.UDP_PROPERTY, "nio");
+    try {
+      start(30_000);
+    } finally {
+      System.clearProperty(WebRtcTransportServer.UDP_PROPERTY);
+    }
+    assertThat(server.webrtc().udpTransport()).isEqualTo("nio");
+    udpMediaBothWays();
+  }
+
+  private void udpMediaBothWays() throws Exception {
     Peer p = connect(RtcTestClient.udp(server.webrtc().udpAddress()), "cli1");
     assertThat(p.transport.selectedPath()).isInstanceOf(RtcPath.Udp.class);
     exchangeMedia(p, 1);
