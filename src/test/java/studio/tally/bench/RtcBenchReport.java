@@ -30,26 +30,27 @@ final class RtcBenchReport {
   double videoBitrate;
   double packetRate;
   double baseline;
+  double floorBaseline;
+  /** Bytes the floor adds to each payload: RTP header + SRTP tag, so its datagrams are as large as our server's. */
+  int floorOverhead;
   double minutes;
 
   private List<RtcSample> of(String kind) {
     return headline.stream().map(Run::sample).filter(s -> s.kind().equals(kind)).toList();
   }
 
-  /** WebRTC / FLV per-player cost of each run (the two cases of one run are back to back). */
-  private List<Double> ratios(ToDoubleFunction<RtcSample> cost) {
+  /** Per-player cost of case {@code a} / case {@code b}, each run (the cases of one run are back to back). */
+  private List<Double> ratios(String a, String b, ToDoubleFunction<RtcSample> cost) {
     List<Double> out = new ArrayList<>();
     for (int r = 1; r <= headline.stream().mapToInt(Run::run).max().orElse(0); r++) {
       final int run = r;
       RtcSample w = null;
       RtcSample f = null;
       for (Run x : headline) {
-        if (x.run() == run) {
-          if (x.sample().kind().equals("WebRTC")) {
-            w = x.sample();
-          } else {
-            f = x.sample();
-          }
+        if (x.run() == run && x.sample().kind().equals(a)) {
+          w = x.sample();
+        } else if (x.run() == run && x.sample().kind().equals(b)) {
+          f = x.sample();
         }
       }
       if (w != null && f != null) {
@@ -57,6 +58,15 @@ final class RtcBenchReport {
       }
     }
     return out;
+  }
+
+  /** CPU per packet (WebRTC, floor) or video frame (FLV) sent to one player, µs. */
+  private double microsPerUnit(RtcSample s) {
+    return s.serverCores() * 1e6 / (s.n() * (s.kind().equals("HTTP-FLV") ? RtcSource.FPS : packetRate));
+  }
+
+  private double marginalMicrosPerUnit(RtcSample s) {
+    return microsPerUnit(s) * s.marginalPercentPerPlayer() / s.percentPerPlayer();
   }
 
   private static String stat(List<Double> v, String fmt) {
@@ -71,15 +81,23 @@ final class RtcBenchReport {
   private String row(String label, String fmt, ToDoubleFunction<RtcSample> f) {
     List<Double> w = of("WebRTC").stream().map(f::applyAsDouble).toList();
     List<Double> h = of("HTTP-FLV").stream().map(f::applyAsDouble).toList();
-    return "| " + label + " | " + stat(w, fmt) + " | " + stat(h, fmt) + " |\n";
+    List<Double> k = of(RtcFanoutBench.FLOOR).stream().map(f::applyAsDouble).toList();
+    return "| " + label + " | " + stat(w, fmt) + " | " + stat(h, fmt) + " | " + stat(k, fmt) + " |\n";
+  }
+
+  /** The -Drtc.* flags of this run (not the output file), so the command reproduces it. */
+  private static String flags() {
+    return System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("rtc.") && !k.equals("rtc.doc"))
+        .sorted().map(k -> " -D" + k + "=" + System.getProperty(k)).reduce("", String::concat);
   }
 
   String markdown() {
     StringBuilder b = new StringBuilder();
-    b.append(BEGIN).append("\n\n## WebRTC fan-out: one ~2 Mbit/s WHIP source to N WHEP players on loopback\n\n");
+    b.append(BEGIN).append(String.format(Locale.ROOT,
+        "\n\n## WebRTC fan-out: one ~%.1f Mbit/s WHIP source to N WHEP players on loopback\n\n", videoBitrate / 1e6));
     b.append("Run ").append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).withNano(0)))
         .append(String.format(Locale.ROOT, " (%.1f min). Command, from the repository root:\n\n", minutes))
-        .append("```\nbash bench/rtc-fanout.sh\n```\n\n| Machine | |\n|---|---|\n");
+        .append("```\nbash bench/rtc-fanout.sh").append(flags()).append("\n```\n\n| Machine | |\n|---|---|\n");
     machine.entrySet().stream().filter(e -> !e.getKey().equals("nginx") && !e.getKey().startsWith("FFmpeg")
         && !e.getKey().equals("Source command")).forEach(e -> b.append("| ").append(e.getKey()).append(" | ")
             .append(e.getValue()).append(" |\n"));
@@ -95,21 +113,34 @@ final class RtcBenchReport {
             + "5 s and an RTCP RR every 2.5 s; it counts every RTP packet from its header and authenticates + decrypts every "
             + "%s-th one.\n", packetRate, System.getProperty("rtc.verifyEvery", "8")))
         .append("- HTTP-FLV (the peer of the ratio): FFmpeg pushes the same H.264 (stream copy) + AAC 64k over RTMP; "
-            + "light `FlvReceiver` players.\n\n")
-        .append("A player *kept up* if it received ≥ 95 % of the RTP packets the source sent in the window (WebRTC) or "
-            + "of 30 fps × the window's video frames (FLV); a player that failed to join counts as not kept up. CPU is in % of ONE core. Per-player cost = server CPU / N; *marginal* = (server CPU − "
-            + String.format(Locale.ROOT, "baseline) / N, baseline = both ingests, no player (lowest of three windows) = %.1f %%. ", baseline * 100))
+            + "light `FlvReceiver` players.\n")
+        .append(String.format(Locale.ROOT, "- Kernel floor (the reference: the cheapest a user-space SFU could be on this "
+            + "kernel): `FloorSender`, a JVM of its own, paces the same packets (same sizes as our server sends: payload + "
+            + "%d bytes of RTP header and SRTP tag, same times) and sends each one as a plain datagram (no crypto, one "
+            + "shared buffer) to every player from Netty's native `EpollDatagramChannel`: a `write()` per player and ONE "
+            + "`flush()` per source packet, so the batch goes out in `sendmmsg` calls, as our server's does. Its players are "
+            + "the same kind of sockets as the WHEP players (this JVM's epoll loops, one socket each) and only count "
+            + "datagrams. Its CPU is measured like our server's; our server idles beside it with both ingests. "
+            + "Sender pacing to nobody (its baseline): %.1f %% of a core.\n\n", floorOverhead, floorBaseline * 100))
+        .append("A player *kept up* if it received ≥ 95 % of the RTP packets the source sent in the window (WebRTC; floor: "
+            + "of the datagrams the floor sender paced) or of 30 fps × the window's video frames (FLV); a player that failed "
+            + "to join counts as not kept up. CPU is in % of ONE core (for the floor: the floor sender's JVM). "
+            + "Per-player cost = server CPU / N; *marginal* = (server CPU − "
+            + String.format(Locale.ROOT, "baseline) / N, baseline = both ingests, no player (lowest of three windows) = %.1f %% "
+            + "(floor: the sender pacing to nobody). ", baseline * 100))
         .append("Players per core = N / server CPU. The machine is shared and busy (the *others* row): read the medians.\n\n");
 
     int n = of("WebRTC").isEmpty() ? 0 : of("WebRTC").getFirst().n();
     b.append("### Headline: ").append(n).append(" players, ").append(of("WebRTC").size())
-        .append(" runs, cases interleaved (median, min–max)\n\n| | WebRTC (WHEP) | HTTP-FLV |\n|---|---|---|\n");
+        .append(" runs, cases interleaved (median, min–max)\n\n| | WebRTC (WHEP) | HTTP-FLV | kernel floor (sender) |\n"
+            + "|---|---|---|---|\n");
     b.append(row("server CPU, % of one core", "%.1f", s -> s.serverCores() * 100));
     b.append(row("of which kernel (system time), % of one core", "%.1f", s -> s.serverSystemCores() * 100));
     b.append(row("CPU per player, % of one core", "%.4f", RtcSample::percentPerPlayer));
     b.append(row("marginal CPU per player, % of one core", "%.4f", RtcSample::marginalPercentPerPlayer));
-    b.append(row("server CPU per packet (WebRTC) or video frame (FLV) sent to one player, µs", "%.2f",
-        s -> s.serverCores() * 1e6 / (s.n() * (s.kind().equals("WebRTC") ? packetRate : RtcSource.FPS))));
+    b.append(row("server CPU per packet (WebRTC, floor) or video frame (FLV) sent to one player, µs", "%.2f",
+        this::microsPerUnit));
+    b.append(row("marginal CPU per packet or video frame sent to one player, µs", "%.2f", this::marginalMicrosPerUnit));
     b.append(row("**players per core**", "%.0f", RtcSample::playersPerCore));
     b.append(row("players per core, marginal", "%.0f", RtcSample::marginalPlayersPerCore));
     b.append(row("players kept up (≥ 95 %), %", "%.1f", s -> s.keptUpFraction() * 100));
@@ -121,7 +152,16 @@ final class RtcBenchReport {
     b.append(row("time to add the players, s", "%.1f", RtcSample::joinSeconds));
     b.append(String.format(Locale.ROOT, "\n**Per-player cost, WebRTC / HTTP-FLV: %s** (paired per run; marginal: %s). "
             + "SRS (GUIDE §5): a WebRTC player ≈ 14× an FLV player (0.23 %% of a core each, 1000–2000 players per core).\n\n",
-        stat(ratios(RtcSample::percentPerPlayer), "%.1f×"), stat(ratios(RtcSample::marginalPercentPerPlayer), "%.1f×")));
+        stat(ratios("WebRTC", "HTTP-FLV", RtcSample::percentPerPlayer), "%.1f×"),
+        stat(ratios("WebRTC", "HTTP-FLV", RtcSample::marginalPercentPerPlayer), "%.1f×")));
+    b.append(String.format(Locale.ROOT, "**Server per-packet cost / kernel floor per-packet cost: %s** (WebRTC µs per "
+            + "packet per player ÷ the floor's, paired per run; marginal: %s). The floor: %s µs per packet per player, "
+            + "**%s players per core at the floor** (marginal: %s).\n\n",
+        stat(ratios("WebRTC", RtcFanoutBench.FLOOR, this::microsPerUnit), "%.2f×"),
+        stat(ratios("WebRTC", RtcFanoutBench.FLOOR, this::marginalMicrosPerUnit), "%.2f×"),
+        stat(of(RtcFanoutBench.FLOOR).stream().map(this::microsPerUnit).toList(), "%.2f"),
+        stat(of(RtcFanoutBench.FLOOR).stream().map(RtcSample::playersPerCore).toList(), "%.0f"),
+        stat(of(RtcFanoutBench.FLOOR).stream().map(RtcSample::marginalPlayersPerCore).toList(), "%.0f")));
     List<Double> ppc = of("WebRTC").stream().map(RtcSample::playersPerCore).toList();
     b.append(String.format(Locale.ROOT, "**WebRTC players per core: %s** (goal ≥ 1000, at least SRS's 1000–2000).\n\n",
         stat(ppc, "%.0f")));

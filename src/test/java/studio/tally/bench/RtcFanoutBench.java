@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import studio.tally.testing.Ffmpeg;
 import studio.tally.testing.FfmpegProcess;
 import studio.tally.testing.PeerFiles;
@@ -18,18 +16,21 @@ import studio.tally.testing.Processes;
  * its own JVM ({@link BenchServerMain}); in this JVM a WHIP publisher ({@link RtcSource}) and N WHEP
  * players ({@link RtcLoadGen}); side by side in the same run, the same H.264 bytes (+ AAC) pushed
  * over RTMP by FFmpeg and played by N HTTP-FLV players ({@link LoadGen}), the peer the ratio is
- * quoted against (GUIDE §5). Server CPU from /proc over a steady window after every player joined.
- * Writes its section of docs/benchmarks.md; asserts nothing about timings.
+ * quoted against (GUIDE §5), and the "kernel floor": the same packets as plain datagrams from
+ * {@link FloorSender} (own JVM, epoll + sendmmsg, no crypto) to N counting sockets
+ * ({@link KernelFloor}), what the machine allows before any SRTP work. CPU from /proc over a steady
+ * window after every player joined. Writes its section of docs/benchmarks.md; asserts nothing about timings.
  *
  * <p>System properties: {@code rtc.steps} (WebRTC sweep), {@code rtc.n} (headline N), {@code rtc.runs},
  * {@code rtc.window}, {@code rtc.settle} (s), {@code rtc.inFlight} (joins at once), {@code rtc.verifyEvery}
  * (players authenticate + decrypt every k-th packet), {@code rtc.warmup} (players of each kind for the JIT warm-up),
- * {@code rtc.serverJvmArgs}, {@code rtc.doc}.
+ * {@code rtc.videoKbps} (the source encode's bit rate, default 2000), {@code rtc.serverJvmArgs}, {@code rtc.doc}.
  */
 public final class RtcFanoutBench {
   static final String APP = "live";
   static final String RTC_STREAM = "rtcbench";
   static final String FLV_STREAM = "flvbench";
+  static final String FLOOR = "kernel floor";
 
   final int[] steps = Arrays.stream(System.getProperty("rtc.steps", "100,200,300,500,1000").split(","))
       .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
@@ -40,6 +41,7 @@ public final class RtcFanoutBench {
   final int inFlight = Integer.getInteger("rtc.inFlight", 16);
   final int verifyEvery = Integer.getInteger("rtc.verifyEvery", 8);
   final int warmup = Integer.getInteger("rtc.warmup", 200);
+  final int videoKbps = Integer.getInteger("rtc.videoKbps", 2000);
 
   PeerProcess server;
   int port;
@@ -47,7 +49,11 @@ public final class RtcFanoutBench {
   FfmpegProcess flvSource;
   RtcLoadGen rtc;
   LoadGen flv;
+  KernelFloor floor;
   double baseline;
+  double floorBaseline;
+  /** The floor sender's CPU in the last window, in cores (the baseline windows read it). */
+  double lastFloorCores;
 
   public static void main(String[] args) throws Exception {
     int code = 0;
@@ -69,7 +75,7 @@ public final class RtcFanoutBench {
     Path flvFile = dir.resolve("source.flv");
     List<String> encode = List.of("-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-t", "10",
         "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-profile:v", "baseline", "-level", "3.1",
-        "-pix_fmt", "yuv420p", "-g", "30", "-bf", "0", "-b:v", "2000k", "-maxrate", "2000k", "-bufsize", "2000k",
+        "-pix_fmt", "yuv420p", "-g", "30", "-bf", "0", "-b:v", videoKbps + "k", "-maxrate", videoKbps + "k", "-bufsize", videoKbps + "k",
         "-x264-params", "nal-hrd=cbr", "-bsf:v", "h264_metadata=aud=insert", "-f", "h264", h264.toString());
     ffmpeg.start(encode).waitForSuccess(java.time.Duration.ofMinutes(3));
     ffmpeg.start(List.of("-framerate", "30", "-i", h264.toString(), "-f", "lavfi", "-i",
@@ -93,6 +99,9 @@ public final class RtcFanoutBench {
       publisher.join(signaling, "/rtc/v1/whip/?app=" + APP + "&stream=" + RTC_STREAM, RtcSource.AUDIO_SSRC,
           RtcSource.VIDEO_SSRC);
       rtcSource = new RtcSource(publisher, frames);
+      // the floor's datagrams are as large as our server's: RTP header + payload + the SRTP tag players negotiate
+      report.floorOverhead = 12 + publisher.profile().rtpOverhead();
+      floor = new KernelFloor(childJvm(), frames, report.floorOverhead, rtc);
       flvSource = ffmpeg.start(List.of("-re", "-stream_loop", "-1", "-i", flvFile.toString(), "-c", "copy",
           "-f", "flv", "rtmp://127.0.0.1:" + port + "/" + APP + "/" + FLV_STREAM));
       report.flvCommand = String.join(" ", flvSource.command().subList(7, flvSource.command().size()))
@@ -103,22 +112,31 @@ public final class RtcFanoutBench {
       log("warming up (JIT of both paths)");
       rtc.add(playPath(), warmup, inFlight, 120_000);
       flv.add(flvTarget, warmup, 200, 30_000);
+      floor.add(warmup);
       sleep(8);
       rtc.closeAll();
       flv.closeAll();
+      floor.closeAll();
       sleep(3);
-      // the floor of three windows: a busy machine only ever adds to it
+      // the lowest of three windows: a busy machine only ever adds to it
       baseline = Double.MAX_VALUE;
+      floorBaseline = Double.MAX_VALUE;
       for (int i = 0; i < 3; i++) {
         baseline = Math.min(baseline, measure("(none)", 0, 0, 0).serverCores());
+        floorBaseline = Math.min(floorBaseline, lastFloorCores);
       }
       report.baseline = baseline;
-      log(String.format("baseline (both ingests, no player): %.1f%%", baseline * 100));
+      report.floorBaseline = floorBaseline;
+      log(String.format("baseline (both ingests, no player): %.1f%%; floor sender pacing to nobody: %.1f%%",
+          baseline * 100, floorBaseline * 100));
 
       for (int r = 0; r < runs; r++) {
-        boolean rtcFirst = r % 2 == 0;
-        for (int k = 0; k < 2; k++) {
-          RtcSample s = (k == 0) == rtcFirst ? rtcPoint(headlineN) : flvPoint(flvTarget, headlineN);
+        for (int k = 0; k < 3; k++) {
+          RtcSample s = switch ((r + k) % 3) { // each case goes first, second and third in turn
+            case 0 -> rtcPoint(headlineN);
+            case 1 -> flvPoint(flvTarget, headlineN);
+            default -> floorPoint(headlineN);
+          };
           report.headline.add(new RtcBenchReport.Run(r + 1, s));
         }
       }
@@ -146,6 +164,9 @@ public final class RtcFanoutBench {
       }
       if (flvSource != null) {
         flvSource.stop();
+      }
+      if (floor != null) {
+        floor.close();
       }
       flv.close();
       rtc.close();
@@ -183,12 +204,25 @@ public final class RtcFanoutBench {
     return s;
   }
 
+  private RtcSample floorPoint(int n) throws Exception {
+    long j0 = System.nanoTime();
+    floor.add(n);
+    double joinSeconds = (System.nanoTime() - j0) / 1e9;
+    sleep(settle);
+    RtcSample s = measure(FLOOR, n, 0, joinSeconds);
+    floor.closeAll();
+    sleep(3);
+    return s;
+  }
+
   /** One steady window; {@code kind} says which players are connected ("(none)": baseline). */
   private RtcSample measure(String kind, int n, int failed, double joinSeconds) throws Exception {
     boolean isRtc = kind.equals("WebRTC");
+    boolean isFloor = kind.equals(FLOOR);
     List<RtcPeer> rtcPlayers = List.copyOf(rtc.players());
     List<LoadGen.Player> flvPlayers = List.copyOf(flv.players());
-    int count = isRtc ? rtcPlayers.size() : flvPlayers.size();
+    List<KernelFloor.Player> floorPlayers = List.copyOf(floor.players());
+    int count = isRtc ? rtcPlayers.size() : isFloor ? floorPlayers.size() : flvPlayers.size();
     long[] a0 = new long[count];
     long[] b0 = new long[count];
     long verified0 = 0;
@@ -200,30 +234,38 @@ public final class RtcFanoutBench {
         b0[i] = st.bytes;
         verified0 += st.verified;
         auth0 += st.authFailures;
+      } else if (isFloor) {
+        a0[i] = floorPlayers.get(i).packets;
+        b0[i] = floorPlayers.get(i).bytes;
       } else {
         PlayerStats st = flvPlayers.get(i).stats();
         a0[i] = st.videoFrames;
         b0[i] = st.bytes;
       }
     }
-    long src0 = isRtc ? rtcSource.packetsSent : 0;
+    long src0 = isRtc ? rtcSource.packetsSent : isFloor ? floor.sent() : 0;
     Processes.Usage u0 = Processes.usage(server.pid());
+    Processes.Usage k0 = Processes.usage(floor.pid());
     Processes.Usage g0 = Processes.usage(Processes.self());
     Processes.Usage f0 = Processes.usage(flvSource.pid());
     long[] m0 = machineTicks();
     sleep(window);
     Processes.Usage u1 = Processes.usage(server.pid());
+    Processes.Usage k1 = Processes.usage(floor.pid());
     Processes.Usage g1 = Processes.usage(Processes.self());
     Processes.Usage f1 = Processes.usage(flvSource.pid());
     long[] m1 = machineTicks();
+    long src1 = isFloor ? floor.sent() : 0;
     double secs = (u1.nanoTime() - u0.nanoTime()) / 1e9;
     // FLV: the RTMP source is paced by -re at 30 fps (its progress lines come only once a second)
-    double expected = isRtc ? rtcSource.packetsSent - src0 : RtcSource.FPS * secs;
+    double expected = isRtc ? rtcSource.packetsSent - src0 : isFloor ? src1 - src0 : RtcSource.FPS * secs;
     int kept = 0;
     long verified = -verified0;
     long auth = -auth0;
     List<Double> mbps = new ArrayList<>();
     List<Double> delivered = new ArrayList<>();
+    long allPackets = 0;
+    long allBytes = 0;
     for (int i = 0; i < count; i++) {
       long da;
       long db;
@@ -233,28 +275,40 @@ public final class RtcFanoutBench {
         db = st.bytes - b0[i];
         verified += st.verified;
         auth += st.authFailures;
+      } else if (isFloor) {
+        da = floorPlayers.get(i).packets - a0[i];
+        db = floorPlayers.get(i).bytes - b0[i];
       } else {
         PlayerStats st = flvPlayers.get(i).stats();
         da = st.closed ? 0 : st.videoFrames - a0[i];
         db = st.bytes - b0[i];
       }
       mbps.add(db * 8 / secs / 1e6);
+      allPackets += da;
+      allBytes += db;
       delivered.add(expected <= 0 ? Double.NaN : da / expected);
       if (da >= 0.95 * expected) {
         kept++;
       }
     }
-    double server = u1.coresSince(u0);
+    // the floor case's "server" is the floor sender (our server idles beside it with both ingests)
+    Processes.Usage s0 = isFloor ? k0 : u0;
+    Processes.Usage s1 = isFloor ? k1 : u1;
+    double server = s1.coresSince(s0);
+    lastFloorCores = k1.coresSince(k0);
     double gen = g1.coresSince(g0);
     double ff = f1.coresSince(f0);
     double machine = (m1[0] - m0[0]) / FanoutBench.TICKS / secs;
-    RtcSample s = new RtcSample(kind, n, n - failed, secs, server, (u1.systemSeconds() - u0.systemSeconds()) / secs, baseline, u1.rssBytes(), gen, ff,
-        Math.max(0, machine - server - gen - ff), kept, Sample.median(mbps), Sample.median(delivered), auth, verified, joinSeconds);
+    double others = machine - u1.coresSince(u0) - lastFloorCores - gen - ff;
+    RtcSample s = new RtcSample(kind, n, n - failed, secs, server, (s1.systemSeconds() - s0.systemSeconds()) / secs,
+        isFloor ? floorBaseline : baseline, s1.rssBytes(), gen, ff,
+        Math.max(0, others), kept, Sample.median(mbps), Sample.median(delivered), auth, verified, joinSeconds);
     log(String.format("%-8s N=%5d joined=%5d (%.1f s) cpu=%6.1f%% (sys %.1f%%) per-player=%.4f%% (marginal %.4f%%) rss=%4.0fMiB "
-            + "loadgen=%5.1f%% others=%5.1f%% kept-up=%d/%d median=%.2fMbit/s (%.1f%% of the source) srtp verified=%d failed=%d",
+            + "loadgen=%5.1f%% others=%5.1f%% kept-up=%d/%d median=%.2fMbit/s (%.1f%% of the source, %.0f B per packet or frame) srtp verified=%d failed=%d",
         kind, n, n - failed, joinSeconds, server * 100, s.serverSystemCores() * 100, n == 0 ? 0 : s.percentPerPlayer(),
-        n == 0 ? 0 : s.marginalPercentPerPlayer(), u1.rssBytes() / 1048576.0, gen * 100, s.otherCores() * 100, kept,
-        count, s.medianMbps(), s.medianDelivered() * 100, verified, auth));
+        n == 0 ? 0 : s.marginalPercentPerPlayer(), s1.rssBytes() / 1048576.0, gen * 100, s.otherCores() * 100, kept,
+        count, s.medianMbps(), s.medianDelivered() * 100, allPackets == 0 ? Double.NaN : (double) allBytes / allPackets,
+        verified, auth));
     return s;
   }
 
@@ -268,7 +322,8 @@ public final class RtcFanoutBench {
     return new long[] {total - idle, total};
   }
 
-  private PeerProcess startServer() throws Exception {
+  /** A child JVM like this one; the server and the floor sender get the same flags ({@code rtc.serverJvmArgs}). */
+  private static List<String> childJvm() {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
         "-Dlogback.configurationFile=logback.xml", "-Dio.netty.leakDetection.level=disabled",
@@ -277,22 +332,16 @@ public final class RtcFanoutBench {
     if (!extra.isEmpty()) {
       cmd.addAll(Arrays.asList(extra.split("\\s+")));
     }
+    return cmd;
+  }
+
+  private PeerProcess startServer() throws Exception {
+    List<String> cmd = new ArrayList<>(childJvm());
     cmd.add(BenchServerMain.class.getName());
     cmd.add(PeerFiles.newDir("tally-server").toString());
     PeerProcess p = PeerProcess.start("tally-server", cmd);
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    Pattern portLine = Pattern.compile("PORT (\\d+)");
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      if (Files.exists(p.stdoutFile())) {
-        Matcher m = portLine.matcher(Files.readString(p.stdoutFile()));
-        if (m.find()) {
-          port = Integer.parseInt(m.group(1));
-          return p;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new IllegalStateException("our server did not start\n" + p.describe());
+    port = KernelFloor.waitForPort(p);
+    return p;
   }
 
   static void sleep(double seconds) throws InterruptedException {

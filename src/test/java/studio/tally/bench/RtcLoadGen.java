@@ -2,6 +2,7 @@ package studio.tally.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -62,12 +63,16 @@ final class RtcLoadGen implements AutoCloseable {
   /** A peer on a fresh loopback socket (not joined yet). */
   RtcPeer open(boolean publish) {
     RtcPeer peer = new RtcPeer(publish, verifyEvery);
-    Channel ch = new Bootstrap().group(group).channel(channelClass)
-        .option(ChannelOption.SO_RCVBUF, 1 << 20)
-        .handler(peer)
-        .bind("127.0.0.1", 0).syncUninterruptibly().channel();
-    peer.bind(ch);
+    peer.bind(bind(peer));
     return peer;
+  }
+
+  /** A fresh loopback UDP socket on the players' loops (the kernel floor's receivers use these too). */
+  Channel bind(ChannelHandler handler) {
+    return new Bootstrap().group(group).channel(channelClass)
+        .option(ChannelOption.SO_RCVBUF, 1 << 20)
+        .handler(handler)
+        .bind("127.0.0.1", 0).syncUninterruptibly().channel();
   }
 
   /**

@@ -24,6 +24,7 @@ import studio.tally.proto.rtp.ReportBlock;
 import studio.tally.proto.srtp.SrtpContext;
 import studio.tally.proto.srtp.SrtpException;
 import studio.tally.proto.srtp.SrtpKeys;
+import studio.tally.proto.srtp.SrtpProfile;
 import studio.tally.proto.stun.IceControlling;
 import studio.tally.proto.stun.Priority;
 import studio.tally.proto.stun.StunMessage;
@@ -68,6 +69,7 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
   private volatile CompletableFuture<Void> checkAnswered;
   private volatile String location;
   private volatile boolean handshaking = true;
+  private volatile SrtpProfile profile;
   private ScheduledFuture<?> keepalive;
   // event loop only (player); the publisher's send context belongs to its pacer thread
   private SrtpContext send;
@@ -90,6 +92,11 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
     return location;
   }
 
+  /** The SRTP profile the DTLS handshake chose (null before). */
+  SrtpProfile profile() {
+    return profile;
+  }
+
   Channel channel() {
     return channel;
   }
@@ -109,6 +116,7 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
     check();
     SrtpKeys keys = new RtcDtlsClient(dtlsIn, this::sendBytes).handshake();
     handshaking = false;
+    profile = keys.profile();
     dtlsIn.clear();
     channel.eventLoop().submit(() -> {
       send = keys.sendContext();
