@@ -118,6 +118,9 @@ public final class FloorSender {
           InetSocketAddress[] d = new InetSocketAddress[w.length - 1];
           for (int i = 1; i < w.length; i++) {
             int colon = w[i].lastIndexOf(':');
+            if (colon <= 0) {
+              return "ERR DESTS: '" + w[i] + "' is not host:port";
+            }
             d[i - 1] = new InetSocketAddress(w[i].substring(0, colon), Integer.parseInt(w[i].substring(colon + 1)));
           }
           dests = d;

@@ -166,7 +166,11 @@ public final class RtcFanoutBench {
         flvSource.stop();
       }
       if (floor != null) {
-        floor.close();
+        try {
+          floor.close();
+        } catch (java.io.IOException e) { // the sender died: still stop the others below
+          log("floor sender: " + e.getMessage());
+        }
       }
       flv.close();
       rtc.close();

@@ -3,15 +3,15 @@ package studio.tally.bench;
 /**
  * One measurement window of the WebRTC fan-out bench: N players of one kind on our server.
  *
- * @param kind "WebRTC" or "HTTP-FLV"
+ * @param kind "WebRTC", "HTTP-FLV" or "kernel floor" ({@link FloorSender} in place of our server)
  * @param joined players that joined and are counted (N minus join failures)
- * @param serverCores our server's CPU over the window, in cores (1.0 = one core busy)
+ * @param serverCores our server's CPU over the window, in cores (1.0 = one core busy); the floor sender's for the floor
  * @param serverSystemCores the kernel's part of it (system time: socket calls, loopback delivery)
- * @param baselineCores our server with both sources and no player
+ * @param baselineCores our server with both sources and no player (floor: the sender pacing to nobody)
  * @param loadgenCores this JVM: players, the WHIP source's pacer, the driver
  * @param ffmpegCores the FFmpeg RTMP source (stream copy)
  * @param otherCores everything else on the machine (other tenants), from /proc/stat
- * @param keptUp players that got at least 95 % of the source's packets (WebRTC) or frames (FLV)
+ * @param keptUp players that got at least 95 % of the source's packets (WebRTC, floor) or frames (FLV)
  * @param medianMbps median player receive rate
  * @param medianDelivered median share of the source's packets (WebRTC) or frames (FLV) a player got in the window
  * @param authFailures SRTP authentication failures among the verified sample (must be 0)
