@@ -26,14 +26,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import studio.tally.server.webrtc.MmsgSender;
 
 /**
  * The "kernel floor" of the WebRTC fan-out bench, alone in its JVM like our server: the cheapest a
  * user-space SFU could be on this kernel. It paces the same packets as {@link RtcSource} (the same
  * sizes as our server puts on the wire, 30 fps video bursts + 20 ms audio) and sends every source
- * packet as one plain datagram (no crypto, one shared buffer) to each destination from Netty's native
- * {@link EpollDatagramChannel}: a {@code write} per destination, then ONE {@code flush} per source
- * packet, so Netty hands the batch to the kernel with {@code sendmmsg} — as our server's UdpBatch does.
+ * packet as one plain datagram (no crypto) to each destination from Netty's native
+ * {@link EpollDatagramChannel} socket through the server's own {@link MmsgSender}: a copy per
+ * destination into its native batch, then ONE {@code sendmmsg} per source packet — as our server's
+ * UdpBatch does (where the sender cannot open, Netty's write + flush, which also ends in sendmmsg).
  *
  * <p>Prints {@code PORT <n>} once its control port (127.0.0.1) listens; the driver connects and sends
  * lines: {@code FRAME s1 s2 ...} (one video access unit's datagram sizes, in order), {@code AUDIO s},
@@ -46,6 +48,8 @@ public final class FloorSender {
   private EventLoop loop;
   private Channel channel;
   private ByteBuf bytes;
+  private byte[] heapBytes;
+  private MmsgSender mmsg;
   // written by the control thread, read on the loop: replaced whole, never mutated
   private volatile InetSocketAddress[] dests = new InetSocketAddress[0];
   private volatile long sent;
@@ -71,6 +75,8 @@ public final class FloorSender {
         .handler(new ChannelInboundHandlerAdapter())
         .bind("127.0.0.1", 0).syncUninterruptibly().channel();
     loop = channel.eventLoop();
+    mmsg = MmsgSender.open(channel);
+    System.err.println("floor sender: " + (mmsg != null ? mmsg : "Netty epoll write + flush"));
     try (ServerSocket control = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       System.out.println("PORT " + control.getLocalPort());
       System.out.flush();
@@ -107,6 +113,7 @@ public final class FloorSender {
           byte[] b = new byte[max];
           ThreadLocalRandom.current().nextBytes(b);
           b[0] = (byte) 0x80; // looks like RTP to anyone who peeks
+          heapBytes = b;
           bytes = Unpooled.directBuffer(max).writeBytes(b); // never released: every datagram is a retained slice of it
           loop.execute(() -> {
             t0 = System.nanoTime();
@@ -164,6 +171,17 @@ public final class FloorSender {
   /** One source packet to every destination: a write each, one flush (sendmmsg batches). */
   private void fanOut(int size) {
     InetSocketAddress[] d = dests;
+    if (mmsg != null) {
+      for (InetSocketAddress to : d) {
+        if (mmsg.full()) {
+          mmsg.flush();
+        }
+        mmsg.add(heapBytes, 0, size, to);
+      }
+      mmsg.flush();
+      sent = sent + 1;
+      return;
+    }
     for (InetSocketAddress to : d) {
       channel.write(new DatagramPacket(bytes.retainedSlice(0, size), to), channel.voidPromise());
     }

@@ -33,6 +33,8 @@ public final class RtcCounters {
   public final LongAdder transportsCreated = new LongAdder();
   public final LongAdder transportsClosed = new LongAdder();
   public final LongAdder consentExpired = new LongAdder();
+  /** Datagrams the kernel refused from the UDP socket's send batch (send buffer full, unreachable destination). */
+  public final LongAdder udpSendDropped = new LongAdder();
 
   /** Every counter by a snake_case name. */
   public Map<String, Long> snapshot() {
@@ -52,6 +54,7 @@ public final class RtcCounters {
     m.put("rtc_transports_created", transportsCreated.sum());
     m.put("rtc_transports_closed", transportsClosed.sum());
     m.put("rtc_consent_expired", consentExpired.sum());
+    m.put("rtc_udp_send_dropped", udpSendDropped.sum());
     return m;
   }
 }

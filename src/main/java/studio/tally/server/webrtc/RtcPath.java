@@ -23,6 +23,14 @@ public sealed interface RtcPath {
    */
   boolean send(ByteBuf packet);
 
+  /**
+   * Writes a copy of {@code a[off, off+len)}, as {@link #send(ByteBuf)} does; on the channel's loop the
+   * UDP path queues it straight into the socket's send batch (no buffer per datagram).
+   */
+  default boolean send(byte[] a, int off, int len) {
+    return send(channel().alloc().directBuffer(len, len).writeBytes(a, off, len));
+  }
+
   /** The peer's address on our UDP socket. */
   record Udp(Channel channel, InetSocketAddress remote) implements RtcPath {
     @Override
@@ -32,6 +40,15 @@ public sealed interface RtcPath {
         return false;
       }
       UdpBatch.write(channel, new DatagramPacket(packet, remote));
+      return true;
+    }
+
+    @Override
+    public boolean send(byte[] a, int off, int len) {
+      if (!channel.isActive()) {
+        return false;
+      }
+      UdpBatch.write(channel, remote, a, off, len);
       return true;
     }
 

@@ -245,10 +245,7 @@ public final class RtcTransport implements AutoCloseable {
       log.debug("{}: cannot protect outgoing {}: {}", this, rtcp ? "RTCP" : "RTP", e.getMessage());
       return;
     }
-    // direct, so the socket write needs no copy of its own
-    ByteBuf packet = path.channel().alloc().directBuffer(len, len);
-    packet.writeBytes(a, 0, len);
-    if (path.send(packet)) {
+    if (path.send(a, 0, len)) {
       packetsOut.increment();
       bytesOut.add(len);
     } else {

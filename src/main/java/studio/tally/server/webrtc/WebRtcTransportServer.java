@@ -38,7 +38,10 @@ import studio.tally.server.webrtc.dtls.DtlsRole;
  */
 public final class WebRtcTransportServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebRtcTransportServer.class);
-  /** {@code -Dtally.rtc.udp=nio}: the portable NIO socket even where epoll loads (read at bind). */
+  /**
+   * {@code -Dtally.rtc.udp=nio}: the portable NIO socket even where epoll loads; {@code =epoll}: epoll with
+   * Netty's own sendmmsg batches instead of {@link MmsgSender} (read at bind).
+   */
   public static final String UDP_PROPERTY = "tally.rtc.udp";
 
   private final RtcTransportConfig config;
@@ -50,6 +53,8 @@ public final class WebRtcTransportServer implements AutoCloseable {
   private Channel udp;
   /** The UDP socket's own epoll loop (null: NIO on one of {@link #loops}). */
   private EventLoopGroup udpLoop;
+  /** The fan-out's native send batch on {@link #udp} (null: Netty writes every datagram). */
+  private MmsgSender mmsg;
   private volatile boolean closed;
 
   /**
@@ -88,8 +93,10 @@ public final class WebRtcTransportServer implements AutoCloseable {
           .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxUdpDatagram()))
           .handler(new RtcUdpListener(this))
           .bind(address).syncUninterruptibly().channel();
-      UdpBatch.install(udp);
-      log.debug("webrtc udp on {} ({})", udp.localAddress(), native_ ? "epoll, sendmmsg batches" : "nio");
+      mmsg = UdpBatch.install(udp, native_ && !"epoll".equals(System.getProperty(UDP_PROPERTY)),
+          counters.udpSendDropped);
+      log.debug("webrtc udp on {} ({})", udp.localAddress(), mmsg != null ? "epoll, " + mmsg
+          : native_ ? "epoll, sendmmsg batches through Netty" : "nio");
     } catch (Exception e) {
       if (udpLoop != null) {
         udpLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -103,9 +110,12 @@ public final class WebRtcTransportServer implements AutoCloseable {
     }
   }
 
-  /** The UDP socket's transport: "epoll" (batched with sendmmsg), "nio", or null before {@link #bindUdp}. */
+  /**
+   * The UDP socket's transport: "sendmmsg" (epoll, media batched through {@link MmsgSender}), "epoll"
+   * (batched with Netty's sendmmsg), "nio", or null before {@link #bindUdp}.
+   */
   public String udpTransport() {
-    return udp == null ? null : udp instanceof EpollDatagramChannel ? "epoll" : "nio";
+    return udp == null ? null : mmsg != null ? "sendmmsg" : udp instanceof EpollDatagramChannel ? "epoll" : "nio";
   }
 
   /** The bound UDP address (for host candidates), or null before {@link #bindUdp}. */

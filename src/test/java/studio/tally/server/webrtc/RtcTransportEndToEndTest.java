@@ -147,7 +147,20 @@ class RtcTransportEndToEndTest {
   @Test
   void udpCheckDtlsAndSrtpBothWays() throws Exception {
     start(30_000);
-    assertThat(server.webrtc().udpTransport()).as("Linux: the sendmmsg-batching socket").isEqualTo("epoll");
+    assertThat(server.webrtc().udpTransport()).as("Linux: media batched through MmsgSender").isEqualTo("sendmmsg");
+    udpMediaBothWays();
+  }
+
+  /** {@code -Dtally.rtc.udp=epoll}: Netty's own sendmmsg batches carry the same session. */
+  @Test
+  void udpOverNettyEpollBatches() throws Exception {
+    System.setProperty(WebRtcTransportServer.UDP_PROPERTY, "epoll");
+    try {
+      start(30_000);
+    } finally {
+      System.clearProperty(WebRtcTransportServer.UDP_PROPERTY);
+    }
+    assertThat(server.webrtc().udpTransport()).isEqualTo("epoll");
     udpMediaBothWays();
   }
 
