@@ -31,7 +31,9 @@ public final class SrtpContext {
   private final SrtpTransform rtp;
   private final SrtpTransform rtcp;
   private final Map<Integer, Stream> streams = new HashMap<>();
-  private Stream last; // the SSRC of the previous packet: saves the map lookup and boxing
+  // the SSRCs of the last two packets (a player's audio and video): save the map lookup and boxing
+  private Stream last;
+  private Stream previous;
   private byte[] scratch = new byte[1500];
 
   /** Derives the session keys from a master key and salt (KDR 0). */
@@ -191,6 +193,7 @@ public final class SrtpContext {
   public void remove(int ssrc) {
     streams.remove(ssrc);
     last = null;
+    previous = null;
   }
 
   // ---------------------------------------------------------------- internals
@@ -234,12 +237,19 @@ public final class SrtpContext {
     if (s != null && s.ssrc == ssrc) {
       return s;
     }
+    Stream p = previous;
+    if (p != null && p.ssrc == ssrc) {
+      previous = s;
+      last = p;
+      return p;
+    }
     s = streams.get(ssrc);
     if (s == null && create) {
       s = new Stream(ssrc);
       streams.put(ssrc, s);
     }
     if (s != null) {
+      previous = last;
       last = s;
     }
     return s;

@@ -72,6 +72,7 @@ public final class MmsgSender {
   private static final int SOCKADDR = 32; // sockaddr_in6 is 28
 
   private static final ValueLayout.OfShort JAVA_SHORT_BE = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+  private static final ValueLayout.OfInt JAVA_INT_BE = JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN);
   private static final Native NATIVE = Native.load();
 
   private final int fd;
@@ -169,13 +170,10 @@ public final class MmsgSender {
     if (len > SLOT_BYTES || pending == capacity) {
       return false;
     }
-    int i = pending;
-    if (!writeAddress((long) SOCKADDR * i, to)) {
+    if (!writeAddress((long) SOCKADDR * pending, to)) {
       return false;
     }
-    MemorySegment.copy(a, off, payloads, JAVA_BYTE, (long) SLOT_BYTES * i, len);
-    iovs.set(JAVA_LONG, (long) IOVEC * i + IOV_LEN, len);
-    pending = i + 1;
+    copyIn(a, off, len);
     return true;
   }
 
@@ -216,26 +214,47 @@ public final class MmsgSender {
     return done;
   }
 
+  /**
+   * As {@link #add} for an IPv4 destination given as its address int (big-endian order of the four
+   * bytes, as {@code ByteBuffer.getInt} reads them) and port: no {@link InetAddress} is touched.
+   */
+  public boolean addIpv4(byte[] a, int off, int len, int ipv4, int port) {
+    if (len > SLOT_BYTES || pending == capacity) {
+      return false;
+    }
+    writeIpv4((long) SOCKADDR * pending, ipv4, port);
+    copyIn(a, off, len);
+    return true;
+  }
+
+  private void copyIn(byte[] a, int off, int len) {
+    int i = pending;
+    MemorySegment.copy(a, off, payloads, JAVA_BYTE, (long) SLOT_BYTES * i, len);
+    iovs.set(JAVA_LONG, (long) IOVEC * i + IOV_LEN, len);
+    pending = i + 1;
+  }
+
+  private void writeIpv4(long at, int ipv4, int port) {
+    if (inet6Socket) { // ::ffff:a.b.c.d on a dual-stack socket
+      sockaddrIn6(at, port, 0);
+      names.set(JAVA_LONG, at + 8, 0L);
+      names.set(JAVA_INT_BE, at + 16, 0x0000FFFF);
+      names.set(JAVA_INT_BE, at + 20, ipv4);
+      setNameLength(28);
+    } else {
+      names.set(JAVA_SHORT, at, (short) AF_INET);
+      names.set(JAVA_SHORT_BE, at + 2, (short) port);
+      names.set(JAVA_INT_BE, at + 4, ipv4);
+      names.set(JAVA_LONG, at + 8, 0L);
+      setNameLength(16);
+    }
+  }
+
   private boolean writeAddress(long at, InetSocketAddress to) {
     InetAddress ip = to.getAddress();
     int port = to.getPort();
     if (ip instanceof Inet4Address v4) {
-      byte[] b = v4.getAddress();
-      if (inet6Socket) { // ::ffff:a.b.c.d on a dual-stack socket
-        sockaddrIn6(at, port, 0);
-        names.set(JAVA_INT, at + 8, 0);
-        names.set(JAVA_INT, at + 12, 0);
-        names.set(JAVA_SHORT, at + 16, (short) 0);
-        names.set(JAVA_SHORT, at + 18, (short) -1);
-        MemorySegment.copy(b, 0, names, JAVA_BYTE, at + 20, 4);
-        setNameLength(28);
-      } else {
-        names.set(JAVA_SHORT, at, (short) AF_INET);
-        names.set(JAVA_SHORT_BE, at + 2, (short) port);
-        MemorySegment.copy(b, 0, names, JAVA_BYTE, at + 4, 4);
-        names.set(JAVA_LONG, at + 8, 0L);
-        setNameLength(16);
-      }
+      writeIpv4(at, java.nio.ByteBuffer.wrap(v4.getAddress()).getInt(), port);
       return true;
     }
     if (ip instanceof Inet6Address v6 && inet6Socket) {

@@ -31,8 +31,16 @@ public sealed interface RtcPath {
     return send(channel().alloc().directBuffer(len, len).writeBytes(a, off, len));
   }
 
-  /** The peer's address on our UDP socket. */
-  record Udp(Channel channel, InetSocketAddress remote) implements RtcPath {
+  /**
+   * The peer's address on our UDP socket. {@code ipv4} is {@code remote}'s IPv4 address as an int (0 for
+   * IPv6): derived from it, so equality is unchanged, and read by the fan-out without touching the address.
+   */
+  record Udp(Channel channel, InetSocketAddress remote, int ipv4) implements RtcPath {
+    public Udp(Channel channel, InetSocketAddress remote) {
+      this(channel, remote, remote.getAddress() instanceof java.net.Inet4Address v4
+          ? java.nio.ByteBuffer.wrap(v4.getAddress()).getInt() : 0);
+    }
+
     @Override
     public boolean send(ByteBuf packet) {
       if (!channel.isActive()) {
@@ -48,7 +56,7 @@ public sealed interface RtcPath {
       if (!channel.isActive()) {
         return false;
       }
-      UdpBatch.write(channel, remote, a, off, len);
+      UdpBatch.write(channel, remote, ipv4, a, off, len);
       return true;
     }
 

@@ -3,6 +3,8 @@ package studio.tally.server.webrtc;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.channel.EventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
@@ -49,6 +51,10 @@ public final class RtcTransport implements AutoCloseable {
   private static final int MAX_OVERHEAD = 32;
   /** Largest packet we protect on a loop's scratch array; bigger ones are dropped (no path carries them). */
   private static final int SCRATCH_SIZE = 65_536;
+  private static final VarHandle PACKETS_IN = counter("packetsIn");
+  private static final VarHandle BYTES_IN = counter("bytesIn");
+  private static final VarHandle PACKETS_OUT = counter("packetsOut");
+  private static final VarHandle BYTES_OUT = counter("bytesOut");
   private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
     @Override
     protected byte[] initialValue() {
@@ -117,10 +123,12 @@ public final class RtcTransport implements AutoCloseable {
   private SrtpContext sendContext;
   private SrtpContext receiveContext;
 
-  private final LongAdder packetsIn = new LongAdder();
-  private final LongAdder bytesIn = new LongAdder();
-  private final LongAdder packetsOut = new LongAdder();
-  private final LongAdder bytesOut = new LongAdder();
+  // written on the event loop only (opaque stores: no fence), read from anywhere; fields of this object, not
+  // adders of their own, since the fan-out touches them for every player per packet
+  private long packetsIn;
+  private long bytesIn;
+  private long packetsOut;
+  private long bytesOut;
   private final LongAdder dropped = new LongAdder();
   private final LongAdder authFailures = new LongAdder();
   private final LongAdder checks = new LongAdder();
@@ -177,7 +185,8 @@ public final class RtcTransport implements AutoCloseable {
   }
 
   public Stats stats() {
-    return new Stats(packetsIn.sum(), bytesIn.sum(), packetsOut.sum(), bytesOut.sum(), dropped.sum(),
+    return new Stats((long) PACKETS_IN.getOpaque(this), (long) BYTES_IN.getOpaque(this),
+        (long) PACKETS_OUT.getOpaque(this), (long) BYTES_OUT.getOpaque(this), dropped.sum(),
         authFailures.sum(), checks.sum());
   }
 
@@ -246,8 +255,8 @@ public final class RtcTransport implements AutoCloseable {
       return;
     }
     if (path.send(a, 0, len)) {
-      packetsOut.increment();
-      bytesOut.add(len);
+      PACKETS_OUT.setOpaque(this, packetsOut + 1);
+      BYTES_OUT.setOpaque(this, bytesOut + len);
     } else {
       dropped.increment();
     }
@@ -346,8 +355,8 @@ public final class RtcTransport implements AutoCloseable {
       log.debug("{}: SRTP{} dropped: {}", this, rtcp ? "C" : "", e.toString());
       return;
     }
-    packetsIn.increment();
-    bytesIn.add(n);
+    PACKETS_IN.setOpaque(this, packetsIn + 1);
+    BYTES_IN.setOpaque(this, bytesIn + n);
     try {
       if (rtcp) {
         listener.onRtcp(this, packet);
@@ -504,5 +513,13 @@ public final class RtcTransport implements AutoCloseable {
   @Override
   public String toString() {
     return "rtc " + credentials.localUfrag();
+  }
+
+  private static VarHandle counter(String field) {
+    try {
+      return MethodHandles.lookup().findVarHandle(RtcTransport.class, field, long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 }

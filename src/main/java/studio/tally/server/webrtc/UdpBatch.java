@@ -64,8 +64,13 @@ final class UdpBatch implements Runnable {
    * with a sender, else as a direct buffer through {@link #write(Channel, DatagramPacket)}.
    */
   static void write(Channel channel, InetSocketAddress to, byte[] a, int off, int len) {
+    write(channel, to, 0, a, off, len);
+  }
+
+  /** As {@link #write(Channel, InetSocketAddress, byte[], int, int)}; {@code ipv4}: {@code to}'s IPv4 address, or 0. */
+  static void write(Channel channel, InetSocketAddress to, int ipv4, byte[] a, int off, int len) {
     UdpBatch batch = channel.eventLoop().inEventLoop() ? channel.attr(KEY).get() : null;
-    if (batch != null && batch.mmsg != null && batch.addDirect(a, off, len, to)) {
+    if (batch != null && batch.mmsg != null && batch.addDirect(a, off, len, to, ipv4)) {
       return;
     }
     ByteBuf packet = channel.alloc().directBuffer(len, len); // direct: the socket write needs no copy of its own
@@ -73,11 +78,11 @@ final class UdpBatch implements Runnable {
     write(channel, new DatagramPacket(packet, to));
   }
 
-  private boolean addDirect(byte[] a, int off, int len, InetSocketAddress to) {
+  private boolean addDirect(byte[] a, int off, int len, InetSocketAddress to, int ipv4) {
     if (mmsg.full()) {
       mmsg.flush();
     }
-    if (!mmsg.add(a, off, len, to)) {
+    if (!(ipv4 != 0 ? mmsg.addIpv4(a, off, len, ipv4, to.getPort()) : mmsg.add(a, off, len, to))) {
       return false;
     }
     if (mmsg.full()) {

@@ -70,7 +70,7 @@ class MmsgSenderTest {
     return b;
   }
 
-  /** Many batches to several receivers, over an IPv4 socket and a dual-stack IPv6 one (v4-mapped addresses). */
+  /** Many batches to several receivers, over an IPv4 socket and a dual-stack IPv6 one (v4-mapped addresses), by InetSocketAddress and by address int. */
   @Test
   void everyDatagramArrivesIntactInOrder() throws Exception {
     for (SocketProtocolFamily family : List.of(SocketProtocolFamily.INET, SocketProtocolFamily.INET6)) {
@@ -86,7 +86,10 @@ class MmsgSenderTest {
             if (mmsg.full()) {
               mmsg.flush();
             }
-            assertThat(mmsg.add(payload(i, 1 + i % 1400), 0, 1 + i % 1400, r.address())).isTrue();
+            byte[] b = payload(i, 1 + i % 1400);
+            boolean queued = i % 2 == 0 ? mmsg.add(b, 0, b.length, r.address()) // every other one by its address int
+                : mmsg.addIpv4(b, 0, b.length, 0x7F000001, r.address().getPort());
+            assertThat(queued).isTrue();
           }
         }
         return mmsg.flush();
