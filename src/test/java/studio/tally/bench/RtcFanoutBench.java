@@ -32,9 +32,9 @@ public final class RtcFanoutBench {
   static final String FLV_STREAM = "flvbench";
   static final String FLOOR = "kernel floor";
 
-  final int[] steps = Arrays.stream(System.getProperty("rtc.steps", "100,200,300,500,1000").split(","))
+  final int[] steps = Arrays.stream(System.getProperty("rtc.steps", "200,500,800,1000").split(","))
       .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-  final int headlineN = Integer.getInteger("rtc.n", 200);
+  final int headlineN = Integer.getInteger("rtc.n", 500);
   final int runs = Integer.getInteger("rtc.runs", 5);
   final double window = Double.parseDouble(System.getProperty("rtc.window", "10"));
   final double settle = Double.parseDouble(System.getProperty("rtc.settle", "3"));
