@@ -154,12 +154,7 @@ class RtcTransportEndToEndTest {
   /** {@code -Dtally.rtc.udp=epoll}: Netty's own sendmmsg batches carry the same session. */
   @Test
   void udpOverNettyEpollBatches() throws Exception {
-    System.setProperty(WebRtcTransportServer.UDP_PROPERTY, "epoll");
-    try {
-      start(30_000);
-    } finally {
-      System.clearProperty(WebRtcTransportServer.UDP_PROPERTY);
-    }
+    startWithUdp("epoll");
     assertThat(server.webrtc().udpTransport()).isEqualTo("epoll");
     udpMediaBothWays();
   }
@@ -167,14 +162,19 @@ class RtcTransportEndToEndTest {
   /** The portable socket (macOS, Windows, or {@code -Dtally.rtc.udp=nio}) carries the same session. */
   @Test
   void udpOverNioToo() throws Exception {
-    System.setProperty(WebRtcTransportServer.UDP_PROPERTY, "nio");
+    startWithUdp("nio");
+    assertThat(server.webrtc().udpTransport()).isEqualTo("nio");
+    udpMediaBothWays();
+  }
+
+  /** Starts the server with {@code -Dtally.rtc.udp=mode} (read at bind, then cleared). */
+  private void startWithUdp(String mode) throws Exception {
+    System.setProperty(WebRtcTransportServer.UDP_PROPERTY, mode);
     try {
       start(30_000);
     } finally {
       System.clearProperty(WebRtcTransportServer.UDP_PROPERTY);
     }
-    assertThat(server.webrtc().udpTransport()).isEqualTo("nio");
-    udpMediaBothWays();
   }
 
   private void udpMediaBothWays() throws Exception {
