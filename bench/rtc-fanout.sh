@@ -4,7 +4,7 @@
 # Our server runs in its own JVM; the WHIP source and the WHEP/FLV players run in this one.
 # Writes the rtc-fanout section of docs/benchmarks.md. Extra -D flags are passed on, e.g.
 #   bash bench/rtc-fanout.sh -Drtc.n=250 -Drtc.runs=3 -Drtc.steps=100,250
-#   bash bench/rtc-fanout.sh -Drtc.videoKbps=1000   (the bit rate of the stream SRS was measured with, GUIDE §5)
+#   bash bench/rtc-fanout.sh -Drtc.videoKbps=1000   (the bit rate of the stream SRS was measured with)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -Pbench test-compile dependency:build-classpath -Dmdep.outputFile=target/rtc-bench.cp

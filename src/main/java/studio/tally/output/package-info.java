@@ -1,5 +1,5 @@
 /**
- * Destinations of one encode session (GUIDE §1 {@code output/}).
+ * Destinations of one encode session.
  *
  * <pre>
  *  encoder ─► FanOut ─► RtmpPublisher ─ SendQueue (drop policy) ─► event loop: RtmpPublishConnection ─► server

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One RTCPeerConnection with blocking offer/answer steps (complete SDP after gathering: no trickle,
- * GUIDE §2) and the shutdown order libwebrtc needs (GUIDE §4: remove every sender's track before close,
+ * One RTCPeerConnection with blocking offer/answer steps (complete SDP after gathering: no trickle)
+ * and the shutdown order libwebrtc needs (remove every sender's track before close,
  * else disposing the track fails and the JVM does not exit). Callbacks arrive on libwebrtc's signaling
  * thread; the blocking calls here must not be made from it.
  */

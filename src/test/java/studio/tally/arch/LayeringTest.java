@@ -9,7 +9,7 @@ import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** GUIDE.md §1: dependencies point down. These rules keep the layering from rotting. */
+/** The architecture (docs/architecture.md): dependencies point down. These rules keep the layering from rotting. */
 class LayeringTest {
   private static JavaClasses classes;
 

@@ -27,7 +27,7 @@ import studio.tally.testing.Processes;
  * FLV fan-out benchmark (run with {@code ./mvnw -B -Pbench test}): one FFmpeg source published to
  * our server and to nginx-rtmp at once (tee muxer: one encode, same bytes to both), N light players
  * from this JVM, server CPU from /proc. Writes its figures into docs/benchmarks.md. Asserts nothing
- * about timings (GUIDE §5); it fails only if the setup does not work at all.
+ * about timings; it fails only if the setup does not work at all.
  *
  * <p>System properties: {@code bench.steps} (sweep, e.g. 100,250,500), {@code bench.n} (headline N),
  * {@code bench.runs}, {@code bench.window} and {@code bench.settle} (seconds), {@code bench.ttff}

@@ -151,7 +151,7 @@ final class RtcBenchReport {
     b.append(row("other tenants of the machine, % of one core", "%.1f", s -> s.otherCores() * 100));
     b.append(row("time to add the players, s", "%.1f", RtcSample::joinSeconds));
     b.append(String.format(Locale.ROOT, "\n**Per-player cost, WebRTC / HTTP-FLV: %s** (paired per run; marginal: %s). "
-            + "SRS (GUIDE §5): a WebRTC player ≈ 14× an FLV player (0.23 %% of a core each, 1000–2000 players per core).\n\n",
+            + "SRS: a WebRTC player ≈ 14× an FLV player (0.23 %% of a core each, 1000–2000 players per core).\n\n",
         stat(ratios("WebRTC", "HTTP-FLV", RtcSample::percentPerPlayer), "%.1f×"),
         stat(ratios("WebRTC", "HTTP-FLV", RtcSample::marginalPercentPerPlayer), "%.1f×")));
     b.append(String.format(Locale.ROOT, "**Server per-packet cost / kernel floor per-packet cost: %s** (WebRTC µs per "

@@ -16,7 +16,7 @@ import studio.tally.testing.Processes;
  * its own JVM ({@link BenchServerMain}); in this JVM a WHIP publisher ({@link RtcSource}) and N WHEP
  * players ({@link RtcLoadGen}); side by side in the same run, the same H.264 bytes (+ AAC) pushed
  * over RTMP by FFmpeg and played by N HTTP-FLV players ({@link LoadGen}), the peer the ratio is
- * quoted against (GUIDE §5), and the "kernel floor": the same packets as plain datagrams from
+ * quoted against, and the "kernel floor": the same packets as plain datagrams from
  * {@link FloorSender} (own JVM, epoll + sendmmsg, no crypto) to N counting sockets
  * ({@link KernelFloor}), what the machine allows before any SRTP work. CPU from /proc over a steady
  * window after every player joined. Writes its section of docs/benchmarks.md; asserts nothing about timings.

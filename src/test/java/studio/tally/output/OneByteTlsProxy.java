@@ -19,7 +19,7 @@ import studio.tally.testing.SelfSignedCert;
 /**
  * A TLS terminator (JDK SSLServerSocket) in front of a plain TCP backend that writes every byte of the
  * backend → client direction as its own TLS record (one write, one flush per byte): the
- * fragmentation that broke RootEncoder's RTMPS (GUIDE §2). Client → backend is forwarded as read.
+ * fragmentation that broke RootEncoder's RTMPS. Client → backend is forwarded as read.
  */
 final class OneByteTlsProxy implements AutoCloseable {
   private final SSLServerSocket server;

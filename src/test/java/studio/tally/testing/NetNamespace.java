@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * A network namespace {@code tally-rtcjava-<pid>-<n>} holding both ends of a veth pair, 198.18.N.1/24 and
  * 198.18.N.2/24 (plus {@code lo} up), for peers that need a real interface: libwebrtc ignores loopback
- * (GUIDE §3). Nothing outside is reachable from inside, so every peer runs in it as a child process
+ * (it gathers no candidate there). Nothing outside is reachable from inside, so every peer runs in it as a child process
  * ({@link #start}). {@link #close()} kills what still runs inside and deletes the namespace (the veth pair
  * goes with it); a JVM shutdown hook does the same if the test dies, and namespaces left by a dead JVM of
  * ours are deleted on the next {@link #create()}. Needs root and iproute2.

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A private nginx (GUIDE §3): own prefix directory under target/peers, own config, pid and error
+ * A private nginx: own prefix directory under target/peers, own config, pid and error
  * log, {@code daemon off; master_process off;} so the process we start is the one that serves.
  */
 final class NginxProcess implements AutoCloseable {

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Every test peer works end to end on this machine (GUIDE §3). Fails, never skips, when one is missing. */
+/** Every test peer works end to end on this machine. Fails, never skips, when one is missing. */
 @ExtendWith(PeerReaper.class)
 class PeerSmokeTest {
 

@@ -1,5 +1,5 @@
 /**
- * Real peers for integration tests and benchmarks (GUIDE.md §3): {@link studio.tally.testing.Ffmpeg}
+ * Real peers for integration tests and benchmarks: {@link studio.tally.testing.Ffmpeg}
  * (bundled 8.1 and Debian 5.1) with {@link studio.tally.testing.FfmpegProcess},
  * {@link studio.tally.testing.Ffprobe}, {@link studio.tally.testing.NginxRtmp} (RTMP and RTMPS),
  * {@link studio.tally.testing.TlsFront} (nginx TLS in front of any port), {@link studio.tally.testing.FreePort},

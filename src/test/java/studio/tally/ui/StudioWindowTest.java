@@ -33,7 +33,7 @@ import studio.tally.testing.Ffprobe;
 import studio.tally.testing.FreePort;
 
 /**
- * The studio window's flows, driven through its controls on headless Monocle (GUIDE §4) against
+ * The studio window's flows, driven through its controls on headless Monocle against
  * the real engine: embedded server on free ports, FFmpeg encode, ffprobe 8.1 as the player.
  */
 class StudioWindowTest {

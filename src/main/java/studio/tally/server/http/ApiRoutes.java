@@ -21,7 +21,7 @@ import studio.tally.server.webrtc.sfu.RtcStream;
 import studio.tally.server.webrtc.sfu.RtcStreamRegistry;
 
 /**
- * SRS-compatible status API (GUIDE §2): versions, summaries, streams and clients, with or without a
+ * SRS-compatible status API: versions, summaries, streams and clients, with or without a
  * trailing slash; {@code DELETE /api/v1/clients/{id}} kicks. Every answer carries {@code code,
  * server, service, pid}; errors are 4xx with an SRS error code and a message. WebRTC streams (WHIP
  * publishers and their WHEP players) are listed beside the RTMP/FLV ones, with the same fields.

@@ -12,7 +12,7 @@ import studio.tally.server.webrtc.sfu.RtcPublisherSession;
 import studio.tally.server.webrtc.sfu.RtcStream;
 import studio.tally.server.webrtc.sfu.RtcStreamRegistry;
 
-/** SRS's JSON shapes for a stream and a client (GUIDE §2). */
+/** SRS's JSON shapes for a stream and a client. */
 final class StreamJson {
   static final String VHOST = "__defaultVhost__";
 

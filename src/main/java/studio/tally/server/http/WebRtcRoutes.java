@@ -46,7 +46,7 @@ import studio.tally.server.webrtc.sfu.RtcStreamStats;
 import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
 
 /**
- * WHIP/WHEP (RFC 9725 and SRS paths, GUIDE §2): {@code POST /rtc/v1/whip/?app=&stream=},
+ * WHIP/WHEP (RFC 9725 and SRS paths): {@code POST /rtc/v1/whip/?app=&stream=},
  * {@code /rtc/v1/whep/?app=&stream=}, {@code /whip/{app}/{stream}}, {@code /whep/{app}/{stream}} with
  * an SDP offer → 201 + answer + {@code Location}; {@code DELETE} the Location ends the session;
  * {@code OPTIONS} → CORS. Also SRS's JSON API {@code /rtc/v1/publish/} and {@code /rtc/v1/play/}.

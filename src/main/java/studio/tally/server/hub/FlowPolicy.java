@@ -1,7 +1,7 @@
 package studio.tally.server.hub;
 
 /**
- * What a player's queue may hold before it is cut (GUIDE: bounded queue; drop to the next keyframe;
+ * What a player's queue may hold before it is cut (a bounded queue; drop to the next keyframe;
  * if still behind there, disconnect). Sizes are bytes not yet sent to the player.
  */
 public record FlowPolicy(long softLimitBytes, long hardLimitBytes) {

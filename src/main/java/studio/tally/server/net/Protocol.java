@@ -1,6 +1,6 @@
 package studio.tally.server.net;
 
-/** What the first bytes of a TCP connection say it speaks (GUIDE §1, "One port for everything"). */
+/** What the first bytes of a TCP connection say it speaks (the "one port for everything" sniffer). */
 public enum Protocol {
   /** 0x16 0x03: a TLS ClientHello; the decrypted bytes are sniffed again. */
   TLS,

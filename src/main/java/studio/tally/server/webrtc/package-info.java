@@ -1,8 +1,8 @@
 /**
  * The WebRTC transport of the embedded server: ICE-lite (RFC 8445 §2.5), DTLS-SRTP (RFC 5764) and
- * SRTP, over one UDP port and over RFC 4571 framing on every TCP listener (GUIDE §1, §2).
+ * SRTP, over one UDP port and over RFC 4571 framing on every TCP listener (docs/architecture.md, docs/protocols.md).
  *
- * <p>Only data and event interfaces leave this package (GUIDE §6, Jitsi style): the signaling layer
+ * <p>Only data and event interfaces leave this package (Jitsi style): the signaling layer
  * (SDP, WHIP/WHEP) calls {@link studio.tally.server.webrtc.WebRtcTransportServer#createTransport} with
  * the ICE credentials and the peer's DTLS fingerprint, puts {@code localUfrag/localPwd}, our
  * fingerprint and our candidates in its answer, and gets an

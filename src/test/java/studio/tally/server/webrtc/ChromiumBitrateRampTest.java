@@ -18,7 +18,7 @@ import studio.tally.server.hub.StreamKey;
 import studio.tally.server.webrtc.sfu.RtcPublisherSession;
 
 /**
- * Headless Chromium publishes a 1280x720 canvas of moving noise with WHIP (GUIDE §3) and must ramp
+ * Headless Chromium publishes a 1280x720 canvas of moving noise with WHIP and must ramp
  * its video to at least 2 Mbps as received by the server, measured from the publisher session's own
  * byte counter over one-second windows (two in a row at 2 Mbps or more). Chromium's send-side estimator (GCC) only leaves its start
  * rate when it gets transport-cc feedback (issue #4: "Chromium must reach at least 2 Mbps when the

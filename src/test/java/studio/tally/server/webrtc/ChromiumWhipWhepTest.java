@@ -27,7 +27,7 @@ import studio.tally.server.TallyServer;
 
 /**
  * Headless Chromium publishes with /players/whip.html and plays with /players/whep.html against a
- * real {@link TallyServer} on loopback (GUIDE §3): over UDP, over TCP on the shared HTTP port, DELETE,
+ * real {@link TallyServer} on loopback: over UDP, over TCP on the shared HTTP port, DELETE,
  * and the HTTP errors. Chromium and chromedriver must be installed (the test fails otherwise).
  */
 @Timeout(value = 110)

@@ -26,7 +26,7 @@ import studio.tally.testing.Ffmpeg;
 import studio.tally.testing.FfmpegProcess;
 
 /**
- * FFmpeg 8's whip muxer as a third-party WHIP publisher (GUIDE §4: against libwebrtc it went
+ * FFmpeg 8's whip muxer as a third-party WHIP publisher (against libwebrtc it went
  * DISCONNECTED after 5–15 s for lack of consent answers): it must publish to our ice-lite server for
  * more than 60 s as one session, while headless Chromium plays it through the WHEP page.
  *
