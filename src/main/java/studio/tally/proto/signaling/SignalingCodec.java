@@ -159,9 +159,12 @@ public final class SignalingCodec {
     try {
       root = JSON.readTree(text);
     } catch (JacksonException e) {
-      throw new SignalingException("not JSON: " + e.getOriginalMessage(), e);
+      throw new SignalingException("not JSON: " + e.getOriginalMessage(), e, true);
     }
-    if (root == null || !root.isObject()) {
+    if (root == null || root.isMissingNode()) {
+      throw new SignalingException("not JSON: empty frame", null, true);
+    }
+    if (!root.isObject()) {
       throw new SignalingException("frame is not a JSON object");
     }
     return root;
