@@ -1,0 +1,94 @@
+package studio.tally.rtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import studio.tally.testing.NetNamespace;
+import studio.tally.testing.PeerProcess;
+import studio.tally.testing.PeerReaper;
+
+/**
+ * Two {@code tally call} processes in a network namespace (libwebrtc ignores loopback) call each other
+ * through our server's signaling, in SFU mode (media through the server) and P2P mode (direct); each
+ * must decode the other's test pattern and read its time codes.
+ */
+@ExtendWith(PeerReaper.class)
+class CallEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static PeerProcess call(NetNamespace ns, String name, String mode, String... extra) {
+    List<String> c = new ArrayList<>(List.of(NamespacePeers.java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "call",
+        "--signal", "ws://" + ns.address(1) + ":" + NamespacePeers.HTTP_PORT + "/sig/v1/rtc",
+        "--room", "e2e-" + mode, "--name", name, "--mode", mode, "--duration", "8", "--json"));
+    c.addAll(List.of(extra));
+    return ns.start("call-" + mode + "-" + name, c);
+  }
+
+  static JsonNode result(PeerProcess p) throws Exception {
+    int code = p.waitFor(Duration.ofSeconds(90));
+    String out = NamespacePeers.stdout(p);
+    String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError(p.name() + " exited " + code + " without JSON\n" + out + p.describe()));
+    JsonNode j = JSON.readTree(last);
+    assertThat(j.get("exit").asInt()).as(p.name() + ": " + last + "\n" + p.stderrTail(40)).isEqualTo(code);
+    return j;
+  }
+
+  private void callBothWays(String mode) throws Exception {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+      NamespacePeers.awaitServerReady(server);
+      try (PeerProcess alice = call(ns, "alice", mode); PeerProcess bob = call(ns, "bob", mode)) {
+        JsonNode a = result(alice);
+        JsonNode b = result(bob);
+        System.out.println("CALL " + mode + " alice: " + a + "\nCALL " + mode + " bob: " + b);
+        for (JsonNode[] pair : new JsonNode[][] {{a, b}, {b, a}}) {
+          JsonNode me = pair[0];
+          assertThat(me.get("exit").asInt()).as(me.toString()).isZero();
+          assertThat(me.get("result").asText()).isEqualTo("media both ways");
+          assertThat(me.get("peer").asText()).isEqualTo(pair[1].get("name").asText());
+          assertThat(me.get("frames_received").asLong()).as(me.toString()).isGreaterThan(30);
+          assertThat(me.get("timecodes_read").asLong()).as("the peer's time codes decoded: " + me).isPositive();
+          assertThat(me.get("width").asInt()).isEqualTo(640);
+          assertThat(me.get("height").asInt()).isEqualTo(360);
+        }
+      }
+    }
+  }
+
+  @Test
+  void twoCallsInSfuModeSeeEachOther() throws Exception {
+    callBothWays("sfu");
+  }
+
+  @Test
+  void twoCallsInP2pModeSeeEachOther() throws Exception {
+    callBothWays("p2p");
+  }
+
+  @Test
+  void aLonePeerExitsOneAndAnUnreachableServerTwo() throws Exception {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+      NamespacePeers.awaitServerReady(server);
+      try (PeerProcess alone = call(ns, "alone", "p2p")) {
+        JsonNode j = result(alone);
+        assertThat(j.get("exit").asInt()).isEqualTo(1);
+        assertThat(j.get("result").asText()).isEqualTo("the peer never came");
+      }
+      List<String> c = new ArrayList<>(List.of(NamespacePeers.java(), "--enable-native-access=ALL-UNNAMED",
+          "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "call",
+          "--signal", "ws://" + ns.address(1) + ":9/sig/v1/rtc", "--room", "r", "--name", "n", "--json"));
+      try (PeerProcess nowhere = ns.start("call-nowhere", c)) {
+        JsonNode j = result(nowhere);
+        assertThat(j.get("exit").asInt()).isEqualTo(2);
+        assertThat(j.get("result").asText()).startsWith("could not connect");
+      }
+    }
+  }
+}
