@@ -73,6 +73,7 @@ public final class CallSession implements AutoCloseable {
   private String peerDisplay;
   private boolean offering;
   private volatile String lastPeer;
+  private volatile RtcStats lastReceive;
   private volatile boolean closed;
   // A native video source must never get a frame after its peer closed (that crashes, not throws).
   private final Object pushLock = new Object();
@@ -176,10 +177,13 @@ public final class CallSession implements AutoCloseable {
         synchronized (players) {
           any = players.values().stream().findFirst().orElse(null);
         }
-        receive = any == null ? null : any.stats(options.timeout());
+        receive = any == null ? lastReceive : any.stats(options.timeout());
       } else if (peer != null) {
         send = peer.stats();
         receive = send; // one connection carries both directions
+      } else {
+        send = lastReceive;
+        receive = lastReceive;
       }
     } catch (RtcException e) {
       log.info("call: stats failed: {}", e.getMessage());
@@ -265,6 +269,11 @@ public final class CallSession implements AutoCloseable {
       p = players.remove(display);
     }
     if (p != null) {
+      try {
+        lastReceive = p.stats(options.timeout()); // the figures of a call that ended stay reportable
+      } catch (RtcException e) {
+        // no figures then
+      }
       p.close();
     }
   }
@@ -362,6 +371,11 @@ public final class CallSession implements AutoCloseable {
     peerDisplay = null;
     offering = false;
     if (p != null) {
+      try {
+        lastReceive = p.stats();
+      } catch (RtcException e) {
+        // no figures then
+      }
       p.close();
     }
   }
