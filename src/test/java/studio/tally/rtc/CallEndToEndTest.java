@@ -22,10 +22,14 @@ import studio.tally.testing.PeerReaper;
 class CallEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static PeerProcess call(NetNamespace ns, String name, String mode, String... extra) {
+  static PeerProcess call(NetNamespace ns, String name, String mode) {
+    return callVia(ns, ns.address(1), name, mode);
+  }
+
+  static PeerProcess callVia(NetNamespace ns, String serverIp, String name, String mode, String... extra) {
     List<String> c = new ArrayList<>(List.of(NamespacePeers.java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "call",
-        "--signal", "ws://" + ns.address(1) + ":" + NamespacePeers.HTTP_PORT + "/sig/v1/rtc",
+        "--signal", "ws://" + serverIp + ":" + NamespacePeers.HTTP_PORT + "/sig/v1/rtc",
         "--room", "e2e-" + mode, "--name", name, "--mode", mode, "--duration", "8", "--json"));
     c.addAll(List.of(extra));
     return ns.start("call-" + mode + "-" + name, c);
@@ -44,7 +48,13 @@ class CallEndToEndTest {
   private void callBothWays(String mode) throws Exception {
     try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
       NamespacePeers.awaitServerReady(server);
-      try (PeerProcess alice = call(ns, "alice", mode); PeerProcess bob = call(ns, "bob", mode)) {
+      callBothWays(ns, ns.address(1), mode);
+    }
+  }
+
+  private void callBothWays(NetNamespace ns, String serverIp, String mode) throws Exception {
+    {
+      try (PeerProcess alice = callVia(ns, serverIp, "alice", mode); PeerProcess bob = callVia(ns, serverIp, "bob", mode)) {
         JsonNode a = result(alice);
         JsonNode b = result(bob);
         System.out.println("CALL " + mode + " alice: " + a + "\nCALL " + mode + " bob: " + b);
@@ -70,6 +80,26 @@ class CallEndToEndTest {
   @Test
   void twoCallsInP2pModeSeeEachOther() throws Exception {
     callBothWays("p2p");
+  }
+
+  /**
+   * The first thing a user tries: the embedded server on 127.0.0.1 and two calls on the same machine.
+   * libwebrtc gathers no loopback candidates, but from its other interface's address it reaches the
+   * server's 127.0.0.1 candidate (the kernel delivers local traffic over lo), so it works wherever the
+   * machine has any other interface up (here: the namespace's veth).
+   */
+  @Test
+  void twoCallsOnOneMachineThroughAServerOnLoopback() throws Exception {
+    try (NetNamespace ns = NetNamespace.create()) {
+      List<String> c = List.of(NamespacePeers.java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
+          "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "serve",
+          "--listen", "127.0.0.1:" + NamespacePeers.HTTP_PORT, "--rtc-udp", "127.0.0.1:" + NamespacePeers.UDP_PORT,
+          "--config-dir", studio.tally.testing.PeerFiles.newDir("call-loopback").toString());
+      try (PeerProcess server = ns.start("tally-serve-loopback", c)) {
+        NamespacePeers.awaitServerReady(server);
+        callBothWays(ns, "127.0.0.1", "sfu");
+      }
+    }
   }
 
   @Test
