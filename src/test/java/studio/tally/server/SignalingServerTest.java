@@ -290,6 +290,21 @@ class SignalingServerTest {
   }
 
   @Test
+  void signalingSettingsComeFromTheJsonConfig() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("tally-sig", ".json");
+    java.nio.file.Files.writeString(file, "{\"signaling\":{\"roomCapacity\":3,\"pingIntervalMs\":500,\"token\":\"t\"}}");
+    ServerConfig c = ServerConfig.read(file);
+    assertThat(c.signalingSettings().capacity()).isEqualTo(3);
+    assertThat(c.signalingSettings().pingInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.signalingSettings().deadAfter()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(c.signalingSettings().toString()).doesNotContain("\"t\"").contains("token=set");
+    java.nio.file.Files.writeString(file, "{\"signaling\":{\"roomCapacty\":3}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerConfig.read(file)).hasMessageContaining("roomCapacty");
+    java.nio.file.Files.writeString(file, "{\"signaling\":{\"roomCapacity\":0}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerConfig.read(file)).hasMessageContaining("roomCapacity 0");
+  }
+
+  @Test
   void tokenIsRequiredWhenConfigured() throws Exception {
     try (ServerFixture f = ServerFixture.start(c -> c.withSignaling(SignalingSettings.DEFAULT.withToken("s3cret")))) {
       assertThat(RawWebSocket.tryUpgrade(f.port, "/sig/v1/rtc?token=wrong")).startsWith("HTTP/1.1 401");

@@ -121,14 +121,13 @@ final class SignalingSession implements Peer {
 
   /** Publish/control/leave need the socket to be in a room; room and display default to its own. */
   private boolean member(SignalingRequest req) {
-    if (room == null) {
-      String r = req.room();
-      send(new ServerMessage.ErrorReply(req.tid(), r != null && rooms.participants(r).isEmpty()
-          ? SignalingError.UNKNOWN_ROOM : SignalingError.NOT_JOINED,
-          r != null && rooms.participants(r).isEmpty() ? "no room '" + abbreviate(r) + "'" : "join a room first"));
-      return false;
+    if (room != null) {
+      return true;
     }
-    return true;
+    boolean noSuchRoom = req.room() != null && rooms.participants(req.room()).isEmpty();
+    send(new ServerMessage.ErrorReply(req.tid(), noSuchRoom ? SignalingError.UNKNOWN_ROOM : SignalingError.NOT_JOINED,
+        noSuchRoom ? "no room '" + abbreviate(req.room()) + "'" : "join a room first"));
+    return false;
   }
 
   private String roomOf(SignalingRequest req) {
