@@ -182,8 +182,6 @@ public final class SignalingClient implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            // First in line, so every byte (a pong included) proves the peer alive.
-            ch.pipeline().addLast(new IdleStateHandler(pingMs * 5 / 2, 0, 0, TimeUnit.MILLISECONDS));
             if (tls != null) {
               ch.pipeline().addLast(tls.newHandler(ch.alloc(), options.uri().getHost(), options.port()));
             }
@@ -330,6 +328,10 @@ public final class SignalingClient implements AutoCloseable {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+        // First in line, so every byte (a pong included) proves the peer alive; armed only now, as the
+        // handshake has its own timeout.
+        long pingMs = options.pingInterval().toMillis();
+        ctx.pipeline().addFirst("ws-idle", new IdleStateHandler(pingMs * 5 / 2, 0, 0, TimeUnit.MILLISECONDS));
         opened(open);
       } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
         open.completeExceptionally(new SignalingClientException("WebSocket handshake timed out"));

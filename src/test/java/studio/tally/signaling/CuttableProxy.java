@@ -71,6 +71,13 @@ final class CuttableProxy implements AutoCloseable {
     });
   }
 
+  /** Every existing link stops relaying in both directions; both sides stay open (a black hole). */
+  void freeze() {
+    for (Link l : links) {
+      l.cut = true;
+    }
+  }
+
   /** Closes every client-side socket; the server's sockets stay open and hear nothing more. */
   void cutClients() {
     for (Link l : links) {

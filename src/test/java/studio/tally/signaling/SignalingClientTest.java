@@ -68,7 +68,13 @@ class SignalingClientTest {
 
   private SignalingOptions ws(int p) {
     return SignalingOptions.of("ws://127.0.0.1:" + p + "/sig/v1/rtc")
-        .withTimeouts(Duration.ofSeconds(3), Duration.ofMillis(300), Duration.ofSeconds(10));
+        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(20));
+  }
+
+  /** Quick keepalive (dead after 750 ms of silence) for the tests of exactly that. */
+  private SignalingOptions wsQuickPings(int p) {
+    return SignalingOptions.of("ws://127.0.0.1:" + p + "/sig/v1/rtc")
+        .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300), Duration.ofSeconds(20));
   }
 
   @Test
@@ -76,12 +82,12 @@ class SignalingClientTest {
     Heard ha = new Heard();
     Heard hb = new Heard();
     try (SignalingClient a = SignalingClient.connect(ws(port), ha); SignalingClient b = SignalingClient.connect(ws(port), hb)) {
-      assertThat(a.join("room1", "alice").get(3, TimeUnit.SECONDS).participants()).hasSize(1);
-      var jb = b.join("room1", "bob").get(3, TimeUnit.SECONDS);
+      assertThat(a.join("room1", "alice").get(10, TimeUnit.SECONDS).participants()).hasSize(1);
+      var jb = b.join("room1", "bob").get(10, TimeUnit.SECONDS);
       assertThat(jb.participants()).extracting(p -> p.display()).containsExactly("alice", "bob");
       assertThat(ha.next().event()).isEqualTo("join");
 
-      a.publish().get(3, TimeUnit.SECONDS);
+      a.publish().get(10, TimeUnit.SECONDS);
       var pub = hb.next();
       assertThat(pub.event()).isEqualTo("publish");
       assertThat(pub.peer().publishing()).isTrue();
@@ -91,13 +97,13 @@ class SignalingClientTest {
       for (int i = 0; i < 10; i++) {
         all.add(b.control("candidate", "{\"i\":" + i + "}", "alice"));
       }
-      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(3, TimeUnit.SECONDS);
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
       for (int i = 0; i < 10; i++) {
         var c = ha.next();
         assertThat(c.param()).isEqualTo("candidate");
         assertThat(c.data()).isEqualTo("{\"i\":" + i + "}");
       }
-      b.leave().get(3, TimeUnit.SECONDS);
+      b.leave().get(10, TimeUnit.SECONDS);
       assertThat(ha.next().event()).isEqualTo("leave");
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> server.signaling().socketCount() == 0);
@@ -108,13 +114,13 @@ class SignalingClientTest {
     try (SignalingClient a = SignalingClient.connect(ws(port), new Heard());
          SignalingClient b = SignalingClient.connect(ws(port), new Heard());
          SignalingClient c = SignalingClient.connect(ws(port), new Heard())) {
-      a.join("r", "alice").get(3, TimeUnit.SECONDS);
-      b.join("r", "bob").get(3, TimeUnit.SECONDS);
-      assertThatThrownBy(() -> c.join("r", "carol").get(3, TimeUnit.SECONDS))
+      a.join("r", "alice").get(10, TimeUnit.SECONDS);
+      b.join("r", "bob").get(10, TimeUnit.SECONDS);
+      assertThatThrownBy(() -> c.join("r", "carol").get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .cause().isInstanceOfSatisfying(SignalingClientException.class,
               e -> assertThat(e.error()).isEqualTo(SignalingError.ROOM_FULL));
-      assertThatThrownBy(() -> c.publish().get(3, TimeUnit.SECONDS)).cause()
+      assertThatThrownBy(() -> c.publish().get(10, TimeUnit.SECONDS)).cause()
           .isInstanceOfSatisfying(SignalingClientException.class, e -> assertThat(e.error()).isNotNull());
     }
   }
@@ -123,11 +129,11 @@ class SignalingClientTest {
   void wssWithInsecureOrPinnedTrustConnectsAndSystemTrustRefusesSelfSigned() throws Exception {
     String url = "wss://127.0.0.1:" + port + "/sig/v1/rtc";
     try (SignalingClient a = SignalingClient.connect(SignalingOptions.of(url).withTls(null, true), new Heard())) {
-      assertThat(a.join("tls", "alice").get(3, TimeUnit.SECONDS).room()).isEqualTo("tls");
+      assertThat(a.join("tls", "alice").get(10, TimeUnit.SECONDS).room()).isEqualTo("tls");
     }
     String pin = server.certificate().sha256Fingerprint();
     try (SignalingClient a = SignalingClient.connect(SignalingOptions.of(url).withTls(pin, false), new Heard())) {
-      assertThat(a.join("tls2", "alice").get(3, TimeUnit.SECONDS).room()).isEqualTo("tls2");
+      assertThat(a.join("tls2", "alice").get(10, TimeUnit.SECONDS).room()).isEqualTo("tls2");
     }
     String wrongPin = "00".repeat(32);
     assertThatThrownBy(() -> SignalingClient.connect(SignalingOptions.of(url).withTls(wrongPin, false), new Heard()))
@@ -152,8 +158,8 @@ class SignalingClientTest {
     try (CuttableProxy proxy = new CuttableProxy(port);
          SignalingClient a = SignalingClient.connect(ws(port), ha);
          SignalingClient b = SignalingClient.connect(ws(proxy.port()), hb)) {
-      a.join("r", "alice").get(3, TimeUnit.SECONDS);
-      b.join("r", "bob").get(3, TimeUnit.SECONDS);
+      a.join("r", "alice").get(10, TimeUnit.SECONDS);
+      b.join("r", "bob").get(10, TimeUnit.SECONDS);
       assertThat(ha.next().event()).isEqualTo("join");
 
       proxy.cutClients(); // bob's old socket stays open at the server, silent
@@ -165,9 +171,28 @@ class SignalingClientTest {
       var n = ha.next();
       assertThat(n.event()).isEqualTo("join");
       assertThat(n.peer().display()).isEqualTo("bob");
-      b.control("refresh", "", null).get(3, TimeUnit.SECONDS);
+      b.control("refresh", "", null).get(10, TimeUnit.SECONDS);
       assertThat(ha.next().event()).isEqualTo("control");
       assertThat(server.signaling().participants("r")).hasSize(2);
+    }
+  }
+
+  @Test
+  void aServerThatFallsSilentIsFoundByThePingsAndTheClientRejoins() throws Exception {
+    Heard ha = new Heard();
+    Heard hb = new Heard();
+    try (CuttableProxy proxy = new CuttableProxy(port);
+         SignalingClient a = SignalingClient.connect(ws(port), ha);
+         SignalingClient b = SignalingClient.connect(wsQuickPings(proxy.port()), hb)) {
+      a.join("r", "alice").get(10, TimeUnit.SECONDS);
+      b.join("r", "bob").get(10, TimeUnit.SECONDS);
+      ha.next();
+      proxy.freeze(); // no FIN either way: only bob's missing pongs can tell
+      ServerMessage.JoinReply back = hb.rejoins.poll(10, TimeUnit.SECONDS);
+      assertThat(back).as("rejoined after the silence").isNotNull();
+      assertThat(hb.states).contains(SignalingClient.State.RECONNECTING);
+      assertThat(ha.next().event()).isEqualTo("join"); // bob back on a new socket, no leave in between
+      assertThat(ha.notifies).isEmpty();
     }
   }
 }
