@@ -97,10 +97,15 @@ final class CallCommand implements Callable<Integer> {
     }
     SignalingOptions so;
     try {
-      so = SignalingOptions.of(signal).withTls(tlsFingerprint, insecureTls).withToken(token)
-          .withTimeouts(TIMEOUT, Duration.ofSeconds(5), Duration.ofSeconds(30));
+      so = SignalingOptions.of(signal);
     } catch (IllegalArgumentException e) {
       throw new UserError("--signal: " + e.getMessage());
+    }
+    try {
+      so = so.withTls(tlsFingerprint, insecureTls).withToken(token)
+          .withTimeouts(TIMEOUT, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--tls-fingerprint: " + e.getMessage());
     }
     var options = new CallSession.Options(so, room, name, m, List.copyOf(iceServers), 1_500_000, TIMEOUT);
 
