@@ -27,12 +27,16 @@ class CallEndToEndTest {
   }
 
   static PeerProcess callVia(NetNamespace ns, String serverIp, String name, String mode, String... extra) {
+    return callFor(ns, serverIp, name, mode, 8, extra);
+  }
+
+  static PeerProcess callFor(NetNamespace ns, String serverIp, String name, String mode, int seconds, String... extra) {
     List<String> c = new ArrayList<>(List.of(NamespacePeers.java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "call",
         "--signal", "ws://" + serverIp + ":" + NamespacePeers.HTTP_PORT + "/sig/v1/rtc",
-        "--room", "e2e-" + mode, "--name", name, "--mode", mode, "--duration", "8", "--json"));
+        "--room", "e2e-" + mode, "--name", name, "--mode", mode, "--duration", Integer.toString(seconds), "--json"));
     c.addAll(List.of(extra));
-    return ns.start("call-" + mode + "-" + name, c);
+    return ns.start("call-" + mode + "-" + name + "-" + System.nanoTime() % 100000, c);
   }
 
   static JsonNode result(PeerProcess p) throws Exception {
@@ -98,6 +102,30 @@ class CallEndToEndTest {
       try (PeerProcess server = ns.start("tally-serve-loopback", c)) {
         NamespacePeers.awaitServerReady(server);
         callBothWays(ns, "127.0.0.1", "sfu");
+      }
+    }
+  }
+
+  /** The peer hangs up and someone joins under the same name: the call starts over with the newcomer. */
+  @Test
+  void afterThePeerLeavesANewPeerIsCalledInP2pMode() throws Exception {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+      NamespacePeers.awaitServerReady(server);
+      String ip = ns.address(1);
+      try (PeerProcess alice = callFor(ns, ip, "alice", "p2p", 40)) {
+        try (PeerProcess bob = callFor(ns, ip, "bob", "p2p", 8)) {
+          JsonNode first = result(bob);
+          assertThat(first.get("exit").asInt()).as(first.toString()).isZero();
+        }
+        try (PeerProcess bobAgain = callFor(ns, ip, "bob", "p2p", 8)) {
+          JsonNode second = result(bobAgain);
+          System.out.println("CALL p2p bob again: " + second);
+          assertThat(second.get("exit").asInt()).as(second.toString()).isZero();
+          assertThat(second.get("peer").asText()).isEqualTo("alice");
+          assertThat(second.get("timecodes_read").asLong()).isPositive();
+        }
+        JsonNode a = result(alice);
+        assertThat(a.get("exit").asInt()).as(a.toString()).isZero();
       }
     }
   }
