@@ -273,6 +273,9 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     m.put("tls_failed", sniffStats.tlsFailed.sum());
     m.putAll(webrtc.counters().snapshot());
     m.put("rtc_unknown_ssrc", rtcStreams.unknownSsrcDropped());
+    m.put("signaling_sockets", (long) signaling.socketCount());
+    m.put("signaling_rooms", (long) signaling.roomCount());
+    m.put("signaling_participants", (long) signaling.memberCount());
     return m;
   }
 

@@ -119,6 +119,10 @@ class SignalingServerTest {
 
       // after all that, the same socket still joins
       assertThat(a.request(join("6", "r", "alice")).at("/msg/action").asText()).isEqualTo("join");
+      JsonNode tally = f.api("/api/v1/summaries").at("/data/tally");
+      assertThat(tally.get("signaling_sockets").asLong()).isEqualTo(1);
+      assertThat(tally.get("signaling_rooms").asLong()).isEqualTo(1);
+      assertThat(tally.get("signaling_participants").asLong()).isEqualTo(1);
       assertThat(a.request(join("7", "other", "alice")).at("/msg/code").asText()).isEqualTo("already-joined");
       assertThat(a.request(control("8", "r", "alice", "offer", "x").replace("}}", ",\"to\":\"ghost\"}}"))
           .at("/msg/code").asText()).isEqualTo("unknown-peer");
