@@ -3,7 +3,6 @@ package studio.tally.rtc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onvoid.webrtc.RTCConfiguration;
-import dev.onvoid.webrtc.RTCIceServer;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -381,35 +380,12 @@ public final class CallSession implements AutoCloseable {
   }
 
   private RTCConfiguration configuration() {
-    RTCConfiguration c = RtcFactory.configuration();
-    options.iceServers().forEach(url -> c.iceServers.add(iceServer(url)));
-    return c;
+    return IceServers.configuration(options.iceServers());
   }
 
   /** Throws IllegalArgumentException with a clear message if {@code url} is not a STUN/TURN URL. */
   public static void checkIceServer(String url) {
-    iceServer(url);
-  }
-
-  /** {@code stun:host:port}, {@code turn:host:port?transport=udp}, credentials as {@code turn:user:pass@host:port}. */
-  static RTCIceServer iceServer(String url) {
-    int colon = url.indexOf(':');
-    String scheme = colon < 0 ? "" : url.substring(0, colon);
-    if (!List.of("stun", "stuns", "turn", "turns").contains(scheme)) {
-      throw new IllegalArgumentException("ICE server '" + url + "' must start with stun:, stuns:, turn: or turns:");
-    }
-    String rest = url.substring(colon + 1);
-    RTCIceServer s = new RTCIceServer();
-    int at = rest.lastIndexOf('@');
-    if (at >= 0) {
-      String user = rest.substring(0, at);
-      rest = rest.substring(at + 1);
-      int c = user.indexOf(':');
-      s.username = c < 0 ? user : user.substring(0, c);
-      s.password = c < 0 ? "" : user.substring(c + 1);
-    }
-    s.urls = List.of(scheme + ":" + rest);
-    return s;
+    IceServers.parse(url);
   }
 
   private static String sdpJson(String type, String sdp) {
