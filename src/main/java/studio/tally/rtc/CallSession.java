@@ -50,7 +50,10 @@ public final class CallSession implements AutoCloseable {
     default void onState(State state, String detail) {}
   }
 
-  /** Figures for {@code tally call}: frames each way and libwebrtc's stats for each direction. */
+  /**
+   * Figures for {@code tally call}: frames each way, libwebrtc's stats for each direction, and the set-up
+   * time from the moment both were in the room to the peer's first decoded frame (-1: none).
+   */
   public record Stats(String peer, long framesReceived, long framesPushed, long setupMillis, RtcStats send, RtcStats receive) {}
 
   private final RtcFactory factory;
@@ -61,8 +64,8 @@ public final class CallSession implements AutoCloseable {
       r -> Thread.ofPlatform().daemon().name("call-worker").unstarted(r));
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong pushed = new AtomicLong();
-  private final long startedNanos = System.nanoTime();
   private volatile long firstFrameNanos;
+  private volatile long peerSeenNanos;
   private SignalingClient signaling;
   // SFU
   private volatile WhipPublisher publisher;
@@ -127,6 +130,9 @@ public final class CallSession implements AutoCloseable {
       }
     });
     ServerMessage.JoinReply joined = await(signaling.join(options.room(), options.display()), "join");
+    if (joined.participants().size() > 1) {
+      peerSeenNanos = System.nanoTime();
+    }
     log.info("call: joined room '{}' as '{}' ({} mode), participants {}", options.room(), options.display(),
         options.mode(), joined.participants());
     if (options.mode() == Mode.SFU) {
@@ -187,7 +193,8 @@ public final class CallSession implements AutoCloseable {
     } catch (RtcException e) {
       log.info("call: stats failed: {}", e.getMessage());
     }
-    long setup = firstFrameNanos == 0 ? -1 : (firstFrameNanos - startedNanos) / 1_000_000;
+    // from the moment both were in the room (our join, or the peer's join notify) to its first frame
+    long setup = firstFrameNanos == 0 || peerSeenNanos == 0 ? -1 : Math.max(0, firstFrameNanos - peerSeenNanos) / 1_000_000;
     return new Stats(lastPeer, received.get(), pushed.get(), setup, send, receive);
   }
 
@@ -215,6 +222,9 @@ public final class CallSession implements AutoCloseable {
     }
     switch (n.event()) {
       case ServerMessage.JOIN -> {
+        if (peerSeenNanos == 0) {
+          peerSeenNanos = System.nanoTime(); // (the worker's hop adds microseconds)
+        }
         if (options.mode() == Mode.P2P && from.equals(peerDisplay)) {
           dropPeer(); // it came back on a new socket: start over
         }
