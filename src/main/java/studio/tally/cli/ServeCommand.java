@@ -58,6 +58,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Which WebRTC candidates to advertise: udp, tcp (on the --listen ports) or all (default).")
   String rtcProtocol;
 
+  @Option(names = "--room-capacity", paramLabel = "N",
+      description = "Call signaling (/sig/v1/rtc): participants per room (default 2, one-to-one).")
+  Integer roomCapacity;
+
+  @Option(names = "--signaling-token", paramLabel = "TOKEN",
+      description = "Call signaling sockets must give this (?token= on the URL or token in join).")
+  String signalingToken;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
   String logLevel;
@@ -137,6 +145,18 @@ final class ServeCommand implements Callable<Integer> {
         throw new UserError("--rtc-protocol: " + e.getMessage());
       }
       cfg = cfg.withRtcProtocol(rtcProtocol);
+    }
+    if (roomCapacity != null) {
+      if (roomCapacity < 1 || roomCapacity > 1000) {
+        throw new UserError("--room-capacity must be 1..1000");
+      }
+      cfg = cfg.withSignaling(cfg.signalingSettings().withRoomCapacity(roomCapacity));
+    }
+    if (signalingToken != null) {
+      if (signalingToken.isBlank()) {
+        throw new UserError("--signaling-token must not be empty");
+      }
+      cfg = cfg.withSignaling(cfg.signalingSettings().withToken(signalingToken));
     }
 
     TallyServer server;

@@ -39,7 +39,12 @@ final class PeerSession implements AutoCloseable {
   private boolean closed;
 
   PeerSession(RtcFactory factory) {
-    pc = factory.peerConnections().createPeerConnection(RtcFactory.configuration(), new PeerConnectionObserver() {
+    this(factory, RtcFactory.configuration());
+  }
+
+  /** With a configuration of its own (a call's STUN/TURN servers). */
+  PeerSession(RtcFactory factory, dev.onvoid.webrtc.RTCConfiguration configuration) {
+    pc = factory.peerConnections().createPeerConnection(configuration, new PeerConnectionObserver() {
       @Override
       public void onIceCandidate(RTCIceCandidate candidate) {
         // gathered into the local description; we send it whole once gathering completes

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import studio.tally.server.signaling.SignalingSettings;
 
 /**
  * Everything {@code tally serve} can be told, from a JSON file ({@code --config}) and flags. Unknown
@@ -27,17 +28,18 @@ import java.util.List;
  * @param rtcConsentTimeoutMs a WebRTC peer with no valid ICE check this long is closed (default 30 s)
  * @param candidates addresses advertised as ICE host candidates (default: the UDP and listener IPs)
  * @param rtcProtocol {@code udp}, {@code tcp} or {@code all} (default): which candidates are advertised
+ * @param signaling call signaling ({@code /sig/v1/rtc}): room capacity, limits, keepalive, token
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, String publishToken, String configDir,
     Long sniffTimeoutMs, Long rtmpIdleTimeoutMs, Long mergeWriteMs, String rtcUdp, Long rtcConsentTimeoutMs,
-    List<String> candidates, String rtcProtocol) {
+    List<String> candidates, String rtcProtocol, SignalingSettings signaling) {
 
   public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1:1935", "127.0.0.1:8080");
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ServerConfig defaults() {
-    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null, null, null, null, null);
+    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ServerConfig read(Path file) throws IOException {
@@ -51,55 +53,65 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
 
   ServerConfig withDefaults() {
     return new ServerConfig(listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen, tlsCert, tlsKey,
-        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
+        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withListen(List<String> l) {
-    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
+    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withTls(String cert, String key) {
-    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
+    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withPublishToken(String token) {
-    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
+    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withConfigDir(String dir) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withSniffTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withRtmpIdleTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withMergeWriteMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withRtcUdp(String hostPort) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        hostPort, rtcConsentTimeoutMs, candidates, rtcProtocol);
+        hostPort, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withRtcConsentTimeoutMs(long ms) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        rtcUdp, ms, candidates, rtcProtocol);
+        rtcUdp, ms, candidates, rtcProtocol, signaling);
   }
 
   public ServerConfig withCandidates(List<String> c) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        rtcUdp, rtcConsentTimeoutMs, c, rtcProtocol);
+        rtcUdp, rtcConsentTimeoutMs, c, rtcProtocol, signaling);
   }
 
   public ServerConfig withRtcProtocol(String p) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        rtcUdp, rtcConsentTimeoutMs, candidates, p);
+        rtcUdp, rtcConsentTimeoutMs, candidates, p, signaling);
+  }
+
+  public ServerConfig withSignaling(SignalingSettings s) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
+        rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, s);
+  }
+
+  /** {@code signaling}, or the defaults. */
+  public SignalingSettings signalingSettings() {
+    return signaling == null ? SignalingSettings.DEFAULT : signaling;
   }
 
   /** {@code rtcProtocol} parsed (default ALL). */

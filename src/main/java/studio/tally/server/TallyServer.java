@@ -41,6 +41,7 @@ import studio.tally.server.net.Protocol;
 import studio.tally.server.net.ProtocolHandlers;
 import studio.tally.server.net.SniffStats;
 import studio.tally.server.rtmp.RtmpPipeline;
+import studio.tally.server.signaling.SignalingEndpoint;
 import studio.tally.server.tls.ServerCertificate;
 import studio.tally.server.webrtc.RtcTransportConfig;
 import studio.tally.server.webrtc.WebRtcTransportServer;
@@ -69,6 +70,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
   private final studio.tally.server.webrtc.sfu.RtcStreamRegistry rtcStreams =
       new studio.tally.server.webrtc.sfu.RtcStreamRegistry(InstantSource.system(),
           studio.tally.server.webrtc.sfu.RtcStreamRegistry.DEFAULT_PUBLISHER_GRACE);
+  private final SignalingEndpoint signaling;
   private volatile boolean closed;
 
   private TallyServer(ServerConfig config, String version) throws IOException {
@@ -92,6 +94,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     this.serviceId = hub.newId();
     this.webrtc = new WebRtcTransportServer(RtcTransportConfig.DEFAULT.withConsentTimeout(config.rtcConsentTimeout()),
         workers, certificate);
+    this.signaling = new SignalingEndpoint(config.signalingSettings());
   }
 
   /** Starts every listener of {@code config}; fails (and cleans up) if one cannot bind. */
@@ -109,7 +112,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
   private void bind() throws IOException {
     var rtcRoutes = new studio.tally.server.http.WebRtcRoutes(webrtc, rtcStreams, this::rtcCandidates,
         config.publishToken(), hub);
-    HttpPipeline http = new HttpPipeline(hub, HttpLimits.DEFAULT, this, rtcRoutes);
+    HttpPipeline http = new HttpPipeline(hub, HttpLimits.DEFAULT, this, rtcRoutes, signaling);
     RtmpPipeline rtmp = new RtmpPipeline(hub, config.publishToken(), config.rtmpIdleTimeout());
     ProtocolHandlers handlers = new ProtocolHandlers() {
       @Override
@@ -145,7 +148,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
       try {
         Channel ch = b.bind(addr).syncUninterruptibly().channel();
         listeners.add(ch);
-        log.info("listening on {}: rtmp, rtmps, http, https (api, http-flv)", hostPort((InetSocketAddress) ch.localAddress()));
+        log.info("listening on {}: rtmp, rtmps, http, https (api, http-flv, whip/whep, ws/wss signaling)", hostPort((InetSocketAddress) ch.localAddress()));
       } catch (Exception e) {
         if (e instanceof BindException || e.getCause() instanceof BindException) {
           throw new IOException("cannot listen on " + spec + ": " + e.getMessage() + " (is another server using it?)", e);
@@ -217,6 +220,11 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     return a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
   }
 
+  /** Call signaling ({@code /sig/v1/rtc}): rooms and sockets. */
+  public SignalingEndpoint signaling() {
+    return signaling;
+  }
+
   public StreamHub hub() {
     return hub;
   }
@@ -265,6 +273,9 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     m.put("tls_failed", sniffStats.tlsFailed.sum());
     m.putAll(webrtc.counters().snapshot());
     m.put("rtc_unknown_ssrc", rtcStreams.unknownSsrcDropped());
+    m.put("signaling_sockets", (long) signaling.socketCount());
+    m.put("signaling_rooms", (long) signaling.roomCount());
+    m.put("signaling_participants", (long) signaling.memberCount());
     return m;
   }
 

@@ -59,11 +59,23 @@ class LayeringTest {
   }
 
   @Test
-  void rtcUsesOnlyProtoOutputAndConfig() {
+  void rtcUsesOnlyProtoOutputSignalingAndConfig() {
+    // signaling sits below rtc: call sessions drive the signaling client
     noClasses().that().resideInAPackage("studio.tally.rtc..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "studio.tally.server..", "studio.tally.ui..", "studio.tally.cli..", "studio.tally.media..",
-            "studio.tally.play..", "studio.tally.signaling..", "javafx..", "org.bytedeco..")
+            "studio.tally.play..", "javafx..", "org.bytedeco..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
+  void signalingUsesOnlyProtoAndNetty() {
+    noClasses().that().resideInAPackage("studio.tally.signaling..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.server..", "studio.tally.ui..", "studio.tally.cli..", "studio.tally.media..",
+            "studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..", "studio.tally.live..",
+            "studio.tally.config..", "javafx..", "org.bytedeco..", "dev.onvoid..")
         .allowEmptyShould(true)
         .check(classes);
   }

@@ -23,6 +23,7 @@ import studio.tally.server.hub.Client;
 import studio.tally.server.hub.LiveStream;
 import studio.tally.server.hub.StreamHub;
 import studio.tally.server.hub.StreamKey;
+import studio.tally.server.signaling.SignalingEndpoint;
 
 /**
  * Routes one complete request: {@code /api/v1/...} to the status API, {@code /{app}/{stream}.flv} to
@@ -35,8 +36,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ApiRoutes api;
   private final boolean tls;
   private final WebRtcRoutes rtc;
+  private final SignalingEndpoint signaling;
 
-  HttpRouter(StreamHub hub, ApiRoutes api, boolean tls, WebRtcRoutes rtc) {
+  HttpRouter(StreamHub hub, ApiRoutes api, boolean tls, WebRtcRoutes rtc, SignalingEndpoint signaling) {
+    this.signaling = signaling;
     this.hub = hub;
     this.api = api;
     this.tls = tls;
@@ -78,6 +81,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     if (rtc != null && WebRtcRoutes.matches(path)) {
       rtc.handle(ctx, req, uri);
+      return;
+    }
+    if (signaling != null && SignalingEndpoint.matches(path)) {
+      // An upgrade takes the HTTP handlers out; the handshake itself removes the codec and aggregator.
+      signaling.handle(ctx, req, uri, tls, java.util.List.of(HttpPipeline.DEADLINE, HttpPipeline.ROUTER));
       return;
     }
     if (path.startsWith("/players/")) {

@@ -1,0 +1,196 @@
+package studio.tally.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import studio.tally.media.capture.I420Pattern;
+import studio.tally.media.capture.TimecodeReader;
+import studio.tally.proto.signaling.SignalingNames;
+import studio.tally.rtc.CallSession;
+import studio.tally.rtc.RtcException;
+import studio.tally.rtc.RtcFactory;
+import studio.tally.rtc.RtcStats;
+import studio.tally.signaling.SignalingClientException;
+import studio.tally.signaling.SignalingOptions;
+
+@Command(name = "call", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Hold a one-to-one call over SRS-compatible signaling, headless, and print the peer's stats.",
+        "Exit 0 = media both ways, 1 = the peer never came or sent no media, 2 = could not connect."})
+final class CallCommand implements Callable<Integer> {
+
+  @Option(names = "--signal", required = true, paramLabel = "URL",
+      description = "Signaling WebSocket, e.g. ws://127.0.0.1:8080/sig/v1/rtc (wss:// for TLS).")
+  String signal;
+
+  @Option(names = "--room", required = true, paramLabel = "R", description = "Room name.")
+  String room;
+
+  @Option(names = "--name", required = true, paramLabel = "N", description = "Your display name in the room.")
+  String name;
+
+  @Option(names = "--mode", defaultValue = "sfu", paramLabel = "sfu|p2p",
+      description = "sfu: media through the server (as SRS's one2one page); p2p: directly between the peers. Default: ${DEFAULT-VALUE}.")
+  String mode;
+
+  @Option(names = "--source", defaultValue = "test", paramLabel = "test",
+      description = "What to send: test (a pattern with a readable time code). Default: ${DEFAULT-VALUE}.")
+  String source;
+
+  @Option(names = "--ice-server", paramLabel = "URL",
+      description = "STUN/TURN server for p2p (repeatable): stun:host:port, turn:user:pass@host:port?transport=udp.")
+  List<String> iceServers = new ArrayList<>();
+
+  @Option(names = "--duration", defaultValue = "10", paramLabel = "S", description = "Seconds in the call. Default: ${DEFAULT-VALUE}.")
+  long duration;
+
+  @Option(names = "--token", paramLabel = "TOKEN", description = "The signaling server's token, if it needs one.")
+  String token;
+
+  @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "wss://: trust only this certificate.")
+  String tlsFingerprint;
+
+  @Option(names = "--insecure-tls", description = "wss://: accept any certificate.")
+  boolean insecureTls;
+
+  @Option(names = "--json", description = "Print the result as one JSON object.")
+  boolean json;
+
+  private static final int WIDTH = 640;
+  private static final int HEIGHT = 360;
+  private static final int FPS = 30;
+  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+  @Override
+  public Integer call() throws Exception {
+    CallSession.Mode m = switch (mode.toLowerCase(Locale.ROOT)) {
+      case "sfu" -> CallSession.Mode.SFU;
+      case "p2p" -> CallSession.Mode.P2P;
+      default -> throw new UserError("--mode must be sfu or p2p, got '" + mode + "'");
+    };
+    if (!source.equals("test")) {
+      throw new UserError("--source: only 'test' is supported headless so far, got '" + source + "'");
+    }
+    if (!SignalingNames.isValid(room)) {
+      throw new UserError("--room: " + SignalingNames.problem("room", room));
+    }
+    if (!SignalingNames.isValid(name)) {
+      throw new UserError("--name: " + SignalingNames.problem("name", name));
+    }
+    if (duration < 1 || duration > 86_400) {
+      throw new UserError("--duration must be 1..86400 seconds");
+    }
+    for (String s : iceServers) {
+      try {
+        CallSession.checkIceServer(s);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--ice-server: " + e.getMessage());
+      }
+    }
+    SignalingOptions so;
+    try {
+      so = SignalingOptions.of(signal);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--signal: " + e.getMessage());
+    }
+    try {
+      so = so.withTls(tlsFingerprint, insecureTls).withToken(token)
+          .withTimeouts(TIMEOUT, Duration.ofSeconds(5), Duration.ofSeconds(30));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--tls-fingerprint: " + e.getMessage());
+    }
+    var options = new CallSession.Options(so, room, name, m, List.copyOf(iceServers), 1_500_000, TIMEOUT);
+
+    AtomicLong timecodes = new AtomicLong();
+    AtomicLong latencySum = new AtomicLong();
+    AtomicLong sampled = new AtomicLong();
+    AtomicLong lastSize = new AtomicLong();
+    try (RtcFactory factory = new RtcFactory(); I420Pattern pattern = new I420Pattern(name, WIDTH, HEIGHT, FPS)) {
+      CallSession session;
+      try {
+        session = CallSession.start(factory, options, f -> {
+          lastSize.set(((long) f.width() << 32) | f.height());
+          if (sampled.getAndIncrement() % 10 != 0) {
+            return; // reading a time code costs; one in ten frames is plenty
+          }
+          TimecodeReader.read(f::luma, f.width(), f.height()).ifPresent(tc -> {
+            timecodes.incrementAndGet();
+            latencySum.addAndGet(System.currentTimeMillis() - tc.wallMillis());
+          });
+        }, new CallSession.Events() {
+          @Override
+          public void onState(CallSession.State state, String detail) {
+            if (!json) {
+              System.out.println("call: " + state.name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                  + (detail != null ? " (" + detail + ")" : ""));
+            }
+          }
+        });
+      } catch (SignalingClientException | RtcException e) {
+        return fail(2, "could not connect: " + e.getMessage());
+      }
+      var pump = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("call-source").unstarted(r));
+      pump.scheduleAtFixedRate(() -> {
+        try {
+          pattern.next((w, h, y, sy, u, su, v, sv) -> session.pushFrame(w, h, y, sy, u, su, v, sv, System.nanoTime()));
+        } catch (RuntimeException e) {
+          // a frame lost while the media path changes; the next one goes out
+        }
+      }, 0, 1_000_000 / FPS, TimeUnit.MICROSECONDS);
+      CallSession.Stats st;
+      try {
+        Thread.sleep(duration * 1000);
+        st = session.stats();
+      } finally {
+        pump.shutdownNow();
+        pump.awaitTermination(5, TimeUnit.SECONDS);
+        session.close();
+      }
+      boolean sent = st.send() != null && st.send().framesEncoded() > 0;
+      int code = st.peer() == null ? 1 : st.framesReceived() > 0 && sent ? 0 : 1;
+      String reason = st.peer() == null ? "the peer never came" : st.framesReceived() == 0 ? "no media from " + st.peer()
+          : !sent ? "nothing sent to " + st.peer() : "media both ways";
+      report(st, code, reason, timecodes.get(), timecodes.get() == 0 ? -1 : latencySum.get() / timecodes.get(), lastSize.get());
+      return code;
+    }
+  }
+
+  private int fail(int code, String reason) {
+    if (json) {
+      System.out.println(new ObjectMapper().createObjectNode().put("exit", code).put("result", reason).toString());
+    } else {
+      System.err.println("tally call: " + reason);
+    }
+    return code;
+  }
+
+  private void report(CallSession.Stats st, int code, String reason, long timecodes, long latencyMs, long size) {
+    RtcStats rx = st.receive();
+    RtcStats tx = st.send();
+    ObjectNode o = new ObjectMapper().createObjectNode()
+        .put("exit", code).put("result", reason).put("mode", mode).put("room", room).put("name", name)
+        .put("peer", st.peer()).put("frames_received", st.framesReceived()).put("frames_sent", st.framesPushed())
+        .put("frames_encoded", tx == null ? 0 : tx.framesEncoded()).put("frames_decoded", rx == null ? 0 : rx.framesDecoded())
+        .put("width", (int) (size >>> 32)).put("height", (int) size)
+        .put("timecodes_read", timecodes).put("latency_ms", latencyMs).put("setup_ms", st.setupMillis())
+        .put("codec", rx == null ? "" : rx.codec()).put("rtt_ms", rx == null ? -1 : rx.roundTripMillis())
+        .put("packets_lost", rx == null ? 0 : rx.packetsLost())
+        .put("bytes_received", rx == null ? 0 : rx.bytes());
+    if (json) {
+      System.out.println(o.toString());
+    } else {
+      System.out.printf(Locale.ROOT, "call %s with %s: %s; received %d frames (%d time codes read, %d ms), sent %d, set-up %d ms, rtt %.1f ms%n",
+          room, st.peer(), reason, st.framesReceived(), timecodes, latencyMs, st.framesPushed(), st.setupMillis(),
+          rx == null ? -1.0 : rx.roundTripMillis());
+    }
+    System.out.flush();
+  }
+}

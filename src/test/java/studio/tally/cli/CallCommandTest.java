@@ -1,0 +1,64 @@
+package studio.tally.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** `tally call` refuses bad input with exit 2 and one clear line, before touching the network or libwebrtc. */
+class CallCommandTest {
+  private record Run(int code, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = Main.run(args);
+      return new Run(code, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(old);
+    }
+  }
+
+  private static String[] call(String... extra) {
+    String[] base = {"call", "--signal", "ws://127.0.0.1:9/sig/v1/rtc", "--room", "r", "--name", "n"};
+    String[] all = new String[base.length + extra.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return all;
+  }
+
+  @Test
+  void badInputIsExitTwoWithAReason() {
+    Run mode = run(call("--mode", "mesh"));
+    assertThat(mode.code()).isEqualTo(2);
+    assertThat(mode.err()).contains("--mode must be sfu or p2p");
+
+    Run name = run("call", "--signal", "ws://h:1", "--room", "r", "--name", "a/b");
+    assertThat(name.code()).isEqualTo(2);
+    assertThat(name.err()).contains("--name").contains("not a valid name");
+
+    Run ice = run(call("--ice-server", "http://stun.example"));
+    assertThat(ice.code()).isEqualTo(2);
+    assertThat(ice.err()).contains("--ice-server").contains("stun:");
+
+    Run url = run("call", "--signal", "http://h/sig", "--room", "r", "--name", "n");
+    assertThat(url.code()).isEqualTo(2);
+    assertThat(url.err()).contains("ws:// or wss://");
+
+    Run pin = run(call("--tls-fingerprint", "abc"));
+    assertThat(pin.code()).isEqualTo(2);
+    assertThat(pin.err()).contains("--tls-fingerprint: TLS fingerprint must be 32 bytes");
+
+    Run source = run(call("--source", "camera"));
+    assertThat(source.code()).isEqualTo(2);
+    assertThat(source.err()).contains("only 'test'");
+
+    Run missing = run("call", "--signal", "ws://h:1");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--room");
+  }
+}
