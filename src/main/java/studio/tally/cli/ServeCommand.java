@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
   String rtcUdp;
 
   @Option(names = "--rtc-consent-timeout-ms", paramLabel = "MS",
-      description = "Close a WebRTC peer after this long without a valid ICE check (default 30000).")
+      description = "Close a WebRTC peer after this long without an authenticated packet: check, SRTP, SRTCP or DTLS (default 30000).")
   Long rtcConsentTimeoutMs;
 
   @Option(names = "--candidate", paramLabel = "IP",

@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * the listener throws. Garbage datagrams never throw out of {@link #onDatagram}: BouncyCastle drops
  * records it cannot parse, so pure garbage ends in {@link DtlsFailure.Reason#TIMEOUT}, and a
  * malformed handshake message ends in {@link DtlsFailure.Reason#PROTOCOL_ERROR}. Application data
- * after the handshake (SCTP for data channels) is not supported yet: dropped and counted.
+ * after the handshake (SCTP for data channels) is not supported yet: authenticated (which is reported
+ * for liveness, {@link Listener#onAuthenticatedRecord}), then dropped and counted.
  */
 public abstract sealed class DtlsSession implements AutoCloseable permits DtlsServerSession, DtlsClientSession {
 
@@ -65,6 +66,13 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
     /** After a completed handshake, the peer sent close_notify or a fatal alert. */
     default void onClosedByPeer() {
     }
+
+    /**
+     * After the handshake, a record that passed DTLS's integrity check arrived (application data, such
+     * as SCTP): proof the peer is alive, for consent freshness.
+     */
+    default void onAuthenticatedRecord() {
+    }
   }
 
   /** Counters since the session started. */
@@ -76,7 +84,6 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
 
   private static final Logger log = LoggerFactory.getLogger(DtlsSession.class);
   static final ThreadFactory DEFAULT_THREADS = Thread.ofVirtual().name("dtls-", 1).factory();
-  private static final int CONTENT_TYPE_APPLICATION_DATA = 23;
   private static final long POST_HANDSHAKE_POLL_MILLIS = 1_000;
 
   /**
@@ -163,10 +170,8 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
       droppedOversize.increment();
       return false;
     }
-    if (state == State.ESTABLISHED && firstByte == CONTENT_TYPE_APPLICATION_DATA) {
-      droppedApplicationData.increment(); // SCTP over DTLS: data channels are not supported yet
-      return false;
-    }
+    // application data (SCTP for data channels, not supported yet) still goes to BouncyCastle: only its
+    // record check tells a live peer from a forged record; it is dropped and counted after decryption
     return true;
   }
 
@@ -242,6 +247,7 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
       try {
         if (dtls.receive(buf, 0, buf.length, (int) POST_HANDSHAKE_POLL_MILLIS) >= 0) {
           droppedApplicationData.increment();
+          listener.onAuthenticatedRecord();
         }
       } catch (InterruptedIOException e) {
         // close() woke us up: the loop condition sees closeRequested
