@@ -207,6 +207,7 @@ public final class SdpAnswerer {
       chosen = CodecRules.playTrack(offered, track);
       if (chosen.isEmpty()) {
         throw new NegotiationException(Reason.NO_COMMON_CODEC, "player cannot decode " + track.describe()
+            + CodecRules.playMismatch(offered, track).map(w -> ": " + w).orElse("")
             + "; it offered: " + CodecRules.describe(offered));
       }
     } else {
@@ -214,7 +215,10 @@ public final class SdpAnswerer {
       if (chosen.isEmpty()) {
         throw new NegotiationException(Reason.NO_COMMON_CODEC, "publisher offers no " + m.media()
             + " codec the server can receive (" + (kind == Kind.AUDIO ? "opus/48000/2"
-            : "H264 packetization-mode=1, VP8, AV1") + "); it offered: " + CodecRules.describe(offered));
+            : "H264 packetization-mode 0 or 1, VP8, AV1") + ")"
+            + (kind == Kind.VIDEO ? CodecRules.publishMismatch(offered)
+                : CodecRules.playMismatch(offered, PlaySource.Track.opus(1, "audio"))).map(w -> ": " + w).orElse("")
+            + "; it offered: " + CodecRules.describe(offered));
       }
     }
     Codec codec = chosen.get();
