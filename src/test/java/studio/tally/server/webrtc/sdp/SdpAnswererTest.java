@@ -237,6 +237,7 @@ class SdpAnswererTest {
     assertEquals(0, n.answer().media().get(0).port());
     assertEquals(List.of("1"), n.answer().bundleMids());
     assertEquals("the source has no audio", n.rejected().getFirst().why());
+    assertTrue(n.answer().media().get(0).rtpMap(111).isPresent(), "pion 3.1 needs the rejected format's rtpmap");
   }
 
   @Test
