@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       from the given {@link ThreadFactory} (by default a virtual thread named {@code dtls-N}). That
  *       thread also serves the peer's retransmitted final flight after the handshake (the server's
  *       Finished may be lost), parked on the queue at no CPU cost; as client it retransmits its
- *       flights on BouncyCastle's timers (1 s doubling, up to the handshake timeout).
+ *       flights on BouncyCastle's timers (from 100 ms, doubling, up to the handshake timeout); flights
+ *       go out packed into as few datagrams as the MTU allows ({@link QueueDatagramTransport}).
  *   <li>The sender and the {@link Listener} are called on that thread. The sender must not block
  *       (Netty's {@code writeAndFlush} is fine); listeners should hop to their own executor for work.
  *   <li>{@link #close()} is safe from any thread and idempotent; it wakes the session thread, which
