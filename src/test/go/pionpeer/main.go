@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -85,6 +86,8 @@ type options struct {
 	rsa       bool
 	h264      string
 	fps       int
+	srs       bool
+	passive   bool
 }
 
 func main() {
@@ -102,6 +105,8 @@ func main() {
 	fs.BoolVar(&o.rsa, "rsa", false, "RSA-4096 certificate instead of ECDSA P-256")
 	fs.StringVar(&o.h264, "h264", "", "Annex B H.264 file to publish (looped)")
 	fs.IntVar(&o.fps, "fps", 30, "frames per second to publish")
+	fs.BoolVar(&o.srs, "srs", false, "SRS JSON API (url is /rtc/v1/publish/ or /rtc/v1/play/, streamurl from -stream)")
+	fs.BoolVar(&o.passive, "passive", false, "tell the server a=setup:passive, so it is the DTLS client (pion then serves)")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch mode {
@@ -178,8 +183,8 @@ func newPeerConnection(o options, direction webrtc.RTPTransceiverDirection) (*we
 	return api.NewPeerConnection(webrtc.Configuration{Certificates: []webrtc.Certificate{*cert}})
 }
 
-// exchange gathers, POSTs the offer and applies the answer.
-func exchange(pc *webrtc.PeerConnection, endpoint string) error {
+// exchange gathers, POSTs the offer (WHIP/WHEP, or SRS's JSON API) and applies the answer.
+func exchange(pc *webrtc.PeerConnection, o options) error {
 	offer, err := pc.CreateOffer(nil)
 	if err != nil {
 		return err
@@ -189,19 +194,59 @@ func exchange(pc *webrtc.PeerConnection, endpoint string) error {
 		return err
 	}
 	<-gathered
-	resp, err := http.Post(endpoint, "application/sdp", bytes.NewBufferString(pc.LocalDescription().SDP))
-	if err != nil {
-		return err
+	sdp := pc.LocalDescription().SDP
+	if o.passive { // pion keeps actpass locally and takes whichever role the answer leaves it
+		sdp = strings.ReplaceAll(sdp, "a=setup:actpass", "a=setup:passive")
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		fmt.Printf("SUMMARY {\"refused\":%d,\"message\":%q}\n", resp.StatusCode, string(body))
-		os.Exit(3)
+	var answer string
+	if o.srs {
+		u, err := url.Parse(o.url)
+		if err != nil {
+			return err
+		}
+		stream := u.Query().Get("stream")
+		u.RawQuery = ""
+		req, _ := json.Marshal(map[string]string{"api": u.String(), "tid": "0a1b2c3",
+			"streamurl": "webrtc://" + u.Host + "/live/" + stream, "clientip": "", "sdp": sdp})
+		resp, err := http.Post(u.String(), "application/json", bytes.NewReader(req))
+		if err != nil {
+			return err
+		}
+		var r struct {
+			Code      int    `json:"code"`
+			Sdp       string `json:"sdp"`
+			Sessionid string `json:"sessionid"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&r)
+		resp.Body.Close()
+		if err != nil || r.Code != 0 {
+			fmt.Printf("SUMMARY {\"refused\":%d,\"message\":%q}\n", r.Code, fmt.Sprint(err))
+			os.Exit(3)
+		}
+		event("answered session=%s", r.Sessionid)
+		answer = r.Sdp
+	} else {
+		resp, err := http.Post(o.url, "application/sdp", bytes.NewBufferString(sdp))
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			fmt.Printf("SUMMARY {\"refused\":%d,\"message\":%q}\n", resp.StatusCode, string(body))
+			os.Exit(3)
+		}
+		location = resp.Header.Get("Location")
+		event("answered location=%s", location)
+		answer = string(body)
 	}
-	location = resp.Header.Get("Location")
-	event("answered location=%s", location)
-	return pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: string(body)})
+	for _, l := range strings.Split(answer, "\n") {
+		if strings.HasPrefix(l, "a=setup:") {
+			event("answer %s", strings.TrimSpace(l))
+			break
+		}
+	}
+	return pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer})
 }
 
 type watcher struct {
@@ -286,7 +331,7 @@ func play(o options) error {
 		}
 	})
 	w := watch(pc)
-	if err = exchange(pc, o.url); err != nil {
+	if err = exchange(pc, o); err != nil {
 		return err
 	}
 	if err = w.await(20 * time.Second); err != nil {
@@ -351,7 +396,7 @@ func publish(o options) error {
 		}
 	}()
 	w := watch(pc)
-	if err = exchange(pc, o.url); err != nil {
+	if err = exchange(pc, o); err != nil {
 		return err
 	}
 	if err = w.await(20 * time.Second); err != nil {

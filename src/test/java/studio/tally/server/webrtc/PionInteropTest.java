@@ -129,4 +129,29 @@ class PionInteropTest {
       assertThat(published.get("plis").asLong()).as("the new player asked for a keyframe: %s", context).isPositive();
     }
   }
+
+  /**
+   * DTLS in both roles with pion: a publisher through SRS's JSON API that tells us a=setup:passive
+   * (we are the DTLS client, pion the server), and a WHEP player with the usual actpass (we serve).
+   */
+  @Test
+  void srsApiPublisherWithUsAsDtlsClientAndAWhepPlayerWithUsAsDtlsServer() throws Exception {
+    Path h264 = PionPeer.testH264(Duration.ofSeconds(4));
+    PionPeer.binary();
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = server(ns)) {
+      String api = "http://" + ns.address(1) + ":" + HTTP_PORT + "/rtc/v1/publish/?stream=roles";
+      PeerProcess publisher = pion(ns, "pion-publish-srs", "publish", "-url", api, "-srs", "-passive", "-h264",
+          h264.toString(), "-seconds", "10");
+      await().atMost(Duration.ofSeconds(20)).until(() -> stdout(publisher).contains("EVENT connected"));
+      PeerProcess player = pion(ns, "pion-play-roles", "play", "-url", url(ns, "whep", "roles"), "-seconds", "4");
+      JsonNode played = summary(player, Duration.ofSeconds(40));
+      JsonNode published = summary(publisher, Duration.ofSeconds(30));
+      String context = played + "\n" + published + "\n" + stdout(publisher) + stdout(player) + server.describe();
+      assertThat(stdout(publisher)).as(context).contains("EVENT answer a=setup:active");
+      assertThat(stdout(player)).as(context).contains("EVENT answer a=setup:passive");
+      assertThat(played.get("failed").asText()).as(context).isEmpty();
+      assertThat(played.get("video_packets").asLong()).as(context).isGreaterThan(60);
+      assertThat(played.get("first_video_nal").asInt()).as(context).isEqualTo(7);
+    }
+  }
 }
