@@ -16,7 +16,6 @@ import studio.tally.proto.rtp.GenericNack;
 import studio.tally.proto.rtp.H264Depacketizer;
 import studio.tally.proto.rtp.PictureLossIndication;
 import studio.tally.proto.rtp.ReceiverReport;
-import studio.tally.proto.rtp.ReportBlock;
 import studio.tally.proto.rtp.Remb;
 import studio.tally.proto.rtp.RtcpPacket;
 import studio.tally.proto.rtp.RtpException;
@@ -72,8 +71,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   private final RembEstimate remb;
   /** When the last transport-wide sequence number arrived (nanos), or MIN_VALUE. */
   private long lastStampNanos = Long.MIN_VALUE;
-  private ReceptionStats audioRx;
-  private ReceptionStats videoRx;
+  private final ReceiverReports reports;
   private volatile long receiverReportsSent;
   private long lostReported;
   private final MissingPackets missing = MissingPackets.withDefaults();
@@ -114,6 +112,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     this.videoTransportCcId = transportCcId(negotiated.video().orElse(null));
     this.transportCc = audioTransportCcId > 0 || videoTransportCcId > 0 ? new TransportCcRecorder() : null;
     this.remb = negotiated.video().isPresent() ? new RembEstimate() : null;
+    this.reports = new ReceiverReports(negotiated);
     this.sendNacks = negotiated.video().map(m -> m.feedback().contains(Feedback.NACK)).orElse(false);
     negotiated.video().flatMap(m -> m.remoteSsrcs().stream().findFirst()).ifPresent(s -> {
       videoSsrc = (int) s.ssrc();
@@ -272,33 +271,11 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
 
   /** One RR with a block per SSRC we received from (RFC 3550 §6.4.2); our SSRC is the feedback one. */
   private void sendReceiverReport(RtcTransport t) {
-    long nowMicros = System.nanoTime() / 1_000;
-    List<ReportBlock> blocks = new java.util.ArrayList<>(2);
-    for (ReceptionStats rx : new ReceptionStats[] {audioRx, videoRx}) {
-      if (rx != null && rx.hasPackets()) {
-        blocks.add(rx.report(nowMicros));
-      }
+    ReceiverReport rr = reports.report(FEEDBACK_SSRC, System.nanoTime() / 1_000);
+    if (rr != null) {
+      receiverReportsSent++;
+      sendRtcp(t, rr, 8 + 24 * rr.reports().size());
     }
-    if (blocks.isEmpty()) {
-      return;
-    }
-    receiverReportsSent++;
-    sendRtcp(t, new ReceiverReport(FEEDBACK_SSRC, blocks), 8 + 24 * blocks.size());
-  }
-
-  private ReceptionStats reception(Negotiated.Kind kind, int ssrc) {
-    ReceptionStats rx = kind == Negotiated.Kind.AUDIO ? audioRx : videoRx;
-    if (rx == null || rx.ssrc() != ssrc) {
-      int clockRate = (kind == Negotiated.Kind.AUDIO ? negotiated.audio() : negotiated.video())
-          .map(m -> m.codec().clockRate()).orElse(90000);
-      rx = new ReceptionStats(ssrc, clockRate);
-      if (kind == Negotiated.Kind.AUDIO) {
-        audioRx = rx;
-      } else {
-        videoRx = rx;
-      }
-    }
-    return rx;
   }
 
   @Override
@@ -328,10 +305,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       return;
     }
     if (pt == videoPt) {
-      reception(Negotiated.Kind.VIDEO, p.ssrc()).received(p.sequence(), p.timestamp(), receivedNanos / 1_000, true);
+      reports.of(Negotiated.Kind.VIDEO, p.ssrc()).received(p.sequence(), p.timestamp(), receivedNanos / 1_000, true);
       onVideo(packet, p, now);
     } else if (pt == audioPt) {
-      reception(Negotiated.Kind.AUDIO, p.ssrc()).received(p.sequence(), p.timestamp(), receivedNanos / 1_000, true);
+      reports.of(Negotiated.Kind.AUDIO, p.ssrc()).received(p.sequence(), p.timestamp(), receivedNanos / 1_000, true);
       audioSsrc = p.ssrc();
       for (RtcSubscriberSession s : stream.subscribers()) {
         s.forward(Negotiated.Kind.AUDIO, packet, p, false, now);
@@ -415,7 +392,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       Rtx.unwrap(original, packet, at, p, videoPt, videoSsrc);
       RtpPacket o = RtpPacket.parse(original);
       // a retransmission: received for the loss count, but its late arrival says nothing about jitter
-      reception(Negotiated.Kind.VIDEO, o.ssrc()).received(o.sequence(), o.timestamp(), System.nanoTime() / 1_000, false);
+      reports.of(Negotiated.Kind.VIDEO, o.ssrc()).received(o.sequence(), o.timestamp(), System.nanoTime() / 1_000, false);
       onVideo(original, o, now);
     } finally {
       original.release();
@@ -466,10 +443,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       if (r instanceof SenderReport sr) {
         Negotiated.Kind kind = videoSsrcKnown && sr.ssrc() == videoSsrc ? Negotiated.Kind.VIDEO
             : sr.ssrc() == audioSsrc ? Negotiated.Kind.AUDIO : null;
-        ReceptionStats rx = kind == Negotiated.Kind.VIDEO ? videoRx : kind == Negotiated.Kind.AUDIO ? audioRx : null;
-        if (rx != null && rx.ssrc() == sr.ssrc()) {
-          rx.senderReport(sr.compactNtp(), System.nanoTime() / 1_000);
-        }
+        reports.senderReport(sr.ssrc(), sr.compactNtp(), System.nanoTime() / 1_000);
         if (kind != null) {
           for (RtcSubscriberSession s : stream.subscribers()) {
             s.onSourceReport(kind, sr, now);
