@@ -60,7 +60,80 @@ func count(b []byte) {
 
 func (c *countingConn) WriteTo(b []byte, a net.Addr) (int, error) {
 	count(b)
+	if loss.drop("out", b) {
+		return len(b), nil
+	}
 	return c.UDPConn.WriteTo(b, a)
+}
+
+// ReadFrom loses incoming DTLS datagrams the way -drop-flights-once and -drop-client-hellos say.
+func (c *countingConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	for {
+		n, a, err := c.UDPConn.ReadFrom(b)
+		if err != nil || !loss.drop("in", b[:n]) {
+			return n, a, err
+		}
+	}
+}
+
+// lossy drops DTLS datagrams on pion's socket, in both directions: the first copy of every flight
+// (recognised by its shape: per record the epoch and content type, and for clear handshake records
+// the message type and message_seq; retransmissions have the same shape), and/or the first N
+// ClientHellos.
+type lossy struct {
+	mu           sync.Mutex
+	flightsOnce  bool
+	clientHellos int
+	seen         map[string]bool
+	dropped      int64
+}
+
+var loss = &lossy{seen: map[string]bool{}}
+
+func dtlsShape(d []byte) (string, bool) {
+	if len(d) < 13 || d[0] < 20 || d[0] > 63 {
+		return "", false
+	}
+	shape := ""
+	hello := false
+	for off := 0; off+13 <= len(d); {
+		typ, epoch := d[off], int(d[off+3])<<8|int(d[off+4])
+		length := int(d[off+11])<<8 | int(d[off+12])
+		body := off + 13
+		if typ == 22 && epoch == 0 && length >= 12 && body+6 <= len(d) {
+			shape += fmt.Sprintf("hs%d#%d,", d[body], int(d[body+4])<<8|int(d[body+5]))
+			hello = hello || d[body] == 1
+		} else {
+			shape += fmt.Sprintf("e%dt%dl%d,", epoch, typ, length)
+		}
+		off = body + length
+	}
+	if hello {
+		shape = "hello:" + shape
+	}
+	return shape, true
+}
+
+func (l *lossy) drop(dir string, d []byte) bool {
+	shape, ok := dtlsShape(d)
+	if !ok {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.clientHellos > 0 && strings.HasPrefix(shape, "hello:") {
+		l.clientHellos--
+		l.dropped++
+		event("dropped %s %s", dir, shape)
+		return true
+	}
+	if l.flightsOnce && !l.seen[dir+shape] {
+		l.seen[dir+shape] = true
+		l.dropped++
+		event("dropped %s %s", dir, shape)
+		return true
+	}
+	return false
 }
 func (c *countingConn) WriteToUDP(b []byte, a *net.UDPAddr) (int, error) {
 	count(b)
@@ -106,6 +179,8 @@ func main() {
 	fs.StringVar(&o.h264, "h264", "", "Annex B H.264 file to publish (looped)")
 	fs.IntVar(&o.fps, "fps", 30, "frames per second to publish")
 	fs.BoolVar(&o.srs, "srs", false, "SRS JSON API (url is /rtc/v1/publish/ or /rtc/v1/play/, streamurl from -stream)")
+	fs.BoolVar(&loss.flightsOnce, "drop-flights-once", false, "lose the first copy of every DTLS flight, both ways")
+	fs.IntVar(&loss.clientHellos, "drop-client-hellos", 0, "lose the first N DTLS ClientHellos (either way)")
 	fs.BoolVar(&o.passive, "passive", false, "tell the server a=setup:passive, so it is the DTLS client (pion then serves)")
 	_ = fs.Parse(os.Args[2:])
 	var err error
@@ -254,12 +329,13 @@ type watcher struct {
 	connectedAt time.Time
 	failed      string
 	connected   chan struct{}
+	started     time.Time
 	once        sync.Once
 	stunAtConn  int64
 }
 
 func watch(pc *webrtc.PeerConnection) *watcher {
-	w := &watcher{connected: make(chan struct{})}
+	w := &watcher{connected: make(chan struct{}), started: time.Now()}
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
 		event("state %s", s.String())
 		w.mu.Lock()
@@ -334,7 +410,7 @@ func play(o options) error {
 	if err = exchange(pc, o); err != nil {
 		return err
 	}
-	if err = w.await(20 * time.Second); err != nil {
+	if err = w.await(40 * time.Second); err != nil {
 		return err
 	}
 	event("connected stun_so_far=%d", w.stunAtConn)
@@ -356,6 +432,8 @@ func play(o options) error {
 		"first_video_nal":     atomic.LoadInt32(&firstVideoNal),
 		"ms_since_last_video": sinceVideo,
 		"stun_after_connect":  atomic.LoadInt64(&stunSent) - w.stunAtConn,
+		"dtls_dropped":        loss.dropped,
+		"connect_ms":          w.connectedAt.Sub(w.started).Milliseconds(),
 	}
 	b, _ := json.Marshal(summary)
 	fmt.Printf("SUMMARY %s\n", b)
@@ -399,7 +477,7 @@ func publish(o options) error {
 	if err = exchange(pc, o); err != nil {
 		return err
 	}
-	if err = w.await(20 * time.Second); err != nil {
+	if err = w.await(40 * time.Second); err != nil {
 		return err
 	}
 	event("connected")

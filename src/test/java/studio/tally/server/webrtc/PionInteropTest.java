@@ -154,4 +154,34 @@ class PionInteropTest {
       assertThat(played.get("first_video_nal").asInt()).as(context).isEqualTo(7);
     }
   }
+
+  /**
+   * DTLS through loss on pion's own socket (both directions), in both roles: pion as DTLS client
+   * (it offers actpass) and as server ({@code -passive}: we send the ClientHello). First every
+   * flight lost once, then four ClientHellos in a row. Players of a stream nobody publishes: the
+   * handshake needs no media.
+   */
+  @Test
+  void dtlsSurvivesEachFlightLostOnceAndFourLostClientHellosInBothRoles() throws Exception {
+    PionPeer.binary();
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = server(ns)) {
+      List<PeerProcess> peers = List.of(
+          pion(ns, "pion-dtls-flights-client", "play", "-url", url(ns, "whep", "dtls1"), "-seconds", "2",
+              "-drop-flights-once"),
+          pion(ns, "pion-dtls-flights-server", "play", "-url", url(ns, "whep", "dtls2"), "-seconds", "2",
+              "-drop-flights-once", "-passive"),
+          pion(ns, "pion-dtls-hellos-client", "play", "-url", url(ns, "whep", "dtls3"), "-seconds", "2",
+              "-drop-client-hellos", "4"),
+          pion(ns, "pion-dtls-hellos-server", "play", "-url", url(ns, "whep", "dtls4"), "-seconds", "2",
+              "-drop-client-hellos", "4", "-passive"));
+      for (PeerProcess p : peers) {
+        JsonNode s = summary(p, Duration.ofSeconds(90));
+        String context = p.name() + ": " + s + "\n" + stdout(p) + server.describe();
+        System.out.println(p.name() + " " + s);
+        assertThat(s.get("failed").asText()).as(context).isEmpty();
+        assertThat(s.get("state").asText()).as(context).isEqualTo("connected");
+        assertThat(s.get("dtls_dropped").asLong()).as(context).isGreaterThanOrEqualTo(p.name().contains("hellos") ? 4 : 3);
+      }
+    }
+  }
 }
