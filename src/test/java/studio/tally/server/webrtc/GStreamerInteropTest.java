@@ -13,10 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import studio.tally.testing.NetNamespace;
 import studio.tally.testing.PeerFiles;
 import studio.tally.testing.PeerMissing;
 import studio.tally.testing.PeerProcess;
+import studio.tally.testing.PeerReaper;
 
 /**
  * GStreamer's webrtcbin (Debian 12: GStreamer 1.22, gstreamer1.0-plugins-bad + gstreamer1.0-nice,
@@ -24,6 +26,7 @@ import studio.tally.testing.PeerProcess;
  * against our server, all in a network namespace.
  */
 @Timeout(180)
+@ExtendWith(PeerReaper.class)
 class GStreamerInteropTest {
   private static final int HTTP_PORT = 8080;
   private static final int UDP_PORT = 8000;

@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import studio.tally.testing.NetNamespace;
 import studio.tally.testing.PeerFiles;
 import studio.tally.testing.PeerProcess;
+import studio.tally.testing.PeerReaper;
 import studio.tally.testing.PionPeer;
 
 /**
@@ -25,6 +27,7 @@ import studio.tally.testing.PionPeer;
  * the Go program {@code src/test/go/pionpeer}.
  */
 @Timeout(180)
+@ExtendWith(PeerReaper.class)
 class PionInteropTest {
   private static final int HTTP_PORT = 8080;
   private static final int UDP_PORT = 8000;
