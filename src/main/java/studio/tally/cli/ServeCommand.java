@@ -47,8 +47,12 @@ final class ServeCommand implements Callable<Integer> {
   String rtcUdp;
 
   @Option(names = "--rtc-consent-timeout-ms", paramLabel = "MS",
-      description = "Close a WebRTC peer after this long without a valid ICE check (default 30000).")
+      description = "Close a WebRTC peer after this long without an authenticated packet: check, SRTP, SRTCP or DTLS (default 30000).")
   Long rtcConsentTimeoutMs;
+
+  @Option(names = "--rtc-play-wait-ms", paramLabel = "MS",
+      description = "A WebRTC player of a stream that is not live yet waits this long for its publisher (default 30000; 0 = refuse at once).")
+  Long rtcPlayWaitMs;
 
   @Option(names = "--candidate", paramLabel = "IP",
       description = "Address advertised as a WebRTC host candidate; repeatable (default: the --rtc-udp and --listen IPs).")
@@ -159,11 +163,17 @@ final class ServeCommand implements Callable<Integer> {
       cfg = cfg.withSignaling(cfg.signalingSettings().withToken(signalingToken));
     }
 
+    if (rtcPlayWaitMs != null && (rtcPlayWaitMs < 0 || rtcPlayWaitMs > 600_000)) {
+      throw new UserError("--rtc-play-wait-ms must be 0..600000");
+    }
     TallyServer server;
     try {
       server = TallyServer.start(cfg, Version.current());
     } catch (IOException | IllegalArgumentException e) {
       throw new UserError(e.getMessage(), 1);
+    }
+    if (rtcPlayWaitMs != null) {
+      server.rtcStreams().setPlayWait(java.time.Duration.ofMillis(rtcPlayWaitMs));
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {

@@ -25,7 +25,7 @@ import studio.tally.server.signaling.SignalingSettings;
  *     message at once, more CPU per player)
  * @param rtcUdp WebRTC ICE-lite UDP port {@code HOST:PORT} (default 127.0.0.1:8000); WebRTC over TCP
  *     is served on every {@code listen} port
- * @param rtcConsentTimeoutMs a WebRTC peer with no valid ICE check this long is closed (default 30 s)
+ * @param rtcConsentTimeoutMs a WebRTC peer with no authenticated packet (check, SRTP, SRTCP, DTLS) this long is closed (default 30 s)
  * @param candidates addresses advertised as ICE host candidates (default: the UDP and listener IPs)
  * @param rtcProtocol {@code udp}, {@code tcp} or {@code all} (default): which candidates are advertised
  * @param signaling call signaling ({@code /sig/v1/rtc}): room capacity, limits, keepalive, token

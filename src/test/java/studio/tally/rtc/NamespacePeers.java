@@ -32,13 +32,15 @@ final class NamespacePeers {
   }
 
   /** Our server in the namespace; protocol is udp, tcp or all (which candidates it advertises). */
-  static PeerProcess server(NetNamespace ns, String protocol) {
+  static PeerProcess server(NetNamespace ns, String protocol, String... options) {
     String host = ns.address(1);
     Path dir = PeerFiles.newDir("rtcjava-server");
-    return ns.start("tally-serve-" + protocol, List.of(java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
+    List<String> c = new ArrayList<>(List.of(java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "serve",
         "--listen", host + ":" + HTTP_PORT, "--rtc-udp", host + ":" + UDP_PORT, "--candidate", host,
         "--rtc-protocol", protocol, "--config-dir", dir.toString()));
+    c.addAll(List.of(options));
+    return ns.start("tally-serve-" + protocol, c);
   }
 
   /** Waits until the server logged that its listeners are up (this JVM cannot reach into the namespace to ask). */

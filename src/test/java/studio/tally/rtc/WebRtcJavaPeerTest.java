@@ -71,8 +71,9 @@ class WebRtcJavaPeerTest {
   }
 
   @Test
-  void playingAStreamNobodyPublishesIsRefusedWithTheServersMessage() {
-    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+  void playingAStreamNobodyPublishesIsRefusedWithTheServersMessage() { // with no play wait (the default waits 30 s)
+    try (NetNamespace ns = NetNamespace.create();
+        PeerProcess server = NamespacePeers.server(ns, "udp", "--rtc-play-wait-ms", "0")) {
       var peer = NamespacePeers.peer(ns, "rtcjava-play-unknown", "play-unknown", "--server", NamespacePeers.serverUrl(ns),
           "--stream", "nobody");
       Map<String, String> s = NamespacePeers.summary(peer, PEER_TIME);

@@ -34,6 +34,7 @@ class WhipExchangeTest {
 
   @Test
   void playingAnUnknownStreamIsRefusedWithTheServersMessage() {
+    server.rtcStreams().setPlayWait(java.time.Duration.ZERO); // else the player waits for a publisher
     var exchange = new WhipExchange(URI.create(base + "/whep/live/nobody"), null, TIMEOUT);
     assertThatThrownBy(() -> exchange.answer(minimalOffer()))
         .isInstanceOfSatisfying(RtcException.Refused.class, e -> {

@@ -292,12 +292,23 @@ class BadInputTest {
 
   @Test
   void postToAGetResourceGets405() {
-    for (String path : List.of("/api/v1/versions", "/api/v1/streams", "/api/v1/clients/")) {
+    for (String path : List.of("/api/v1/streams", "/api/v1/clients/", "/api/v1/summaries")) {
       RawHttp.Response r = RawHttp.send(server.port, false, ascii("POST " + path
           + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
       assertHttpError(r, 405);
       assertThat(r.json().get("message").asText()).contains("POST");
     }
+  }
+
+  /** SRS answers {@code POST /api/v1/versions} as GET; clients probe a server with it. */
+  @Test
+  void postToVersionsAnswersLikeGet() {
+    RawHttp.Response r = RawHttp.send(server.port, false, ascii("POST /api/v1/versions"
+        + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("code").asInt()).isZero();
+    assertThat(r.json().get("data").get("version").asText()).isEqualTo(server.api("/api/v1/versions").get("data")
+        .get("version").asText());
   }
 
   @Test

@@ -64,8 +64,8 @@ final class ApiRoutes {
       return;
     }
     switch (resource) {
-      case "versions" -> {
-        if (requireGet(ctx, req, get, id)) {
+      case "versions" -> { // POST too: SRS answers any method here, and some clients probe with POST
+        if (requireGet(ctx, req, get || req.method() == HttpMethod.POST, id)) {
           ObjectNode root = envelope();
           String[] v = status.version().replaceAll("[^0-9.].*$", "").split("\\.");
           root.putObject("data").put("major", intAt(v, 0)).put("minor", intAt(v, 1)).put("revision", intAt(v, 2))

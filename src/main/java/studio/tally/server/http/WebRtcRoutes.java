@@ -254,14 +254,39 @@ public final class WebRtcRoutes {
   }
 
   private Session play(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, String offer) throws Refused {
-    PlaySource source = registry.playSource(key).orElseThrow(
-        () -> new Refused(HttpResponseStatus.NOT_FOUND, ERROR_RTC_NO_PUBLISHER, "no WebRTC stream " + key + " is being published"));
+    PlaySource live = registry.playSource(key).orElse(null);
+    boolean wait = live == null;
+    if (wait && registry.playWait().isZero()) {
+      throw new Refused(HttpResponseStatus.NOT_FOUND, ERROR_RTC_NO_PUBLISHER, "no WebRTC stream " + key + " is being published");
+    }
     var ice = studio.tally.server.webrtc.sdp.LocalIceCredentials.random();
-    Negotiated n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), source));
+    PlaySource source = live;
+    Negotiated n = null;
+    if (wait) { // not live yet: answer with our preferred codecs the player takes, and wait for the publisher
+      Refused last = null;
+      for (String codec : RtcStreamRegistry.WAITING_VIDEO_CODECS) {
+        source = registry.waitingPlaySource(key, codec);
+        try {
+          n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), source));
+          break;
+        } catch (Refused e) {
+          if (e.status != HttpResponseStatus.NOT_ACCEPTABLE) {
+            throw e;
+          }
+          last = e;
+        }
+      }
+      if (n == null) {
+        throw last;
+      }
+    } else {
+      n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), source));
+    }
     String[] id = new String[1];
     Client[] client = new Client[1];
-    RtcSubscriberSession s = registry.subscribe(key, n, source, () -> ended(id[0], client[0])).orElseThrow(
-        () -> new Refused(HttpResponseStatus.NOT_FOUND, ERROR_RTC_NO_PUBLISHER, "no WebRTC stream " + key + " is being published"));
+    RtcSubscriberSession s = wait ? registry.subscribeOrWait(key, n, source, () -> ended(id[0], client[0]))
+        : registry.subscribe(key, n, source, () -> ended(id[0], client[0])).orElseThrow(
+            () -> new Refused(HttpResponseStatus.NOT_FOUND, ERROR_RTC_NO_PUBLISHER, "no WebRTC stream " + key + " is being published"));
     RtcTransport t;
     try {
       t = webrtc.createTransport(credentials(ice, n), remoteFingerprint(n), n.remote().dtlsRole(), s);
@@ -270,6 +295,10 @@ public final class WebRtcRoutes {
       throw new Refused(HttpResponseStatus.SERVICE_UNAVAILABLE, 503, "cannot create transport: " + e.getMessage());
     }
     s.attach(t);
+    if (wait) {
+      registry.startWaiting(s);
+      log.info("rtc player of {} waits up to {} ms for a publisher", key, registry.playWait().toMillis());
+    }
     return register(ctx, req, key, false, t, n, id, client, reason -> t.close("kicked: " + reason),
         registry.stream(key).map(st -> st.stats()).orElse(null));
   }

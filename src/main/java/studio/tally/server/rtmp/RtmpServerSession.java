@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.proto.amf.Amf0Decoder;
@@ -44,6 +43,7 @@ final class RtmpServerSession {
   private final Amf0Decoder amf = new Amf0Decoder();
   private State state = State.NEW;
   private String app = "";
+  private String defaultStream = "";
   private String appToken = "";
   private String tcUrl = "";
   private String pageUrl = "";
@@ -114,8 +114,9 @@ final class RtmpServerSession {
     }
     switch (cmd.name()) {
       case RtmpCommands.CONNECT -> connect(cmd);
+      // FCSubscribe: librtmp and Akamai-style players before play
       case RtmpCommands.RELEASE_STREAM, RtmpCommands.FC_PUBLISH, RtmpCommands.FC_UNPUBLISH,
-          RtmpCommands.GET_STREAM_LENGTH, "_checkbw" -> {
+          RtmpCommands.GET_STREAM_LENGTH, "_checkbw", "FCSubscribe" -> {
         if (cmd.name().equals(RtmpCommands.FC_UNPUBLISH)) {
           stopPublishing("FCUnpublish");
         }
@@ -145,17 +146,12 @@ final class RtmpServerSession {
       conn.fail("second connect");
       return;
     }
-    if (cmd.commandObject() instanceof Map<?, ?> obj) {
-      String rawApp = obj.get("app") instanceof String a ? a : "";
-      QueryStringDecoder q = new QueryStringDecoder(rawApp, true);
-      app = q.path().replaceAll("/+$", "");
-      appToken = first(q.parameters().get("token"));
-      tcUrl = obj.get("tcUrl") instanceof String t ? t : "";
-      pageUrl = obj.get("pageUrl") instanceof String s ? s : "";
-      if (appToken.isEmpty() && tcUrl.contains("?")) {
-        appToken = first(new QueryStringDecoder(tcUrl.substring(tcUrl.indexOf('?'))).parameters().get("token"));
-      }
-    }
+    RtmpConnectTarget target = RtmpConnectTarget.of(cmd.commandObject());
+    app = target.app();
+    defaultStream = target.defaultStream();
+    appToken = target.token();
+    tcUrl = target.tcUrl();
+    pageUrl = target.pageUrl();
     if (!StreamKey.isValidSegment(app)) {
       conn.send(RtmpCommands.error(cmd.transactionId(), RtmpCommands.CONNECT_REJECTED, "bad app name '" + app + "'", alloc()), true);
       conn.fail("bad app name '" + app + "'");
@@ -175,7 +171,7 @@ final class RtmpServerSession {
     }
     String raw = cmd.arg(0) instanceof String s ? s : "";
     QueryStringDecoder q = new QueryStringDecoder(raw, true);
-    String name = q.path();
+    String name = streamName(q.path());
     String token = first(q.parameters().get("token"));
     if (token.isEmpty()) {
       token = appToken;
@@ -220,7 +216,7 @@ final class RtmpServerSession {
       return;
     }
     String raw = cmd.arg(0) instanceof String s ? s : "";
-    String name = new QueryStringDecoder(raw, true).path();
+    String name = streamName(new QueryStringDecoder(raw, true).path());
     if (!StreamKey.isValidSegment(name)) {
       refusePlay("bad stream name '" + name + "'");
       return;
@@ -347,6 +343,11 @@ final class RtmpServerSession {
       stopPlaying();
     }
     state = State.CLOSED;
+  }
+
+  /** The publish/play argument's name, else the one the connect URL carried (tcUrl or app "live/cam"). */
+  private String streamName(String path) {
+    return path.isEmpty() ? defaultStream : path;
   }
 
   private ByteBufAllocator alloc() {

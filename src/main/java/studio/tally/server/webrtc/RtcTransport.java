@@ -41,7 +41,8 @@ import studio.tally.server.webrtc.dtls.DtlsSession;
  * <h2>Lifecycle</h2>
  * NEW (created, waiting for a check) → CHECKED (a valid check arrived; DTLS handshake running on its
  * own virtual thread) → CONNECTED (SRTP keys ready: {@link Listener#onConnected}) → CLOSED
- * ({@link Listener#onClosed} exactly once, with the reason: {@code "consent expired"},
+ * ({@link Listener#onClosed} exactly once, with the reason: {@code "consent expired"} (no authenticated
+ * STUN check, SRTP, SRTCP or DTLS record for the consent timeout),
  * {@code "dtls failed: ..."}, {@code "dtls closed by peer"}, {@code "tcp path closed"},
  * {@code "closed"}, {@code "server closed"}).
  */
@@ -119,7 +120,8 @@ public final class RtcTransport implements AutoCloseable {
   // event loop only
   private boolean nominated;
   private RtcPath lastUdp;
-  private long lastCheckNanos;
+  /** When the last authenticated packet (STUN check, SRTP, SRTCP, DTLS) arrived: consent is liveness, not STUN. */
+  private long lastValidNanos;
   private SrtpContext sendContext;
   private SrtpContext receiveContext;
 
@@ -144,7 +146,7 @@ public final class RtcTransport implements AutoCloseable {
     this.loop = loop;
     this.nanoClock = nanoClock;
     this.consentTimeout = consentTimeout;
-    this.lastCheckNanos = nanoClock.getAsLong();
+    this.lastValidNanos = nanoClock.getAsLong();
     long period = Math.max(20, Math.min(1000, consentTimeout.toMillis() / 5));
     this.consentTimer = loop.scheduleAtFixedRate(this::checkConsent, period, period, TimeUnit.MILLISECONDS);
   }
@@ -285,7 +287,7 @@ public final class RtcTransport implements AutoCloseable {
       if (state == State.CLOSED) {
         return;
       }
-      lastCheckNanos = nanoClock.getAsLong();
+      lastValidNanos = nanoClock.getAsLong();
       if (path instanceof RtcPath.Udp) {
         lastUdp = path;
       }
@@ -355,6 +357,9 @@ public final class RtcTransport implements AutoCloseable {
       log.debug("{}: SRTP{} dropped: {}", this, rtcp ? "C" : "", e.toString());
       return;
     }
+    // an authenticated packet proves the peer is there: players that stop checking once media flows
+    // (pion, GStreamer) stay alive as long as they send RTCP or media
+    lastValidNanos = receivedNanos;
     PACKETS_IN.setOpaque(this, packetsIn + 1);
     BYTES_IN.setOpaque(this, bytesIn + n);
     try {
@@ -408,6 +413,12 @@ public final class RtcTransport implements AutoCloseable {
       public void onClosedByPeer() {
         onLoop(() -> closeOnLoop("dtls closed by peer"));
       }
+
+      @Override
+      public void onAuthenticatedRecord() {
+        long now = nanoClock.getAsLong();
+        onLoop(() -> lastValidNanos = now);
+      }
     };
     dtls = switch (dtlsRole) {
       case SERVER -> DtlsServerSession.start(identity, server.config().dtls(), remoteFingerprint, this::sendDtls, events);
@@ -440,6 +451,7 @@ public final class RtcTransport implements AutoCloseable {
     sendContext = keys.sendContext();
     receiveContext = keys.receiveContext();
     state = State.CONNECTED;
+    lastValidNanos = nanoClock.getAsLong(); // the peer's Finished authenticated it
     log.debug("{}: connected over {} ({})", this, selected, result);
     try {
       listener.onConnected(this);
@@ -458,7 +470,7 @@ public final class RtcTransport implements AutoCloseable {
   }
 
   private void checkConsent() {
-    if (state != State.CLOSED && nanoClock.getAsLong() - lastCheckNanos > consentTimeout.toNanos()) {
+    if (state != State.CLOSED && nanoClock.getAsLong() - lastValidNanos > consentTimeout.toNanos()) {
       server.counters().consentExpired.increment();
       closeOnLoop("consent expired");
     }

@@ -6,8 +6,9 @@ import studio.tally.server.webrtc.dtls.DtlsConfig;
 /**
  * Limits of the WebRTC transport.
  *
- * @param consentTimeout a transport with no valid ICE check for this long is closed ("consent
- *     expired", RFC 7675; browsers check every ~5 s, SRS uses 30 s)
+ * @param consentTimeout a transport with no authenticated packet (STUN check, SRTP, SRTCP, DTLS
+ *     record) for this long is closed ("consent expired"; RFC 7675 is the sender's duty, an ice-lite
+ *     server only watches for life; browsers check every ~5 s, pion stops once media flows; SRS: 30 s)
  * @param dtls DTLS handshake limits and SRTP profile preference
  * @param maxTcpFrame the largest RFC 4571 frame accepted on TCP; a longer one closes the connection
  * @param maxUdpDatagram receive buffer per UDP datagram; longer datagrams are truncated by the OS

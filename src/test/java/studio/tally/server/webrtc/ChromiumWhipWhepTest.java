@@ -220,8 +220,10 @@ class ChromiumWhipWhepTest {
     var bad = send("POST", whip, "application/sdp", "v=0\r\nthis is not sdp\r\n", "Bearer s3cret");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("sdp");
+    server.rtcStreams().setPlayWait(Duration.ZERO); // else a player waits for the publisher
     assertThat(send("POST", "/rtc/v1/whep/?app=live&stream=none", "application/sdp", offer, null).statusCode())
         .isEqualTo(404);
+    server.rtcStreams().setPlayWait(studio.tally.server.webrtc.sfu.RtcStreamRegistry.DEFAULT_PLAY_WAIT);
 
     var first = send("POST", whip, "application/sdp", offer, "Bearer s3cret");
     assertThat(first.statusCode()).isEqualTo(201);

@@ -269,6 +269,50 @@ class RtcTransportEndToEndTest {
     assertThat(server.webrtc().counters().tcpUnbound.sum()).isEqualTo(1);
   }
 
+  /**
+   * An ice-lite server must not drop a peer that keeps sending media without checks (pion and GStreamer
+   * stop checking once media flows): authenticated SRTP and SRTCP are consent; forged ones are not.
+   */
+  @Test
+  void authenticatedMediaWithoutChecksKeepsConsentAndForgedMediaDoesNot() throws Exception {
+    start(1_000);
+    Peer p = connect(RtcTestClient.udp(server.webrtc().udpAddress()), "nost");
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+    int seq = 1;
+    while (System.nanoTime() < until) { // RTP and RTCP every 250 ms, no STUN, for 2.5 consent timeouts
+      p.client.sendRaw(p.client.protectRtp(RtcTestClient.rtp(seq++, 0x1234, new byte[20])));
+      if (seq % 2 == 0) {
+        p.client.sendRaw(p.client.protectRtcp(RtcTestClient.rtcp(0x1234)));
+      }
+      Thread.sleep(250); // a sender's cadence, not a wait for a condition
+    }
+    assertThat(p.events.closed).as("alive on media alone").isNotDone();
+    assertThat(p.transport.state()).isEqualTo(RtcTransport.State.CONNECTED);
+
+    // only SRTCP now: still alive
+    until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_500);
+    long lastValid = 0;
+    while (System.nanoTime() < until) {
+      lastValid = System.nanoTime();
+      p.client.sendRaw(p.client.protectRtcp(RtcTestClient.rtcp(0x1234)));
+      Thread.sleep(250);
+    }
+    assertThat(p.events.closed).as("alive on RTCP alone").isNotDone();
+
+    // packets that fail authentication are not consent: the session ends after the timeout
+    long forgedUntil = lastValid + TimeUnit.MILLISECONDS.toNanos(2_500);
+    while (System.nanoTime() < forgedUntil && !p.events.closed.isDone()) {
+      byte[] forged = p.client.protectRtp(RtcTestClient.rtp(seq++, 0x1234, new byte[20]));
+      forged[forged.length - 1] ^= 1;
+      p.client.sendRaw(forged);
+      Thread.sleep(100);
+    }
+    assertThat(p.events.closed.get(5, TimeUnit.SECONDS)).isEqualTo("consent expired");
+    assertThat(System.nanoTime() - lastValid).as("not before the timeout")
+        .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
+    assertThat(p.transport.stats().srtpAuthFailures()).isPositive();
+  }
+
   @Test
   void badInputIsDroppedAndCountedAndDisturbsNoSession() throws Exception {
     start(30_000);

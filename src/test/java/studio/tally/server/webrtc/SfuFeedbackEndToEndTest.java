@@ -72,6 +72,10 @@ class SfuFeedbackEndToEndTest {
   }
 
   private static String offer(String ufrag, boolean publish, boolean rtx) throws Exception {
+    return offer(ufrag, publish, rtx, true);
+  }
+
+  private static String offer(String ufrag, boolean publish, boolean rtx, boolean remb) throws Exception {
     StringBuilder s = new StringBuilder();
     s.append("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n");
     s.append("m=video 9 UDP/TLS/RTP/SAVPF 96").append(rtx ? " 97" : "").append("\r\nc=IN IP4 0.0.0.0\r\n");
@@ -81,6 +85,9 @@ class SfuFeedbackEndToEndTest {
     s.append("a=extmap:").append(TWCC_ID)
         .append(" http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01\r\n");
     s.append("a=rtpmap:96 H264/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 transport-cc\r\n");
+    if (remb) {
+      s.append("a=rtcp-fb:96 goog-remb\r\n");
+    }
     s.append("a=fmtp:96 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n");
     if (rtx) {
       s.append("a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n");
@@ -359,6 +366,60 @@ class SfuFeedbackEndToEndTest {
     assertThat(ext.getFirst().id()).isEqualTo(9);
     assertThat(b.getUnsignedByte(ext.getFirst().offset())).isEqualTo((short) 0x85);
     assertThat(payload(got[0])).containsExactly(0xfc, 1, 2);
+  }
+
+  /** RTP without the transport-wide sequence number the offer negotiated. */
+  private void publishUnstamped(Peer pub, int seq, int nal, int index) {
+    ByteBuf b = Unpooled.buffer();
+    RtpPacket.writeHeader(b, false, 96, seq, 90L * seq, PUB_SSRC, new int[0], List.of());
+    b.writeBytes(new byte[] {(byte) nal, (byte) index});
+    pub.client.sendRaw(pub.client.protectRtp(ByteBufUtil.getBytes(b)));
+  }
+
+  /** RFC 3550 §6.4.2: about once a second a report block per SSRC, with loss and the last SR echoed. */
+  @Test
+  void thePublisherGetsReceiverReportsWithLossAndItsLastSenderReport() throws Exception {
+    Peer pub = join("/rtc/v1/whip/?app=live&stream=fb", "rrpu", true, true);
+    for (int seq = 2000; seq < 2020; seq++) {
+      if (seq != 2005 && seq != 2006) {
+        publishVideo(pub, seq, seq == 2000 ? 0x67 : 0x41, seq);
+      }
+    }
+    long ntp = 0xE1234567_89ABCDEFL;
+    ByteBuf sr = Unpooled.buffer();
+    new studio.tally.proto.rtp.SenderReport(PUB_SSRC, ntp, 90L * 2019, 18, 36, List.of()).write(sr);
+    pub.client.sendRaw(pub.client.protectRtcp(ByteBufUtil.getBytes(sr)));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    studio.tally.proto.rtp.ReportBlock block = null;
+    while (System.nanoTime() < deadline) {
+      var rr = nextRtcp(pub.client, studio.tally.proto.rtp.ReceiverReport.class);
+      var b = rr.reports().stream().filter(r -> r.ssrc() == PUB_SSRC).findFirst().orElse(null);
+      if (b != null && b.lastSenderReport() != 0) {
+        block = b;
+        break;
+      }
+    }
+    assertThat(block).as("a receiver report echoing our SR").isNotNull();
+    assertThat(block.lastSenderReport()).isEqualTo((ntp >>> 16) & 0xffffffffL);
+    assertThat(block.extendedHighestSequence()).isEqualTo(2019);
+    assertThat(block.cumulativeLost()).as("2005 and 2006 never came (no RTX from this publisher)").isEqualTo(2);
+    assertThat(block.delaySinceLastSenderReport()).as("DLSR in 1/65536 s, under the wait").isLessThan(65536L * 10);
+    assertThat(server.rtcStreams().stream(KEY).orElseThrow().publisher().receiverReportsSent()).isPositive();
+  }
+
+  /** transport-cc negotiated but never stamped: REMB instead, so the publisher still gets a bandwidth signal. */
+  @Test
+  void aPublisherThatNegotiatesTransportCcButStampsNothingGetsRemb() throws Exception {
+    Peer pub = join("/rtc/v1/whip/?app=live&stream=fb", "rmbp", offer("rmbp", true, false, false));
+    for (int seq = 3000; seq < 3030; seq++) {
+      publishUnstamped(pub, seq, seq == 3000 ? 0x67 : 0x41, seq);
+    }
+    var remb = nextRtcp(pub.client, studio.tally.proto.rtp.Remb.class);
+    assertThat(remb.ssrcs()).containsExactly(PUB_SSRC);
+    assertThat(remb.bitrate()).isPositive();
+    RtcPublisherSession p = server.rtcStreams().stream(KEY).orElseThrow().publisher();
+    assertThat(p.rembSent()).isPositive();
+    assertThat(p.transportCcFeedbackSent()).isZero();
   }
 
   static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {

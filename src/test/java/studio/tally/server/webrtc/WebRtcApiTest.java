@@ -124,6 +124,7 @@ class WebRtcApiTest {
     assertThat(srs("/rtc/v1/publish/", srsBody("webrtc://127.0.0.1/onlyapp", offer)).path("code").asInt()).isEqualTo(5023);
     assertThat(srs("/rtc/v1/publish/", srsBody("webrtc://127.0.0.1/live/x", "v=0\r\ngarbage\r\n")).path("code").asInt())
         .isEqualTo(5012);
+    server.rtcStreams().setPlayWait(Duration.ZERO); // else a player waits for the publisher
     JsonNode noStream = srs("/rtc/v1/play/", srsBody("webrtc://127.0.0.1/live/none",
         WhipTestPeer.offer("tUfrag", "whip-test-password-0123456789", false, true, true)));
     assertThat(noStream.path("code").asInt()).isEqualTo(5028);

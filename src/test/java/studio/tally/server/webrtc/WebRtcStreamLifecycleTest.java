@@ -102,7 +102,8 @@ class WebRtcStreamLifecycleTest {
     start(30_000);
     publisher("aonly", true, false);
     WhipTestPeer player = player("aonly");
-    assertThat(player.answer).contains("m=audio").doesNotContain("a=rtpmap:102 H264");
+    assertThat(player.answer).contains("m=audio 9 ").as("video rejected (its line keeps its format's rtpmap)")
+        .contains("m=video 0 ");
     byte[] p = awaitPayloadType(player, WhipTestPeer.AUDIO_PT);
     assertThat(ssrc(p)).as("rewritten SSRC").isNotEqualTo(WhipTestPeer.AUDIO_SSRC);
   }
@@ -112,7 +113,7 @@ class WebRtcStreamLifecycleTest {
     start(30_000);
     publisher("vonly", false, true);
     WhipTestPeer player = player("vonly");
-    assertThat(player.answer).contains("a=rtpmap:102 H264").doesNotContain("opus/48000");
+    assertThat(player.answer).contains("a=rtpmap:102 H264").as("audio rejected").contains("m=audio 0 ");
     byte[] first = awaitPayloadType(player, WhipTestPeer.VIDEO_PT);
     assertThat(first[12] & 0x1f).as("a player starts at a keyframe (SPS first)").isEqualTo(7);
     assertThat(ssrc(first)).isNotEqualTo(WhipTestPeer.VIDEO_SSRC);
@@ -144,12 +145,14 @@ class WebRtcStreamLifecycleTest {
   void playersEndAfterTheGraceWhenThePublisherLeftByConsentTimeout() throws Exception {
     start(2_000);
     server.rtcStreams().setPublisherGrace(Duration.ofSeconds(1));
-    WhipTestPeer pub = publisher("gone", true, true);
+    WhipTestPeer pub = closeLater(WhipTestPeer.connect(base, udp, WhipTestPeer.Api.WHIP, true, "live", "gone", true, true));
+    MediaPump pump = closeLater(new MediaPump(pub, true, true));
     WhipTestPeer player = player("gone");
     awaitPayloadType(player, WhipTestPeer.VIDEO_PT);
     RtcSubscriberSession session = stream("gone").subscribers().getFirst();
     long expired = server.webrtc().counters().consentExpired.sum();
 
+    pump.close(); // media is consent too (authenticated SRTP): the publisher goes silent altogether
     pub.stopChecks();
     await().atMost(WAIT).until(() -> session.transport().state() == RtcTransport.State.CLOSED);
     assertThat(session.transport().closeReason()).isEqualTo("publisher left");
@@ -174,5 +177,45 @@ class WebRtcStreamLifecycleTest {
     player.client.srtp.clear();
     awaitPayloadType(player, WhipTestPeer.AUDIO_PT);
     assertThat(stream("ssrc").publisher().transport().state()).isEqualTo(RtcTransport.State.CONNECTED);
+  }
+
+  /** QA engineers start the player first: it waits, and starts with the publisher's first keyframe. */
+  @Test
+  void aPlayerWaitsForAPublisherThatIsNotLiveYetOverWhepAndTheSrsApi() throws Exception {
+    start(30_000);
+    WhipTestPeer whep = player("early");
+    WhipTestPeer srs = closeLater(WhipTestPeer.connect(base, udp, WhipTestPeer.Api.SRS_JSON, false, "live", "early", true, true));
+    assertThat(whep.answer).as("answered with our preferred codecs").contains("a=rtpmap:102 H264/90000")
+        .contains("opus/48000/2");
+    assertThat(stream("early").publisher()).isNull();
+    assertThat(stream("early").subscribers()).hasSize(2);
+    assertThat(whep.awaitRtp(Duration.ofMillis(300))).as("nothing to play yet").isNull();
+
+    publisher("early", true, true);
+    for (WhipTestPeer player : List.of(whep, srs)) {
+      byte[] first = awaitPayloadType(player, WhipTestPeer.VIDEO_PT);
+      assertThat(first[12] & 0x1f).as("starts at a keyframe (SPS first)").isEqualTo(7);
+      awaitPayloadType(player, WhipTestPeer.AUDIO_PT);
+    }
+    assertThat(stream("early").subscribers()).hasSize(2);
+  }
+
+  @Test
+  void aWaitingPlayerEndsWhenNoPublisherComesAndAZeroWaitRefusesAtOnce() throws Exception {
+    start(30_000);
+    server.rtcStreams().setPlayWait(Duration.ofSeconds(1));
+    player("never");
+    RtcSubscriberSession session = stream("never").subscribers().getFirst();
+    await().atMost(WAIT).until(() -> session.transport().state() == RtcTransport.State.CLOSED);
+    assertThat(session.transport().closeReason()).isEqualTo("no publisher");
+    await().atMost(WAIT).until(() -> server.rtcStreams().stream(new StreamKey("live", "never")).isEmpty());
+
+    server.rtcStreams().setPlayWait(Duration.ZERO);
+    try {
+      player("never");
+      throw new AssertionError("a player of a stream that is not live was accepted with a zero wait");
+    } catch (WhipTestPeer.HttpFailure e) {
+      assertThat(e.status).isEqualTo(404);
+    }
   }
 }

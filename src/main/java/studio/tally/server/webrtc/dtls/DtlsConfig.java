@@ -8,7 +8,8 @@ import java.util.List;
  * Limits and preferences of one DTLS session (either role).
  *
  * @param handshakeTimeout from session start to the end of the handshake; then the session fails with
- *     {@link DtlsFailure.Reason#TIMEOUT}
+ *     {@link DtlsFailure.Reason#TIMEOUT} (30 s by default: four lost ClientHellos or a flight lost
+ *     several times must not end a session)
  * @param srtpProfiles the SRTP profiles we accept, most preferred first; as server the first one the
  *     client also offers wins, whatever the client's own order (RFC 5764 §4.1.1 lets the server
  *     choose); as client we offer them in this order and take the server's pick
@@ -21,7 +22,7 @@ public record DtlsConfig(
     Duration handshakeTimeout, List<SrtpProfile> srtpProfiles, int mtu, int maxDatagramSize, int queueCapacity) {
 
   public static final DtlsConfig DEFAULT = new DtlsConfig(
-      Duration.ofSeconds(10), List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80),
+      Duration.ofSeconds(30), List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80),
       1200, 16_384, 64);
 
   public DtlsConfig {

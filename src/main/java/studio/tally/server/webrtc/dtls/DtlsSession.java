@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       from the given {@link ThreadFactory} (by default a virtual thread named {@code dtls-N}). That
  *       thread also serves the peer's retransmitted final flight after the handshake (the server's
  *       Finished may be lost), parked on the queue at no CPU cost; as client it retransmits its
- *       flights on BouncyCastle's timers (1 s doubling, up to the handshake timeout).
+ *       flights on BouncyCastle's timers (from 100 ms, doubling, up to the handshake timeout); flights
+ *       go out packed into as few datagrams as the MTU allows ({@link QueueDatagramTransport}).
  *   <li>The sender and the {@link Listener} are called on that thread. The sender must not block
  *       (Netty's {@code writeAndFlush} is fine); listeners should hop to their own executor for work.
  *   <li>{@link #close()} is safe from any thread and idempotent; it wakes the session thread, which
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * the listener throws. Garbage datagrams never throw out of {@link #onDatagram}: BouncyCastle drops
  * records it cannot parse, so pure garbage ends in {@link DtlsFailure.Reason#TIMEOUT}, and a
  * malformed handshake message ends in {@link DtlsFailure.Reason#PROTOCOL_ERROR}. Application data
- * after the handshake (SCTP for data channels) is not supported yet: dropped and counted.
+ * after the handshake (SCTP for data channels) is not supported yet: authenticated (which is reported
+ * for liveness, {@link Listener#onAuthenticatedRecord}), then dropped and counted.
  */
 public abstract sealed class DtlsSession implements AutoCloseable permits DtlsServerSession, DtlsClientSession {
 
@@ -65,6 +67,13 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
     /** After a completed handshake, the peer sent close_notify or a fatal alert. */
     default void onClosedByPeer() {
     }
+
+    /**
+     * After the handshake, a record that passed DTLS's integrity check arrived (application data, such
+     * as SCTP): proof the peer is alive, for consent freshness.
+     */
+    default void onAuthenticatedRecord() {
+    }
   }
 
   /** Counters since the session started. */
@@ -76,7 +85,6 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
 
   private static final Logger log = LoggerFactory.getLogger(DtlsSession.class);
   static final ThreadFactory DEFAULT_THREADS = Thread.ofVirtual().name("dtls-", 1).factory();
-  private static final int CONTENT_TYPE_APPLICATION_DATA = 23;
   private static final long POST_HANDSHAKE_POLL_MILLIS = 1_000;
 
   /**
@@ -163,10 +171,8 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
       droppedOversize.increment();
       return false;
     }
-    if (state == State.ESTABLISHED && firstByte == CONTENT_TYPE_APPLICATION_DATA) {
-      droppedApplicationData.increment(); // SCTP over DTLS: data channels are not supported yet
-      return false;
-    }
+    // application data (SCTP for data channels, not supported yet) still goes to BouncyCastle: only its
+    // record check tells a live peer from a forged record; it is dropped and counted after decryption
     return true;
   }
 
@@ -242,6 +248,7 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
       try {
         if (dtls.receive(buf, 0, buf.length, (int) POST_HANDSHAKE_POLL_MILLIS) >= 0) {
           droppedApplicationData.increment();
+          listener.onAuthenticatedRecord();
         }
       } catch (InterruptedIOException e) {
         // close() woke us up: the loop condition sees closeRequested

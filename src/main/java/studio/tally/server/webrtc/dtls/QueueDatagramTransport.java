@@ -16,6 +16,15 @@ import org.bouncycastle.tls.TlsTimeoutException;
  * Until {@link #handshakeFinished()} every receive is also bounded by the handshake deadline, so a
  * silent or garbage-sending peer ends in a {@link TlsTimeoutException} whatever BouncyCastle does
  * with its own timers. {@link #close()} wakes a blocked receive, which then throws {@link ClosedException}.
+ *
+ * <h2>Flights</h2>
+ * During the handshake BouncyCastle writes a flight as one record per message and then waits to
+ * receive. Those records are packed here into as few datagrams as the MTU allows, sent when it
+ * starts waiting (one lost datagram then loses the whole flight or nothing of it: a pion version
+ * failed when only the ServerHello of a flight was lost). Retransmissions stay BouncyCastle's (they
+ * need fresh record sequence numbers: a byte-for-byte repeat is a replay the peer drops), on the
+ * endpoints' {@link #INITIAL_RESEND_MILLIS} first timer, doubling, capped at 60 s by BouncyCastle;
+ * they are packed the same way.
  */
 final class QueueDatagramTransport implements DatagramTransport {
 
@@ -27,7 +36,14 @@ final class QueueDatagramTransport implements DatagramTransport {
   }
 
   private static final byte[] WAKE_UP = new byte[0];
+  private static final byte ALERT = 21;
+  private static final byte APPLICATION_DATA = 23;
   private static final long IDLE_POLL_MILLIS = 1_000;
+  /**
+   * First retransmission of an unanswered flight, doubling after (SRS retransmits within ~50 ms;
+   * RFC 6347's 1 s start is for the open Internet, and four lost ClientHellos then cost 15 s).
+   */
+  static final int INITIAL_RESEND_MILLIS = 100;
 
   private final BlockingQueue<byte[]> queue;
   private final Consumer<byte[]> sender;
@@ -36,6 +52,9 @@ final class QueueDatagramTransport implements DatagramTransport {
   private volatile long deadlineNanos;
   private volatile boolean closed;
   private volatile boolean interruptRequested;
+  // handshake thread only
+  private final java.io.ByteArrayOutputStream packing = new java.io.ByteArrayOutputStream();
+  private long datagramsSent;
 
   QueueDatagramTransport(DtlsConfig config, Consumer<byte[]> sender, long startNanos) {
     this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
@@ -50,9 +69,18 @@ final class QueueDatagramTransport implements DatagramTransport {
     return !closed && queue.offer(datagram);
   }
 
-  /** After the handshake only close() ends a receive; retransmitted flights are still served. */
-  void handshakeFinished() {
+  /**
+   * After the handshake only close() ends a receive; retransmitted flights are still served. Sends
+   * the last flight (as server: ChangeCipherSpec and Finished) and stops retransmitting.
+   */
+  void handshakeFinished() throws IOException {
     deadlineNanos = Long.MAX_VALUE;
+    flushPacked();
+  }
+
+  /** Datagrams sent so far (packed flights, retransmissions, records after the handshake). */
+  long datagramsSent() {
+    return datagramsSent;
   }
 
   /**
@@ -84,9 +112,10 @@ final class QueueDatagramTransport implements DatagramTransport {
 
   @Override
   public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+    checkOpen();
+    flushPacked(); // BouncyCastle waits for the peer: its flight (or retransmission) is complete
     long now = System.nanoTime();
     long untilDeadline = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - now;
-    checkOpen();
     if (untilDeadline <= 0) {
       throw new TlsTimeoutException("DTLS handshake timed out");
     }
@@ -116,8 +145,32 @@ final class QueueDatagramTransport implements DatagramTransport {
   @Override
   public void send(byte[] buf, int off, int len) throws IOException {
     checkOpen();
+    if (len > 0 && (buf[off] == ALERT || buf[off] == APPLICATION_DATA)) {
+      flushPacked(); // at once: a fatal alert or close_notify is the last thing sent (no receive flushes it)
+      emit(Arrays.copyOfRange(buf, off, off + len));
+      return;
+    }
+    if (packing.size() > 0 && packing.size() + len > sendLimit) {
+      flushPacked();
+    }
+    packing.write(buf, off, len);
+  }
+
+  /** Sends the records packed so far as one datagram; true if there were any. */
+  private boolean flushPacked() throws IOException {
+    if (packing.size() == 0) {
+      return false;
+    }
+    byte[] datagram = packing.toByteArray();
+    packing.reset();
+    emit(datagram);
+    return true;
+  }
+
+  private void emit(byte[] datagram) throws IOException {
     try {
-      sender.accept(Arrays.copyOfRange(buf, off, off + len));
+      sender.accept(datagram);
+      datagramsSent++;
     } catch (RuntimeException e) {
       throw new IOException("sending a DTLS datagram failed: " + e, e);
     }

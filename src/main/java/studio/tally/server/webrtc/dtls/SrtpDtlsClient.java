@@ -75,6 +75,12 @@ final class SrtpDtlsClient extends DefaultTlsClient implements SrtpDtlsEndpoint 
     return handshakeTimeoutMillis;
   }
 
+  /** First retransmission of a flight; BouncyCastle doubles it (to 60 s at most). */
+  @Override
+  public int getHandshakeResendTimeMillis() {
+    return QueueDatagramTransport.INITIAL_RESEND_MILLIS;
+  }
+
   @Override
   public Hashtable getClientExtensions() throws IOException {
     Hashtable extensions = TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());

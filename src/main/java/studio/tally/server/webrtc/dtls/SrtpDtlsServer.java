@@ -96,6 +96,12 @@ final class SrtpDtlsServer extends DefaultTlsServer implements SrtpDtlsEndpoint 
     return handshakeTimeoutMillis;
   }
 
+  /** First retransmission of a flight; BouncyCastle doubles it (to 60 s at most). */
+  @Override
+  public int getHandshakeResendTimeMillis() {
+    return QueueDatagramTransport.INITIAL_RESEND_MILLIS;
+  }
+
   @Override
   public void processClientExtensions(Hashtable clientExtensions) throws IOException {
     super.processClientExtensions(clientExtensions);

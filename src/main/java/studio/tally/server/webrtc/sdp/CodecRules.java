@@ -35,7 +35,9 @@ final class CodecRules {
   /**
    * Publishing: the best video codec the SFU can receive and forward. H.264 packetization-mode 1
    * first (every browser decodes it, RTMP/FLV carry it): 42e01f, then other Constrained Baseline,
-   * Baseline, Main, High; then VP8; then AV1. Ties go to the offer's order.
+   * Baseline, Main, High; then H.264 packetization-mode 0 in the same order (single NAL units:
+   * trivially received, and valid mode-1 packets for players); then VP8; then AV1. Ties go to the
+   * offer's order.
    */
   static Optional<Codec> publishVideo(List<Codec> offered) {
     return best(offered, CodecRules::publishRank);
@@ -56,18 +58,20 @@ final class CodecRules {
 
   private static int h264PublishRank(Map<String, String> fmtp) {
     try {
-      if (H264Profiles.packetizationMode(fmtp) != 1) {
+      int mode = H264Profiles.packetizationMode(fmtp);
+      if (mode > 1) {
         return NO;
       }
+      int modeRank = mode == 1 ? 0 : 5;
       H264Profiles.ProfileLevelId plid = H264Profiles.profileLevelId(fmtp);
       if (plid.toString().equals("42e01f")) {
-        return 0;
+        return modeRank;
       }
       return plid.profile().map(p -> switch (p) {
-        case CONSTRAINED_BASELINE -> 1;
-        case BASELINE -> 2;
-        case MAIN -> 3;
-        case CONSTRAINED_HIGH, HIGH -> 4;
+        case CONSTRAINED_BASELINE -> modeRank + 1;
+        case BASELINE -> modeRank + 2;
+        case MAIN -> modeRank + 3;
+        case CONSTRAINED_HIGH, HIGH -> modeRank + 4;
         case PREDICTIVE_HIGH_444 -> NO;
       }).orElse(NO);
     } catch (SdpException e) {
@@ -77,9 +81,13 @@ final class CodecRules {
 
   /**
    * Playing: the offered payload type that can carry what the source sends. Same encoding and clock;
-   * for H.264 the same packetization mode and the exact profile-level-id first, then the same profile
-   * at another level, then — for a Constrained Baseline source — Baseline (a Baseline decoder decodes
-   * every Constrained Baseline stream). Ties go to the offer's order.
+   * for H.264 the exact profile-level-id first, then the same profile at another level, then — for a
+   * Constrained Baseline source — Baseline (a Baseline decoder decodes every Constrained Baseline
+   * stream); each first with the source's packetization mode, then with the other one of 0 and 1: a
+   * mode-0 source's single NAL units are valid mode 1, and a player offering only mode 0 gets the
+   * mode-1 stream as it is (FU-A, STAP-A) on its mode-0 payload type, as SRS does — every H.264
+   * depacketizer in use (libwebrtc, pion, GStreamer, FFmpeg) takes all three packet types. Ties go to
+   * the offer's order.
    */
   static Optional<Codec> playTrack(List<Codec> offered, PlaySource.Track source) {
     return best(offered, c -> playRank(c, source));
@@ -98,13 +106,15 @@ final class CodecRules {
     try {
       Map<String, String> theirs = c.parameters();
       Map<String, String> ours = source.fmtp();
-      if (H264Profiles.packetizationMode(theirs) != H264Profiles.packetizationMode(ours)) {
+      int theirMode = H264Profiles.packetizationMode(theirs);
+      if (theirMode > 1) {
         return NO;
       }
+      int modeRank = theirMode == H264Profiles.packetizationMode(ours) ? 0 : 3;
       H264Profiles.ProfileLevelId want = H264Profiles.profileLevelId(ours);
       H264Profiles.ProfileLevelId have = H264Profiles.profileLevelId(theirs);
       if (want.equals(have)) {
-        return 0;
+        return modeRank;
       }
       Optional<Profile> wantProfile = want.profile();
       Optional<Profile> haveProfile = have.profile();
@@ -112,12 +122,86 @@ final class CodecRules {
         return NO;
       }
       if (wantProfile.equals(haveProfile)) {
-        return 1;
+        return modeRank + 1;
       }
-      return wantProfile.get() == Profile.CONSTRAINED_BASELINE && haveProfile.get() == Profile.BASELINE ? 2 : NO;
+      return wantProfile.get() == Profile.CONSTRAINED_BASELINE && haveProfile.get() == Profile.BASELINE
+          ? modeRank + 2 : NO;
     } catch (SdpException e) {
       return NO;
     }
+  }
+
+  /**
+   * Why no offered codec carries {@code source}, naming the parameter that differs: e.g.
+   * {@code H264 profile-level-id 640c1f (HIGH) does not decode 42e01f (CONSTRAINED_BASELINE)},
+   * {@code H264 packetization-mode=2 (0 or 1 only)}, {@code opus channels 1 (source has 2)},
+   * {@code VP8 clock rate 48000 (source 90000)}; empty when the codec name was not offered at all.
+   */
+  static Optional<String> playMismatch(List<Codec> offered, PlaySource.Track source) {
+    List<String> why = new ArrayList<>();
+    for (Codec c : offered) {
+      if (!c.name().equalsIgnoreCase(source.codec())) {
+        continue;
+      }
+      String n = source.codec();
+      if (c.clockRate() != source.clockRate()) {
+        why.add(n + " clock rate " + c.clockRate() + " (source " + source.clockRate() + ")");
+      } else if (n.equalsIgnoreCase("opus") && c.channels() != source.channels()) {
+        why.add(n + " channels " + c.channels() + " (source has " + source.channels() + ")");
+      } else if (n.equalsIgnoreCase("H264")) {
+        why.add(h264Mismatch(c.parameters(), source.fmtp()));
+      }
+    }
+    return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", new LinkedHashSet<>(why)));
+  }
+
+  private static String h264Mismatch(Map<String, String> theirs, Map<String, String> ours) {
+    try {
+      int mode = H264Profiles.packetizationMode(theirs);
+      if (mode > 1) {
+        return "H264 packetization-mode=" + mode + " (0 or 1 only)";
+      }
+      H264Profiles.ProfileLevelId want = H264Profiles.profileLevelId(ours);
+      H264Profiles.ProfileLevelId have = H264Profiles.profileLevelId(theirs);
+      return "H264 profile-level-id " + have + " (" + have.profile().map(Enum::name).orElse("unknown profile")
+          + ") does not decode " + want + " (" + want.profile().map(Enum::name).orElse("unknown profile") + ")";
+    } catch (SdpException e) {
+      return "H264 " + e.getMessage();
+    }
+  }
+
+  /**
+   * Why no offered video codec can be published, naming the parameter: {@code H264
+   * packetization-mode=2 (0 or 1 only)}, {@code H264 profile-level-id f4001f (PREDICTIVE_HIGH_444)
+   * not supported}, {@code VP8 clock rate 8000 (must be 90000)}; empty when none of our codecs was offered.
+   */
+  static Optional<String> publishMismatch(List<Codec> offered) {
+    List<String> why = new ArrayList<>();
+    for (Codec c : offered) {
+      String name = c.name().toUpperCase(Locale.ROOT);
+      if (!name.equals("H264") && !name.equals("VP8") && !name.equals("AV1")) {
+        continue;
+      }
+      if (c.clockRate() != 90000) {
+        why.add(c.name() + " clock rate " + c.clockRate() + " (must be 90000)");
+        continue;
+      }
+      if (name.equals("H264")) {
+        try {
+          int mode = H264Profiles.packetizationMode(c.parameters());
+          H264Profiles.ProfileLevelId plid = H264Profiles.profileLevelId(c.parameters());
+          if (mode > 1) {
+            why.add("H264 packetization-mode=" + mode + " (0 or 1 only)");
+          } else {
+            why.add("H264 profile-level-id " + plid + " ("
+                + plid.profile().map(Enum::name).orElse("unknown profile") + ") not supported");
+          }
+        } catch (SdpException e) {
+          why.add("H264 " + e.getMessage());
+        }
+      }
+    }
+    return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", new LinkedHashSet<>(why)));
   }
 
   private static Optional<Codec> best(List<Codec> offered, ToIntFunction<Codec> rank) {

@@ -207,6 +207,7 @@ public final class SdpAnswerer {
       chosen = CodecRules.playTrack(offered, track);
       if (chosen.isEmpty()) {
         throw new NegotiationException(Reason.NO_COMMON_CODEC, "player cannot decode " + track.describe()
+            + CodecRules.playMismatch(offered, track).map(w -> ": " + w).orElse("")
             + "; it offered: " + CodecRules.describe(offered));
       }
     } else {
@@ -214,7 +215,10 @@ public final class SdpAnswerer {
       if (chosen.isEmpty()) {
         throw new NegotiationException(Reason.NO_COMMON_CODEC, "publisher offers no " + m.media()
             + " codec the server can receive (" + (kind == Kind.AUDIO ? "opus/48000/2"
-            : "H264 packetization-mode=1, VP8, AV1") + "); it offered: " + CodecRules.describe(offered));
+            : "H264 packetization-mode 0 or 1, VP8, AV1") + ")"
+            + (kind == Kind.VIDEO ? CodecRules.publishMismatch(offered)
+                : CodecRules.playMismatch(offered, PlaySource.Track.opus(1, "audio"))).map(w -> ": " + w).orElse("")
+            + "; it offered: " + CodecRules.describe(offered));
       }
     }
     Codec codec = chosen.get();
@@ -360,10 +364,18 @@ public final class SdpAnswerer {
         List.of(), null, at);
   }
 
-  /** Port 0, the offer's proto and first format, its mid (JSEP §5.3.1): nothing else is needed. */
+  /**
+   * Port 0, the offer's proto and first format, its mid (JSEP §5.3.1), and that format's rtpmap:
+   * pion (v3.1) fails the whole answer ("payload type not found") on a format without one.
+   */
   private static MediaDescription rejectedMedia(MediaDescription m) {
     List<Attribute> at = new ArrayList<>();
     m.mid().ifPresent(mid -> at.add(new Attribute("mid", mid)));
+    try {
+      m.rtpMap(Integer.parseInt(m.formats().getFirst())).ifPresent(r -> at.add(r.toAttribute()));
+    } catch (RuntimeException e) {
+      // not a payload type number (or a malformed rtpmap): the format alone
+    }
     return new MediaDescription(m.media(), 0, null, m.proto(), List.of(m.formats().getFirst()), null,
         List.of(Connection.ip4("0.0.0.0")), List.of(), null, at);
   }

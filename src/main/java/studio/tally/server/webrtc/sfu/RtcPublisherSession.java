@@ -15,6 +15,7 @@ import studio.tally.proto.rtp.FullIntraRequest;
 import studio.tally.proto.rtp.GenericNack;
 import studio.tally.proto.rtp.H264Depacketizer;
 import studio.tally.proto.rtp.PictureLossIndication;
+import studio.tally.proto.rtp.ReceiverReport;
 import studio.tally.proto.rtp.Remb;
 import studio.tally.proto.rtp.RtcpPacket;
 import studio.tally.proto.rtp.RtpException;
@@ -36,9 +37,11 @@ import studio.tally.server.webrtc.sdp.SdpAnswerer;
  * keyframes (PLI) when a subscriber joins and every second while one still waits.
  *
  * <p>Feedback to the publisher, every {@link #TICK_MS} ms: transport-wide congestion control
- * feedback when {@code transport-cc} was negotiated (the publisher's own estimator ramps up from the
- * receive deltas), else a REMB every second when {@code goog-remb} was ({@link RembEstimate}); NACKs
- * for gaps in the video sequence numbers when {@code nack} was. Video packets
+ * feedback when {@code transport-cc} was negotiated and the publisher stamps the transport-wide
+ * sequence (its own estimator ramps up from the receive deltas); otherwise — not negotiated, or
+ * negotiated but not stamped for a second — a REMB every second ({@link RembEstimate}); NACKs for
+ * gaps in the video sequence numbers when {@code nack} was; and a receiver report about once a
+ * second with a block per audio and video SSRC (loss, jitter, LSR/DLSR: {@link ReceptionStats}). Video packets
  * are kept in a {@link PacketCache} to answer the players' NACKs. Runs on the transport's event loop;
  * player NACKs are brought here ({@link #retransmit}) so the cache has one thread.
  */
@@ -64,8 +67,12 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   private final int videoTransportCcId;
   private final boolean sendNacks;
   private final TransportCcRecorder transportCc;
-  /** Only without transport-cc: REMB is then the publisher's only bandwidth signal. */
+  /** Sent when transport-cc is not negotiated or not stamped: then the publisher's only bandwidth signal. */
   private final RembEstimate remb;
+  /** When the last transport-wide sequence number arrived (nanos), or MIN_VALUE. */
+  private long lastStampNanos = Long.MIN_VALUE;
+  private final ReceiverReports reports;
+  private volatile long receiverReportsSent;
   private long lostReported;
   private final MissingPackets missing = MissingPackets.withDefaults();
   private long firstArrivalNanos = Long.MIN_VALUE;
@@ -104,9 +111,8 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     this.audioTransportCcId = transportCcId(negotiated.audio().orElse(null));
     this.videoTransportCcId = transportCcId(negotiated.video().orElse(null));
     this.transportCc = audioTransportCcId > 0 || videoTransportCcId > 0 ? new TransportCcRecorder() : null;
-    this.remb = transportCc == null
-        && negotiated.video().map(m -> m.feedback().contains(Feedback.GOOG_REMB)).orElse(false)
-        ? new RembEstimate() : null;
+    this.remb = negotiated.video().isPresent() ? new RembEstimate() : null;
+    this.reports = new ReceiverReports(negotiated);
     this.sendNacks = negotiated.video().map(m -> m.feedback().contains(Feedback.NACK)).orElse(false);
     negotiated.video().flatMap(m -> m.remoteSsrcs().stream().findFirst()).ifPresent(s -> {
       videoSsrc = (int) s.ssrc();
@@ -178,7 +184,12 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     return feedbackSent;
   }
 
-  /** REMB packets sent (only when the publisher negotiated goog-remb without transport-cc), and the last bitrate. */
+  /** Receiver reports sent (one compound RR with a block per SSRC, about once a second). */
+  public long receiverReportsSent() {
+    return receiverReportsSent;
+  }
+
+  /** REMB packets sent (when transport-cc is not negotiated or the publisher does not stamp it), and the last bitrate. */
   public long rembSent() {
     return rembSent;
   }
@@ -214,10 +225,8 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
         requestKeyframe();
       }
     }, 1, 1, TimeUnit.SECONDS);
-    if (transportCc != null || sendNacks || remb != null) {
-      feedbackTimer = t.eventLoop().scheduleAtFixedRate(() -> sendFeedback(t), TICK_MS, TICK_MS,
-          TimeUnit.MILLISECONDS);
-    }
+    feedbackTimer = t.eventLoop().scheduleAtFixedRate(() -> sendFeedback(t), TICK_MS, TICK_MS,
+        TimeUnit.MILLISECONDS);
     requestKeyframe();
   }
 
@@ -236,7 +245,12 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       }
     }
     long tick = ticks++;
-    if (remb != null && videoSsrcKnown && tick % (1000 / TICK_MS) == 0) {
+    boolean stamping = transportCc != null && lastStampNanos != Long.MIN_VALUE
+        && System.nanoTime() - lastStampNanos < 1_000_000_000L;
+    if (tick % (1000 / TICK_MS) == (1000 / TICK_MS) / 2) {
+      sendReceiverReport(t);
+    }
+    if (remb != null && !stamping && videoSsrcKnown && tick % (1000 / TICK_MS) == 0) {
       long lost = missing.lostTotal();
       remb.lost((int) (lost - lostReported));
       lostReported = lost;
@@ -252,6 +266,15 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
         feedbackSent++;
         sendRtcp(t, fb, 20 + 3 * fb.packetStatusCount());
       }
+    }
+  }
+
+  /** One RR with a block per SSRC we received from (RFC 3550 §6.4.2); our SSRC is the feedback one. */
+  private void sendReceiverReport(RtcTransport t) {
+    ReceiverReport rr = reports.report(FEEDBACK_SSRC, System.nanoTime() / 1_000);
+    if (rr != null) {
+      receiverReportsSent++;
+      sendRtcp(t, rr, 8 + 24 * rr.reports().size());
     }
   }
 
@@ -282,8 +305,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       return;
     }
     if (pt == videoPt) {
+      reports.of(Negotiated.Kind.VIDEO, p.ssrc()).received(p.sequence(), p.timestamp(), receivedNanos / 1_000, true);
       onVideo(packet, p, now);
     } else if (pt == audioPt) {
+      reports.of(Negotiated.Kind.AUDIO, p.ssrc()).received(p.sequence(), p.timestamp(), receivedNanos / 1_000, true);
       audioSsrc = p.ssrc();
       for (RtcSubscriberSession s : stream.subscribers()) {
         s.forward(Negotiated.Kind.AUDIO, packet, p, false, now);
@@ -301,6 +326,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     try {
       RtpExtension e = p.extension(packet, at, id);
       if (e != null && e.length() == 2) {
+        lastStampNanos = receivedNanos;
         // socket arrival, relative to the first packet: keeps the 24-bit reference time small
         if (firstArrivalNanos == Long.MIN_VALUE) {
           firstArrivalNanos = receivedNanos;
@@ -364,7 +390,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     ByteBuf original = alloc.buffer(p.payloadOffset() + p.payloadLength());
     try {
       Rtx.unwrap(original, packet, at, p, videoPt, videoSsrc);
-      onVideo(original, RtpPacket.parse(original), now);
+      RtpPacket o = RtpPacket.parse(original);
+      // a retransmission: received for the loss count, but its late arrival says nothing about jitter
+      reports.of(Negotiated.Kind.VIDEO, o.ssrc()).received(o.sequence(), o.timestamp(), System.nanoTime() / 1_000, false);
+      onVideo(original, o, now);
     } finally {
       original.release();
     }
@@ -414,6 +443,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       if (r instanceof SenderReport sr) {
         Negotiated.Kind kind = videoSsrcKnown && sr.ssrc() == videoSsrc ? Negotiated.Kind.VIDEO
             : sr.ssrc() == audioSsrc ? Negotiated.Kind.AUDIO : null;
+        reports.senderReport(sr.ssrc(), sr.compactNtp(), System.nanoTime() / 1_000);
         if (kind != null) {
           for (RtcSubscriberSession s : stream.subscribers()) {
             s.onSourceReport(kind, sr, now);

@@ -128,12 +128,31 @@ public final class RtcStream {
   }
 
   private void endIfStillGone(RtcSubscriberSession s, long left) {
+    endIfStillGone(s, left, "publisher left");
+  }
+
+  private void endIfStillGone(RtcSubscriberSession s, long left, String reason) {
     synchronized (this) {
       if (publisher != null || generation != left) {
         return;
       }
     }
-    s.close("publisher left");
+    s.close(reason);
+  }
+
+  /** A player that subscribed before any publisher: ended ("no publisher") if none arrives in {@code wait}. */
+  void endIfNoPublisherAfter(RtcSubscriberSession s, java.time.Duration wait) {
+    long now;
+    synchronized (this) {
+      if (publisher != null) {
+        return;
+      }
+      now = generation;
+    }
+    RtcTransport t = s.transport();
+    if (t != null) {
+      t.eventLoop().schedule(() -> endIfStillGone(s, now, "no publisher"), wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Marks {@code p} as kicked: when its transport closes, subscribers end at once instead of waiting. */

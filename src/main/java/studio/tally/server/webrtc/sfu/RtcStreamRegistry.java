@@ -19,10 +19,13 @@ import studio.tally.server.webrtc.sdp.PlaySource;
 public final class RtcStreamRegistry {
   /** How long players wait for a publisher that left to come back (SRS keeps players too). */
   public static final Duration DEFAULT_PUBLISHER_GRACE = Duration.ofSeconds(30);
+  /** How long a player of a stream nobody publishes yet waits for its publisher (SRS lets it wait too). */
+  public static final Duration DEFAULT_PLAY_WAIT = Duration.ofSeconds(30);
 
   private final ConcurrentHashMap<StreamKey, RtcStream> streams = new ConcurrentHashMap<>();
   private final InstantSource clock;
   private volatile Duration publisherGrace;
+  private volatile Duration playWait = DEFAULT_PLAY_WAIT;
   /** RTP of unknown SSRCs dropped, by streams that are gone too (a stream's own count dies with it). */
   private final LongAdder unknownSsrcOfEndedStreams = new LongAdder();
 
@@ -49,6 +52,18 @@ public final class RtcStreamRegistry {
 
   Duration publisherGrace() {
     return publisherGrace;
+  }
+
+  /** How long a player waits for a stream that is not live yet; zero refuses such players at once. */
+  public void setPlayWait(Duration wait) {
+    if (wait.isNegative()) {
+      throw new IllegalArgumentException("play wait must not be negative: " + wait);
+    }
+    this.playWait = wait;
+  }
+
+  public Duration playWait() {
+    return playWait;
   }
 
   /** The stream with this API id. */
@@ -122,6 +137,30 @@ public final class RtcStreamRegistry {
         audio, video));
   }
 
+  /**
+   * What a player of a stream that is not live yet is answered with: Opus 48 kHz stereo and one video
+   * codec in our order of preference ({@code H264} 42e01f mode 1, {@code VP8}, {@code AV1}): the
+   * caller tries them until one negotiates. A publisher that then arrives with another video codec
+   * ends such a player ("publisher changed codec").
+   */
+  public PlaySource waitingPlaySource(StreamKey key, String videoCodec) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long videoSsrc = ssrc(r);
+    long rtxSsrc = ssrc(r);
+    while (rtxSsrc == videoSsrc) {
+      rtxSsrc = ssrc(r);
+    }
+    PlaySource.Track video = switch (videoCodec) {
+      case "H264" -> PlaySource.Track.h264("42e01f", videoSsrc, rtxSsrc, "video");
+      default -> new PlaySource.Track(videoCodec, 90000, 1, java.util.Map.of(), videoSsrc, rtxSsrc, "video");
+    };
+    return new PlaySource(key.app() + "-" + key.name(), "tally" + Long.toHexString(r.nextLong() >>> 16),
+        PlaySource.Track.opus(ssrc(r), "audio"), video);
+  }
+
+  /** The video codecs {@link #waitingPlaySource} tries, in order. */
+  public static final java.util.List<String> WAITING_VIDEO_CODECS = java.util.List.of("H264", "VP8", "AV1");
+
   private static long ssrc(ThreadLocalRandom r) {
     return 1 + r.nextLong(0xFFFFFFFEL);
   }
@@ -141,6 +180,30 @@ public final class RtcStreamRegistry {
       s.subscribe(sub);
       return Optional.of(sub);
     }
+  }
+
+  /**
+   * A subscriber of {@code key} whether or not anyone publishes: without a publisher it waits for one
+   * (call {@link RtcSubscriberSession#attach} and then {@link #startWaiting}).
+   */
+  public RtcSubscriberSession subscribeOrWait(StreamKey key, Negotiated negotiated, PlaySource source,
+      Runnable onEnded) {
+    while (true) {
+      RtcStream s = streams.computeIfAbsent(key, k -> new RtcStream(k, this, clock.instant()));
+      synchronized (s) {
+        if (streams.get(key) != s) {
+          continue; // removed meanwhile
+        }
+        RtcSubscriberSession sub = new RtcSubscriberSession(s, negotiated, source, clock, onEnded);
+        s.subscribe(sub);
+        return sub;
+      }
+    }
+  }
+
+  /** Ends {@code sub} ("no publisher") if its stream still has no publisher after the play wait. */
+  public void startWaiting(RtcSubscriberSession sub) {
+    sub.stream().endIfNoPublisherAfter(sub, playWait);
   }
 
   void removeIfEmpty(RtcStream s) {

@@ -103,6 +103,10 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
     return transport;
   }
 
+  RtcStream stream() {
+    return stream;
+  }
+
   public void attach(RtcTransport t) {
     this.transport = t;
   }

@@ -273,13 +273,27 @@ class DtlsServerSessionTest {
   }
 
   @Test
-  void applicationDataAfterTheHandshakeIsDroppedAndCounted() throws Exception {
+  void applicationDataAfterTheHandshakeIsDroppedAndCountedAndProvesLiveness() throws Exception {
     connect(FAST, BOTH);
     harness.awaitResult();
     DTLSTransport client = clientDone.get(5, TimeUnit.SECONDS);
     client.send(new byte[] {1, 2, 3, 4}, 0, 4);
     client.send(new byte[100], 0, 100);
-    assertThat(session.stats().droppedApplicationData()).isEqualTo(2);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> session.stats().droppedApplicationData() == 2);
+    assertThat(harness.authenticatedRecords).as("authenticated records keep consent fresh").hasValue(2);
+    // a forged application-data record (right header, garbage instead of the MAC'd payload) proves nothing
+    byte[] forged = new byte[40];
+    forged[0] = 23;
+    forged[1] = (byte) 0xFE;
+    forged[2] = (byte) 0xFD;
+    forged[4] = 1; // epoch 1
+    forged[12] = 27;
+    session.onDatagram(forged);
+    client.send(new byte[] {9}, 0, 1);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> session.stats().droppedApplicationData() == 3);
+    assertThat(harness.authenticatedRecords).hasValue(3);
     assertThat(session.isEstablished()).isTrue();
   }
 

@@ -37,6 +37,13 @@ final class SessionHarness implements DtlsServerSession.Listener {
     result.complete(null);
   }
 
+  final AtomicInteger authenticatedRecords = new AtomicInteger();
+
+  @Override
+  public void onAuthenticatedRecord() {
+    authenticatedRecords.incrementAndGet();
+  }
+
   @Override
   public void onClosedByPeer() {
     closedByPeer.countDown();

@@ -237,6 +237,7 @@ class SdpAnswererTest {
     assertEquals(0, n.answer().media().get(0).port());
     assertEquals(List.of("1"), n.answer().bundleMids());
     assertEquals("the source has no audio", n.rejected().getFirst().why());
+    assertTrue(n.answer().media().get(0).rtpMap(111).isPresent(), "pion 3.1 needs the rejected format's rtpmap");
   }
 
   @Test
@@ -367,5 +368,68 @@ class SdpAnswererTest {
     assertThrows(IllegalArgumentException.class, () -> new LocalIceCredentials("abc", c.pwd()));
     assertThrows(IllegalArgumentException.class, () -> new LocalIceCredentials("abcd", "short"));
     assertThrows(IllegalArgumentException.class, () -> new LocalIceCredentials("ab:d", c.pwd()));
+  }
+
+  // ---- H.264 packetization modes and named parameter mismatches
+
+  private static String videoFormats(String offer, String formats) {
+    return offer.replaceFirst("m=video 9 UDP/TLS/RTP/SAVPF [0-9 ]+\r\n", "m=video 9 UDP/TLS/RTP/SAVPF " + formats + "\r\n");
+  }
+
+  @Test
+  void publisherOfferingOnlyPacketizationMode0IsReceived() {
+    String mode0 = proto("ffmpeg-8-whip-offer.sdp").replace("packetization-mode=1", "packetization-mode=0");
+    Negotiated n = SdpAnswerer.answer(mode0, publish());
+    Negotiated.Media v = n.video().orElseThrow();
+    assertEquals(106, v.codec().payloadType());
+    assertEquals("0", v.codec().fmtp().get("packetization-mode"));
+    assertTrue(n.answer().encode().contains("a=fmtp:106 level-asymmetry-allowed=1;packetization-mode=0;profile-level-id=42e01f"));
+  }
+
+  @Test
+  void publisherOfferingBothModesGetsMode1() {
+    Negotiated n = SdpAnswerer.answer(proto("chromium-134-offer.sdp"), publish());
+    assertEquals("1", n.video().orElseThrow().codec().fmtp().get("packetization-mode"));
+  }
+
+  @Test
+  void publisherWithPacketizationMode2IsRefusedNamingTheParameter() {
+    String mode2 = proto("ffmpeg-8-whip-offer.sdp").replace("packetization-mode=1", "packetization-mode=2");
+    NegotiationException e = fails(mode2, publish(), Reason.NO_COMMON_CODEC);
+    assertTrue(e.getMessage().contains("H264 packetization-mode=2 (0 or 1 only)"), e.getMessage());
+  }
+
+  @Test
+  void playerOfferingOnlyMode0IsServedOnItsMode0Pt() {
+    Negotiated n = SdpAnswerer.answer(videoFormats(local("chromium-134-whep-offer.sdp"), "108 109"), play(h264Opus(3333L)));
+    assertEquals(108, n.video().orElseThrow().codec().payloadType());
+    assertEquals(109, n.video().orElseThrow().rtxPayloadType());
+    assertTrue(n.answer().encode().contains("packetization-mode=0;profile-level-id=42e01f"));
+  }
+
+  @Test
+  void aMode0SourceGoesToTheMode0PtWhenOfferedElseToMode1() {
+    PlaySource mode0 = new PlaySource("live-cam1", "tally", PlaySource.Track.opus(1111, "audio0"),
+        new PlaySource.Track("H264", 90000, 1, Map.of("profile-level-id", "42e01f", "packetization-mode", "0"),
+            2222, 3333L, "video0"));
+    assertEquals(108, SdpAnswerer.answer(local("chromium-134-whep-offer.sdp"), play(mode0)).video().orElseThrow()
+        .codec().payloadType());
+    assertEquals(106, SdpAnswerer.answer(videoFormats(local("chromium-134-whep-offer.sdp"), "106 107"), play(mode0))
+        .video().orElseThrow().codec().payloadType(), "single NAL units are valid mode 1");
+  }
+
+  @Test
+  void playerWithAnotherH264ProfileIsRefusedNamingProfileLevelId() {
+    NegotiationException e = fails(videoFormats(local("chromium-134-whep-offer.sdp"), "127 125"), play(h264Opus(3333L)),
+        Reason.NO_COMMON_CODEC);
+    assertEquals("sdp negotiation: player cannot decode H264 42e01f: H264 profile-level-id 4d001f (MAIN) does not "
+        + "decode 42e01f (CONSTRAINED_BASELINE); it offered: H264 4d001f", e.getMessage());
+  }
+
+  @Test
+  void opusWithOneChannelIsRefusedNamingChannels() {
+    String mono = local("chromium-134-whep-offer.sdp").replace("a=rtpmap:111 opus/48000/2", "a=rtpmap:111 opus/48000/1");
+    NegotiationException e = fails(mono, play(h264Opus(3333L)), Reason.NO_COMMON_CODEC);
+    assertTrue(e.getMessage().contains("opus channels 1 (source has 2)"), e.getMessage());
   }
 }
