@@ -10,7 +10,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -195,9 +194,9 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
       }
       case RtmpCommands.ERROR -> {
         if (cmd.transactionId() == TXN_CONNECT) {
-          end("connect rejected: " + describe(cmd), true);
+          end("connect rejected: " + RtmpCommands.describeStatus(cmd), true);
         } else if (cmd.transactionId() == TXN_CREATE_STREAM) {
-          end("createStream failed: " + describe(cmd), false);
+          end("createStream failed: " + RtmpCommands.describeStatus(cmd), false);
         } // releaseStream / FCPublish errors are harmless (many servers do not know them)
       }
       case RtmpCommands.ON_STATUS -> onStatus(cmd);
@@ -207,7 +206,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
 
   private void onStatus(RtmpCommand cmd) {
     String code = RtmpCommands.statusCode(cmd);
-    String level = infoField(cmd, "level");
+    String level = RtmpCommands.statusField(cmd, "level");
     if (RtmpCommands.PUBLISH_START.equals(code)) {
       if (state == State.PUBLISH) {
         state = State.LIVE;
@@ -220,7 +219,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!RtmpCommands.LEVEL_ERROR.equals(level)) return;
-    String description = infoField(cmd, "description");
+    String description = RtmpCommands.statusField(cmd, "description");
     String text = code + (description == null || description.isEmpty() ? "" : ": " + description);
     boolean busy = description != null && (description.contains("already") || description.contains("try again"));
     boolean rejected = code != null && (code.endsWith(".BadName") || code.endsWith(".Unauthorized")
@@ -230,21 +229,6 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
     } else {
       end("publish failed: " + text, false);
     }
-  }
-
-  private static String describe(RtmpCommand cmd) {
-    String code = RtmpCommands.statusCode(cmd);
-    String description = infoField(cmd, "description");
-    if (code == null && description == null) return "no reason given";
-    return (code == null ? "" : code) + (description == null || description.isEmpty() ? "" : (code == null ? "" : ": ") + description);
-  }
-
-  private static String infoField(RtmpCommand cmd, String field) {
-    if (cmd.commandObject() instanceof Map<?, ?> m && m.get(field) instanceof String s) return s;
-    for (Object arg : cmd.args()) {
-      if (arg instanceof Map<?, ?> m && m.get(field) instanceof String s) return s;
-    }
-    return null;
   }
 
   private void ping() {
