@@ -44,6 +44,9 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--max-freezes", paramLabel = "N", description = "Fail above N freezes.")
   Integer maxFreezes;
 
+  @Option(names = "--until-first-frame", description = "Stop each stream at its first picture (a quick 'is it up?' check; --duration is then the limit).")
+  boolean untilFirstFrame;
+
   @Option(names = "--junit", paramLabel = "FILE", description = "Also write the results as JUnit XML to FILE.")
   Path junit;
 
@@ -79,7 +82,7 @@ final class ProbeCommand implements Callable<Integer> {
       System.err.println("warning: TLS certificate checks are off (--insecure-tls)");
     }
     var results = Probe.run(urls, Duration.ofMillis((long) (durationSeconds * 1000)), options,
-        new ProbeExpectations(expectFps, maxLatencyMs, minKbps, maxFreezes));
+        new ProbeExpectations(expectFps, maxLatencyMs, minKbps, maxFreezes), untilFirstFrame);
     if (json) {
       System.out.println(ProbeReports.json(results));
     } else {

@@ -17,6 +17,7 @@ final class FreezeCounter {
   private long last = Long.MIN_VALUE;
   private int count;
   private long totalNanos;
+  private long longestNanos;
 
   /** A new frame was shown at nanos (monotonic, not decreasing). */
   void frame(long nanos) {
@@ -25,6 +26,7 @@ final class FreezeCounter {
       if (size > 0 && delay >= threshold()) {
         count++;
         totalNanos += delay;
+        longestNanos = Math.max(longestNanos, delay);
       } else {
         add(delay);
       }
@@ -47,6 +49,11 @@ final class FreezeCounter {
   /** Total freeze time so far, ns, the ongoing stall included up to now. */
   long totalNanos(long now) {
     return totalNanos + (ongoing(now) ? now - last : 0);
+  }
+
+  /** The longest freeze so far, ns, the ongoing stall included. */
+  long longestNanos(long now) {
+    return Math.max(longestNanos, ongoing(now) ? now - last : 0);
   }
 
   private boolean ongoing(long now) {

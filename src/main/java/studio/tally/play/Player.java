@@ -66,6 +66,11 @@ public final class Player implements AutoCloseable {
     return playing;
   }
 
+  /** True once a picture has been decoded. */
+  public boolean hasPicture() {
+    return meter.hasPicture();
+  }
+
   /** Why the player stopped, if it did. */
   public Optional<PlayFailure> failure() {
     return Optional.ofNullable(failure.get());

@@ -13,14 +13,19 @@ import java.util.Locale;
 public final class Probe {
   private Probe() {}
 
+  /**
+   * @param untilFirstFrame stop as soon as every stream has shown a picture (or failed): a quick
+   *     "is it up?" check, and how the time-to-first-frame benchmark runs the CLI
+   */
   public static List<ProbeResult> run(List<String> urls, Duration duration, PlayerOptions options,
-      ProbeExpectations expectations) throws InterruptedException {
+      ProbeExpectations expectations, boolean untilFirstFrame) throws InterruptedException {
     List<Player> players = new ArrayList<>();
     try {
       for (String url : urls) players.add(Player.open(url, options, null));
       long deadline = System.nanoTime() + duration.toNanos();
-      while (System.nanoTime() < deadline && !players.stream().allMatch(p -> p.failure().isPresent())) {
-        Thread.sleep(Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+      while (System.nanoTime() < deadline && !players.stream().allMatch(p -> p.failure().isPresent()
+          || untilFirstFrame && p.hasPicture())) {
+        Thread.sleep(untilFirstFrame ? 1 : Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
       }
       List<ProbeResult> results = new ArrayList<>();
       for (Player p : players) results.add(judge(p.url(), p.report(), p.failure().orElse(null), expectations));
@@ -34,12 +39,14 @@ public final class Probe {
   static ProbeResult judge(String url, QaReport r, PlayFailure failure, ProbeExpectations e) {
     List<String> reasons = new ArrayList<>();
     if (r.frames() == 0) {
-      String why = failure != null ? failure.toString()
-          : "bad stream: no picture within " + fmt(r.durationS()) + " s"
-              + (r.connectMs() == null ? " (the server never started playing)" : " of playing ("
+      PlayFailure why = failure != null ? failure
+          : r.connectMs() == null
+              ? new PlayFailure(PlayFailure.Kind.TIMEOUT, "still not playing after " + fmt(r.durationS())
+                  + " s (the server did not answer the request within the run)")
+              : new PlayFailure(PlayFailure.Kind.BAD_STREAM, "no picture within " + fmt(r.durationS()) + " s of playing ("
                   + fmt(r.bitrateKbps()) + " kbit/s of media arrived)");
-      reasons.add(why);
-      return new ProbeResult(url, ProbeResult.Status.NO_CONNECT, reasons, r, failure);
+      reasons.add(why.toString());
+      return new ProbeResult(url, ProbeResult.Status.NO_CONNECT, reasons, r, why);
     }
     if (failure != null) reasons.add("stream stopped after " + fmt(r.durationS()) + " s: " + failure);
     if (e.fps() != null && r.fps() < e.fps() * ProbeExpectations.FPS_TOLERANCE) {

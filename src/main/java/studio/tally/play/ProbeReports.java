@@ -58,6 +58,7 @@ public final class ProbeReports {
     o.put("audio_kbps", r.audioKbps());
     o.put("freeze_count", r.freezeCount());
     o.put("total_freeze_ms", r.totalFreezeMs());
+    o.put("longest_freeze_ms", r.longestFreezeMs());
     o.put("dropped_frames", r.droppedFrames());
     o.put("timecoded_frames", r.timecodedFrames());
     if (r.latency() == null) {

@@ -111,6 +111,10 @@ final class QaMeter {
     haveAudioSkew = true;
   }
 
+  synchronized boolean hasPicture() {
+    return pictures > 0;
+  }
+
   /** The figures at now. */
   synchronized QaReport report(long now) {
     double seconds = (now - startNanos) / 1e9;
@@ -128,7 +132,7 @@ final class QaMeter {
         firstPictureNanos < 0 ? null : round((firstPictureNanos - startNanos) / 1e6, 1),
         videoCodec, width, height, seen, resolutionChanges, pictures, round(fps, 2),
         round(videoKbps + audioKbps, 1), round(videoKbps, 1), round(audioKbps, 1),
-        freezes.count(now), round(freezes.totalNanos(now) / 1e6, 1),
+        freezes.count(now), round(freezes.totalNanos(now) / 1e6, 1), round(freezes.longestNanos(now) / 1e6, 1),
         decoderDropped + timecodeGaps, timecodedPictures, latency,
         audioCodec, sampleRate, channels, audioBlocks, audioSamples,
         avOffset == null ? null : round(avOffset, 1));

@@ -34,6 +34,7 @@ public record QaReport(
     double audioKbps,
     int freezeCount,
     double totalFreezeMs,
+    double longestFreezeMs,
     long droppedFrames,
     long timecodedFrames,
     Latency latency,

@@ -41,6 +41,7 @@ class QaMeterTest {
     QaReport r = m.report((t - 33) * MS);
     assertThat(r.freezeCount()).isEqualTo(1);
     assertThat(r.totalFreezeMs()).isEqualTo(2000.0);
+    assertThat(r.longestFreezeMs()).isEqualTo(2000.0);
   }
 
   @Test
