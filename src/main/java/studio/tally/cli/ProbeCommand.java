@@ -74,7 +74,7 @@ final class ProbeCommand implements Callable<Integer> {
     try {
       options = PlayerOptions.defaults().withTls(tlsFingerprint, insecureTls)
           .withConnectTimeout(Duration.ofMillis((long) (connectTimeoutSeconds * 1000)));
-      PlayUrls.checkTls(options);
+      if (tlsFingerprint != null) PlayUrls.checkTls(options); // only a pin can be malformed; default trust loads lazily
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -72,7 +72,7 @@ final class TagDecoding implements AutoCloseable {
 
   private void run() {
     try {
-      Av.load(); // FFmpeg's natives load while the network connects, not after the first tag arrives
+      Av.loadCodecs(); // FFmpeg's natives load while the network connects, not after the first tag arrives
       while (true) {
         Unit u = queue.poll(1, TimeUnit.SECONDS);
         if (u == STOP) return;

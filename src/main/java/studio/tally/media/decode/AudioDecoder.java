@@ -47,7 +47,7 @@ public final class AudioDecoder implements AutoCloseable {
    * @throws MediaException when FFmpeg has no such decoder or rejects the config
    */
   public static AudioDecoder open(Codec codec, byte[] config) {
-    Av.load();
+    Av.loadCodecs();
     AVCodec decoder = avcodec_find_decoder(codec.id);
     if (decoder == null) throw new MediaException("this FFmpeg build has no " + codec + " decoder");
     AVCodecContext ctx = avcodec_alloc_context3(decoder);

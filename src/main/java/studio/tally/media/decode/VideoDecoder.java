@@ -54,7 +54,7 @@ public final class VideoDecoder implements AutoCloseable {
    * @throws MediaException when this FFmpeg has no decoder for codec or rejects the config
    */
   public static VideoDecoder open(Codec codec, byte[] config) {
-    Av.load();
+    Av.loadCodecs();
     AVCodec decoder = avcodec_find_decoder(codec.id);
     if (decoder == null) throw new MediaException("this FFmpeg build has no " + codec + " decoder");
     AVCodecContext ctx = avcodec_alloc_context3(decoder);
