@@ -76,6 +76,21 @@ public final class ProbeReports {
     return o;
   }
 
+  /**
+   * The figures of one report under their JSON names, in JSON order, as text (what the Player
+   * window's stats overlay shows: the same names as the JSON and docs/qa-metrics.md).
+   */
+  public static java.util.LinkedHashMap<String, String> figures(QaReport report) {
+    ObjectNode o = stream(new ProbeResult("", ProbeResult.Status.PASS, List.of(), report, null));
+    var out = new java.util.LinkedHashMap<String, String>();
+    o.properties().forEach(e -> {
+      if (!List.of("url", "status", "reasons", "failure").contains(e.getKey())) {
+        out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+      }
+    });
+    return out;
+  }
+
   /** JUnit XML (the Ant/Surefire shape CI systems read). */
   public static String junit(List<ProbeResult> results) {
     long failures = results.stream().filter(r -> r.status() == ProbeResult.Status.FAIL).count();
