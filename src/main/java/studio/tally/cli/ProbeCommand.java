@@ -32,7 +32,7 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON: one object per URL under \"streams\", then \"summary\".")
   boolean json;
 
-  @Option(names = "--expect-fps", paramLabel = "N", description = "Fail below 90 % of N frames per second.")
+  @Option(names = "--expect-fps", paramLabel = "N", description = "Fail below 90 %% of N frames per second.")
   Double expectFps;
 
   @Option(names = "--max-latency-ms", paramLabel = "N", description = "Fail when the median glass-to-glass latency (test pattern time code) exceeds N ms.")

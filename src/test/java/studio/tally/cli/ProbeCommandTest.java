@@ -165,5 +165,9 @@ class ProbeCommandTest {
     assertThat(p.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
     assertThat(Files.readString(p.stderrFile())).contains("unsupported URL ftp://example/x")
         .contains("rtmp(s)://host/app/stream");
+    PeerProcess help = TallyCli.start("probe", "--help");
+    assertThat(help.waitFor(Duration.ofSeconds(30))).isZero();
+    assertThat(String.join("\n", TallyCli.stdout(help))).contains("Fail below 90 % of N frames per second.");
+    assertThat(Files.readString(help.stderrFile())).doesNotContain("picocli WARN");
   }
 }
