@@ -32,14 +32,20 @@ public final class Player implements AutoCloseable {
     this.listener = listener;
     this.meter = new QaMeter(System.nanoTime());
     this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-play", true), NioIoHandler.newFactory());
-    this.source = factory.create(group);
+    try {
+      this.source = factory.create(group);
+    } catch (RuntimeException e) { // e.g. a malformed TLS pin: no thread may outlive the refusal
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw e;
+    }
     this.decoding = new TagDecoding(url, meter, listener, this::fail, source::setReading);
   }
 
   /**
    * Starts playing url.
    *
-   * @throws IllegalArgumentException when url is not a URL we play (the message says which shapes are)
+   * @throws IllegalArgumentException when url is not a URL we play (the message says which shapes
+   *     are) or the TLS pin is malformed
    */
   public static Player open(String url, PlayerOptions options, PlayerListener listener) {
     PlayUrl parsed = PlayUrl.parse(url);

@@ -96,4 +96,11 @@ class PlayerTest {
       }
     }
   }
+
+  @Test
+  void aMalformedPinIsRefusedWithWhatAPinLooksLike() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Player.open("https://127.0.0.1:1/live/s.flv",
+            PlayerOptions.defaults().withTls("abc", false), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TLS fingerprint must be 32 bytes of SHA-256");
+  }
 }
