@@ -17,16 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import studio.tally.output.RtmpUrl;
 import studio.tally.output.TlsTrust;
-import studio.tally.proto.ByteCumulation;
 import studio.tally.proto.ProtocolException;
 import studio.tally.proto.amf.Amf0Decoder;
-import studio.tally.proto.rtmp.RtmpChunkDecoder;
-import studio.tally.proto.rtmp.RtmpChunkEncoder;
-import studio.tally.proto.rtmp.RtmpClientHandshake;
+import studio.tally.proto.rtmp.RtmpClientCodec;
 import studio.tally.proto.rtmp.RtmpCommand;
 import studio.tally.proto.rtmp.RtmpCommands;
 import studio.tally.proto.rtmp.RtmpControlMessage;
-import studio.tally.proto.rtmp.RtmpHandshakeResult;
 import studio.tally.proto.rtmp.RtmpLimits;
 import studio.tally.proto.rtmp.RtmpMessage;
 import studio.tally.proto.rtmp.RtmpMessageType;
@@ -35,8 +31,8 @@ import studio.tally.proto.rtmp.RtmpUserControlEvent;
 /**
  * RTMP(S) play client: handshake (any fragmentation), {@code connect → createStream → play} until
  * {@code NetStream.Play.Start}, then audio/video messages as tags (their payloads are FLV tag
- * bodies). Answers pings and acknowledges the server's window, as a publisher does (the handshake
- * and command codecs are proto.rtmp's, shared with output's publisher and the server).
+ * bodies). The byte level (handshake, chunks, acknowledgements, ping answers) is proto.rtmp's
+ * {@link RtmpClientCodec}, the same as output's publisher; this class keeps the play command flow.
  */
 final class RtmpPlaySource implements MediaSource {
   private static final String FLASH_VER = "LNX 9,0,124,2";
@@ -97,16 +93,11 @@ final class RtmpPlaySource implements MediaSource {
 
   private final class Connection extends ChannelInboundHandlerAdapter {
     private final Events events;
-    private final RtmpClientHandshake handshake = new RtmpClientHandshake(true);
-    private final RtmpChunkEncoder encoder = new RtmpChunkEncoder();
     private final Amf0Decoder amf = new Amf0Decoder();
-    private final ByteCumulation inbound = new ByteCumulation();
-    private RtmpChunkDecoder decoder;
+    private RtmpClientCodec codec;
     private ChannelHandlerContext ctx;
     private State state = State.HANDSHAKE;
     private int streamId;
-    private long peerWindow;
-    private long lastAckAt;
 
     Connection(Events events) {
       this.events = events;
@@ -115,12 +106,12 @@ final class RtmpPlaySource implements MediaSource {
     @Override
     public void handlerAdded(ChannelHandlerContext c) {
       ctx = c;
-      decoder = new RtmpChunkDecoder(RtmpLimits.DEFAULT, c.alloc());
+      codec = new RtmpClientCodec(RtmpLimits.DEFAULT, c.alloc());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext c) {
-      c.writeAndFlush(handshake.start(c.alloc())); // with TLS, held until the TLS handshake is done
+      c.writeAndFlush(codec.start()); // with TLS, held until the TLS handshake is done
     }
 
     @Override
@@ -129,18 +120,18 @@ final class RtmpPlaySource implements MediaSource {
         ReferenceCountUtil.release(msg);
         return;
       }
-      ByteBuf cumulation = inbound.add(in);
+      List<ByteBuf> toWrite = new ArrayList<>();
       List<RtmpMessage> messages = new ArrayList<>();
       try {
-        if (state == State.HANDSHAKE) {
-          RtmpHandshakeResult r = handshake.consume(cumulation, c.alloc());
-          if (r.toWrite() != null) c.writeAndFlush(r.toWrite());
-          if (!r.done()) return;
+        boolean handshakeDone = codec.read(in, toWrite, messages);
+        if (!toWrite.isEmpty()) {
+          toWrite.forEach(b -> c.write(b, c.voidPromise()));
+          c.flush();
+        }
+        if (handshakeDone) {
           state = State.CONNECT;
           send(RtmpCommands.connect(TXN_CONNECT, url.app(), url.tcUrl(), FLASH_VER, true, c.alloc()), true);
         }
-        decoder.decode(cumulation, messages);
-        maybeAcknowledge();
         for (int i = 0; i < messages.size() && state != State.ENDED; i++) {
           RtmpMessage m = messages.get(i);
           messages.set(i, null);
@@ -154,7 +145,6 @@ final class RtmpPlaySource implements MediaSource {
         end(new PlayFailure(PlayFailure.Kind.BAD_STREAM, "RTMP protocol error " + describeState() + ": " + e.getMessage()));
       } finally {
         for (RtmpMessage m : messages) if (m != null) m.release();
-        inbound.compact();
       }
     }
 
@@ -171,13 +161,9 @@ final class RtmpPlaySource implements MediaSource {
     }
 
     private void onControl(RtmpControlMessage control) {
-      switch (control) {
-        case RtmpControlMessage.WindowAcknowledgementSize w -> peerWindow = w.windowSize();
-        case RtmpControlMessage.UserControl(RtmpUserControlEvent.PingRequest p) ->
-            send(new RtmpControlMessage.UserControl(new RtmpUserControlEvent.PingResponse(p.timestamp())).toMessage(ctx.alloc()), true);
-        case RtmpControlMessage.UserControl(RtmpUserControlEvent.StreamEof e) when state == State.PLAYING ->
-            end(new PlayFailure(PlayFailure.Kind.ENDED, "the server ended the stream (StreamEOF)"));
-        default -> { } // chunk size is applied by the decoder
+      // window acknowledgements and ping answers are the codec's
+      if (control instanceof RtmpControlMessage.UserControl(RtmpUserControlEvent.StreamEof e) && state == State.PLAYING) {
+        end(new PlayFailure(PlayFailure.Kind.ENDED, "the server ended the stream (StreamEOF)"));
       }
     }
 
@@ -225,22 +211,14 @@ final class RtmpPlaySource implements MediaSource {
       events.connected();
     }
 
-    private void maybeAcknowledge() {
-      if (peerWindow > 0 && decoder.bytesRead() - lastAckAt >= peerWindow / 2) {
-        lastAckAt = decoder.bytesRead();
-        send(new RtmpControlMessage.Acknowledgement(lastAckAt & 0xFFFFFFFFL).toMessage(ctx.alloc()), true);
-      }
-    }
-
     private void send(RtmpMessage m, boolean flush) {
-      try {
-        if (state == State.ENDED) return;
-        CompositeByteBuf out = encoder.encodeShared(m, ctx.alloc());
-        if (flush) ctx.writeAndFlush(out, ctx.voidPromise());
-        else ctx.write(out, ctx.voidPromise());
-      } finally {
+      if (state == State.ENDED) {
         m.release();
+        return;
       }
+      CompositeByteBuf out = codec.encode(m);
+      if (flush) ctx.writeAndFlush(out, ctx.voidPromise());
+      else ctx.write(out, ctx.voidPromise());
     }
 
     private String describeState() {
@@ -273,8 +251,7 @@ final class RtmpPlaySource implements MediaSource {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext c) {
-      inbound.close();
-      if (decoder != null) decoder.close();
+      if (codec != null) codec.close();
     }
 
     void end(PlayFailure failure) {
