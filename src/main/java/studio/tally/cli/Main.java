@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Tally Studio: go live, serve, preview and probe live video.",
-    subcommands = {StudioCommand.class, ServeCommand.class, PublishCommand.class, CallCommand.class, DevicesCommand.class, EncodersCommand.class})
+    subcommands = {StudioCommand.class, ServeCommand.class, PublishCommand.class, CallCommand.class, ProbeCommand.class,
+        PlayCommand.class, DevicesCommand.class, EncodersCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -28,6 +28,24 @@ public final class Av {
     }
   }
 
+  private static volatile boolean codecsLoaded;
+
+  /**
+   * Loads only what decoding needs (avutil, avcodec, swscale and the log bridge): a player's first
+   * frame does not wait for (or share the CPU with) avformat, avfilter and avdevice.
+   */
+  public static void loadCodecs() {
+    if (loaded || codecsLoaded) return;
+    synchronized (Av.class) {
+      if (loaded || codecsLoaded) return;
+      Loader.load(avutil.class);
+      Loader.load(org.bytedeco.ffmpeg.global.avcodec.class);
+      Loader.load(org.bytedeco.ffmpeg.global.swscale.class);
+      FfmpegLog.install();
+      codecsLoaded = true;
+    }
+  }
+
   /** av_strerror text for a negative FFmpeg return code. */
   public static String error(int code) {
     byte[] buf = new byte[256];

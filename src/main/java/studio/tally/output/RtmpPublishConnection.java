@@ -10,20 +10,15 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import studio.tally.proto.ByteCumulation;
 import studio.tally.proto.ProtocolException;
 import studio.tally.proto.amf.Amf0Decoder;
-import studio.tally.proto.rtmp.RtmpChunkDecoder;
-import studio.tally.proto.rtmp.RtmpChunkEncoder;
-import studio.tally.proto.rtmp.RtmpClientHandshake;
+import studio.tally.proto.rtmp.RtmpClientCodec;
 import studio.tally.proto.rtmp.RtmpCommand;
 import studio.tally.proto.rtmp.RtmpCommands;
 import studio.tally.proto.rtmp.RtmpControlMessage;
-import studio.tally.proto.rtmp.RtmpHandshakeResult;
 import studio.tally.proto.rtmp.RtmpLimits;
 import studio.tally.proto.rtmp.RtmpMessage;
 import studio.tally.proto.rtmp.RtmpMessageType;
@@ -32,7 +27,8 @@ import studio.tally.proto.rtmp.RtmpUserControlEvent;
 /**
  * One publishing connection, on its event loop: handshake (any fragmentation), then
  * {@code connect → releaseStream, FCPublish, createStream → publish} until {@code NetStream.Publish.Start},
- * answering pings, acknowledging the server's window and measuring RTT with ping requests. Media is
+ * measuring RTT with ping requests; the byte level (handshake, chunks, acknowledgements of the
+ * server's window, ping answers) is proto.rtmp's {@link RtmpClientCodec}, shared with the player. Media is
  * written by the {@link RtmpPublisher} through {@link #send}. Reports exactly one end (failure or
  * close) to its {@link Listener}.
  */
@@ -60,16 +56,11 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   private final TlsTrust tls;
   private final long publishTimeoutMs;
   private final long pingIntervalMs;
-  private final RtmpClientHandshake handshake = new RtmpClientHandshake(true);
-  private final RtmpChunkEncoder encoder = new RtmpChunkEncoder();
   private final Amf0Decoder amf = new Amf0Decoder();
-  private RtmpChunkDecoder decoder;
+  private RtmpClientCodec codec;
   private ChannelHandlerContext ctx;
-  private final ByteCumulation inbound = new ByteCumulation();
   private State state = State.HANDSHAKE;
   private int streamId;
-  private long peerWindow;
-  private long lastAckAt;
   private long startNanos;
   private ScheduledFuture<?> publishTimer;
   private ScheduledFuture<?> pingTimer;
@@ -97,7 +88,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext c) {
     ctx = c;
-    decoder = new RtmpChunkDecoder(RtmpLimits.DEFAULT, c.alloc());
+    codec = new RtmpClientCodec(RtmpLimits.DEFAULT, c.alloc());
   }
 
   @Override
@@ -106,7 +97,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
     publishTimer = c.executor().schedule(() -> end("the server did not accept the publish within "
         + publishTimeoutMs / 1000 + " s (" + describeState() + ")", false), publishTimeoutMs, TimeUnit.MILLISECONDS);
     // with TLS the SslHandler holds this until its handshake is done
-    c.writeAndFlush(handshake.start(c.alloc()));
+    c.writeAndFlush(codec.start());
   }
 
   @Override
@@ -115,18 +106,18 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    ByteBuf cumulation = inbound.add(in);
+    List<ByteBuf> toWrite = new ArrayList<>();
     List<RtmpMessage> messages = new ArrayList<>();
     try {
-      if (state == State.HANDSHAKE) {
-        RtmpHandshakeResult r = handshake.consume(cumulation, c.alloc());
-        if (r.toWrite() != null) c.writeAndFlush(r.toWrite());
-        if (!r.done()) return;
+      boolean handshakeDone = codec.read(in, toWrite, messages);
+      if (!toWrite.isEmpty()) {
+        toWrite.forEach(b -> c.write(b, c.voidPromise()));
+        c.flush();
+      }
+      if (handshakeDone) {
         state = State.CONNECT;
         sendConnect();
       }
-      decoder.decode(cumulation, messages);
-      maybeAcknowledge();
       for (int i = 0; i < messages.size() && state != State.ENDED; i++) {
         RtmpMessage m = messages.get(i);
         messages.set(i, null);
@@ -140,7 +131,6 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
       end("protocol error " + describeState() + ": " + e.getMessage(), false);
     } finally {
       for (RtmpMessage m : messages) if (m != null) m.release();
-      inbound.compact();
     }
   }
 
@@ -148,7 +138,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   private void sendConnect() {
     send(RtmpCommands.connect(TXN_CONNECT, url.app(), url.tcUrl(), FLASH_VER, false, ctx.alloc()), false);
     send(new RtmpControlMessage.SetChunkSize(CHUNK_SIZE).toMessage(ctx.alloc()), false);
-    encoder.setChunkSize(CHUNK_SIZE);
+    codec.setChunkSize(CHUNK_SIZE);
     ctx.flush();
   }
 
@@ -162,16 +152,11 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void onControl(RtmpControlMessage control) {
-    switch (control) {
-      case RtmpControlMessage.WindowAcknowledgementSize w -> peerWindow = w.windowSize();
-      case RtmpControlMessage.UserControl(RtmpUserControlEvent.PingRequest p) ->
-          send(new RtmpControlMessage.UserControl(new RtmpUserControlEvent.PingResponse(p.timestamp())).toMessage(ctx.alloc()), true);
-      case RtmpControlMessage.UserControl(RtmpUserControlEvent.PingResponse p) -> {
-        long now = elapsedMillis() & 0xFFFFFFFFL;
-        long rtt = (now - p.timestamp()) & 0xFFFFFFFFL;
-        if (rtt < 600_000) listener.onRtt(this, rtt);
-      }
-      default -> { } // chunk size applied by the decoder; peer bandwidth and acks need nothing
+    // window acknowledgements and ping answers are the codec's; our own pings measure the RTT
+    if (control instanceof RtmpControlMessage.UserControl(RtmpUserControlEvent.PingResponse p)) {
+      long now = elapsedMillis() & 0xFFFFFFFFL;
+      long rtt = (now - p.timestamp()) & 0xFFFFFFFFL;
+      if (rtt < 600_000) listener.onRtt(this, rtt);
     }
   }
 
@@ -195,9 +180,9 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
       }
       case RtmpCommands.ERROR -> {
         if (cmd.transactionId() == TXN_CONNECT) {
-          end("connect rejected: " + describe(cmd), true);
+          end("connect rejected: " + RtmpCommands.describeStatus(cmd), true);
         } else if (cmd.transactionId() == TXN_CREATE_STREAM) {
-          end("createStream failed: " + describe(cmd), false);
+          end("createStream failed: " + RtmpCommands.describeStatus(cmd), false);
         } // releaseStream / FCPublish errors are harmless (many servers do not know them)
       }
       case RtmpCommands.ON_STATUS -> onStatus(cmd);
@@ -207,7 +192,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
 
   private void onStatus(RtmpCommand cmd) {
     String code = RtmpCommands.statusCode(cmd);
-    String level = infoField(cmd, "level");
+    String level = RtmpCommands.statusField(cmd, "level");
     if (RtmpCommands.PUBLISH_START.equals(code)) {
       if (state == State.PUBLISH) {
         state = State.LIVE;
@@ -220,7 +205,7 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!RtmpCommands.LEVEL_ERROR.equals(level)) return;
-    String description = infoField(cmd, "description");
+    String description = RtmpCommands.statusField(cmd, "description");
     String text = code + (description == null || description.isEmpty() ? "" : ": " + description);
     boolean busy = description != null && (description.contains("already") || description.contains("try again"));
     boolean rejected = code != null && (code.endsWith(".BadName") || code.endsWith(".Unauthorized")
@@ -230,21 +215,6 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
     } else {
       end("publish failed: " + text, false);
     }
-  }
-
-  private static String describe(RtmpCommand cmd) {
-    String code = RtmpCommands.statusCode(cmd);
-    String description = infoField(cmd, "description");
-    if (code == null && description == null) return "no reason given";
-    return (code == null ? "" : code) + (description == null || description.isEmpty() ? "" : (code == null ? "" : ": ") + description);
-  }
-
-  private static String infoField(RtmpCommand cmd, String field) {
-    if (cmd.commandObject() instanceof Map<?, ?> m && m.get(field) instanceof String s) return s;
-    for (Object arg : cmd.args()) {
-      if (arg instanceof Map<?, ?> m && m.get(field) instanceof String s) return s;
-    }
-    return null;
   }
 
   private void ping() {
@@ -258,23 +228,15 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  private void maybeAcknowledge() {
-    if (peerWindow > 0 && decoder.bytesRead() - lastAckAt >= peerWindow) {
-      lastAckAt = decoder.bytesRead();
-      send(new RtmpControlMessage.Acknowledgement(lastAckAt & 0xFFFFFFFFL).toMessage(ctx.alloc()), true);
-    }
-  }
-
   /** Encodes and writes {@code m} (releasing it). Event loop only. */
   void send(RtmpMessage m, boolean flush) {
-    try {
-      if (state == State.ENDED) return;
-      CompositeByteBuf out = encoder.encodeShared(m, ctx.alloc());
-      if (flush) ctx.writeAndFlush(out, ctx.voidPromise());
-      else ctx.write(out, ctx.voidPromise());
-    } finally {
+    if (state == State.ENDED) {
       m.release();
+      return;
     }
+    CompositeByteBuf out = codec.encode(m);
+    if (flush) ctx.writeAndFlush(out, ctx.voidPromise());
+    else ctx.write(out, ctx.voidPromise());
   }
 
   void flush() {
@@ -363,7 +325,6 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerRemoved(ChannelHandlerContext c) {
     cancelTimers();
-    inbound.close();
-    if (decoder != null) decoder.close();
+    if (codec != null) codec.close();
   }
 }

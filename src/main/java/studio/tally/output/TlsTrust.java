@@ -21,12 +21,12 @@ import javax.net.ssl.X509TrustManager;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * How an rtmps destination decides to trust the server: the JDK's default trust store with host name
+ * How a TLS client (an rtmps destination, a player) decides to trust the server: the JDK's default trust store with host name
  * verification, a pinned leaf certificate (SHA-256 of its DER, like MediaMTX's fingerprint option),
  * or anything (insecure). Remembers why the last certificate was refused so the destination can say
  * it in words, with the fingerprint to pin.
  */
-final class TlsTrust {
+public final class TlsTrust {
   private final SslContext context;
   private final Checker checker;
   private final boolean verifyHostname;
@@ -34,7 +34,7 @@ final class TlsTrust {
   /**
    * @param fingerprint SHA-256 hex, colons optional, any case; null or empty for no pin
    */
-  TlsTrust(String fingerprint, boolean insecure) {
+  public TlsTrust(String fingerprint, boolean insecure) {
     byte[] pin = fingerprint == null || fingerprint.isBlank() ? null : parseFingerprint(fingerprint);
     this.checker = new Checker(pin, insecure, pin == null && !insecure ? defaultTrustManager() : null);
     this.verifyHostname = pin == null && !insecure;
@@ -64,7 +64,7 @@ final class TlsTrust {
   }
 
   /** A client SslHandler for host:port with SNI and, for default trust, host name verification. */
-  SslHandler newHandler(ByteBufAllocator alloc, String host, int port) {
+  public SslHandler newHandler(ByteBufAllocator alloc, String host, int port) {
     SslHandler handler = context.newHandler(alloc, host, port);
     SSLEngine engine = handler.engine();
     SSLParameters params = engine.getSSLParameters();
@@ -74,7 +74,7 @@ final class TlsTrust {
   }
 
   /** Why the last server certificate was refused, or null. */
-  String lastFailure() {
+  public String lastFailure() {
     return checker.failure;
   }
 

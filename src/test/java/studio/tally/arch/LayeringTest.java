@@ -81,6 +81,18 @@ class LayeringTest {
   }
 
   @Test
+  void playUsesMediaOutputAndProtoOnly() {
+    // players decode through media (FFmpeg stays there), borrow output's TLS trust and RTMP URL,
+    // and speak proto's codecs; rtc joins this list when the WHEP player arrives
+    noClasses().that().resideInAPackage("studio.tally.play..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.server..", "studio.tally.ui..", "studio.tally.cli..", "studio.tally.live..",
+            "studio.tally.signaling..", "studio.tally.rtc..", "studio.tally.config..", "javafx..", "org.bytedeco..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
   void lowerLayersNeverReachUp() {
     noClasses().that().resideInAnyPackage("studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..",
             "studio.tally.signaling..", "studio.tally.server..", "studio.tally.media..", "studio.tally.config..")

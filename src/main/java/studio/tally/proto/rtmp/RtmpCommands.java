@@ -161,15 +161,33 @@ public final class RtmpCommands {
 
   /** The {@code code} of an info object (first Map among command object and args), or null. */
   public static String statusCode(RtmpCommand command) {
-    if (command.commandObject() instanceof Map<?, ?> m && m.get("code") instanceof String code) {
-      return code;
+    return statusField(command, "code");
+  }
+
+  /** A string field ({@code code}, {@code level}, {@code description}) of the info object, or null. */
+  public static String statusField(RtmpCommand command, String field) {
+    if (command.commandObject() instanceof Map<?, ?> m && m.get(field) instanceof String s) {
+      return s;
     }
     for (Object arg : command.args()) {
-      if (arg instanceof Map<?, ?> m && m.get("code") instanceof String code) {
-        return code;
+      if (arg instanceof Map<?, ?> m && m.get(field) instanceof String s) {
+        return s;
       }
     }
     return null;
+  }
+
+  /** "code: description" of a status or error reply, for messages to people; "no reason given" when empty. */
+  public static String describeStatus(RtmpCommand command) {
+    String code = statusCode(command);
+    String description = statusField(command, "description");
+    if (code == null && description == null) {
+      return "no reason given";
+    }
+    if (description == null || description.isEmpty()) {
+      return code;
+    }
+    return code == null ? description : code + ": " + description;
   }
 
   private static RtmpMessage netConnection(RtmpCommand command, ByteBufAllocator alloc) {

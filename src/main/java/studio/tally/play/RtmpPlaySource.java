@@ -1,0 +1,264 @@
+package studio.tally.play;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import studio.tally.output.RtmpUrl;
+import studio.tally.output.TlsTrust;
+import studio.tally.proto.ProtocolException;
+import studio.tally.proto.amf.Amf0Decoder;
+import studio.tally.proto.rtmp.RtmpClientCodec;
+import studio.tally.proto.rtmp.RtmpCommand;
+import studio.tally.proto.rtmp.RtmpCommands;
+import studio.tally.proto.rtmp.RtmpControlMessage;
+import studio.tally.proto.rtmp.RtmpLimits;
+import studio.tally.proto.rtmp.RtmpMessage;
+import studio.tally.proto.rtmp.RtmpMessageType;
+import studio.tally.proto.rtmp.RtmpUserControlEvent;
+
+/**
+ * RTMP(S) play client: handshake (any fragmentation), {@code connect → createStream → play} until
+ * {@code NetStream.Play.Start}, then audio/video messages as tags (their payloads are FLV tag
+ * bodies). The byte level (handshake, chunks, acknowledgements, ping answers) is proto.rtmp's
+ * {@link RtmpClientCodec}, the same as output's publisher; this class keeps the play command flow.
+ */
+final class RtmpPlaySource implements MediaSource {
+  private static final String FLASH_VER = "LNX 9,0,124,2";
+  private static final double TXN_CONNECT = 1, TXN_CREATE_STREAM = 2;
+  private static final int BUFFER_MS = 100;
+
+  private final RtmpUrl url;
+  private final EventLoopGroup group;
+  private final TlsTrust tls;
+  private final int connectTimeoutMs;
+  private volatile Channel channel;
+  private volatile boolean closed;
+
+  RtmpPlaySource(RtmpUrl url, EventLoopGroup group, PlayerOptions options) {
+    this.url = url;
+    this.group = group;
+    this.tls = url.tls() ? new TlsTrust(options.tlsFingerprint(), options.insecureTls()) : null;
+    this.connectTimeoutMs = (int) options.connectTimeout().toMillis();
+  }
+
+  @Override
+  public void start(Events events) {
+    Connection conn = new Connection(events);
+    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), url.host(), url.port()));
+            ch.pipeline().addLast("rtmp", conn);
+          }
+        });
+    b.connect(url.host(), url.port()).addListener(f -> {
+      if (!f.isSuccess()) {
+        conn.end(Failures.connectFailed(url.host(), url.port(), f.cause()));
+      } else {
+        channel = ((ChannelFuture) f).channel();
+        if (closed) channel.close();
+      }
+    });
+  }
+
+  @Override
+  public void setReading(boolean reading) {
+    Channel c = channel;
+    if (c != null) c.config().setAutoRead(reading);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Channel c = channel;
+    if (c != null) c.close();
+  }
+
+  private enum State { HANDSHAKE, CONNECT, CREATE_STREAM, PLAY, PLAYING, ENDED }
+
+  private final class Connection extends ChannelInboundHandlerAdapter {
+    private final Events events;
+    private final Amf0Decoder amf = new Amf0Decoder();
+    private RtmpClientCodec codec;
+    private ChannelHandlerContext ctx;
+    private State state = State.HANDSHAKE;
+    private int streamId;
+
+    Connection(Events events) {
+      this.events = events;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext c) {
+      ctx = c;
+      codec = new RtmpClientCodec(RtmpLimits.DEFAULT, c.alloc());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext c) {
+      c.writeAndFlush(codec.start()); // with TLS, held until the TLS handshake is done
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext c, Object msg) {
+      if (!(msg instanceof ByteBuf in) || state == State.ENDED) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      List<ByteBuf> toWrite = new ArrayList<>();
+      List<RtmpMessage> messages = new ArrayList<>();
+      try {
+        boolean handshakeDone = codec.read(in, toWrite, messages);
+        if (!toWrite.isEmpty()) {
+          toWrite.forEach(b -> c.write(b, c.voidPromise()));
+          c.flush();
+        }
+        if (handshakeDone) {
+          state = State.CONNECT;
+          send(RtmpCommands.connect(TXN_CONNECT, url.app(), url.tcUrl(), FLASH_VER, true, c.alloc()), true);
+        }
+        for (int i = 0; i < messages.size() && state != State.ENDED; i++) {
+          RtmpMessage m = messages.get(i);
+          messages.set(i, null);
+          try {
+            onMessage(m);
+          } finally {
+            m.release();
+          }
+        }
+      } catch (ProtocolException e) {
+        end(new PlayFailure(PlayFailure.Kind.BAD_STREAM, "RTMP protocol error " + describeState() + ": " + e.getMessage()));
+      } finally {
+        for (RtmpMessage m : messages) if (m != null) m.release();
+      }
+    }
+
+    private void onMessage(RtmpMessage m) {
+      int type = m.typeId();
+      if (RtmpControlMessage.isControl(type)) {
+        onControl(RtmpControlMessage.decode(m));
+      } else if (type == RtmpMessageType.AMF0_COMMAND || type == RtmpMessageType.AMF3_COMMAND) {
+        onCommand(RtmpCommand.decode(m, amf));
+      } else if (type == RtmpMessageType.AUDIO || type == RtmpMessageType.VIDEO) {
+        if (state == State.PLAY) playing(); // some servers send media before (or without) Play.Start
+        if (state == State.PLAYING && m.payload().isReadable()) events.tag(type, m.timestamp(), m.payload());
+      }
+    }
+
+    private void onControl(RtmpControlMessage control) {
+      // window acknowledgements and ping answers are the codec's
+      if (control instanceof RtmpControlMessage.UserControl(RtmpUserControlEvent.StreamEof e) && state == State.PLAYING) {
+        end(new PlayFailure(PlayFailure.Kind.ENDED, "the server ended the stream (StreamEOF)"));
+      }
+    }
+
+    private void onCommand(RtmpCommand cmd) {
+      switch (cmd.name()) {
+        case RtmpCommands.RESULT -> {
+          if (cmd.transactionId() == TXN_CONNECT && state == State.CONNECT) {
+            state = State.CREATE_STREAM;
+            send(RtmpCommands.createStream(TXN_CREATE_STREAM, ctx.alloc()), true);
+          } else if (cmd.transactionId() == TXN_CREATE_STREAM && state == State.CREATE_STREAM) {
+            if (!(cmd.arg(0) instanceof Double id)) {
+              end(new PlayFailure(PlayFailure.Kind.BAD_STREAM, "createStream result without a stream id"));
+              return;
+            }
+            streamId = id.intValue();
+            state = State.PLAY;
+            send(RtmpCommands.play(streamId, url.streamKey(), -2, ctx.alloc()), false);
+            send(new RtmpControlMessage.UserControl(new RtmpUserControlEvent.SetBufferLength(streamId, BUFFER_MS))
+                .toMessage(ctx.alloc()), true);
+          }
+        }
+        case RtmpCommands.ERROR -> {
+          String what = cmd.transactionId() == TXN_CONNECT ? "connect" : "createStream";
+          end(new PlayFailure(PlayFailure.Kind.REJECTED, what + " rejected: " + RtmpCommands.describeStatus(cmd)));
+        }
+        case RtmpCommands.ON_STATUS -> onStatus(cmd);
+        default -> { } // onBWDone, |RtmpSampleAccess, ...
+      }
+    }
+
+    private void onStatus(RtmpCommand cmd) {
+      String code = RtmpCommands.statusCode(cmd);
+      if (RtmpCommands.PLAY_START.equals(code) || RtmpCommands.PLAY_RESET.equals(code)) {
+        if (state == State.PLAY) playing();
+      } else if (RtmpCommands.PLAY_STREAM_NOT_FOUND.equals(code)) {
+        end(new PlayFailure(PlayFailure.Kind.NOT_FOUND, RtmpCommands.describeStatus(cmd)));
+      } else if (RtmpCommands.LEVEL_ERROR.equals(RtmpCommands.statusField(cmd, "level"))) {
+        end(new PlayFailure(state == State.PLAYING ? PlayFailure.Kind.ENDED : PlayFailure.Kind.REJECTED,
+            "play failed: " + RtmpCommands.describeStatus(cmd)));
+      }
+    }
+
+    private void playing() {
+      state = State.PLAYING;
+      events.connected();
+    }
+
+    private void send(RtmpMessage m, boolean flush) {
+      if (state == State.ENDED) {
+        m.release();
+        return;
+      }
+      CompositeByteBuf out = codec.encode(m);
+      if (flush) ctx.writeAndFlush(out, ctx.voidPromise());
+      else ctx.write(out, ctx.voidPromise());
+    }
+
+    private String describeState() {
+      return switch (state) {
+        case HANDSHAKE -> "during the RTMP handshake";
+        case CONNECT -> "waiting for the connect result";
+        case CREATE_STREAM -> "waiting for createStream";
+        case PLAY -> "waiting for NetStream.Play.Start";
+        case PLAYING -> "while playing";
+        case ENDED -> "after the end";
+      };
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext c, Object evt) {
+      if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) end(Failures.tls(e.cause(), tls));
+      c.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
+      end(Failures.onConnection(cause, tls, state == State.PLAYING, describeState()));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext c) {
+      end(new PlayFailure(state == State.PLAYING ? PlayFailure.Kind.ENDED : PlayFailure.Kind.BAD_STREAM,
+          "connection closed by the server " + describeState()));
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext c) {
+      if (codec != null) codec.close();
+    }
+
+    void end(PlayFailure failure) {
+      if (state == State.ENDED) return;
+      state = State.ENDED;
+      if (ctx != null) ctx.close();
+      events.ended(failure);
+    }
+  }
+}
