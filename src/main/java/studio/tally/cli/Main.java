@@ -2,17 +2,22 @@ package studio.tally.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** Entry point of {@code ./tally}: with no arguments the studio, otherwise one headless job. */
 @Command(
     name = "tally",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "Tally Studio: go live, serve, preview and probe live video.",
+    description = {"Tally Studio: go live, serve, preview and probe live video.",
+        "With no command it opens the studio window, taking the studio's launch flags (as OBS does):",
+        "  tally --start-streaming --profile DIR"},
     subcommands = {StudioCommand.class, ServeCommand.class, PublishCommand.class, DevicesCommand.class, EncodersCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin StudioFlags studioFlags = new StudioFlags();
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -25,9 +30,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     return cli.execute(args);
   }
 
-  /** No subcommand: open the studio window with its defaults (`tally --help` lists the rest). */
+  /** No subcommand: open the studio window with the launch flags given (`tally --help` lists the rest). */
   @Override
   public Integer call() {
-    return new StudioCommand().call();
+    return new StudioCommand(studioFlags).call();
   }
 }
