@@ -5,7 +5,7 @@
 tally_find_java() {
   path_java=$(command -v javac 2>/dev/null) && path_java=$(readlink -f "$path_java" 2>/dev/null) \
     && path_java=${path_java%/bin/javac} || path_java=
-  for home in "$TALLY_JAVA_HOME" "$JAVA_HOME" /usr/lib/jvm/temurin-25-jdk-* /usr/lib/jvm/*-25-* /usr/lib/jvm/*25* \
+  for home in "${TALLY_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-* /usr/lib/jvm/*-25-* /usr/lib/jvm/*25* \
               /Library/Java/JavaVirtualMachines/*/Contents/Home "$path_java"; do
     [ -n "$home" ] && [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || continue
     # the JDK's release file names its version: no extra JVM start (~0.2 s) on every launch

@@ -20,7 +20,22 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   @Mixin StudioFlags studioFlags = new StudioFlags();
 
   public static void main(String[] args) {
+    prepareCacheDir();
     System.exit(run(args));
+  }
+
+  /**
+   * The installed launchers point the JVM's AppCDS archive (written at exit of the first run) and
+   * JavaCPP's unpacked libraries into {@code -Dtally.cache.dir}; the JVM does not create the directory.
+   */
+  private static void prepareCacheDir() {
+    String dir = System.getProperty("tally.cache.dir");
+    if (dir == null || dir.isBlank() || dir.contains("$")) return; // "$HOME/...": a variable the launcher could not expand
+    try {
+      java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
+    } catch (java.io.IOException | RuntimeException e) {
+      // no archive this time: the app runs the same, only its next start is not faster
+    }
   }
 
   /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
