@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds this OS's installers into target/installer/dist (one command per OS; `./mvnw -B -Pinstaller package`
-# runs it after the jars are built):
+# Builds this OS's installers into target/installer/dist (one command per OS; `./mvnw -B -Pinstaller verify`
+# runs it after the jars are built, then tries the Linux packages: InstalledPackagesIT):
 #   Linux   .deb, .rpm and an app-image tarball      macOS  .dmg          Windows  .msi
 # Steps: the app's jars without what the app never runs and with no other platform's natives (AppInput) ->
 # jdeps -> a jlink runtime of only those modules -> icons rendered from assets/tally.svg (IconSet) ->
@@ -116,7 +116,7 @@ for type in ${types//,/ }; do
   case "$type" in
     app-image)
       tarball="$out/dist/tally-studio-$version-$platform.tar.xz"
-      tar -C "$out/image" -cJf "$tarball" "$(basename "$app_image")"
+      XZ_OPT="-6 -T0" tar -C "$out/image" -cJf "$tarball" "$(basename "$app_image")"
       ;;
     deb|rpm)
       deps="libgtk-3-0, libpulse0"; [[ $type = rpm ]] && deps="gtk3, pulseaudio-libs"

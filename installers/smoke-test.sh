@@ -21,8 +21,9 @@ grep -qi 'x264' "$work/encoders.txt"
 jar=$(ls target/lib/ffmpeg-*-gpl.jar | head -n 1)
 (cd "$work/ffmpeg" && unzip -q -j -o "../../../$jar" 'org/bytedeco/ffmpeg/*/*')
 chmod +x "$work"/ffmpeg/ff* || true
-ffmpeg=$(ls "$work"/ffmpeg/ffmpeg "$work"/ffmpeg/ffmpeg.exe 2>/dev/null | head -n 1)
-ffprobe=$(ls "$work"/ffmpeg/ffprobe "$work"/ffmpeg/ffprobe.exe 2>/dev/null | head -n 1)
+exe=; [[ -f $work/ffmpeg/ffmpeg.exe ]] && exe=.exe
+ffmpeg=$work/ffmpeg/ffmpeg$exe
+ffprobe=$work/ffmpeg/ffprobe$exe
 export LD_LIBRARY_PATH="$PWD/$work/ffmpeg${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export DYLD_LIBRARY_PATH="$PWD/$work/ffmpeg"
 export PATH="$PWD/$work/ffmpeg:$PATH"

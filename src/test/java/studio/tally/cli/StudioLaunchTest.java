@@ -29,7 +29,8 @@ import studio.tally.testing.XvfbDisplay;
  */
 @ExtendWith(PeerReaper.class)
 class StudioLaunchTest {
-  private static final Path GTK = Path.of("/usr/lib/x86_64-linux-gnu/libgtk-3.so.0");
+  private static final Path GTK = Path.of("/usr/lib", System.getProperty("os.arch").equals("aarch64") ? "aarch64-linux-gnu" : "x86_64-linux-gnu",
+      "libgtk-3.so.0");
 
   @Test
   void aSecondStudioOnTheSameProfileSaysSoAndExitsLeavingTheFirstAndItsSettingsAlone(@TempDir Path profile) throws Exception {
