@@ -107,7 +107,8 @@ common=(--name "Tally Studio" --app-version "$version" --vendor "Tally Studio"
   --copyright "Tally Studio authors")
 "$bin/jpackage" --type app-image "${common[@]}" --input "$out/input" --main-jar tally-studio.jar \
   --main-class studio.tally.cli.Main --runtime-image "$out/runtime" --icon "$icon" "${java_options[@]}" \
-  --add-launcher "tally=$cli_props" $( [[ $os = macosx ]] && echo --resource-dir installers/macos ) --dest "$out/image"
+  --add-launcher "tally=$cli_props" --dest "$out/image" \
+  $( [[ $os = macosx ]] && echo --resource-dir installers/macos --mac-package-identifier studio.tally.TallyStudio )
 app_image=$(ls -d "$out"/image/*)
 say "app image: $(du -sh "$app_image" | cut -f1) ($(elapsed))"
 
