@@ -33,6 +33,7 @@ public final class StudioLauncher {
       throw new WindowUnavailableException("cannot open the studio window: no display (DISPLAY is not set); "
           + "`tally --help` lists the headless commands");
     }
+    if (isLinux()) requireGtk();
     Platform.setImplicitExit(false);
     // the engine opens (settings, server, scene) while JavaFX starts; its results wait for the FX thread
     FxExecutor fx = new FxExecutor();
@@ -78,6 +79,24 @@ public final class StudioLauncher {
       Thread.currentThread().interrupt();
     }
   }
+
+  /**
+   * JavaFX's window toolkit on Linux is GTK 3. Without it JavaFX fails deep inside its startup
+   * ("Unable to load glass GTK library"), after the engine and server have started: say what is
+   * missing, and the package that brings it, before anything starts.
+   */
+  private static void requireGtk() {
+    try {
+      // the global arena keeps it loaded: JavaFX's own dlopen moments later then costs nothing
+      java.lang.foreign.SymbolLookup.libraryLookup(GTK_LIBRARY, java.lang.foreign.Arena.global());
+    } catch (IllegalArgumentException | IllegalCallerException e) {
+      throw new WindowUnavailableException("cannot open the studio window: " + GTK_LIBRARY + " (GTK 3) cannot be loaded;"
+          + " install it (Debian/Ubuntu: sudo apt-get install libgtk-3-0, Fedora: sudo dnf install gtk3);"
+          + " `tally --help` lists the headless commands, which do not need it");
+    }
+  }
+
+  private static final String GTK_LIBRARY = "libgtk-3.so.0";
 
   private static boolean isLinux() {
     return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");

@@ -24,7 +24,7 @@ import studio.tally.testing.PeerProcess;
 import studio.tally.testing.XvfbDisplay;
 
 /**
- * {@code tally studio --profile DIR --start-streaming} as a user runs it: a child JVM with a real
+ * {@code tally --start-streaming --profile DIR} as a user runs it (OBS-style launch flags, no {@code studio} word): a child JVM with a real
  * window (glass GTK) on an Xvfb display. The stream plays, a screenshot is taken, SIGTERM closes it
  * cleanly. The screenshot goes to target/studio.png; with {@code -Dtally.screenshot=docs/images/studio.png}
  * it refreshes the README's picture.
@@ -47,7 +47,7 @@ class StudioWindowXvfbTest {
 
     try (XvfbDisplay x = XvfbDisplay.start(1280, 800);
          PeerProcess studio = TallyCli.start(Map.of("DISPLAY", x.display()), List.of(),
-             "studio", "--profile", profile.toString(), "--start-streaming")) {
+             "--start-streaming", "--profile", profile.toString())) {
       String flv = "http://127.0.0.1:" + http + "/live/studio.flv";
       await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
           .untilAsserted(() -> assertThat(Ffprobe.bundled().probe(flv, Duration.ofSeconds(20)).video()).isPresent());

@@ -31,6 +31,20 @@ final class TallyCli {
       cmd.add("env");
       unset.forEach(v -> cmd.addAll(List.of("-u", v)));
     }
+    cmd.addAll(javaCommand(args));
+    return new Child("tally-" + args[0], cmd, environment);
+  }
+
+  /** {@code tally ARGS} run by {@code prefix} (e.g. {@code unshare ... sh -c SCRIPT sh}), which ends by exec'ing "$@". */
+  static PeerProcess startWrapped(List<String> prefix, Map<String, String> environment, String... args) {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(javaCommand(args));
+    return new Child("tally-" + args[0], cmd, environment);
+  }
+
+  /** The java command line of {@code tally ARGS}. */
+  static List<String> javaCommand(String... args) {
+    List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-Dlogback.configurationFile=" + productionLogConfig());
@@ -38,7 +52,7 @@ final class TallyCli {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("studio.tally.cli.Main");
     cmd.addAll(List.of(args));
-    return new Child("tally-" + args[0], cmd, environment);
+    return cmd;
   }
 
   /** Everything the child printed on stdout so far. */

@@ -8,6 +8,6 @@ public final class PeerMissing extends AssertionError {
   public PeerMissing(String what, String debianPackage, String detail) {
     super(what + " is missing or broken: " + detail
         + "\n  install it (as root): apt-get install -y " + debianPackage
-        + "\n  (or run bash .ci/run, which installs every test peer)");
+        + "\n  (or run ./run-tests, which installs every test peer)");
   }
 }
