@@ -51,6 +51,7 @@ final class FirstRun {
       case SCREEN -> SceneSource.Kind.SCREEN;
       case CAMERA -> SceneSource.Kind.CAMERA;
       case AUDIO_INPUT -> SceneSource.Kind.MIC;
+      case AUDIO_MONITOR -> SceneSource.Kind.DESKTOP_AUDIO;
     };
     return new AvailableDevice(kind, d.id(), d.description(), d.openable(), d.reason(), d.width(), d.height());
   }
