@@ -30,12 +30,26 @@ public final class PulseSources {
   /** One source: its name (what pulse:NAME opens) and the server's description of it. */
   public record Source(String name, String description, boolean monitor) {}
 
+  private static final int AVERROR_ENOMEM = -12;
+
   private PulseSources() {}
 
-  /** The server named by {@value #SERVER_PROPERTY}, or null for libpulse's default. */
+  /**
+   * The server named by {@value #SERVER_PROPERTY}, else $PULSE_SERVER, else the session's socket
+   * ($XDG_RUNTIME_DIR/pulse/native) when it exists, else null (libpulse's own default). Named
+   * explicitly because libavdevice's device listing failed ("Cannot allocate memory") when left to
+   * libpulse's default while $PULSE_SERVER was set.
+   */
   public static String server() {
     String s = System.getProperty(SERVER_PROPERTY);
-    return s == null || s.isBlank() ? null : s;
+    if (s != null && !s.isBlank()) return s;
+    s = System.getenv("PULSE_SERVER");
+    if (s != null && !s.isBlank()) return s;
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    if (runtime != null && java.nio.file.Files.exists(java.nio.file.Path.of(runtime, "pulse", "native"))) {
+      return "unix:" + java.nio.file.Path.of(runtime, "pulse", "native");
+    }
+    return null;
   }
 
   /** Capture options for a pulse source: the server when one is named, 48 kHz stereo (what the mix wants), 20 ms packets. */
@@ -65,6 +79,9 @@ public final class PulseSources {
     AVDeviceInfoList list = new AVDeviceInfoList(null);
     int n = avdevice_list_input_sources(pulse, (String) null, dict, list);
     av_dict_free(dict);
+    // a server with no source at all answers ENOMEM through libavdevice (seen with PulseAudio 16 and
+    // FFmpeg 8.1); an unreachable server answers with another error
+    if (n == AVERROR_ENOMEM) return List.of();
     if (n < 0) {
       throw new IllegalStateException("cannot reach the PulseAudio server " + (server == null ? "(libpulse's default)" : server)
           + ": " + Av.error(n));
