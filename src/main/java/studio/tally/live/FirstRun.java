@@ -17,6 +17,10 @@ final class FirstRun {
     return DeviceCatalog.list().stream().map(FirstRun::available).toList();
   }
 
+  static List<AvailableDevice> audioDevices() {
+    return DeviceCatalog.pulseDevices().stream().map(FirstRun::available).toList();
+  }
+
   static List<EncoderChoice> encoders() {
     return EncoderCatalog.probe("h264").stream()
         .map(p -> new EncoderChoice(p.name(), p.codec(), p.hardware(), p.usable(), p.usable() ? null : p.reason()))
