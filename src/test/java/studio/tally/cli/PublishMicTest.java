@@ -49,7 +49,7 @@ class PublishMicTest {
     // the test tone (1 kHz at -20 dBFS) and the microphone (440 Hz at -9 dBFS) in both: the mic dominates
     for (Path file : new Path[] {played, rec}) {
       var sound = ToneAnalysis.of(file, 0.5, 2);
-      assertThat(sound.dominantHz()).as(file.toString()).isCloseTo(440, within(2.0));
+      assertThat(sound.dominantHz()).as(file.toString()).isCloseTo(440, within(4.4)); // drift correction: ≤ 1 %
       assertThat(sound.toneDb(440, 0, ToneAnalysis.RATE)).as(file.toString())
           .isCloseTo(PulseAudioServer.HALF_SCALE_SINE_RMS_DB, within(1.0));
     }

@@ -98,13 +98,26 @@ public final class PulseAudioServer implements AutoCloseable {
 
   /** Writes a sine of hz at amplitude, 48 kHz stereo s16le, in real time into fifo until stopped. */
   public PeerProcess feed(Path fifo, int hz, double amplitude) {
-    PeerProcess p = Ffmpeg.bundled().start(List.of("-re", "-f", "lavfi", "-i",
-        String.format(java.util.Locale.ROOT, "aevalsrc=%.6f*sin(2*PI*%d*t):s=48000:c=stereo", amplitude, hz),
+    return feedExpression(fifo, String.format(java.util.Locale.ROOT, "%.6f*sin(2*PI*%d*t)", amplitude, hz), 48000);
+  }
+
+  /**
+   * Writes aevalsrc's expression (of t, in real seconds; commas escaped as {@code \,}) as stereo
+   * s16le into fifo, rate samples per real second: a pipe source that takes them for 48 kHz sees a
+   * device whose clock runs rate/48000 fast.
+   */
+  public PeerProcess feedExpression(Path fifo, String expression, int rate) {
+    PeerProcess p = Ffmpeg.bundled().start(List.of("-re", "-f", "lavfi", "-i", "aevalsrc=" + expression + ":s=" + rate + ":c=stereo",
         "-f", "s16le", fifo.toString()));
     synchronized (players) {
       players.add(p);
     }
     return p;
+  }
+
+  /** The server's private directory (FIFOs of pipe sources go here). */
+  public Path dirPath() {
+    return dir;
   }
 
   /** A sine source at hz, 48 kHz (amplitude 0.5; note it delivers in 2 s blocks); returns the module index. */

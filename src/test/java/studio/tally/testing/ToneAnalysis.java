@@ -70,19 +70,28 @@ public final class ToneAnalysis {
     return rms > 0 ? 20 * Math.log10(rms) : -200;
   }
 
-  /** RMS (dBFS) of the component at hz in samples [from, to) (Goertzel; use whole cycles of hz). */
+  /**
+   * RMS (dBFS) of what lies within ±2 % of hz in samples [from, to) (Hann-windowed FFT, energy of the
+   * band): a tone that was resampled a little (clock-drift correction) still counts in full.
+   */
   public double toneDb(double hz, int from, int to) {
-    double w = 2 * Math.PI * hz / RATE;
-    double coeff = 2 * Math.cos(w);
-    double s1 = 0, s2 = 0;
-    for (int i = from; i < to; i++) {
-      double s0 = samples[i] + coeff * s1 - s2;
-      s2 = s1;
-      s1 = s0;
+    int n = Integer.highestOneBit(to - from);
+    double[] re = new double[n];
+    double[] im = new double[n];
+    double sumW2 = 0;
+    for (int i = 0; i < n; i++) {
+      double w = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (n - 1));
+      re[i] = samples[from + i] * w;
+      sumW2 += w * w;
     }
-    double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-    double amplitude = 2 * Math.sqrt(Math.max(0, power)) / (to - from);
-    return amplitude > 0 ? 20 * Math.log10(amplitude / Math.sqrt(2)) : -200;
+    fft(re, im);
+    int lo = (int) Math.floor(hz * 0.98 * n / RATE);
+    int hi = (int) Math.ceil(hz * 1.02 * n / RATE);
+    double energy = 0;
+    for (int k = Math.max(1, lo); k <= Math.min(n / 2 - 1, hi); k++) energy += re[k] * re[k] + im[k] * im[k];
+    // Parseval: a sine of RMS r puts r^2 * sumW2 * n / 2 into the positive-frequency bins
+    double rms = Math.sqrt(2 * energy / (sumW2 * n));
+    return rms > 0 ? 20 * Math.log10(rms) : -200;
   }
 
   /** Frequency (Hz) of the strongest spectral peak, interpolated between FFT bins. */

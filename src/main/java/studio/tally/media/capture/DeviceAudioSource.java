@@ -14,8 +14,9 @@ import studio.tally.media.SessionClock;
  * A microphone or desktop-audio device that keeps the mix going whatever the device does.
  *
  * <p>Timing: the first frame is placed on the session clock at the moment it arrived (minus its own
- * length); later frames follow sample-counted, re-placed by {@link DriftTracker} when their arrival
- * says they are more than 100 ms off (a backlog delivered at open is dropped that way).
+ * length); later frames follow sample-counted, and {@link DriftTracker} with {@link DriftResampler}
+ * add or drop a few samples a frame so that the count keeps up with session time where the device's
+ * clock runs apart from it (0.5 % is common; OBS resamples the same way).
  *
  * <p>Trouble: a device that delivers nothing for {@value #STALL_MICROS} µs (suspended, a pipe no
  * longer fed) is "stalled"; one whose reader ended (sound server gone) or that the sound server no
@@ -43,6 +44,7 @@ public final class DeviceAudioSource implements AudioSource {
   private final int sampleFormat;
   private final Thread watchdog;
   private final DriftTracker drift;
+  private final DriftResampler resampler;
   private volatile DeviceInput device;
   private volatile boolean closed;
   private volatile String problem;
@@ -65,6 +67,7 @@ public final class DeviceAudioSource implements AudioSource {
     channels = dec.ch_layout().nb_channels();
     sampleFormat = dec.sample_fmt();
     drift = new DriftTracker(sampleRate);
+    resampler = new DriftResampler(sampleRate, sampleFormat, channels);
     lastArrivalMicros = clock.micros();
     attach(first);
     watchdog = Thread.ofPlatform().name("tally-capture-watch " + name).daemon().start(this::watch);
@@ -98,12 +101,23 @@ public final class DeviceAudioSource implements AudioSource {
       drift.restart(start);
       anchored = true;
     }
-    frame.pts(drift.stamp(frame.nb_samples(), arrivedStart));
+    int delta = drift.compensation(frame.nb_samples(), arrivedStart);
     if (drift.takeResync()) {
       queue.forEach(f -> av_frame_free(f)); // stamped before the jump: stale
       queue.clear();
       queuedSamples = 0;
     }
+    AVFrame in = frame;
+    try {
+      frame = resampler.convert(in, delta);
+    } finally {
+      av_frame_free(in);
+    }
+    if (frame.nb_samples() == 0) {
+      av_frame_free(frame);
+      return;
+    }
+    frame.pts(drift.handedOut(frame.nb_samples()));
     nextPts = frame.pts() + frame.nb_samples();
     queue.add(frame);
     queuedSamples += frame.nb_samples();
@@ -281,6 +295,7 @@ public final class DeviceAudioSource implements AudioSource {
     synchronized (this) {
       queue.forEach(f -> av_frame_free(f));
       queue.clear();
+      resampler.close();
     }
   }
 }

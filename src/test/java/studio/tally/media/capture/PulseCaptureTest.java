@@ -129,10 +129,11 @@ class PulseCaptureTest {
       int d = shape.indexOf("DDDD");
       assertThat(d).as(sh).isNotNegative();
       var desktopAlone = ToneAnalysis.of(file, d * 0.5, 2);
-      assertThat(desktopAlone.dominantHz()).isCloseTo(1000, within(2.0));
+      // within 1 %: the clock-drift correction may resample a device by up to that much while it settles
+      assertThat(desktopAlone.dominantHz()).isCloseTo(1000, within(10.0));
       assertThat(desktopAlone.relativeDb(440)).as("mic muted").isLessThan(-40);
       int m = shape.indexOf("M");
-      assertThat(ToneAnalysis.of(file, m * 0.5, 1).dominantHz()).isCloseTo(440, within(2.0));
+      assertThat(ToneAnalysis.of(file, m * 0.5, 1).dominantHz()).isCloseTo(440, within(4.4));
     }
   }
 
