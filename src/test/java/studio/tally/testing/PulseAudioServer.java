@@ -107,8 +107,13 @@ public final class PulseAudioServer implements AutoCloseable {
    * device whose clock runs rate/48000 fast.
    */
   public PeerProcess feedExpression(Path fifo, String expression, int rate) {
-    PeerProcess p = Ffmpeg.bundled().start(List.of("-re", "-f", "lavfi", "-i", "aevalsrc=" + expression + ":s=" + rate + ":c=stereo",
-        "-f", "s16le", fifo.toString()));
+    return feedRaw(fifo, expression, rate, "stereo", "s16le");
+  }
+
+  /** Like {@link #feedExpression} in another layout ("mono", "5.1") and raw format (ffmpeg's: "f32le", "u8", "mulaw"). */
+  public PeerProcess feedRaw(Path fifo, String expression, int rate, String layout, String rawFormat) {
+    PeerProcess p = Ffmpeg.bundled().start(List.of("-re", "-f", "lavfi", "-i", "aevalsrc=" + expression + ":s=" + rate + ":c=" + layout,
+        "-f", rawFormat, fifo.toString()));
     synchronized (players) {
       players.add(p);
     }

@@ -212,6 +212,30 @@ class PulseCaptureTest {
   }
 
   @Test
+  void aSourceInAnotherSampleFormatRateAndLayoutIsConvertedNotRefused() throws Exception {
+    // 8-bit µ-law, 8 kHz, mono (a telephone headset): the sound server converts it to the 48 kHz
+    // stereo s16 we ask for, so it is metered and mixed like any other
+    Path fifo = pulse.dirPath().resolve("phone.fifo");
+    int module = pulse.loadPipeSource("phone", fifo, "ulaw", 8000, 1);
+    var feeder = pulse.feedRaw(fifo, "0.5*sin(2*PI*440*t)", 8000, "mono", "mulaw");
+    var clock = SessionClock.start(Clock.systemUTC());
+    try (var phone = DeviceCatalog.openAudio("pulse:phone", clock)) {
+      assertThat(phone.sampleRate()).isEqualTo(48000);
+      assertThat(phone.channels()).isEqualTo(2);
+      try (var session = MediaSession.open(clock, new MediaSession.Scene(FORMAT,
+          List.of(new VideoInput(new TestPattern("pattern", FORMAT, clock), Layer.FULL)), List.of(new AudioInput(phone)), 0))) {
+        // µ-law quantizes coarsely: within 1 dB all the same
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(
+            () -> assertThat(level(session, 0).rmsDb()).isCloseTo(MIC_RMS_DB, within(1.0)));
+        assertThat(phone.problem()).isNull();
+      }
+    } finally {
+      feeder.stop();
+      pulse.unloadModule(module);
+    }
+  }
+
+  @Test
   void aDeviceThatDoesNotExistIsAClearError() {
     var clock = SessionClock.start(Clock.systemUTC());
     assertThatThrownBy(() -> DeviceCatalog.openAudio("pulse:no-such-mic", clock)).isInstanceOf(MediaException.class)
