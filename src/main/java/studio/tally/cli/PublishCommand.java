@@ -92,6 +92,9 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
       description = "Every destination must be live this soon after the start (default: ${DEFAULT-VALUE}).")
   double connectTimeout;
 
+  private studio.tally.media.capture.AudioSource micSource;
+  private String micProblem;
+
   @Override
   public Integer call() throws Exception {
     if (destinations.isEmpty() && record == null) {
@@ -136,7 +139,8 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
           audio.add(new SceneCompositor.AudioInput(new TestTone(clock)));
         }
         if (mic != null) {
-          audio.add(new SceneCompositor.AudioInput(DeviceCatalog.openAudio(mic, clock)));
+          micSource = DeviceCatalog.openAudio(mic, clock);
+          audio.add(new SceneCompositor.AudioInput(micSource));
         }
         return null;
       });
@@ -207,6 +211,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
       if (failure != null) {
         break;
       }
+      reportMic();
       if (System.nanoTime() >= nextStats) {
         printStats(session, publishers);
         nextStats += (long) (statsInterval * 1e9);
@@ -227,6 +232,16 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
     }
     System.out.println("done: " + session.stats().framesEncoded() + " frames encoded");
     return 0;
+  }
+
+  /** A stalled or disconnected microphone is said once, and so is its return; the stream goes on meanwhile. */
+  private void reportMic() {
+    if (micSource == null) return;
+    String now = micSource.problem();
+    if (java.util.Objects.equals(now, micProblem)) return;
+    if (now != null) System.out.println("mic " + mic + ": " + now + "; sending silence meanwhile");
+    else System.out.println("mic " + mic + ": capturing again");
+    micProblem = now;
   }
 
   private static void printStats(MediaSession session, List<RtmpPublisher> publishers) {

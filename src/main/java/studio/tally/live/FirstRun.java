@@ -17,6 +17,10 @@ final class FirstRun {
     return DeviceCatalog.list().stream().map(FirstRun::available).toList();
   }
 
+  static List<AvailableDevice> audioDevices() {
+    return DeviceCatalog.pulseDevices().stream().map(FirstRun::available).toList();
+  }
+
   static List<EncoderChoice> encoders() {
     return EncoderCatalog.probe("h264").stream()
         .map(p -> new EncoderChoice(p.name(), p.codec(), p.hardware(), p.usable(), p.usable() ? null : p.reason()))
@@ -51,6 +55,7 @@ final class FirstRun {
       case SCREEN -> SceneSource.Kind.SCREEN;
       case CAMERA -> SceneSource.Kind.CAMERA;
       case AUDIO_INPUT -> SceneSource.Kind.MIC;
+      case AUDIO_MONITOR -> SceneSource.Kind.DESKTOP_AUDIO;
     };
     return new AvailableDevice(kind, d.id(), d.description(), d.openable(), d.reason(), d.width(), d.height());
   }

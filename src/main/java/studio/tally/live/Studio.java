@@ -63,6 +63,15 @@ public final class Studio implements AutoCloseable {
     return FirstRun.devices();
   }
 
+  /**
+   * The sound server's microphones and desktop-audio monitors as it lists them now, without opening
+   * any: cheap enough to ask each time a menu opens (a device plugged in meanwhile is there). Off the
+   * FX thread all the same (it talks to the sound server).
+   */
+  public static List<AvailableDevice> audioDevices() {
+    return FirstRun.audioDevices();
+  }
+
   /** The H.264 encoders the settings can pick, probed (usable or why not). Off the FX thread. */
   public static List<EncoderChoice> encoders() {
     return FirstRun.encoders();

@@ -458,6 +458,7 @@ final class StudioEngine implements AutoCloseable {
   /** Every 250 ms, on the status thread. */
   private void tick() {
     try {
+      scene.reportPassingProblems((id, message) -> notice(StudioEvent.Severity.WARNING, message));
       events.status(status());
     } catch (RuntimeException e) {
       log.debug("status not sent: {}", e.toString());

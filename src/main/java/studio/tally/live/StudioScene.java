@@ -43,6 +43,9 @@ final class StudioScene implements AutoCloseable {
   private final MediaSession session;
   private final Map<String, Input> inputs = new ConcurrentHashMap<>(); // read by the failure callback
   private final Map<String, String> problems = new ConcurrentHashMap<>();
+  // audio sources that recover by themselves (devices): their passing problem shows in place
+  private final Map<String, AudioSource> recovering = new ConcurrentHashMap<>();
+  private final Map<String, String> said = new ConcurrentHashMap<>();
   private Integer standIn;
 
   private StudioScene(SessionClock clock, VideoFormat format, Supplier<List<AvailableDevice>> devices,
@@ -59,7 +62,9 @@ final class StudioScene implements AutoCloseable {
           video.add(new SceneCompositor.VideoInput(openVideo(s), layer(s.placement())));
           opened.put(s.id(), new Input(true, video.size() - 1));
         } else {
-          audio.add(new SceneCompositor.AudioInput(openAudio(s), s.gainDb(), s.muted()));
+          AudioSource a = openAudio(s);
+          recovering.put(s.id(), a);
+          audio.add(new SceneCompositor.AudioInput(a, s.gainDb(), s.muted()));
           opened.put(s.id(), new Input(false, audio.size() - 1));
         }
       } catch (MediaException | IllegalArgumentException e) {
@@ -88,9 +93,31 @@ final class StudioScene implements AutoCloseable {
     return session;
   }
 
-  /** Why a source is not in the picture/mix, or null. */
+  /**
+   * Why a source is not in the picture/mix, or why it is silent for now (a stalled or disconnected
+   * device, which comes back by itself), or null.
+   */
   String problem(String sourceId) {
-    return problems.get(sourceId);
+    String p = problems.get(sourceId);
+    if (p != null) return p;
+    AudioSource a = recovering.get(sourceId);
+    return a == null ? null : a.problem();
+  }
+
+  /** Tells onChange (source id, message) of each device that stalled, went away or came back since the last call. */
+  void reportPassingProblems(BiConsumer<String, String> onChange) {
+    recovering.forEach((id, a) -> {
+      String now = a.problem();
+      String before = said.get(id);
+      if (java.util.Objects.equals(now, before)) return;
+      if (now == null) {
+        said.remove(id);
+        onChange.accept(id, a.name() + ": capturing again");
+      } else {
+        said.put(id, now);
+        onChange.accept(id, a.name() + ": " + now + "; silent meanwhile");
+      }
+    });
   }
 
   /** Meter of an audio source, empty for video or sources that did not open. */
@@ -112,8 +139,10 @@ final class StudioScene implements AutoCloseable {
           standIn = null;
         }
       } else {
-        int id = session.addAudioInput(new SceneCompositor.AudioInput(openAudio(s), s.gainDb(), s.muted()));
+        AudioSource a = openAudio(s);
+        int id = session.addAudioInput(new SceneCompositor.AudioInput(a, s.gainDb(), s.muted()));
         inputs.put(s.id(), new Input(false, id));
+        recovering.put(s.id(), a);
       }
     } catch (MediaException | IllegalArgumentException e) {
       problems.put(s.id(), e.getMessage());
@@ -122,6 +151,8 @@ final class StudioScene implements AutoCloseable {
 
   void remove(String sourceId) {
     problems.remove(sourceId);
+    recovering.remove(sourceId);
+    said.remove(sourceId);
     Input in = inputs.remove(sourceId);
     if (in == null) return;
     if (in.video()) {

@@ -63,6 +63,7 @@ final class SourcesView {
     add.getStyleClass().addAll("flat", "no-arrow" /* AtlantaFX Tweaks.NO_ARROW */);
     add.setOnShowing(e -> {
       if (!menuFilled) fillAddMenu();
+      else refreshAudioMenus();
     });
     add.getItems().add(new MenuItem("Looking for devices…"));
     Button remove = new Button(null, new FontIcon(Feather.TRASH_2));
@@ -138,6 +139,19 @@ final class SourcesView {
           deviceMenu("Desktop audio", Feather.VOLUME_2, Kind.DESKTOP_AUDIO, devices),
           simpleItem("Test pattern", Feather.GRID, Kind.TEST_PATTERN),
           simpleItem("Test tone", Feather.MUSIC, Kind.TONE));
+    });
+  }
+
+  /** Microphones and desktop audio come and go (USB, Bluetooth): listed afresh each time the menu opens. */
+  private void refreshAudioMenus() {
+    model.audioDevices().thenAccept(devices -> {
+      for (int i = 0; i < add.getItems().size(); i++) {
+        String id = add.getItems().get(i).getId();
+        if (("add-" + Kind.MIC.wireName()).equals(id)) add.getItems().set(i, deviceMenu("Microphone", Feather.MIC, Kind.MIC, devices));
+        if (("add-" + Kind.DESKTOP_AUDIO.wireName()).equals(id)) {
+          add.getItems().set(i, deviceMenu("Desktop audio", Feather.VOLUME_2, Kind.DESKTOP_AUDIO, devices));
+        }
+      }
     });
   }
 

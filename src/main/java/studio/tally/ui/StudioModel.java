@@ -255,6 +255,11 @@ final class StudioModel {
     return onFx(devices);
   }
 
+  /** The sound server's microphones and monitors as listed now (asked each time); completes on the FX thread. */
+  CompletableFuture<List<AvailableDevice>> audioDevices() {
+    return onFx(CompletableFuture.supplyAsync(Studio::audioDevices, worker));
+  }
+
   /** The encoders with why each one is or is not usable (probed once); completes on the FX thread. */
   CompletableFuture<List<EncoderChoice>> encoders() {
     if (encoders == null || encoders.isCompletedExceptionally()) encoders = CompletableFuture.supplyAsync(Studio::encoders, worker);

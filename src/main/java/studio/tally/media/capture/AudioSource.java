@@ -28,6 +28,15 @@ public interface AudioSource extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Why this source delivers silence for now (a device that stalled or went away and is being
+   * reconnected), or null while it captures. Unlike {@link #failure()} the source stays in the scene
+   * and recovers by itself. Any thread may ask.
+   */
+  default String problem() {
+    return null;
+  }
+
   @Override
   void close();
 }

@@ -11,7 +11,7 @@ package studio.tally.media.capture;
 public record Device(Kind kind, String id, String description, boolean openable, String reason, int width, int height) {
 
   /** What a device captures. */
-  public enum Kind { SCREEN, CAMERA, AUDIO_INPUT }
+  public enum Kind { SCREEN, CAMERA, AUDIO_INPUT, /** what a sink plays: desktop audio */ AUDIO_MONITOR }
 
   /** libavdevice input format: the part of the id before the first ':'. */
   public String format() {

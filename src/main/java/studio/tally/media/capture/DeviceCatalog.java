@@ -42,7 +42,7 @@ public final class DeviceCatalog {
     if (OS.contains("linux")) {
       for (String display : x11Displays()) devices.add(probeScreen("x11grab:" + display, "X11 display " + display));
       for (Path video : videoNodes()) devices.add(probeVideo(Device.Kind.CAMERA, "v4l2:" + video, "V4L2 camera " + video));
-      devices.add(probeAudio("pulse:default", "PulseAudio default source"));
+      devices.addAll(pulseDevices());
       for (String card : alsaCards()) devices.add(probeAudio("alsa:" + card, "ALSA " + card));
     } else if (OS.contains("win")) {
       devices.add(probeScreen("gdigrab:desktop", "Windows desktop (GDI)"));
@@ -82,11 +82,38 @@ public final class DeviceCatalog {
     return DeviceVideoSource.open(format + " " + url, format, url, options);
   }
 
-  /** Opens the audio device id. */
+  /**
+   * Opens the audio device id. A PulseAudio source is watched: while it is gone from the server it
+   * reads as silence with {@link AudioSource#problem()} saying so, and it is reopened when it returns.
+   */
   public static AudioSource openAudio(String id, SessionClock clock) {
     Av.load();
     String format = formatOf(id);
-    return DeviceAudioSource.open(id, format, id.substring(format.length() + 1), Map.of(), clock);
+    String url = id.substring(format.length() + 1);
+    if (!format.equals("pulse")) return DeviceAudioSource.open(id, format, url, Map.of(), clock, null);
+    try {
+      return DeviceAudioSource.open(id, format, url, PulseSources.options(), clock, PulseSources::present);
+    } catch (MediaException e) {
+      throw new MediaException("cannot open " + id + ": " + PulseSources.explainOpenFailure(url, e.getMessage()), e);
+    }
+  }
+
+  /**
+   * The PulseAudio sources (a source's monitor = desktop audio), listed by the server without opening
+   * them: cheap enough to poll. Where no server answers, one unopenable entry says why.
+   */
+  public static List<Device> pulseDevices() {
+    Av.load();
+    try {
+      List<Device> devices = new ArrayList<>();
+      for (PulseSources.Source s : PulseSources.list()) {
+        devices.add(new Device(s.monitor() ? Device.Kind.AUDIO_MONITOR : Device.Kind.AUDIO_INPUT, "pulse:" + s.name(),
+            s.description(), true, null, 0, 0));
+      }
+      return devices;
+    } catch (IllegalStateException e) {
+      return List.of(new Device(Device.Kind.AUDIO_INPUT, "pulse:default", "PulseAudio default source", false, e.getMessage(), 0, 0));
+    }
   }
 
   private static String formatOf(String id) {

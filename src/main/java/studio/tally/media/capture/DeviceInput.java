@@ -140,6 +140,11 @@ final class DeviceInput implements AutoCloseable {
     }
   }
 
+  /** Asks the reader to stop at its next packet, without waiting (close() waits). */
+  void stop() {
+    running = false;
+  }
+
   @Override
   public void close() {
     running = false;
@@ -149,6 +154,9 @@ final class DeviceInput implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      // a reader still blocked inside av_read_frame (a suspended PulseAudio source never returns) would
+      // touch freed contexts: leave them to it. One leaked device beats a crashed studio.
+      if (reader.isAlive()) return;
     }
     if (decoder != null) {
       avcodec_free_context(decoder);
