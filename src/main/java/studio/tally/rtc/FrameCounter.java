@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FrameCounter {
   private final VideoFrameListener listener;
   private final AtomicLong frames = new AtomicLong();
+  private final AtomicLong listenerErrors = new AtomicLong();
 
   FrameCounter(VideoFrameListener listener) {
     this.listener = listener;
@@ -21,7 +22,8 @@ final class FrameCounter {
       listener.onFrame(new ReceivedFrame(b.getWidth(), b.getHeight(), frame.timestampNs, now,
           b.getDataY(), b.getStrideY(), b.getDataU(), b.getStrideU(), b.getDataV(), b.getStrideV()));
     } catch (RuntimeException e) {
-      // on libwebrtc's render thread: dropped
+      // never let a listener's exception unwind into libwebrtc's native render thread: counted
+      listenerErrors.incrementAndGet();
     } finally {
       if (b != frame.buffer) {
         b.release();
@@ -31,5 +33,9 @@ final class FrameCounter {
 
   long count() {
     return frames.get();
+  }
+
+  long listenerErrors() {
+    return listenerErrors.get();
   }
 }

@@ -8,15 +8,12 @@ import dev.onvoid.webrtc.media.MediaType;
 import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrackSource;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
-import dev.onvoid.webrtc.media.video.I420Buffer;
-import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Plays a stream: offers receive-only video (H.264 preferred, the server's choice too) and audio, gets the
@@ -28,8 +25,7 @@ public final class WhepPlayer implements AutoCloseable {
   private final SdpExchange exchange;
   private final VideoTrack remoteVideo;
   private final VideoTrackSink sink;
-  private final AtomicLong frames = new AtomicLong();
-  private final AtomicLong listenerErrors = new AtomicLong();
+  private final FrameCounter received;
   private boolean closed;
 
   private WhepPlayer(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener, boolean withAudio) {
@@ -49,7 +45,8 @@ public final class WhepPlayer implements AutoCloseable {
       PeerSession.prefer(video, PeerSession.receiveCodecs(factory, MediaType.VIDEO), "video/H264");
       if (withAudio) session.pc().addTransceiver(audioTrack, recvOnly());
       remoteVideo = (VideoTrack) video.getReceiver().getTrack();
-      sink = frame -> deliver(frame, listener);
+      received = new FrameCounter(listener);
+      sink = received::deliver;
       remoteVideo.addSink(sink);
     } catch (RuntimeException e) {
       session.close();
@@ -83,29 +80,14 @@ public final class WhepPlayer implements AutoCloseable {
     }
   }
 
-  private void deliver(VideoFrame frame, VideoFrameListener listener) {
-    long now = System.nanoTime();
-    I420Buffer b = frame.buffer.toI420();
-    try {
-      frames.incrementAndGet();
-      listener.onFrame(new ReceivedFrame(b.getWidth(), b.getHeight(), frame.timestampNs, now,
-          b.getDataY(), b.getStrideY(), b.getDataU(), b.getStrideU(), b.getDataV(), b.getStrideV()));
-    } catch (RuntimeException e) {
-      // never let a listener's exception unwind into libwebrtc's native render thread
-      listenerErrors.incrementAndGet();
-    } finally {
-      if (b != frame.buffer) b.release();
-    }
-  }
-
   /** Frames handed to the listener so far. */
   public long framesDelivered() {
-    return frames.get();
+    return received.count();
   }
 
   /** Frames whose listener call threw (the exception is dropped: it ran on libwebrtc's thread). */
   public long listenerErrors() {
-    return listenerErrors.get();
+    return received.listenerErrors();
   }
 
   public boolean connected() {

@@ -9,8 +9,6 @@ import dev.onvoid.webrtc.media.MediaType;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
-import dev.onvoid.webrtc.media.video.NativeI420Buffer;
-import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -113,34 +111,12 @@ public final class WhipPublisher implements AutoCloseable {
       ByteBuffer v, int strideV, long timestampNs) {
     // the native source is disposed on close: pushing into it then would crash the JVM, not throw
     if (closed) throw new IllegalStateException("publisher is closed");
-    if (width <= 0 || height <= 0 || (width & 1) != 0 || (height & 1) != 0) {
-      throw new IllegalArgumentException("I420 frame size must be positive and even, got " + width + "x" + height);
-    }
-    NativeI420Buffer buffer = NativeI420Buffer.allocate(width, height);
-    copyPlane(y, strideY, buffer.getDataY(), buffer.getStrideY(), width, height);
-    copyPlane(u, strideU, buffer.getDataU(), buffer.getStrideU(), width / 2, height / 2);
-    copyPlane(v, strideV, buffer.getDataV(), buffer.getStrideV(), width / 2, height / 2);
-    VideoFrame frame = new VideoFrame(buffer, timestampNs);
-    try {
-      videoSource.pushFrame(frame);
-    } finally {
-      frame.release();
-    }
+    FramePush.push(videoSource, width, height, y, strideY, u, strideU, v, strideV, timestampNs);
   }
 
   /** A snapshot of libwebrtc's send stats. */
   public RtcStats stats(Duration timeout) throws RtcException {
     return WhepPlayer.stats(session, timeout);
-  }
-
-  private static void copyPlane(ByteBuffer src, int srcStride, ByteBuffer dst, int dstStride, int width, int height) {
-    if (srcStride < width || src.capacity() < (long) srcStride * (height - 1) + width) {
-      throw new IllegalArgumentException("plane of " + src.capacity() + " bytes with stride " + srcStride
-          + " is too small for " + width + "x" + height);
-    }
-    for (int line = 0; line < height; line++) {
-      dst.put(line * dstStride, src, line * srcStride, width);
-    }
   }
 
   private RTCRtpTransceiverInit sendOnly(boolean video) {
