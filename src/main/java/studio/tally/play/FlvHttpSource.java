@@ -1,14 +1,9 @@
 package studio.tally.play;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -23,7 +18,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.ArrayList;
 import java.util.List;
-import studio.tally.output.TlsTrust;
 import studio.tally.proto.flv.FlvException;
 import studio.tally.proto.flv.FlvTag;
 import studio.tally.proto.flv.FlvTagReader;
@@ -34,54 +28,27 @@ import studio.tally.proto.flv.FlvTagReader;
  */
 final class FlvHttpSource implements MediaSource {
   private final PlayUrl.Flv url;
-  private final EventLoopGroup group;
-  private final TlsTrust tls;
-  private final int connectTimeoutMs;
-  private volatile Channel channel;
-  private volatile boolean closed;
+  private final SourceConnection connection;
 
   FlvHttpSource(PlayUrl.Flv url, EventLoopGroup group, PlayerOptions options) {
     this.url = url;
-    this.group = group;
-    this.tls = url.tls() ? new TlsTrust(options.tlsFingerprint(), options.insecureTls()) : null;
-    this.connectTimeoutMs = (int) options.connectTimeout().toMillis();
+    this.connection = new SourceConnection(group, url.host(), url.port(), url.tls(), options);
   }
 
   @Override
   public void start(Events events) {
     Handler handler = new Handler(events);
-    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), url.host(), url.port()));
-            ch.pipeline().addLast("http", new HttpClientCodec());
-            ch.pipeline().addLast("flv", handler);
-          }
-        });
-    b.connect(url.host(), url.port()).addListener(f -> {
-      if (!f.isSuccess()) {
-        handler.end(Failures.connectFailed(url.host(), url.port(), f.cause()));
-      } else {
-        channel = ((io.netty.channel.ChannelFuture) f).channel();
-        if (closed) channel.close();
-      }
-    });
+    connection.open(cause -> handler.end(Failures.connectFailed(url.host(), url.port(), cause)), new HttpClientCodec(), handler);
   }
 
   @Override
   public void setReading(boolean reading) {
-    Channel c = channel;
-    if (c != null) c.config().setAutoRead(reading);
+    connection.setReading(reading);
   }
 
   @Override
   public void close() {
-    closed = true;
-    Channel c = channel;
-    if (c != null) c.close();
+    connection.close();
   }
 
   private final class Handler extends SimpleChannelInboundHandler<HttpObject> {
@@ -143,13 +110,13 @@ final class FlvHttpSource implements MediaSource {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) end(Failures.tls(e.cause(), tls));
+      if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) end(Failures.tls(e.cause(), connection.tls()));
       ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      end(Failures.onConnection(cause, tls, playing, playing ? "while playing" : "before the HTTP response"));
+      end(Failures.onConnection(cause, connection.tls(), playing, playing ? "while playing" : "before the HTTP response"));
     }
 
     @Override
@@ -166,8 +133,7 @@ final class FlvHttpSource implements MediaSource {
     void end(PlayFailure failure) {
       if (ended) return;
       ended = true;
-      Channel c = channel;
-      if (c != null) c.close();
+      connection.close();
       events.ended(failure);
     }
   }

@@ -1,22 +1,15 @@
 package studio.tally.play;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 import studio.tally.output.RtmpUrl;
-import studio.tally.output.TlsTrust;
 import studio.tally.proto.ProtocolException;
 import studio.tally.proto.amf.Amf0Decoder;
 import studio.tally.proto.rtmp.RtmpClientCodec;
@@ -40,53 +33,27 @@ final class RtmpPlaySource implements MediaSource {
   private static final int BUFFER_MS = 100;
 
   private final RtmpUrl url;
-  private final EventLoopGroup group;
-  private final TlsTrust tls;
-  private final int connectTimeoutMs;
-  private volatile Channel channel;
-  private volatile boolean closed;
+  private final SourceConnection connection;
 
   RtmpPlaySource(RtmpUrl url, EventLoopGroup group, PlayerOptions options) {
     this.url = url;
-    this.group = group;
-    this.tls = url.tls() ? new TlsTrust(options.tlsFingerprint(), options.insecureTls()) : null;
-    this.connectTimeoutMs = (int) options.connectTimeout().toMillis();
+    this.connection = new SourceConnection(group, url.host(), url.port(), url.tls(), options);
   }
 
   @Override
   public void start(Events events) {
     Connection conn = new Connection(events);
-    Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            if (tls != null) ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), url.host(), url.port()));
-            ch.pipeline().addLast("rtmp", conn);
-          }
-        });
-    b.connect(url.host(), url.port()).addListener(f -> {
-      if (!f.isSuccess()) {
-        conn.end(Failures.connectFailed(url.host(), url.port(), f.cause()));
-      } else {
-        channel = ((ChannelFuture) f).channel();
-        if (closed) channel.close();
-      }
-    });
+    connection.open(cause -> conn.end(Failures.connectFailed(url.host(), url.port(), cause)), conn);
   }
 
   @Override
   public void setReading(boolean reading) {
-    Channel c = channel;
-    if (c != null) c.config().setAutoRead(reading);
+    connection.setReading(reading);
   }
 
   @Override
   public void close() {
-    closed = true;
-    Channel c = channel;
-    if (c != null) c.close();
+    connection.close();
   }
 
   private enum State { HANDSHAKE, CONNECT, CREATE_STREAM, PLAY, PLAYING, ENDED }
@@ -234,13 +201,13 @@ final class RtmpPlaySource implements MediaSource {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext c, Object evt) {
-      if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) end(Failures.tls(e.cause(), tls));
+      if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) end(Failures.tls(e.cause(), connection.tls()));
       c.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext c, Throwable cause) {
-      end(Failures.onConnection(cause, tls, state == State.PLAYING, describeState()));
+      end(Failures.onConnection(cause, connection.tls(), state == State.PLAYING, describeState()));
     }
 
     @Override
