@@ -1,27 +1,17 @@
 package studio.tally.output;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import studio.tally.proto.ProtocolException;
-import studio.tally.proto.amf.Amf0Decoder;
 import studio.tally.proto.rtmp.RtmpClientCodec;
 import studio.tally.proto.rtmp.RtmpCommand;
 import studio.tally.proto.rtmp.RtmpCommands;
 import studio.tally.proto.rtmp.RtmpControlMessage;
-import studio.tally.proto.rtmp.RtmpLimits;
-import studio.tally.proto.rtmp.RtmpMessage;
-import studio.tally.proto.rtmp.RtmpMessageType;
 import studio.tally.proto.rtmp.RtmpUserControlEvent;
 
 /**
@@ -32,7 +22,7 @@ import studio.tally.proto.rtmp.RtmpUserControlEvent;
  * written by the {@link RtmpPublisher} through {@link #send}. Reports exactly one end (failure or
  * close) to its {@link Listener}.
  */
-final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
+final class RtmpPublishConnection extends RtmpClientHandler {
   static final int CHUNK_SIZE = 4096;
   static final String FLASH_VER = "FMLE/3.0 (compatible; Tally)";
   private static final double TXN_CONNECT = 1, TXN_RELEASE = 2, TXN_FCPUBLISH = 3, TXN_CREATE_STREAM = 4;
@@ -56,9 +46,6 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   private final TlsTrust tls;
   private final long publishTimeoutMs;
   private final long pingIntervalMs;
-  private final Amf0Decoder amf = new Amf0Decoder();
-  private RtmpClientCodec codec;
-  private ChannelHandlerContext ctx;
   private State state = State.HANDSHAKE;
   private int streamId;
   private long startNanos;
@@ -86,54 +73,28 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext c) {
-    ctx = c;
-    codec = new RtmpClientCodec(RtmpLimits.DEFAULT, c.alloc());
-  }
-
-  @Override
   public void channelActive(ChannelHandlerContext c) {
     startNanos = System.nanoTime();
     publishTimer = c.executor().schedule(() -> end("the server did not accept the publish within "
         + publishTimeoutMs / 1000 + " s (" + describeState() + ")", false), publishTimeoutMs, TimeUnit.MILLISECONDS);
-    // with TLS the SslHandler holds this until its handshake is done
-    c.writeAndFlush(codec.start());
+    startHandshake();
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext c, Object msg) {
-    if (!(msg instanceof ByteBuf in) || state == State.ENDED) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    List<ByteBuf> toWrite = new ArrayList<>();
-    List<RtmpMessage> messages = new ArrayList<>();
-    try {
-      boolean handshakeDone = codec.read(in, toWrite, messages);
-      if (!toWrite.isEmpty()) {
-        toWrite.forEach(b -> c.write(b, c.voidPromise()));
-        c.flush();
-      }
-      if (handshakeDone) {
-        state = State.CONNECT;
-        sendConnect();
-      }
-      for (int i = 0; i < messages.size() && state != State.ENDED; i++) {
-        RtmpMessage m = messages.get(i);
-        messages.set(i, null);
-        try {
-          onMessage(m);
-        } finally {
-          m.release();
-        }
-      }
-    } catch (ProtocolException e) {
-      end("protocol error " + describeState() + ": " + e.getMessage(), false);
-    } finally {
-      for (RtmpMessage m : messages) if (m != null) m.release();
-    }
+  protected boolean ended() {
+    return state == State.ENDED;
   }
 
+  @Override
+  protected void onHandshakeDone() {
+    state = State.CONNECT;
+    sendConnect();
+  }
+
+  @Override
+  protected void onProtocolError(ProtocolException e) {
+    end("protocol error " + describeState() + ": " + e.getMessage(), false);
+  }
 
   private void sendConnect() {
     send(RtmpCommands.connect(TXN_CONNECT, url.app(), url.tcUrl(), FLASH_VER, false, ctx.alloc()), false);
@@ -142,16 +103,8 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
     ctx.flush();
   }
 
-  private void onMessage(RtmpMessage m) {
-    int type = m.typeId();
-    if (RtmpControlMessage.isControl(type)) {
-      onControl(RtmpControlMessage.decode(m));
-    } else if (type == RtmpMessageType.AMF0_COMMAND || type == RtmpMessageType.AMF3_COMMAND) {
-      onCommand(RtmpCommand.decode(m, amf));
-    } // data and media from a server we publish to: ignored
-  }
-
-  private void onControl(RtmpControlMessage control) {
+  @Override
+  protected void onControl(RtmpControlMessage control) {
     // window acknowledgements and ping answers are the codec's; our own pings measure the RTT
     if (control instanceof RtmpControlMessage.UserControl(RtmpUserControlEvent.PingResponse p)) {
       long now = elapsedMillis() & 0xFFFFFFFFL;
@@ -160,7 +113,8 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void onCommand(RtmpCommand cmd) {
+  @Override
+  protected void onCommand(RtmpCommand cmd) {
     switch (cmd.name()) {
       case RtmpCommands.RESULT -> {
         if (cmd.transactionId() == TXN_CONNECT && state == State.CONNECT) {
@@ -226,17 +180,6 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
 
   private long elapsedMillis() {
     return (System.nanoTime() - startNanos) / 1_000_000;
-  }
-
-  /** Encodes and writes {@code m} (releasing it). Event loop only. */
-  void send(RtmpMessage m, boolean flush) {
-    if (state == State.ENDED) {
-      m.release();
-      return;
-    }
-    CompositeByteBuf out = codec.encode(m);
-    if (flush) ctx.writeAndFlush(out, ctx.voidPromise());
-    else ctx.write(out, ctx.voidPromise());
   }
 
   void flush() {
@@ -325,6 +268,6 @@ final class RtmpPublishConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerRemoved(ChannelHandlerContext c) {
     cancelTimers();
-    if (codec != null) codec.close();
+    super.handlerRemoved(c);
   }
 }

@@ -1,24 +1,16 @@
 package studio.tally.play;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
-import java.util.List;
+import studio.tally.output.RtmpClientHandler;
 import studio.tally.output.RtmpUrl;
 import studio.tally.proto.ProtocolException;
-import studio.tally.proto.amf.Amf0Decoder;
 import studio.tally.proto.rtmp.RtmpClientCodec;
 import studio.tally.proto.rtmp.RtmpCommand;
 import studio.tally.proto.rtmp.RtmpCommands;
 import studio.tally.proto.rtmp.RtmpControlMessage;
-import studio.tally.proto.rtmp.RtmpLimits;
 import studio.tally.proto.rtmp.RtmpMessage;
-import studio.tally.proto.rtmp.RtmpMessageType;
 import studio.tally.proto.rtmp.RtmpUserControlEvent;
 
 /**
@@ -58,11 +50,8 @@ final class RtmpPlaySource implements MediaSource {
 
   private enum State { HANDSHAKE, CONNECT, CREATE_STREAM, PLAY, PLAYING, ENDED }
 
-  private final class Connection extends ChannelInboundHandlerAdapter {
+  private final class Connection extends RtmpClientHandler {
     private final Events events;
-    private final Amf0Decoder amf = new Amf0Decoder();
-    private RtmpClientCodec codec;
-    private ChannelHandlerContext ctx;
     private State state = State.HANDSHAKE;
     private int streamId;
 
@@ -71,70 +60,43 @@ final class RtmpPlaySource implements MediaSource {
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext c) {
-      ctx = c;
-      codec = new RtmpClientCodec(RtmpLimits.DEFAULT, c.alloc());
-    }
-
-    @Override
     public void channelActive(ChannelHandlerContext c) {
-      c.writeAndFlush(codec.start()); // with TLS, held until the TLS handshake is done
+      startHandshake(); // with TLS, held until the TLS handshake is done
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext c, Object msg) {
-      if (!(msg instanceof ByteBuf in) || state == State.ENDED) {
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      List<ByteBuf> toWrite = new ArrayList<>();
-      List<RtmpMessage> messages = new ArrayList<>();
-      try {
-        boolean handshakeDone = codec.read(in, toWrite, messages);
-        if (!toWrite.isEmpty()) {
-          toWrite.forEach(b -> c.write(b, c.voidPromise()));
-          c.flush();
-        }
-        if (handshakeDone) {
-          state = State.CONNECT;
-          send(RtmpCommands.connect(TXN_CONNECT, url.app(), url.tcUrl(), FLASH_VER, true, c.alloc()), true);
-        }
-        for (int i = 0; i < messages.size() && state != State.ENDED; i++) {
-          RtmpMessage m = messages.get(i);
-          messages.set(i, null);
-          try {
-            onMessage(m);
-          } finally {
-            m.release();
-          }
-        }
-      } catch (ProtocolException e) {
-        end(new PlayFailure(PlayFailure.Kind.BAD_STREAM, "RTMP protocol error " + describeState() + ": " + e.getMessage()));
-      } finally {
-        for (RtmpMessage m : messages) if (m != null) m.release();
-      }
+    protected boolean ended() {
+      return state == State.ENDED;
     }
 
-    private void onMessage(RtmpMessage m) {
+    @Override
+    protected void onHandshakeDone() {
+      state = State.CONNECT;
+      send(RtmpCommands.connect(TXN_CONNECT, url.app(), url.tcUrl(), FLASH_VER, true, ctx.alloc()), true);
+    }
+
+    @Override
+    protected void onProtocolError(ProtocolException e) {
+      end(new PlayFailure(PlayFailure.Kind.BAD_STREAM, "RTMP protocol error " + describeState() + ": " + e.getMessage()));
+    }
+
+    @Override
+    protected void onMedia(RtmpMessage m) {
       int type = m.typeId();
-      if (RtmpControlMessage.isControl(type)) {
-        onControl(RtmpControlMessage.decode(m));
-      } else if (type == RtmpMessageType.AMF0_COMMAND || type == RtmpMessageType.AMF3_COMMAND) {
-        onCommand(RtmpCommand.decode(m, amf));
-      } else if (type == RtmpMessageType.AUDIO || type == RtmpMessageType.VIDEO) {
-        if (state == State.PLAY) playing(); // some servers send media before (or without) Play.Start
-        if (state == State.PLAYING && m.payload().isReadable()) events.tag(type, m.timestamp(), m.payload());
-      }
+      if (state == State.PLAY) playing(); // some servers send media before (or without) Play.Start
+      if (state == State.PLAYING && m.payload().isReadable()) events.tag(type, m.timestamp(), m.payload());
     }
 
-    private void onControl(RtmpControlMessage control) {
+    @Override
+    protected void onControl(RtmpControlMessage control) {
       // window acknowledgements and ping answers are the codec's
       if (control instanceof RtmpControlMessage.UserControl(RtmpUserControlEvent.StreamEof e) && state == State.PLAYING) {
         end(new PlayFailure(PlayFailure.Kind.ENDED, "the server ended the stream (StreamEOF)"));
       }
     }
 
-    private void onCommand(RtmpCommand cmd) {
+    @Override
+    protected void onCommand(RtmpCommand cmd) {
       switch (cmd.name()) {
         case RtmpCommands.RESULT -> {
           if (cmd.transactionId() == TXN_CONNECT && state == State.CONNECT) {
@@ -178,16 +140,6 @@ final class RtmpPlaySource implements MediaSource {
       events.connected();
     }
 
-    private void send(RtmpMessage m, boolean flush) {
-      if (state == State.ENDED) {
-        m.release();
-        return;
-      }
-      CompositeByteBuf out = codec.encode(m);
-      if (flush) ctx.writeAndFlush(out, ctx.voidPromise());
-      else ctx.write(out, ctx.voidPromise());
-    }
-
     private String describeState() {
       return switch (state) {
         case HANDSHAKE -> "during the RTMP handshake";
@@ -214,11 +166,6 @@ final class RtmpPlaySource implements MediaSource {
     public void channelInactive(ChannelHandlerContext c) {
       end(new PlayFailure(state == State.PLAYING ? PlayFailure.Kind.ENDED : PlayFailure.Kind.BAD_STREAM,
           "connection closed by the server " + describeState()));
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext c) {
-      if (codec != null) codec.close();
     }
 
     void end(PlayFailure failure) {
