@@ -71,6 +71,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   private final RembEstimate remb;
   /** When the last transport-wide sequence number arrived (nanos), or MIN_VALUE. */
   private long lastStampNanos = Long.MIN_VALUE;
+  private long firstRtpNanos = Long.MIN_VALUE;
   private final ReceiverReports reports;
   private volatile long receiverReportsSent;
   private long lostReported;
@@ -245,8 +246,12 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       }
     }
     long tick = ticks++;
-    boolean stamping = transportCc != null && lastStampNanos != Long.MIN_VALUE
-        && System.nanoTime() - lastStampNanos < 1_000_000_000L;
+    // A transport-cc publisher counts as stamping until a second passes without a stamp, counted from
+    // its first packet: a REMB sent before its first stamp arrived would cap its send-side estimate
+    // (libwebrtc keeps the last REMB as a ceiling) and it would never ramp up.
+    long lastEvidence = lastStampNanos != Long.MIN_VALUE ? lastStampNanos : firstRtpNanos;
+    boolean stamping = transportCc != null
+        && (lastEvidence == Long.MIN_VALUE || System.nanoTime() - lastEvidence < 1_000_000_000L);
     if (tick % (1000 / TICK_MS) == (1000 / TICK_MS) / 2) {
       sendReceiverReport(t);
     }
@@ -293,6 +298,9 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
       p = RtpPacket.parse(packet);
     } catch (RtpException e) {
       return;
+    }
+    if (firstRtpNanos == Long.MIN_VALUE) {
+      firstRtpNanos = receivedNanos;
     }
     Instant now = clock.instant();
     int at = packet.readerIndex();
