@@ -144,20 +144,32 @@ public final class H264Depacketizer implements AutoCloseable {
    * FU-A start fragment).
    */
   public static boolean startsKeyframe(ByteBuf payload) {
+    return carries(payload, true);
+  }
+
+  /**
+   * True when the payload carries an SPS (single NAL, STAP-A contents, or an FU-A start fragment):
+   * where a keyframe starts for a publisher that sends its parameter sets in band.
+   */
+  public static boolean carriesSps(ByteBuf payload) {
+    return carries(payload, false);
+  }
+
+  private static boolean carries(ByteBuf payload, boolean idrToo) {
     int at = payload.readerIndex();
     int n = payload.readableBytes();
     if (n < 1) {
       return false;
     }
     int type = payload.getUnsignedByte(at) & 0x1f;
-    if (type == 5 || type == 7) {
+    if (type == 7 || (idrToo && type == 5)) {
       return true;
     }
     if (type == STAP_A) {
       for (int i = at + 1; i + 2 < at + n; ) {
         int size = payload.getUnsignedShort(i);
         int t = payload.getUnsignedByte(i + 2) & 0x1f;
-        if (t == 5 || t == 7) {
+        if (t == 7 || (idrToo && t == 5)) {
           return true;
         }
         i += 2 + size;
@@ -167,7 +179,7 @@ public final class H264Depacketizer implements AutoCloseable {
     if (type == FU_A && n >= 2) {
       int fu = payload.getUnsignedByte(at + 1);
       int t = fu & 0x1f;
-      return (fu & 0x80) != 0 && (t == 5 || t == 7);
+      return (fu & 0x80) != 0 && (t == 7 || (idrToo && t == 5));
     }
     return false;
   }

@@ -72,6 +72,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
   /** When the last transport-wide sequence number arrived (nanos), or MIN_VALUE. */
   private long lastStampNanos = Long.MIN_VALUE;
   private long firstRtpNanos = Long.MIN_VALUE;
+  private boolean inBandSps;
   private final ReceiverReports reports;
   private volatile long receiverReportsSent;
   private long lostReported;
@@ -435,7 +436,13 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
         return false;
       }
     }
-    return H264Depacketizer.startsKeyframe(payload);
+    // A publisher that sends SPS/PPS in band starts its keyframes there: a player let in at the IDR
+    // itself would miss the parameter sets sent in the packets just before it.
+    if (H264Depacketizer.carriesSps(payload)) {
+      inBandSps = true;
+      return true;
+    }
+    return !inBandSps && H264Depacketizer.startsKeyframe(payload);
   }
 
   @Override
