@@ -94,4 +94,18 @@ class H264PayloadTest {
     assertTrue(Vp8PayloadDescriptor.parse(Hex.buf("10 10")).keyframe());
     assertEquals(960, OpusTimestamps.ticksForMicros(20_000));
   }
+
+  @Test
+  void spsStartsAKeyframeForInBandPublishersAndAnIdrOnlyWithoutThem() {
+    // RFC 6184: single NAL (type in the low 5 bits), STAP-A (24) with 2-byte sizes, FU-A (28) start bit
+    assertTrue(H264Depacketizer.carriesSps(Hex.buf("67 42 00 1f")));                  // single SPS
+    assertFalse(H264Depacketizer.carriesSps(Hex.buf("65 88 84")));                    // single IDR
+    assertTrue(H264Depacketizer.startsKeyframe(Hex.buf("65 88 84")));
+    assertTrue(H264Depacketizer.carriesSps(Hex.buf("78 00 02 67 42 00 02 68 ce")));   // STAP-A: SPS, PPS
+    assertFalse(H264Depacketizer.carriesSps(Hex.buf("78 00 02 68 ce 00 02 65 88")));  // STAP-A: PPS, IDR
+    assertTrue(H264Depacketizer.startsKeyframe(Hex.buf("78 00 02 68 ce 00 02 65 88")));
+    assertFalse(H264Depacketizer.carriesSps(Hex.buf("7c 85 88")));                     // FU-A start of an IDR
+    assertTrue(H264Depacketizer.startsKeyframe(Hex.buf("7c 85 88")));
+    assertFalse(H264Depacketizer.startsKeyframe(Hex.buf("7c 05 88")));                 // FU-A, not a start
+  }
 }
