@@ -292,7 +292,10 @@ func play(o options) error {
 		}
 	}
 	var audio, video, keyframes int64
-	var firstVideoNal int32 = -1
+	var firstVideoNal, firstArrivedNal int32 = -1, -1
+	var firstSeq uint16 // only the video track's goroutine touches these three
+	var firstUntil time.Time
+	var earliest int16
 	var lastVideo int64
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		event("track %s %s", t.Kind().String(), t.Codec().MimeType)
@@ -314,7 +317,15 @@ func play(o options) error {
 				} else if nal == 28 && len(p.Payload) > 1 && p.Payload[1]&0x80 != 0 { // FU-A start
 					nal = p.Payload[1] & 0x1f
 				}
-				atomic.CompareAndSwapInt32(&firstVideoNal, -1, int32(nal))
+				// the stream's first packet is the lowest sequence number of its first second: a lost
+				// first packet that NACK brings back arrives after later ones but still counts as first
+				if atomic.CompareAndSwapInt32(&firstArrivedNal, -1, int32(nal)) {
+					firstSeq, firstUntil = p.SequenceNumber, time.Now().Add(time.Second)
+					atomic.StoreInt32(&firstVideoNal, int32(nal))
+				} else if off := int16(p.SequenceNumber - firstSeq); off < earliest && time.Now().Before(firstUntil) {
+					earliest = off
+					atomic.StoreInt32(&firstVideoNal, int32(nal))
+				}
 				if nal == 7 || nal == 5 && (p.Payload[0]&0x1f != 28 || p.Payload[1]&0x80 != 0) {
 					atomic.AddInt64(&keyframes, 1)
 				}
@@ -345,6 +356,7 @@ func play(o options) error {
 		"video_packets":       atomic.LoadInt64(&video),
 		"keyframes":           atomic.LoadInt64(&keyframes),
 		"first_video_nal":     atomic.LoadInt32(&firstVideoNal),
+		"first_arrived_nal":   atomic.LoadInt32(&firstArrivedNal),
 		"ms_since_last_video": sinceVideo,
 		"stun_after_connect":  atomic.LoadInt64(&stunSent) - w.stunAtConn,
 		"dtls_dropped":        loss.dropped,
