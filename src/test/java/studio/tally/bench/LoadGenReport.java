@@ -30,6 +30,10 @@ final class LoadGenReport {
   double baseline;
   double minutes;
   String lastPionError;
+  /** Per window: UDP datagrams the kernel dropped for a full receive buffer (all sockets of the machine). */
+  final Map<RtcSample, Long> rcvbufErrors = new java.util.IdentityHashMap<>();
+  /** Per window: the generator's own process (pion's Go process; ours: the bench JVM), in cores. */
+  final Map<RtcSample, Double> generatorProcessCores = new java.util.IdentityHashMap<>();
 
   private List<RtcSample> of(String kind, int n) {
     return runs.stream().map(RtcBenchReport.Run::sample).filter(s -> s.kind().equals(kind) && s.n() == n).toList();
@@ -105,6 +109,10 @@ final class LoadGenReport {
       b.append(row(n, "median player's share of the source, %", "%.1f", s -> s.medianDelivered() * 100));
       b.append(row(n, "load generator CPU, % of one core", "%.1f", s -> s.loadgenCores() * 100));
       b.append(row(n, "load generator CPU per player, % of one core", "%.4f", s -> s.loadgenCores() * 100 / s.n()));
+      b.append(row(n, "the generator process alone (pion: Go process; ours: bench JVM), % of one core", "%.1f",
+          s -> generatorProcessCores.getOrDefault(s, Double.NaN) * 100));
+      b.append(row(n, "UDP datagrams dropped for a full receive buffer (whole machine, /proc/net/snmp), per second", "%.0f",
+          s -> rcvbufErrors.getOrDefault(s, -1L) / s.windowSeconds()));
       b.append(row(n, "other tenants of the machine, % of one core", "%.1f", s -> s.otherCores() * 100));
       b.append(row(n, "time to join all players, s", "%.1f", RtcSample::joinSeconds));
       b.append(String.format(Locale.ROOT, "\n**Server CPU per player, pion / ours: %s** (marginal: %s); load generator "
@@ -112,13 +120,14 @@ final class LoadGenReport {
           stat(ratios(n, RtcSample::marginalPercentPerPlayer), "%.2f×"),
           stat(ratios(n, s -> s.loadgenCores() / s.n()), "%.2f×")));
     }
-    b.append("| run | generator | N | server CPU % | per player % | kept up % | median share % | loadgen CPU % | others % |\n"
-        + "|---|---|---|---|---|---|---|---|---|\n");
+    b.append("| run | generator | N | server CPU % | per player % | kept up % | median share % | loadgen CPU % | others % "
+        + "| rcvbuf drops/s |\n|---|---|---|---|---|---|---|---|---|---|\n");
     for (RtcBenchReport.Run r : runs) {
       RtcSample s = r.sample();
-      b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.4f | %.1f | %.1f | %.1f | %.1f |\n", r.run(),
+      b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.4f | %.1f | %.1f | %.1f | %.1f | %.0f |\n", r.run(),
           s.kind().equals(OURS) ? "ours" : "pion", s.n(), s.serverCores() * 100, s.percentPerPlayer(),
-          s.keptUpFraction() * 100, s.medianDelivered() * 100, s.loadgenCores() * 100, s.otherCores() * 100));
+          s.keptUpFraction() * 100, s.medianDelivered() * 100, s.loadgenCores() * 100, s.otherCores() * 100,
+          rcvbufErrors.getOrDefault(s, -1L) / s.windowSeconds()));
     }
     if (lastPionError != null) {
       b.append("\nLast pion join error: `").append(lastPionError).append("`\n");

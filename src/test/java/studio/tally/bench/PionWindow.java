@@ -15,8 +15,21 @@ final class PionWindow {
 
   private PionWindow() {}
 
+  /** The kernel's count of UDP datagrams dropped for a full receive buffer, all sockets (/proc/net/snmp). */
+  static long udpRcvbufErrors() throws java.io.IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/snmp"));
+    for (int i = 0; i + 1 < lines.size(); i++) {
+      if (lines.get(i).startsWith("Udp:") && lines.get(i + 1).startsWith("Udp:")) {
+        List<String> names = List.of(lines.get(i).split("\\s+"));
+        return Long.parseLong(lines.get(i + 1).split("\\s+")[names.indexOf("RcvbufErrors")]);
+      }
+    }
+    return -1;
+  }
+
   static RtcSample measure(RtcFanoutBench b, PionPlayers pion, double joinSeconds) throws Exception {
     PionPlayers.Snapshot a = pion.snapshot();
+    long drops0 = udpRcvbufErrors();
     long src0 = b.rtcSource.packetsSent;
     Processes.Usage u0 = Processes.usage(b.server.pid());
     Processes.Usage k0 = Processes.usage(b.floor.pid());
@@ -26,6 +39,7 @@ final class PionWindow {
     long[] m0 = RtcFanoutBench.machineTicks();
     RtcFanoutBench.sleep(b.window);
     PionPlayers.Snapshot z = pion.snapshot();
+    long drops = udpRcvbufErrors() - drops0;
     long src1 = b.rtcSource.packetsSent;
     Processes.Usage u1 = Processes.usage(b.server.pid());
     Processes.Usage k1 = Processes.usage(b.floor.pid());
@@ -57,10 +71,12 @@ final class PionWindow {
     RtcSample s = new RtcSample(KIND, pion.n, joined, secs, server, (u1.systemSeconds() - u0.systemSeconds()) / secs,
         b.baseline, u1.rssBytes(), gen, ff, Math.max(0, others), kept, Sample.median(mbps), Sample.median(delivered),
         0, 0, joinSeconds);
-    RtcFanoutBench.log(String.format("%-8s N=%5d joined=%5d connected=%d (%.1f s) cpu=%6.1f%% (sys %.1f%%) "
+    b.loadgenReport.rcvbufErrors.put(s, drops);
+    b.loadgenReport.generatorProcessCores.put(s, pionCores);
+    RtcFanoutBench.log(String.format("%-8s N=%5d joined=%5d connected=%d (%.1f s) udp-rcvbuf-drops=%d cpu=%6.1f%% (sys %.1f%%) "
             + "per-player=%.4f%% (marginal %.4f%%) rss=%4.0fMiB pion=%5.1f%% (rss %.0f MiB) loadgen=%5.1f%% others=%5.1f%% "
             + "kept-up=%d/%d median=%.2fMbit/s (%.1f%% of the source)",
-        "pion", pion.n, joined, z.connected(), joinSeconds, server * 100, s.serverSystemCores() * 100,
+        "pion", pion.n, joined, z.connected(), joinSeconds, drops, server * 100, s.serverSystemCores() * 100,
         s.percentPerPlayer(), s.marginalPercentPerPlayer(), u1.rssBytes() / 1048576.0, pionCores * 100,
         p1.rssBytes() / 1048576.0, gen * 100, s.otherCores() * 100, kept, pion.n, s.medianMbps(),
         s.medianDelivered() * 100));

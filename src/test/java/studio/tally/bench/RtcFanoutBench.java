@@ -295,6 +295,7 @@ public final class RtcFanoutBench {
       }
     }
     long src0 = isRtc ? rtcSource.packetsSent : isFloor ? floor.sent() : 0;
+    long drops0 = PionWindow.udpRcvbufErrors();
     Processes.Usage u0 = Processes.usage(server.pid());
     Processes.Usage k0 = Processes.usage(floor.pid());
     Processes.Usage g0 = Processes.usage(Processes.self());
@@ -354,6 +355,10 @@ public final class RtcFanoutBench {
     RtcSample s = new RtcSample(kind, n, n - failed, secs, server, (s1.systemSeconds() - s0.systemSeconds()) / secs,
         isFloor ? floorBaseline : baseline, s1.rssBytes(), gen, ff,
         Math.max(0, others), kept, Sample.median(mbps), Sample.median(delivered), auth, verified, joinSeconds);
+    if (loadgenReport != null) {
+      loadgenReport.rcvbufErrors.put(s, PionWindow.udpRcvbufErrors() - drops0);
+      loadgenReport.generatorProcessCores.put(s, gen);
+    }
     log(String.format("%-8s N=%5d joined=%5d (%.1f s) cpu=%6.1f%% (sys %.1f%%) per-player=%.4f%% (marginal %.4f%%) rss=%4.0fMiB "
             + "loadgen=%5.1f%% others=%5.1f%% kept-up=%d/%d median=%.2fMbit/s (%.1f%% of the source, %.0f B per packet or frame) srtp verified=%d failed=%d",
         kind, n, n - failed, joinSeconds, server * 100, s.serverSystemCores() * 100, n == 0 ? 0 : s.percentPerPlayer(),
