@@ -34,7 +34,8 @@ import studio.tally.testing.PionPeer;
  * server receives to 2 Mbit/s: two one-second windows in a row at ≥ 2 Mbit/s, from the publisher
  * session's own byte counter. pion's GCC grows by at most 8 % a second (and backs off when feedback
  * shows queueing), so the bound is 75 s; the figures are printed. Seen: 262 -> 2303 kbit/s in 19 s at load
- * ~13 on two cores; at load 41-55 the target never passed ~430 kbit/s in 69 s and the test failed (twice):
+ * ~13 on two cores, and in 40 s at load 51-66; twice at load 41-55 the target never passed ~430 kbit/s in
+ * 69 s and the test failed:
  * the delay-based estimator reads a starved machine's scheduling delays as queueing, as
  * ChromiumBitrateRampTest notes for Chromium. pion reads no REMB for its estimate, so
  * there is no REMB variant (docs/protocols.md). pion gathers loopback candidates here ({@code -loopback}),
