@@ -5,6 +5,9 @@
 # Writes the rtc-fanout section of docs/benchmarks.md. Extra -D flags are passed on, e.g.
 #   bash bench/rtc-fanout.sh -Drtc.n=250 -Drtc.runs=3 -Drtc.steps=100,250
 #   bash bench/rtc-fanout.sh -Drtc.videoKbps=1000   (the bit rate of the stream SRS was measured with)
+# Two load generators side by side instead (our WHEP players vs pion's, src/test/go/pionpeer `players`, interleaved;
+# writes the rtc-loadgens section and leaves the fan-out section as it is):
+#   bash bench/rtc-fanout.sh -Drtc.loadgens=100,300 -Drtc.runs=3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -Pbench test-compile dependency:build-classpath -Dmdep.outputFile=target/rtc-bench.cp

@@ -6,6 +6,7 @@
 // paths resolve). It prints "EVENT ..." lines as things happen and one "SUMMARY {json}" line at the end.
 //
 //	pionpeer play    -url http://host/rtc/v1/whep/?app=live&stream=s -seconds 20 [-keepalive=false] [-nack=false] [-mode0] [-rsa]
+//	pionpeer players -url http://host/rtc/v1/whep/?app=live&stream=s -n 300 [-loopback] (see players.go)
 //	pionpeer publish -url http://host/rtc/v1/whip/?app=live&stream=s -h264 file.h264 -seconds 20 [-mode0] [-rsa]
 package main
 
@@ -31,115 +32,10 @@ import (
 
 	"github.com/pion/interceptor"
 	"github.com/pion/rtp"
-	"github.com/pion/transport/v2"
 	"github.com/pion/transport/v2/stdnet"
 	"github.com/pion/webrtc/v3"
 	"github.com/pion/webrtc/v3/pkg/media/h264reader"
 )
-
-// stunSent counts STUN messages pion writes (first byte 0 or 1, RFC 7983), to show what it sends after connecting.
-var stunSent int64
-
-type countingNet struct{ *stdnet.Net }
-
-func (n countingNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn, error) {
-	c, err := n.Net.ListenUDP(network, laddr)
-	if err != nil {
-		return nil, err
-	}
-	return &countingConn{UDPConn: c}, nil
-}
-
-type countingConn struct{ transport.UDPConn }
-
-func count(b []byte) {
-	if len(b) >= 20 && b[0] < 2 {
-		atomic.AddInt64(&stunSent, 1)
-	}
-}
-
-func (c *countingConn) WriteTo(b []byte, a net.Addr) (int, error) {
-	count(b)
-	if loss.drop("out", b) {
-		return len(b), nil
-	}
-	return c.UDPConn.WriteTo(b, a)
-}
-
-// ReadFrom loses incoming DTLS datagrams the way -drop-flights-once and -drop-client-hellos say.
-func (c *countingConn) ReadFrom(b []byte) (int, net.Addr, error) {
-	for {
-		n, a, err := c.UDPConn.ReadFrom(b)
-		if err != nil || !loss.drop("in", b[:n]) {
-			return n, a, err
-		}
-	}
-}
-
-// lossy drops DTLS datagrams on pion's socket, in both directions: the first copy of every flight
-// (recognised by its shape: per record the epoch and content type, and for clear handshake records
-// the message type and message_seq; retransmissions have the same shape), and/or the first N
-// ClientHellos.
-type lossy struct {
-	mu           sync.Mutex
-	flightsOnce  bool
-	clientHellos int
-	seen         map[string]bool
-	dropped      int64
-}
-
-var loss = &lossy{seen: map[string]bool{}}
-
-func dtlsShape(d []byte) (string, bool) {
-	if len(d) < 13 || d[0] < 20 || d[0] > 63 {
-		return "", false
-	}
-	shape := ""
-	hello := false
-	for off := 0; off+13 <= len(d); {
-		typ, epoch := d[off], int(d[off+3])<<8|int(d[off+4])
-		length := int(d[off+11])<<8 | int(d[off+12])
-		body := off + 13
-		if typ == 22 && epoch == 0 && length >= 12 && body+6 <= len(d) {
-			shape += fmt.Sprintf("hs%d#%d,", d[body], int(d[body+4])<<8|int(d[body+5]))
-			hello = hello || d[body] == 1
-		} else {
-			shape += fmt.Sprintf("e%dt%dl%d,", epoch, typ, length)
-		}
-		off = body + length
-	}
-	if hello {
-		shape = "hello:" + shape
-	}
-	return shape, true
-}
-
-func (l *lossy) drop(dir string, d []byte) bool {
-	shape, ok := dtlsShape(d)
-	if !ok {
-		return false
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.clientHellos > 0 && strings.HasPrefix(shape, "hello:") {
-		l.clientHellos--
-		l.dropped++
-		event("dropped %s %s", dir, shape)
-		return true
-	}
-	if l.flightsOnce && !l.seen[dir+shape] {
-		l.seen[dir+shape] = true
-		l.dropped++
-		event("dropped %s %s", dir, shape)
-		return true
-	}
-	return false
-}
-func (c *countingConn) WriteToUDP(b []byte, a *net.UDPAddr) (int, error) {
-	count(b)
-	return c.UDPConn.WriteToUDP(b, a)
-}
-func (c *countingConn) Write(b []byte) (int, error) { count(b); return c.UDPConn.Write(b) }
 
 func event(format string, args ...interface{}) {
 	fmt.Printf("EVENT "+format+"\n", args...)
@@ -161,6 +57,9 @@ type options struct {
 	fps       int
 	srs       bool
 	passive   bool
+	loopback  bool
+	gcc       bool
+	gccStart  int
 }
 
 func main() {
@@ -182,6 +81,11 @@ func main() {
 	fs.BoolVar(&loss.flightsOnce, "drop-flights-once", false, "lose the first copy of every DTLS flight, both ways")
 	fs.IntVar(&loss.clientHellos, "drop-client-hellos", 0, "lose the first N DTLS ClientHellos (either way)")
 	fs.BoolVar(&o.passive, "passive", false, "tell the server a=setup:passive, so it is the DTLS client (pion then serves)")
+	n := fs.Int("n", 100, "players: how many PeerConnections")
+	inFlight := fs.Int("in-flight", 16, "players: joins (ICE + DTLS) at once")
+	fs.BoolVar(&o.loopback, "loopback", false, "gather loopback candidates only (a server on 127.0.0.1)")
+	fs.BoolVar(&o.gcc, "gcc", false, "publish: pion's GCC on transport-cc feedback, sending at its target (see gcc.go)")
+	fs.IntVar(&o.gccStart, "gcc-start", 500_000, "publish -gcc: GCC's initial target, bit/s")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch mode {
@@ -189,6 +93,8 @@ func main() {
 		err = play(o)
 	case "publish":
 		err = publish(o)
+	case "players":
+		err = players(o, *n, *inFlight, o.loopback)
 	default:
 		err = fmt.Errorf("unknown mode %q", mode)
 	}
@@ -221,8 +127,13 @@ func newPeerConnection(o options, direction webrtc.RTPTransceiverDirection) (*we
 		return nil, err
 	}
 	ir := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(m, ir); err != nil { // NACK, RTCP reports, TWCC sender header
+	if err := webrtc.RegisterDefaultInterceptors(m, ir); err != nil { // NACK, RTCP reports, transport-cc feedback for what it receives
 		return nil, err
+	}
+	if o.gcc {
+		if err := addGCC(m, ir, o.gccStart); err != nil {
+			return nil, err
+		}
 	}
 	s := webrtc.SettingEngine{}
 	n, err := stdnet.NewNet()
@@ -231,6 +142,10 @@ func newPeerConnection(o options, direction webrtc.RTPTransceiverDirection) (*we
 	}
 	s.SetNet(countingNet{n})
 	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	if o.loopback {
+		s.SetIncludeLoopbackCandidate(true)
+		s.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
+	}
 	if !o.keepalive { // pion's default is a check every 2 s only when the pair is idle; none at all here
 		s.SetICETimeouts(30*time.Second, 60*time.Second, time.Hour)
 	}
@@ -377,7 +292,10 @@ func play(o options) error {
 		}
 	}
 	var audio, video, keyframes int64
-	var firstVideoNal int32 = -1
+	var firstVideoNal, firstArrivedNal int32 = -1, -1
+	var firstSeq uint16 // only the video track's goroutine touches these three
+	var firstUntil time.Time
+	var earliest int16
 	var lastVideo int64
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		event("track %s %s", t.Kind().String(), t.Codec().MimeType)
@@ -399,7 +317,15 @@ func play(o options) error {
 				} else if nal == 28 && len(p.Payload) > 1 && p.Payload[1]&0x80 != 0 { // FU-A start
 					nal = p.Payload[1] & 0x1f
 				}
-				atomic.CompareAndSwapInt32(&firstVideoNal, -1, int32(nal))
+				// the stream's first packet is the lowest sequence number of its first second: a lost
+				// first packet that NACK brings back arrives after later ones but still counts as first
+				if atomic.CompareAndSwapInt32(&firstArrivedNal, -1, int32(nal)) {
+					firstSeq, firstUntil = p.SequenceNumber, time.Now().Add(time.Second)
+					atomic.StoreInt32(&firstVideoNal, int32(nal))
+				} else if off := int16(p.SequenceNumber - firstSeq); off < earliest && time.Now().Before(firstUntil) {
+					earliest = off
+					atomic.StoreInt32(&firstVideoNal, int32(nal))
+				}
 				if nal == 7 || nal == 5 && (p.Payload[0]&0x1f != 28 || p.Payload[1]&0x80 != 0) {
 					atomic.AddInt64(&keyframes, 1)
 				}
@@ -430,6 +356,7 @@ func play(o options) error {
 		"video_packets":       atomic.LoadInt64(&video),
 		"keyframes":           atomic.LoadInt64(&keyframes),
 		"first_video_nal":     atomic.LoadInt32(&firstVideoNal),
+		"first_arrived_nal":   atomic.LoadInt32(&firstArrivedNal),
 		"ms_since_last_video": sinceVideo,
 		"stun_after_connect":  atomic.LoadInt64(&stunSent) - w.stunAtConn,
 		"dtls_dropped":        loss.dropped,
@@ -493,7 +420,10 @@ func publish(o options) error {
 	deadline := time.Now().Add(time.Duration(o.seconds) * time.Second)
 	tick := time.NewTicker(time.Second / time.Duration(o.fps))
 	defer tick.Stop()
+	var sentBytes, maxTarget int64
+	lastReport, lastBytes := time.Now(), int64(0)
 	send := func(payload []byte, marker bool) error {
+		sentBytes += int64(len(payload))
 		pkt := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: pt, SequenceNumber: seq, Timestamp: ts,
 			SSRC: ssrc, Marker: marker}, Payload: payload}
 		seq++
@@ -501,6 +431,24 @@ func publish(o options) error {
 		return track.WriteRTP(pkt)
 	}
 	sendFrame := func(frame [][]byte) error {
+		if o.gcc { // follow GCC's target like an encoder's rate control: pad the frame up to target / fps
+			target := gccTarget()
+			if int64(target) > maxTarget {
+				maxTarget = int64(target)
+			}
+			size := 0
+			for _, n := range frame {
+				size += len(n)
+			}
+			if pad := target/8/o.fps - size; pad > 0 {
+				frame = append(frame[:len(frame):len(frame)], filler(pad))
+			}
+			if time.Since(lastReport) >= time.Second {
+				event("rate gcc_target_kbps=%d sent_kbps=%d", target/1000,
+					(sentBytes-lastBytes)*8/time.Since(lastReport).Milliseconds())
+				lastReport, lastBytes = time.Now(), sentBytes
+			}
+		}
 		for i, n := range frame {
 			last := i == len(frame)-1
 			if o.mode0 || len(n) <= 1100 { // single NAL unit packets (all mode 0 allows)
@@ -573,6 +521,8 @@ func publish(o options) error {
 		"oversize_single":    oversize,
 		"plis":               atomic.LoadInt64(&plis),
 		"stun_after_connect": atomic.LoadInt64(&stunSent) - w.stunAtConn,
+		"gcc_max_target":     maxTarget,
+		"gcc_last_target":    gccTarget(),
 	}
 	deleteSession(o.url)
 	b, _ := json.Marshal(summary)

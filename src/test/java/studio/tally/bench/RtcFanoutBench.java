@@ -24,7 +24,9 @@ import studio.tally.testing.Processes;
  * <p>System properties: {@code rtc.steps} (WebRTC sweep), {@code rtc.n} (headline N), {@code rtc.runs},
  * {@code rtc.window}, {@code rtc.settle} (s), {@code rtc.inFlight} (joins at once), {@code rtc.verifyEvery}
  * (players authenticate + decrypt every k-th packet), {@code rtc.warmup} (players of each kind for the JIT warm-up),
- * {@code rtc.videoKbps} (the source encode's bit rate, default 2000), {@code rtc.serverJvmArgs}, {@code rtc.doc}.
+ * {@code rtc.videoKbps} (the source encode's bit rate, default 2000), {@code rtc.serverJvmArgs}, {@code rtc.doc},
+ * {@code rtc.loadgens} (e.g. 100,300: instead of the headline and sweep, our WHEP players against pion's
+ * ({@link PionPlayers}) at these N, interleaved, {@code rtc.runs} times; {@link LoadGenReport} writes its own section).
  */
 public final class RtcFanoutBench {
   static final String APP = "live";
@@ -42,6 +44,10 @@ public final class RtcFanoutBench {
   final int verifyEvery = Integer.getInteger("rtc.verifyEvery", 8);
   final int warmup = Integer.getInteger("rtc.warmup", 200);
   final int videoKbps = Integer.getInteger("rtc.videoKbps", 2000);
+  /** {@code rtc.loadgens=100,300}: instead of the headline and sweep, our players vs pion's at these N. */
+  final List<Integer> loadgenNs = Arrays.stream(System.getProperty("rtc.loadgens", "").split(","))
+      .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::valueOf).toList();
+  LoadGenReport loadgenReport;
 
   PeerProcess server;
   int port;
@@ -130,7 +136,10 @@ public final class RtcFanoutBench {
       log(String.format("baseline (both ingests, no player): %.1f%%; floor sender pacing to nobody: %.1f%%",
           baseline * 100, floorBaseline * 100));
 
-      for (int r = 0; r < runs; r++) {
+      if (!loadgenNs.isEmpty()) { // ours vs pion only: the fan-out section is left as it is
+        runLoadgens();
+      }
+      for (int r = 0; r < (loadgenNs.isEmpty() ? runs : 0); r++) {
         for (int k = 0; k < 3; k++) {
           RtcSample s = switch ((r + k) % 3) { // each case goes first, second and third in turn
             case 0 -> rtcPoint(headlineN);
@@ -142,7 +151,7 @@ public final class RtcFanoutBench {
       }
       int have = 0;
       double joinSeconds = 0;
-      for (int n : steps) {
+      for (int n : loadgenNs.isEmpty() ? steps : new int[0]) {
         long j0 = System.nanoTime();
         int failed = rtc.add(playPath(), n - have, inFlight, 300_000);
         joinSeconds = (System.nanoTime() - j0) / 1e9;
@@ -178,8 +187,46 @@ public final class RtcFanoutBench {
     }
     report.minutes = (System.nanoTime() - t0) / 60e9;
     Path doc = Path.of(System.getProperty("rtc.doc", "docs/benchmarks.md"));
-    report.writeInto(doc);
+    if (loadgenReport != null) {
+      loadgenReport.minutes = report.minutes;
+      loadgenReport.machine = report.machine;
+      loadgenReport.videoBitrate = report.videoBitrate;
+      loadgenReport.packetRate = report.packetRate;
+      loadgenReport.baseline = baseline;
+      loadgenReport.writeInto(doc);
+    } else {
+      report.writeInto(doc);
+    }
     log("wrote " + doc.toAbsolutePath());
+  }
+
+  /** Our WHEP players and pion's, same source, same server, interleaved (each goes first in turn). */
+  private void runLoadgens() throws Exception {
+    loadgenReport = new LoadGenReport();
+    studio.tally.testing.PionPeer.binary(); // the go build, before any join is timed
+    for (int n : loadgenNs) {
+      for (int r = 0; r < runs; r++) {
+        for (int k = 0; k < 2; k++) {
+          RtcSample s = (r + k) % 2 == 0 ? rtcPoint(n) : pionPoint(n);
+          loadgenReport.runs.add(new RtcBenchReport.Run(r + 1, s));
+        }
+      }
+    }
+  }
+
+  private RtcSample pionPoint(int n) throws Exception {
+    long j0 = System.nanoTime();
+    try (PionPlayers pion = PionPlayers.start("http://127.0.0.1:" + port + playPath(), n, inFlight,
+        java.time.Duration.ofMinutes(5))) {
+      double joinSeconds = (System.nanoTime() - j0) / 1e9;
+      if (pion.joinErrors > 0) {
+        loadgenReport.lastPionError = pion.lastJoinError;
+      }
+      sleep(settle);
+      return PionWindow.measure(this, pion, joinSeconds);
+    } finally {
+      sleep(3);
+    }
   }
 
   private static String playPath() {
@@ -248,6 +295,7 @@ public final class RtcFanoutBench {
       }
     }
     long src0 = isRtc ? rtcSource.packetsSent : isFloor ? floor.sent() : 0;
+    long drops0 = PionWindow.udpRcvbufErrors();
     Processes.Usage u0 = Processes.usage(server.pid());
     Processes.Usage k0 = Processes.usage(floor.pid());
     Processes.Usage g0 = Processes.usage(Processes.self());
@@ -307,6 +355,10 @@ public final class RtcFanoutBench {
     RtcSample s = new RtcSample(kind, n, n - failed, secs, server, (s1.systemSeconds() - s0.systemSeconds()) / secs,
         isFloor ? floorBaseline : baseline, s1.rssBytes(), gen, ff,
         Math.max(0, others), kept, Sample.median(mbps), Sample.median(delivered), auth, verified, joinSeconds);
+    if (loadgenReport != null) {
+      loadgenReport.rcvbufErrors.put(s, PionWindow.udpRcvbufErrors() - drops0);
+      loadgenReport.generatorProcessCores.put(s, gen);
+    }
     log(String.format("%-8s N=%5d joined=%5d (%.1f s) cpu=%6.1f%% (sys %.1f%%) per-player=%.4f%% (marginal %.4f%%) rss=%4.0fMiB "
             + "loadgen=%5.1f%% others=%5.1f%% kept-up=%d/%d median=%.2fMbit/s (%.1f%% of the source, %.0f B per packet or frame) srtp verified=%d failed=%d",
         kind, n, n - failed, joinSeconds, server * 100, s.serverSystemCores() * 100, n == 0 ? 0 : s.percentPerPlayer(),
@@ -316,7 +368,7 @@ public final class RtcFanoutBench {
     return s;
   }
 
-  private static long[] machineTicks() throws java.io.IOException {
+  static long[] machineTicks() throws java.io.IOException {
     String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
     long total = 0;
     for (int i = 1; i < Math.min(f.length, 9); i++) {

@@ -40,13 +40,23 @@ public final class PionPeer {
     }
     Path source = sourceDir();
     try {
-      byte[] main = Files.readAllBytes(source.resolve("main.go"));
-      String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(main)).substring(0, 12);
+      List<Path> sources;
+      try (var files = Files.list(source)) {
+        sources = files.filter(f -> f.getFileName().toString().endsWith(".go")).sorted().toList();
+      }
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (Path f : sources) {
+        digest.update(f.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+        digest.update(Files.readAllBytes(f));
+      }
+      String hash = HexFormat.of().formatHex(digest.digest()).substring(0, 12);
       Path gopath = PeerFiles.root().getParent().getParent().resolve("pion-gopath");
       Path out = gopath.resolve("bin").resolve("pionpeer-" + hash);
       if (!Files.isExecutable(out)) {
         Path pkg = Files.createDirectories(gopath.resolve("src").resolve("pionpeer"));
-        Files.write(pkg.resolve("main.go"), main);
+        for (Path f : sources) {
+          Files.copy(f, pkg.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         Files.copy(source.resolve("go.mod"), pkg.resolve("go.mod"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.createDirectories(out.getParent());
         ProcessBuilder pb = new ProcessBuilder(go.toString(), "build", "-o", out.toString(), ".")

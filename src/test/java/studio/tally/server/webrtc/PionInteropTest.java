@@ -12,7 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import studio.tally.testing.NetNamespace;
@@ -28,10 +33,45 @@ import studio.tally.testing.PionPeer;
  */
 @Timeout(180)
 @ExtendWith(PeerReaper.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PionInteropTest {
   private static final int HTTP_PORT = 8080;
   private static final int UDP_PORT = 8000;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int LONG_SECONDS = 90;
+
+  /** The 90 s session: its own namespace and server, started before the other tests, which run beside it. */
+  private static NetNamespace longNs;
+  private static PeerProcess longServer;
+  private static PeerProcess longPlayer;
+  private static PeerProcess longPublisher;
+
+  @BeforeAll
+  static void startTheNinetySecondSession() {
+    Path h264 = PionPeer.testH264(Duration.ofSeconds(4));
+    PionPeer.binary();
+    longNs = NetNamespace.create();
+    longServer = server(longNs); // the default consent timeout (30 s)
+    longPlayer = pion(longNs, "pion-play-90s", "play", "-url", url(longNs, "whep", "long"), "-seconds",
+        Integer.toString(LONG_SECONDS), "-keepalive=false");
+    await().atMost(Duration.ofSeconds(30)).failFast("player exited", () -> !longPlayer.isAlive())
+        .until(() -> stdout(longPlayer).contains("EVENT connected"));
+    longPublisher = pion(longNs, "pion-publish-90s", "publish", "-url", url(longNs, "whip", "long"), "-h264",
+        h264.toString(), "-seconds", Integer.toString(LONG_SECONDS + 10));
+  }
+
+  @AfterAll
+  static void stopTheNinetySecondSession() {
+    for (AutoCloseable c : new AutoCloseable[] {longPublisher, longPlayer, longServer, longNs}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        System.err.println("closing " + c + ": " + e);
+      }
+    }
+  }
 
   private static PeerProcess server(NetNamespace ns, String... options) {
     String host = ns.address(1);
@@ -186,5 +226,28 @@ class PionInteropTest {
         assertThat(s.get("dtls_dropped").asLong()).as(context).isGreaterThanOrEqualTo(p.name().contains("hellos") ? 4 : 3);
       }
     }
+  }
+
+  /**
+   * A literal 90 s session with the server's default consent timeout (30 s): the pion player sends no
+   * STUN at all after connecting (its RTCP keeps it alive) and still receives video at the 90 s mark.
+   * Started in {@code @BeforeAll}, it runs while the other tests of this class do; this test, ordered
+   * last, only waits for what is left of it.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  @Timeout(LONG_SECONDS + 120)
+  void aPlayerThatSendsNoStunForNinetySecondsIsNotDroppedWithTheDefaultConsentTimeout() throws Exception {
+    JsonNode played = summary(longPlayer, Duration.ofSeconds(LONG_SECONDS + 60));
+    String context = played + "\n" + stdout(longPlayer) + longServer.describe();
+    assertThat(played.get("connected_ms").asLong()).as("ran for 90 s after connecting: %s", context)
+        .isGreaterThanOrEqualTo(LONG_SECONDS * 1000L);
+    assertThat(played.get("stun_after_connect").asLong()).as("pion sent no STUN after connecting: %s", context).isZero();
+    assertThat(played.get("failed").asText()).as(context).isEmpty();
+    assertThat(played.get("state").asText()).as(context).isEqualTo("connected");
+    assertThat(played.get("video_packets").asLong()).as("video for most of 90 s: %s", context).isGreaterThan(1500);
+    assertThat(played.get("ms_since_last_video").asLong()).as("video still flowing at 90 s: %s", context)
+        .isBetween(0L, 2000L);
+    assertThat(stdout(longServer)).as(context).doesNotContain("consent expired");
   }
 }
