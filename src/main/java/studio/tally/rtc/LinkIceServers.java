@@ -17,7 +17,7 @@ final class LinkIceServers {
   static List<RTCIceServer> parse(List<String> headerValues) {
     List<RTCIceServer> out = new ArrayList<>();
     for (String value : headerValues) {
-      for (String link : splitLinks(value)) {
+      for (String link : split(value, ',')) {
         RTCIceServer s = parseLink(link.strip());
         if (s != null) out.add(s);
       }
@@ -25,7 +25,8 @@ final class LinkIceServers {
     return out;
   }
 
-  private static List<String> splitLinks(String value) {
+  /** Splits at sep outside {@code <…>} and quoted strings. */
+  private static List<String> split(String value, char sep) {
     List<String> parts = new ArrayList<>();
     boolean inUri = false;
     boolean inQuote = false;
@@ -35,7 +36,7 @@ final class LinkIceServers {
       if (c == '"' && !inUri) inQuote = !inQuote;
       else if (c == '<' && !inQuote) inUri = true;
       else if (c == '>' && !inQuote) inUri = false;
-      else if (c == ',' && !inUri && !inQuote) {
+      else if (c == sep && !inUri && !inQuote) {
         parts.add(value.substring(start, i));
         start = i + 1;
       }
@@ -56,7 +57,7 @@ final class LinkIceServers {
     String rel = null;
     String username = null;
     String credential = null;
-    for (String param : link.substring(end + 1).split(";")) {
+    for (String param : split(link.substring(end + 1), ';')) {
       int eq = param.indexOf('=');
       if (eq < 0) continue;
       String name = param.substring(0, eq).strip().toLowerCase(Locale.ROOT);

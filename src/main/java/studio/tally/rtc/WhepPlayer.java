@@ -108,7 +108,11 @@ public final class WhepPlayer implements AutoCloseable {
       if (exchange instanceof WhipExchange w && !w.linkIceServers().isEmpty()) {
         player.session.pc().setConfiguration(options.configuration(w.linkIceServers()));
       }
-      player.session.acceptAnswer(answer, timeout);
+      try {
+        player.session.acceptAnswer(answer, timeout);
+      } catch (Error e) { // webrtc-java throws java.lang.Error when libwebrtc cannot parse the SDP
+        throw new RtcException.NegotiationFailed("setRemoteDescription(answer)", String.valueOf(e.getMessage()));
+      }
       player.session.awaitConnected(timeout);
       return player;
     } catch (RtcException | RuntimeException e) {

@@ -30,7 +30,7 @@ class ProbeWhepCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static JsonNode probe(PeerProcess p, int expectedExit) throws Exception {
-    assertThat(p.waitFor(Duration.ofSeconds(150))).as(TallyCli.describe(p)).isEqualTo(expectedExit);
+    assertThat(p.waitFor(Duration.ofSeconds(180))).as(TallyCli.describe(p)).isEqualTo(expectedExit);
     return JSON.readTree(String.join("\n", TallyCli.stdout(p)));
   }
 
@@ -42,7 +42,7 @@ class ProbeWhepCommandTest {
   private static FfmpegProcess ffmpegWhip(String whipUrl) {
     return Ffmpeg.bundled().start(List.of("-hide_banner", "-loglevel", "warning",
         "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
-        "-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000", "-t", "60",
+        "-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000", "-t", "120",
         "-c:v", "libx264", "-profile:v", "baseline", "-bf", "0", "-preset", "ultrafast", "-tune", "zerolatency",
         "-pix_fmt", "yuv420p", "-g", "30", "-b:v", "800k", "-c:a", "libopus", "-ar", "48000", "-ac", "2", "-b:a", "64k",
         "-f", "whip", "-whip_flags", "dtls_active", whipUrl));
@@ -76,11 +76,11 @@ class ProbeWhepCommandTest {
           .until(() -> ours.server.rtcStreams().isPublishing(new StreamKey("live", "w")));
       String whep = "http://127.0.0.1:" + ours.port + "/rtc/v1/whep/?app=live&stream=w";
       String webrtc = "webrtc://127.0.0.1:" + ours.port + "/live/w";
-      JsonNode root = probe(TallyCli.start("probe", whep, webrtc, "--duration", "12", "--json", "--expect-fps", "30"), 0);
+      JsonNode root = probe(TallyCli.start("probe", whep, webrtc, "--duration", "25", "--connect-timeout", "20", "--json", "--expect-fps", "30"), 0);
       assertPlayed(stream(root, whep), "udp");
       assertPlayed(stream(root, webrtc), "udp");
 
-      JsonNode tcp = probe(TallyCli.start("probe", whep, "--duration", "12", "--json", "--ice-tcp-only"), 0);
+      JsonNode tcp = probe(TallyCli.start("probe", whep, "--duration", "25", "--connect-timeout", "20", "--json", "--ice-tcp-only"), 0);
       assertPlayed(stream(tcp, whep), "tcp");
     }
   }
@@ -104,7 +104,7 @@ class ProbeWhepCommandTest {
       String missing = "http://127.0.0.1:" + ours.port + "/rtc/v1/whep/?app=live&stream=nobody";
       String missingSrs = "webrtc://127.0.0.1:" + ours.port + "/live/nobody";
       String badSdp = "http://127.0.0.1:" + bad.getAddress().getPort() + "/whep";
-      JsonNode root = probe(TallyCli.start("probe", refused, missing, missingSrs, badSdp, "--duration", "40", "--json"), 2);
+      JsonNode root = probe(TallyCli.start("probe", refused, missing, missingSrs, badSdp, "--duration", "60", "--json"), 2);
       assertThat(stream(root, refused).at("/failure/kind").asText()).isEqualTo("refused");
       assertThat(stream(root, refused).at("/failure/reason").asText()).contains("refused");
       assertThat(stream(root, missing).at("/failure/kind").asText()).isEqualTo("not_found");

@@ -22,7 +22,7 @@ import studio.tally.server.TallyServer;
  * stream side by side, and the probe's fps must be within 10 % of Chromium's own getStats framesPerSecond.
  * Over UDP, and with {@code --ice-tcp-only} over ICE-TCP on the server's HTTP port.
  */
-@Timeout(value = 180)
+@Timeout(value = 300)
 class ChromiumWhipProbeTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -75,7 +75,7 @@ class ChromiumWhipProbeTest {
     Path out = Files.createTempFile("tally-probe", ".json");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     closeables.add(p::destroyForcibly);
-    assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("probe finished").isTrue();
+    assertThat(p.waitFor(150, TimeUnit.SECONDS)).as("probe finished").isTrue();
     String json = Files.readString(out);
     assertThat(p.exitValue()).as(json).isZero();
     return JSON.readTree(json);
@@ -93,12 +93,12 @@ class ChromiumWhipProbeTest {
       await(player, "Chromium player decoding", s -> s.path("framesDecoded").asInt() > 30);
       String whep = base + "/rtc/v1/whep/?app=live&stream=cp";
       String webrtc = "webrtc://" + base.substring("http://".length()) + "/live/cp";
-      List<String> args = new ArrayList<>(List.of(whep, webrtc, "--duration", "12", "--json"));
+      List<String> args = new ArrayList<>(List.of(whep, webrtc, "--duration", "25", "--connect-timeout", "20", "--json"));
       if (tcpOnly) args.add("--ice-tcp-only");
       List<Double> chromium = new ArrayList<>();
       Thread sampler = Thread.ofPlatform().daemon().start(() -> {
         try {
-          for (int i = 0; i < 30 && !Thread.currentThread().isInterrupted(); i++) {
+          for (int i = 0; i < 60 && !Thread.currentThread().isInterrupted(); i++) {
             chromium.add(chromiumFps(player));
             Thread.sleep(500);
           }
