@@ -156,8 +156,7 @@ final class WhepSource implements AutoCloseable {
     while (c != null) {
       if (c instanceof HttpConnectTimeoutException) return new PlayFailure(PlayFailure.Kind.TIMEOUT, u.getMessage());
       if (c instanceof ConnectException) {
-        return new PlayFailure(PlayFailure.Kind.REFUSED, "connection refused: " + u.getMessage().replaceFirst(":.*", "")
-            .replace("cannot reach ", "") + " (nothing listens there)");
+        return new PlayFailure(PlayFailure.Kind.REFUSED, "connection refused by " + u.url() + " (nothing listens there)");
       }
       if (c instanceof SSLException) return new PlayFailure(PlayFailure.Kind.TLS_UNTRUSTED, "TLS: " + c.getMessage());
       c = c.getCause();

@@ -41,7 +41,7 @@ public final class SrsApiExchange implements SdpExchange {
     this.streamUrl = webrtcUrl;
     this.api = apiUrl(webrtcUrl, play);
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build();
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build();
   }
 
   /** {@code webrtc://host[:port]/app/stream?k=v} → {@code http(s)://host:port/rtc/v1/play|publish/?k=v}. */

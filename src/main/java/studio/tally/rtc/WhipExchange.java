@@ -31,7 +31,7 @@ public final class WhipExchange implements SdpExchange {
    * @param timeout for each HTTP exchange
    */
   public WhipExchange(URI endpoint, String bearerToken, Duration timeout) {
-    this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build(),
+    this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build(),
         endpoint, bearerToken, timeout);
   }
 
