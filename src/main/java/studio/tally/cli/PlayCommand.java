@@ -11,7 +11,8 @@ import studio.tally.ui.WindowUnavailableException;
 
 @Command(name = "play", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Open the Player window on streams, side by side, with their QA figures (docs/qa-metrics.md).",
-        "URLs: http(s)://host/app/stream.flv, rtmp(s)://host/app/stream. Headless: tally probe."})
+        "URLs: http(s)://host/app/stream.flv, rtmp(s)://host/app/stream, WHEP endpoints, webrtc://host/app/stream.",
+        "Headless: tally probe."})
 final class PlayCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "URL", description = "Streams to open (more can be opened in the window).")
   List<String> urls = List.of();

@@ -20,7 +20,8 @@ import studio.tally.play.QaReport;
 
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Play one or more streams headless for a while and report QA figures (docs/qa-metrics.md).",
-        "URLs: http(s)://host/app/stream.flv, rtmp(s)://host/app/stream.",
+        "URLs: http(s)://host/app/stream.flv, rtmp(s)://host/app/stream, a WHEP endpoint (any other http(s)://…),",
+        "webrtc://host[:port]/app/stream (SRS JSON API /rtc/v1/play/, port 1985 unless given, 443 with ?schema=https).",
         "Exit 0: every expectation met; 1: a stream failed an expectation; 2: a stream could not be played."})
 final class ProbeCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "URL", description = "Streams to play side by side.")
@@ -56,6 +57,12 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--insecure-tls", description = "Accept any TLS certificate.")
   boolean insecureTls;
 
+  @Option(names = "--bearer-token", paramLabel = "TOKEN", description = "WHEP: send Authorization: Bearer TOKEN.")
+  String bearerToken;
+
+  @Option(names = "--ice-tcp-only", description = "WHEP and webrtc://: no UDP candidates, media over ICE-TCP only.")
+  boolean iceTcpOnly;
+
   @Option(names = "--connect-timeout", defaultValue = "10", paramLabel = "SECONDS", description = "(default: ${DEFAULT-VALUE}).")
   double connectTimeoutSeconds;
 
@@ -73,7 +80,8 @@ final class ProbeCommand implements Callable<Integer> {
     PlayerOptions options;
     try {
       options = PlayerOptions.defaults().withTls(tlsFingerprint, insecureTls)
-          .withConnectTimeout(Duration.ofMillis((long) (connectTimeoutSeconds * 1000)));
+          .withConnectTimeout(Duration.ofMillis((long) (connectTimeoutSeconds * 1000)))
+          .withBearerToken(bearerToken).withIceTcpOnly(iceTcpOnly);
       if (tlsFingerprint != null) PlayUrls.checkTls(options); // only a pin can be malformed; default trust loads lazily
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
@@ -108,6 +116,12 @@ final class ProbeCommand implements Callable<Integer> {
           q.totalFreezeMs(), q.droppedFrames(),
           q.latency() == null ? "" : String.format(Locale.ROOT, ", latency %.0f ms (median)", q.latency().medianMs()),
           q.avOffsetMs() == null ? "" : String.format(Locale.ROOT, ", A/V offset %.0f ms", q.avOffsetMs()));
+    }
+    if (q.webrtc() != null) {
+      QaReport.WebRtc w = q.webrtc();
+      System.out.printf(Locale.ROOT, "  webrtc over %s: rtt %.0f ms, jitter %.1f ms, %d lost (%.2f %%), %d NACK, %d PLI, jitter buffer %.0f ms%n",
+          w.transport(), w.rttMs(), w.jitterMs(), w.packetsLost(), w.packetLossPct(), w.nackCount(), w.pliCount(),
+          w.jitterBufferMs());
     }
   }
 }

@@ -37,6 +37,15 @@ public final class Playback implements AutoCloseable {
       }
 
       @Override
+      public void onI420(int width, int height, java.nio.ByteBuffer y, int strideY, java.nio.ByteBuffer u, int strideU,
+          java.nio.ByteBuffer v, int strideV) {
+        int n = width * height;
+        if (argb.length != n) argb = new int[n];
+        studio.tally.play.I420.toArgb(width, height, y, strideY, u, strideU, v, strideV, argb);
+        frames.onFrame(width, height, IntBuffer.wrap(argb), System.nanoTime() / 1000);
+      }
+
+      @Override
       public void onEnded(PlayFailure failure) {
         onEnded.accept(failure.toString());
       }
@@ -44,7 +53,7 @@ public final class Playback implements AutoCloseable {
   }
 
   /**
-   * Starts playing url (http(s)://….flv or rtmp(s)://…).
+   * Starts playing url (http(s)://….flv, rtmp(s)://…, a WHEP endpoint or webrtc://…).
    *
    * @param frames gets every decoded picture (decode thread; copy what you keep)
    * @param onEnded why the stream stopped (network or decode thread)

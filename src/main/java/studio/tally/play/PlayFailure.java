@@ -19,6 +19,10 @@ public record PlayFailure(Kind kind, String reason) {
     TLS_UNTRUSTED,
     /** The bytes are not a stream we can play (not FLV, malformed tags, a config the decoder refuses). */
     BAD_STREAM,
+    /** WebRTC: the answer SDP was unusable (not SDP, wrong content type, libwebrtc refused it). */
+    BAD_SDP,
+    /** WebRTC: the answer was accepted but ICE (or DTLS) never connected, or the connection failed. */
+    ICE_FAILED,
     /** Connecting or the first picture took longer than allowed. */
     TIMEOUT,
     /** The connection ended after playing began. */

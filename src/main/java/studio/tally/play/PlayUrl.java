@@ -6,9 +6,10 @@ import java.util.Locale;
 import studio.tally.output.RtmpUrl;
 
 /**
- * What a player URL names: an HTTP(S)-FLV stream ({@code http(s)://host[:port]/path.flv[?query]})
- * or an RTMP(S) stream ({@code rtmp(s)://host[:port]/app/stream}). WHEP endpoints will be a third
- * kind; until then an http(s) URL that is not .flv is refused with that said.
+ * What a player URL names: an HTTP(S)-FLV stream ({@code http(s)://host[:port]/path.flv[?query]}),
+ * an RTMP(S) stream ({@code rtmp(s)://host[:port]/app/stream}), a WHEP endpoint (any other
+ * {@code http(s)://} URL: it must answer an SDP offer) or an SRS-style {@code webrtc://host[:port]/app/stream}
+ * (played through the JSON API {@code /rtc/v1/play/}).
  */
 public sealed interface PlayUrl {
 
@@ -18,6 +19,12 @@ public sealed interface PlayUrl {
   record Flv(String text, boolean tls, String host, int port, String pathAndQuery) implements PlayUrl {}
 
   record Rtmp(String text, RtmpUrl url) implements PlayUrl {}
+
+  /** A WHEP endpoint: POST an offer, 201 + answer + Location. */
+  record Whep(String text, URI endpoint) implements PlayUrl {}
+
+  /** {@code webrtc://host[:port]/app/stream[?k=v]}; api is the {@code /rtc/v1/play/} URL it maps to. */
+  record WebRtc(String text, URI api) implements PlayUrl {}
 
   /**
    * @throws IllegalArgumentException with the expected shapes when url is neither
@@ -29,6 +36,9 @@ public sealed interface PlayUrl {
     if (lower.startsWith("rtmp://") || lower.startsWith("rtmps://")) {
       return new Rtmp(text, RtmpUrl.parse(text));
     }
+    if (lower.startsWith("webrtc://")) {
+      return new WebRtc(text, studio.tally.rtc.SrsApiExchange.apiUrl(text, true));
+    }
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
       URI uri;
       try {
@@ -39,8 +49,7 @@ public sealed interface PlayUrl {
       if (uri.getHost() == null) throw new IllegalArgumentException("missing host in " + text);
       String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
       if (!path.toLowerCase(Locale.ROOT).endsWith(".flv")) {
-        throw new IllegalArgumentException("http(s) URLs play HTTP-FLV, whose path ends in .flv (got " + path
-            + "); WHEP endpoints are not supported yet");
+        return new Whep(text, uri); // not .flv: a WHEP endpoint (the POST tells whether it is one)
       }
       boolean tls = lower.startsWith("https://");
       int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
@@ -49,6 +58,7 @@ public sealed interface PlayUrl {
       return new Flv(text, tls, host, port, path + query);
     }
     throw new IllegalArgumentException("unsupported URL " + text
-        + "; expected http(s)://host/app/stream.flv or rtmp(s)://host/app/stream");
+        + "; expected http(s)://host/app/stream.flv, rtmp(s)://host/app/stream, a WHEP endpoint http(s)://…"
+        + " or webrtc://host[:port]/app/stream");
   }
 }

@@ -10,18 +10,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Plays one URL, whatever its protocol — {@code http(s)://…/x.flv} or {@code rtmp(s)://…} today
- * (our own clients, decoders opened from the sequence headers), WHEP later behind the same API —
- * and measures it: {@link #report()} gives the QA figures at any moment. Headless by default:
+ * Plays one URL, whatever its protocol — {@code http(s)://…/x.flv} or {@code rtmp(s)://…} (our own
+ * clients, decoders opened from the sequence headers), a WHEP endpoint or {@code webrtc://…} (libwebrtc
+ * receives and decodes: {@link WhepSource}) — and measures it: {@link #report()} gives the QA figures at any moment. Headless by default:
  * every frame is decoded and counted; a {@link PlayerListener} can take the pictures for a window.
  * Start connecting with {@link #open}; {@link #close()} stops everything.
  */
 public final class Player implements AutoCloseable {
   private final String url;
   private final QaMeter meter;
-  private final EventLoopGroup group;
-  private final MediaSource source;
-  private final TagDecoding decoding;
+  private final EventLoopGroup group; // FLV/RTMP only
+  private final MediaSource source; // FLV/RTMP only
+  private final TagDecoding decoding; // FLV/RTMP only
+  private final WhepSource whep; // WHEP/webrtc:// only
   private final PlayerListener listener;
   private final AtomicReference<PlayFailure> failure = new AtomicReference<>();
   private volatile boolean playing;
@@ -39,6 +40,20 @@ public final class Player implements AutoCloseable {
       throw e;
     }
     this.decoding = new TagDecoding(url, meter, listener, this::fail, source::setReading);
+    this.whep = null;
+  }
+
+  private Player(PlayUrl url, PlayerOptions options, PlayerListener listener) {
+    this.url = url.text();
+    this.listener = listener;
+    this.meter = new QaMeter(System.nanoTime());
+    this.group = null;
+    this.source = null;
+    this.decoding = null;
+    this.whep = new WhepSource(url, options, meter, listener, this::fail, () -> {
+      playing = true;
+      meter.connected(System.nanoTime());
+    });
   }
 
   /**
@@ -49,11 +64,19 @@ public final class Player implements AutoCloseable {
    */
   public static Player open(String url, PlayerOptions options, PlayerListener listener) {
     PlayUrl parsed = PlayUrl.parse(url);
+    PlayerListener l = listener == null ? new PlayerListener() {} : listener;
     MediaSource.Factory factory = switch (parsed) {
       case PlayUrl.Flv flv -> group -> new FlvHttpSource(flv, group, options);
       case PlayUrl.Rtmp rtmp -> group -> new RtmpPlaySource(rtmp.url(), group, options);
+      case PlayUrl.Whep w -> null;
+      case PlayUrl.WebRtc w -> null;
     };
-    Player p = new Player(parsed.text(), factory, listener == null ? new PlayerListener() {} : listener);
+    if (factory == null) {
+      Player p = new Player(parsed, options, l);
+      p.whep.start();
+      return p;
+    }
+    Player p = new Player(parsed.text(), factory, l);
     p.source.start(p.events);
     return p;
   }
@@ -82,9 +105,14 @@ public final class Player implements AutoCloseable {
     return Optional.ofNullable(failure.get());
   }
 
+  /** Brings figures read from elsewhere up to date (WebRTC: one more getStats); blocks briefly. */
+  void settle() {
+    if (whep != null) whep.refresh();
+  }
+
   private void fail(PlayFailure f) {
     if (closed || !failure.compareAndSet(null, f)) return;
-    source.close();
+    if (source != null) source.close();
     listener.onEnded(f);
   }
 
@@ -110,6 +138,10 @@ public final class Player implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
+    if (whep != null) {
+      whep.close();
+      return;
+    }
     source.close();
     decoding.close();
     group.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS);

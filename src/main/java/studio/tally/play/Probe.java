@@ -28,10 +28,12 @@ public final class Probe {
         Thread.sleep(untilFirstFrame ? 1 : Math.min(50, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
       }
       List<ProbeResult> results = new ArrayList<>();
+      players.forEach(Player::settle);
       for (Player p : players) results.add(judge(p.url(), p.report(), p.failure().orElse(null), expectations));
       return results;
     } finally {
-      players.forEach(Player::close);
+      // in parallel: a WebRTC player's close ends its session (WHEP DELETE) and releases libwebrtc
+      players.parallelStream().forEach(Player::close);
     }
   }
 

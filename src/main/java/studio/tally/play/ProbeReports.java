@@ -73,6 +73,18 @@ public final class ProbeReports {
     o.put("audio_frames", r.audioFrames());
     o.put("audio_samples", r.audioSamples());
     o.put("av_offset_ms", r.avOffsetMs());
+    QaReport.WebRtc w = r.webrtc();
+    if (w == null) {
+      o.putNull("webrtc");
+    } else {
+      o.putObject("webrtc").put("transport", w.transport()).put("rtt_ms", w.rttMs()).put("jitter_ms", w.jitterMs())
+          .put("audio_jitter_ms", w.audioJitterMs()).put("packets_received", w.packetsReceived())
+          .put("packets_lost", w.packetsLost()).put("packet_loss_pct", w.packetLossPct())
+          .put("nack_count", w.nackCount()).put("pli_count", w.pliCount()).put("fir_count", w.firCount())
+          .put("jitter_buffer_ms", w.jitterBufferMs()).put("freeze_count", w.libwebrtcFreezeCount())
+          .put("total_freeze_ms", w.libwebrtcFreezeMs()).put("fps", w.libwebrtcFps())
+          .put("frames_dropped", w.framesDroppedBeforeDecode()).put("concealed_samples", w.concealedSamples());
+    }
     return o;
   }
 
@@ -84,7 +96,11 @@ public final class ProbeReports {
     ObjectNode o = stream(new ProbeResult("", ProbeResult.Status.PASS, List.of(), report, null));
     var out = new java.util.LinkedHashMap<String, String>();
     o.properties().forEach(e -> {
-      if (!List.of("url", "status", "reasons", "failure").contains(e.getKey())) {
+      if (e.getKey().equals("webrtc")) {
+        // WebRTC figures under their JSON path (webrtc.jitter_ms); nothing for FLV/RTMP
+        e.getValue().properties().forEach(w -> out.put("webrtc." + w.getKey(),
+            w.getValue().isTextual() ? w.getValue().asText() : w.getValue().toString()));
+      } else if (!List.of("url", "status", "reasons", "failure").contains(e.getKey())) {
         out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
       }
     });

@@ -41,6 +41,7 @@ final class QaMeter {
   private final Samples avOffsetMicros = new Samples();
   private String videoCodec;
   private String audioCodec;
+  private QaReport.WebRtc webrtc;
 
   QaMeter(long startNanos) {
     this.startNanos = startNanos;
@@ -111,6 +112,26 @@ final class QaMeter {
     haveAudioSkew = true;
   }
 
+  /** A decoded audio block whose stream time is unknown (WebRTC: libwebrtc keeps A/V in sync itself). */
+  synchronized void audioBlock(int samples, int rate, int channelCount) {
+    audioBlocks++;
+    audioSamples += samples;
+    sampleRate = rate;
+    channels = channelCount;
+  }
+
+  /** The latest WebRTC receive figures (replaces the previous ones: libwebrtc's counters are cumulative). */
+  synchronized void webrtc(QaReport.WebRtc figures) {
+    webrtc = figures;
+  }
+
+  /** Media payload counts as libwebrtc reports them (cumulative; replaces what {@link #bytes} summed). */
+  synchronized void totalBytes(long nanos, long video, long audio) {
+    if (firstByteNanos < 0 && video + audio > 0) firstByteNanos = nanos;
+    videoBytes = Math.max(videoBytes, video);
+    audioBytes = Math.max(audioBytes, audio);
+  }
+
   synchronized boolean hasPicture() {
     return pictures > 0;
   }
@@ -135,7 +156,7 @@ final class QaMeter {
         freezes.count(now), round(freezes.totalNanos(now) / 1e6, 1), round(freezes.longestNanos(now) / 1e6, 1),
         decoderDropped + timecodeGaps, timecodedPictures, latency,
         audioCodec, sampleRate, channels, audioBlocks, audioSamples,
-        avOffset == null ? null : round(avOffset, 1));
+        avOffset == null ? null : round(avOffset, 1), webrtc);
   }
 
   private static double round(double v, int digits) {

@@ -17,6 +17,7 @@ import java.util.List;
  * @param timecodedFrames pictures whose time code was read
  * @param latency glass-to-glass ms from the time code, or null without one
  * @param avOffsetMs median of (audio arrival lead) − (video arrival lead), ms; null without both
+ * @param webrtc libwebrtc's receive figures for WHEP / webrtc:// streams, else null
  */
 public record QaReport(
     double durationS,
@@ -43,7 +44,29 @@ public record QaReport(
     int channels,
     long audioFrames,
     long audioSamples,
-    Double avOffsetMs) {
+    Double avOffsetMs,
+    WebRtc webrtc) {
+
+  /** Without WebRTC figures (HTTP-FLV, RTMP). */
+  public QaReport(double durationS, Double connectMs, Double timeToFirstFrameMs, String videoCodec, int width, int height,
+      List<String> resolutions, int resolutionChanges, long frames, double fps, double bitrateKbps, double videoKbps,
+      double audioKbps, int freezeCount, double totalFreezeMs, double longestFreezeMs, long droppedFrames,
+      long timecodedFrames, Latency latency, String audioCodec, int sampleRate, int channels, long audioFrames,
+      long audioSamples, Double avOffsetMs) {
+    this(durationS, connectMs, timeToFirstFrameMs, videoCodec, width, height, resolutions, resolutionChanges, frames, fps,
+        bitrateKbps, videoKbps, audioKbps, freezeCount, totalFreezeMs, longestFreezeMs, droppedFrames, timecodedFrames,
+        latency, audioCodec, sampleRate, channels, audioFrames, audioSamples, avOffsetMs, null);
+  }
+
+  /**
+   * What libwebrtc's getStats says about a WHEP / webrtc:// stream (webrtc-stats names in
+   * docs/qa-metrics.md); null for HTTP-FLV and RTMP. Cumulative since connecting; -1 where libwebrtc
+   * gave no figure.
+   */
+  public record WebRtc(String transport, double rttMs, double jitterMs, double audioJitterMs, long packetsReceived,
+      long packetsLost, double packetLossPct, long nackCount, long pliCount, long firCount, double jitterBufferMs,
+      long libwebrtcFreezeCount, double libwebrtcFreezeMs, double libwebrtcFps, long framesDroppedBeforeDecode,
+      long concealedSamples) {}
 
   /** Glass-to-glass latency over the pictures that carried a time code, ms. */
   public record Latency(double medianMs, long minMs, long maxMs, int samples) {}

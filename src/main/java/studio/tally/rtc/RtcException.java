@@ -37,8 +37,16 @@ public abstract sealed class RtcException extends Exception
   public static final class Unreachable extends RtcException {
     private static final long serialVersionUID = 1L;
 
+    private final String url;
+
     public Unreachable(String url, Throwable cause) {
       super("cannot reach " + url + ": " + cause, cause);
+      this.url = url;
+    }
+
+    /** The URL that could not be reached. */
+    public String url() {
+      return url;
     }
   }
 

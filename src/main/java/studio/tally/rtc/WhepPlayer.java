@@ -10,7 +10,10 @@ import dev.onvoid.webrtc.media.audio.AudioTrackSource;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,11 +29,14 @@ public final class WhepPlayer implements AutoCloseable {
   private final VideoTrack remoteVideo;
   private final VideoTrackSink sink;
   private final FrameCounter received;
+  private AudioTrack remoteAudio;
+  private AudioTrackSink audioSink;
   private boolean closed;
 
-  private WhepPlayer(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener, boolean withAudio) {
+  private WhepPlayer(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener, boolean withAudio,
+      AudioFrameListener audioListener, WhepOptions options) {
     this.exchange = exchange;
-    this.session = new PeerSession(factory);
+    this.session = new PeerSession(factory, options.configuration(List.of()));
     try {
       // webrtc-java needs a track even for a receive-only transceiver; it never sends
       var placeholderVideo = new CustomVideoSource();
@@ -43,7 +49,20 @@ public final class WhepPlayer implements AutoCloseable {
 
       RTCRtpTransceiver video = session.pc().addTransceiver(videoTrack, recvOnly());
       PeerSession.prefer(video, PeerSession.receiveCodecs(factory, MediaType.VIDEO), "video/H264");
-      if (withAudio) session.pc().addTransceiver(audioTrack, recvOnly());
+      if (withAudio) {
+        RTCRtpTransceiver audio = session.pc().addTransceiver(audioTrack, recvOnly());
+        if (audioListener != null && audio.getReceiver().getTrack() instanceof AudioTrack a) {
+          remoteAudio = a;
+          audioSink = (data, bits, rate, channels, frames) -> {
+            try {
+              audioListener.onAudio(data, bits, rate, channels, frames);
+            } catch (RuntimeException e) {
+              // never unwind into libwebrtc's audio thread
+            }
+          };
+          a.addSink(audioSink);
+        }
+      }
       remoteVideo = (VideoTrack) video.getReceiver().getTrack();
       received = new FrameCounter(listener);
       sink = received::deliver;
@@ -67,11 +86,33 @@ public final class WhepPlayer implements AutoCloseable {
   /** As {@link #connect(RtcFactory, SdpExchange, VideoFrameListener, Duration)}; withAudio false offers video only. */
   public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
       boolean withAudio, Duration timeout) throws RtcException {
-    var player = new WhepPlayer(factory, exchange, listener, withAudio);
+    return connect(factory, exchange, listener, null, withAudio, WhepOptions.defaults(), timeout);
+  }
+
+  /**
+   * Plays with audio (decoded PCM to audioListener, when non-null) and the given options; the ICE servers
+   * of a WHEP answer's {@code Link} headers are applied before the answer, so libwebrtc gathers through
+   * them too (relayed checks reach an ICE-lite server as peer-reflexive candidates).
+   */
+  public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
+      AudioFrameListener audioListener, WhepOptions options, Duration timeout) throws RtcException {
+    return connect(factory, exchange, listener, audioListener, true, options, timeout);
+  }
+
+  private static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
+      AudioFrameListener audioListener, boolean withAudio, WhepOptions options, Duration timeout) throws RtcException {
+    var player = new WhepPlayer(factory, exchange, listener, withAudio, audioListener, options);
     try {
       String offer = player.session.offer(timeout);
       String answer = exchange.answer(offer);
-      player.session.acceptAnswer(answer, timeout);
+      if (exchange instanceof WhipExchange w && !w.linkIceServers().isEmpty()) {
+        player.session.pc().setConfiguration(options.configuration(w.linkIceServers()));
+      }
+      try {
+        player.session.acceptAnswer(answer, timeout);
+      } catch (Error e) { // webrtc-java throws java.lang.Error when libwebrtc cannot parse the SDP
+        throw new RtcException.NegotiationFailed("setRemoteDescription(answer)", String.valueOf(e.getMessage()));
+      }
       player.session.awaitConnected(timeout);
       return player;
     } catch (RtcException | RuntimeException e) {
@@ -99,6 +140,25 @@ public final class WhepPlayer implements AutoCloseable {
     return stats(session, timeout);
   }
 
+  /** A snapshot of libwebrtc's receive stats, video and audio (what the QA report's WebRTC figures read). */
+  public RtcReceiveStats receiveStats(Duration timeout) throws RtcException {
+    try {
+      return RtcReceiveStats.of(session.stats().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      throw new RtcException.TimedOut("getStats", timeout);
+    } catch (ExecutionException e) {
+      throw new RtcException.NegotiationFailed("getStats", String.valueOf(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RtcException.TimedOut("getStats (interrupted)", timeout);
+    }
+  }
+
+  /** The ICE/DTLS state as libwebrtc reports it (new, connecting, connected, disconnected, failed, closed). */
+  public String connectionState() {
+    return session.state().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   static RtcStats stats(PeerSession session, Duration timeout) throws RtcException {
     try {
       return RtcStats.of(session.stats().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -123,6 +183,7 @@ public final class WhepPlayer implements AutoCloseable {
     if (closed) return;
     closed = true;
     if (remoteVideo != null && sink != null) remoteVideo.removeSink(sink);
+    if (remoteAudio != null && audioSink != null) remoteAudio.removeSink(audioSink);
     exchange.end();
     session.close();
   }

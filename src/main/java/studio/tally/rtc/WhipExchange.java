@@ -24,13 +24,14 @@ public final class WhipExchange implements SdpExchange {
   private final String bearerToken;
   private final Duration timeout;
   private volatile URI resource;
+  private volatile java.util.List<dev.onvoid.webrtc.RTCIceServer> linkIceServers = java.util.List.of();
 
   /**
    * @param bearerToken sent as {@code Authorization: Bearer <token>} when non-null (never logged)
    * @param timeout for each HTTP exchange
    */
   public WhipExchange(URI endpoint, String bearerToken, Duration timeout) {
-    this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build(),
+    this(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(timeout).build(),
         endpoint, bearerToken, timeout);
   }
 
@@ -75,7 +76,13 @@ public final class WhipExchange implements SdpExchange {
         () -> new RtcException.NegotiationFailed("POST " + endpoint, "201 without a Location header"));
     // relative to the URL that answered (after redirects), as RFC 9110 says
     resource = res.uri().resolve(location);
+    linkIceServers = LinkIceServers.parse(res.headers().allValues("Link"));
     return res.body();
+  }
+
+  /** ICE servers (STUN/TURN) the answer's {@code Link: <...>; rel="ice-server"} headers named. */
+  java.util.List<dev.onvoid.webrtc.RTCIceServer> linkIceServers() {
+    return linkIceServers;
   }
 
   @Override

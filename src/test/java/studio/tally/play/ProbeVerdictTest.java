@@ -75,8 +75,11 @@ class ProbeVerdictTest {
         new PlayUrl.Flv("https://h:8443/live/s.flv?token=a", true, "h", 8443, "/live/s.flv?token=a"));
     assertThat(PlayUrl.parse("http://[::1]/a/b.FLV")).isEqualTo(new PlayUrl.Flv("http://[::1]/a/b.FLV", false, "::1", 80, "/a/b.FLV"));
     assertThat(PlayUrl.parse("rtmps://h/live/s")).isInstanceOf(PlayUrl.Rtmp.class);
-    assertThatThrownBy(() -> PlayUrl.parse("http://h/whep/live/s")).hasMessageContaining("ends in .flv")
-        .hasMessageContaining("WHEP endpoints are not supported yet");
+    assertThat(PlayUrl.parse("http://h/whep/live/s")).isEqualTo(
+        new PlayUrl.Whep("http://h/whep/live/s", java.net.URI.create("http://h/whep/live/s")));
+    assertThat(PlayUrl.parse("webrtc://h/live/s")).isEqualTo(
+        new PlayUrl.WebRtc("webrtc://h/live/s", java.net.URI.create("http://h:1985/rtc/v1/play/")));
+    assertThatThrownBy(() -> PlayUrl.parse("webrtc://h/live")).hasMessageContaining("/app/stream");
     assertThatThrownBy(() -> PlayUrl.parse("srt://h:9000")).hasMessageContaining("unsupported URL srt://h:9000");
     assertThatThrownBy(() -> PlayUrl.parse("rtmp://h/live")).hasMessageContaining("stream key");
     assertThatThrownBy(() -> PlayUrl.parse(" ")).hasMessage("empty URL");
@@ -108,5 +111,49 @@ class ProbeVerdictTest {
     Element error = (Element) suite.getElementsByTagName("error").item(0);
     assertThat(error.getAttribute("type")).isEqualTo("not_found");
     assertThat(error.getAttribute("message")).isEqualTo("not_found: HTTP 404 <&>");
+  }
+
+  @Test
+  void webrtcFiguresHaveTheirDocumentedNamesInJsonAndTheOverlayAndAreNullForFlv() throws Exception {
+    QaReport r = report(150, 30, 1500, 0, null);
+    var w = new QaReport.WebRtc("tcp", 3.0, 1.5, 2.5, 900, 9, 0.99, 4, 1, 0, 25.0, 0, 0.0, 30.0, 2, 480);
+    QaReport withRtc = new QaReport(r.durationS(), r.connectMs(), r.timeToFirstFrameMs(), r.videoCodec(), r.width(), r.height(),
+        r.resolutions(), r.resolutionChanges(), r.frames(), r.fps(), r.bitrateKbps(), r.videoKbps(), r.audioKbps(),
+        r.freezeCount(), r.totalFreezeMs(), r.longestFreezeMs(), r.droppedFrames(), r.timecodedFrames(), r.latency(),
+        r.audioCodec(), r.sampleRate(), r.channels(), r.audioFrames(), r.audioSamples(), r.avOffsetMs(), w);
+    JsonNode root = new ObjectMapper().readTree(ProbeReports.json(List.of(
+        Probe.judge("http://h/whep", withRtc, null, ProbeExpectations.none()),
+        Probe.judge("http://h/a.flv", r, null, ProbeExpectations.none()))));
+    JsonNode rtc = root.at("/streams/0/webrtc");
+    for (String name : List.of("transport", "rtt_ms", "jitter_ms", "audio_jitter_ms", "packets_received", "packets_lost",
+        "packet_loss_pct", "nack_count", "pli_count", "fir_count", "jitter_buffer_ms", "freeze_count", "total_freeze_ms", "fps",
+        "frames_dropped", "concealed_samples")) {
+      assertThat(rtc.has(name)).as(name).isTrue();
+    }
+    assertThat(rtc.get("nack_count").asLong()).isEqualTo(4);
+    assertThat(rtc.get("transport").asText()).isEqualTo("tcp");
+    assertThat(root.at("/streams/1/webrtc").isNull()).isTrue();
+    assertThat(ProbeReports.figures(withRtc)).containsEntry("webrtc.pli_count", "1").containsEntry("webrtc.transport", "tcp")
+        .doesNotContainKey("webrtc");
+    assertThat(ProbeReports.figures(r).keySet()).noneMatch(k -> k.startsWith("webrtc"));
+  }
+
+  @Test
+  void webrtcConnectFailuresSayWhich() {
+    assertThat(WhepSource.failure(new studio.tally.rtc.RtcException.Refused("POST", "u", 404, "no stream")).kind())
+        .isEqualTo(PlayFailure.Kind.NOT_FOUND);
+    assertThat(WhepSource.failure(new studio.tally.rtc.RtcException.Refused("POST", "u", 401, "token")).kind())
+        .isEqualTo(PlayFailure.Kind.REJECTED);
+    assertThat(WhepSource.failure(new studio.tally.rtc.RtcException.Unreachable("u", new java.net.ConnectException("refused"))).kind())
+        .isEqualTo(PlayFailure.Kind.REFUSED);
+    assertThat(WhepSource.failure(new studio.tally.rtc.RtcException.NegotiationFailed("setRemoteDescription(answer)", "x")).kind())
+        .isEqualTo(PlayFailure.Kind.BAD_SDP);
+    assertThat(WhepSource.failure(new studio.tally.rtc.RtcException.TimedOut("connecting (ICE + DTLS)", java.time.Duration.ofSeconds(1))))
+        .satisfies(f -> {
+          assertThat(f.kind()).isEqualTo(PlayFailure.Kind.ICE_FAILED);
+          assertThat(f.reason()).contains("--ice-tcp-only");
+        });
+    assertThat(WhepSource.failure(new studio.tally.rtc.RtcException.NegotiationFailed("connecting (ICE + DTLS)", "connection FAILED"))
+        .kind()).isEqualTo(PlayFailure.Kind.ICE_FAILED);
   }
 }
