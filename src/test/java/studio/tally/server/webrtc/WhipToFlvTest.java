@@ -1,0 +1,149 @@
+package studio.tally.server.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import studio.tally.media.transcode.FfmpegAudioTranscoders;
+import studio.tally.server.ServerConfig;
+import studio.tally.server.TallyServer;
+import studio.tally.server.bridge.RtcToFlvBridges;
+import studio.tally.server.hub.StreamKey;
+import studio.tally.testing.Ffmpeg;
+import studio.tally.testing.FfmpegProcess;
+import studio.tally.testing.Ffprobe;
+import studio.tally.testing.PeerFiles;
+import studio.tally.testing.PeerProcess;
+
+/**
+ * WebRTC -> FLV with real peers: headless Chromium (canvas + WebAudio oscillator, H.264 + Opus) and
+ * FFmpeg 8.1's whip muxer publish over WHIP; the bundled FFmpeg records the stream over HTTP-FLV and
+ * plays it over RTMP; ffprobe reads h264 + aac with monotonic timestamps, and FFmpeg decodes the whole
+ * recording without an error. The recording lasts {@code -Dtally.rtc2flv.seconds} (default 60).
+ */
+@Timeout(value = 300)
+class WhipToFlvTest {
+  private static final int SECONDS = Integer.getInteger("tally.rtc2flv.seconds", 60);
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private TallyServer server;
+  private int port;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : closeables.reversed()) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // keep closing the rest
+      }
+    }
+    if (server != null) server.close();
+  }
+
+  private void start() throws Exception {
+    ServerConfig c = ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
+        .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-rtc2flv-test").toString());
+    server = TallyServer.start(c, "0.1.0-test");
+    closeables.add(RtcToFlvBridges.start(server.hub(), server.rtcStreams(), new FfmpegAudioTranscoders()));
+    port = server.boundAddresses().get(0).getPort();
+  }
+
+  private void awaitPublisher(String name) {
+    StreamKey key = new StreamKey("live", name);
+    await("WHIP publisher connected").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> server.rtcStreams().stream(key).map(s -> s.publisher()).map(p -> p.transport())
+            .map(t -> t.state() == RtcTransport.State.CONNECTED).orElse(false));
+  }
+
+  @Test
+  void chromiumWhipBecomesAnFlvStreamWithH264AndAac() throws Exception {
+    start();
+    try (ChromeDriverClient chrome = new ChromeDriverClient()) {
+      ChromeDriverClient.Browser pub = chrome.open();
+      closeables.add(pub);
+      pub.navigate("http://127.0.0.1:" + port + "/players/whip.html?app=live&stream=chromium");
+      awaitPublisher("chromium");
+      Path flv = record("http://127.0.0.1:" + port + "/live/chromium.flv", SECONDS);
+      assertMonotonicH264AndAac(flv, SECONDS);
+      playsOverRtmp("rtmp://127.0.0.1:" + port + "/live/chromium");
+      JsonNode s = pub.state();
+      assertThat(s.path("error").isNull() || !s.has("error")).as("publisher page error: %s", s).isTrue();
+    }
+  }
+
+  @Test
+  void ffmpegWhipBecomesAnFlvStream() throws Exception {
+    start();
+    int seconds = Math.min(SECONDS, 20);
+    FfmpegProcess pub = Ffmpeg.bundled().start(FfmpegWhipInteropTest.whipArgs(
+        "http://127.0.0.1:" + port + "/rtc/v1/whip/?app=live&stream=ffwhip", Duration.ofSeconds(seconds + 40)));
+    closeables.add(pub);
+    awaitPublisher("ffwhip");
+    Path flv = record("http://127.0.0.1:" + port + "/live/ffwhip.flv", seconds);
+    assertMonotonicH264AndAac(flv, seconds);
+  }
+
+  /** The bundled FFmpeg copies seconds of url into an FLV file. */
+  static Path record(String url, int seconds) {
+    Path out = PeerFiles.newDir("rtc2flv").resolve("out.flv");
+    FfmpegProcess rec = Ffmpeg.bundled().start(List.of("-rw_timeout", "10000000", "-i", url, "-t",
+        Integer.toString(seconds), "-c", "copy", "-f", "flv", out.toString()));
+    rec.waitForSuccess(Duration.ofSeconds(seconds + 40L));
+    return out;
+  }
+
+  /** ffprobe sees h264 + aac, every packet's dts per stream increasing, both lasting the recording; FFmpeg decodes it cleanly. */
+  static void assertMonotonicH264AndAac(Path flv, int seconds) throws Exception {
+    Ffprobe.Probe probe = Ffprobe.bundled().probe(flv.toString());
+    assertThat(probe.video()).as("video in %s", probe).get().extracting(Ffprobe.Stream::codecName).isEqualTo("h264");
+    assertThat(probe.audio()).as("audio in %s", probe).get().extracting(Ffprobe.Stream::codecName).isEqualTo("aac");
+    PeerProcess packets = PeerProcess.start("ffprobe", List.of(Ffprobe.bundled().executable().toString(), "-v",
+        "error", "-show_entries", "packet=stream_index,dts", "-of", "csv=p=0", flv.toString()));
+    packets.waitForSuccess(Duration.ofSeconds(60));
+    Map<Integer, Long> last = new HashMap<>();
+    Map<Integer, Long> first = new HashMap<>();
+    Map<Integer, Integer> count = new HashMap<>();
+    for (String line : Files.readAllLines(packets.stdoutFile())) {
+      String[] f = line.trim().split(",");
+      if (f.length < 2 || f[1].isEmpty() || f[1].equals("N/A")) continue;
+      int stream = Integer.parseInt(f[0]);
+      long dts = Long.parseLong(f[1]);
+      Long before = last.get(stream);
+      assertThat(before == null || dts > before).as("stream %d dts %d after %d", stream, dts, before).isTrue();
+      last.put(stream, dts);
+      first.putIfAbsent(stream, dts);
+      count.merge(stream, 1, Integer::sum);
+    }
+    int v = probe.video().orElseThrow().index();
+    int a = probe.audio().orElseThrow().index();
+    System.out.printf("rtc2flv %s: video %d packets %d..%d ms, audio %d packets %d..%d ms%n", flv, count.get(v),
+        first.get(v), last.get(v), count.get(a), first.get(a), last.get(a));
+    // FLV dts in ms; each track spans most of the recording (a second or two go to the first keyframe)
+    assertThat(last.get(v) - first.get(v)).as("video span").isGreaterThan((seconds - 3) * 1000L);
+    assertThat(last.get(a) - first.get(a)).as("audio span").isGreaterThan((seconds - 3) * 1000L);
+    assertThat(count.get(a)).as("AAC frames (46.9/s at 48 kHz)").isGreaterThan((seconds - 3) * 40);
+    assertThat(count.get(v)).as("video frames").isGreaterThan((seconds - 3) * 10);
+    PeerProcess decode = PeerProcess.start("ffmpeg", List.of(Ffmpeg.bundled().executable().toString(), "-nostdin",
+        "-nostats", "-v", "error", "-i", flv.toString(), "-f", "null", "-"));
+    decode.waitForSuccess(Duration.ofSeconds(120));
+    assertThat(String.join("\n", decode.stderrLines())).as("decode errors").isBlank();
+  }
+
+  /** FFmpeg plays the stream over RTMP and decodes video and audio from it. */
+  static void playsOverRtmp(String url) {
+    FfmpegProcess play = Ffmpeg.bundled().start(List.of("-rw_timeout", "10000000", "-i", url, "-t", "5",
+        "-map", "0:v:0", "-map", "0:a:0", "-f", "null", "-"));
+    play.waitForSuccess(Duration.ofSeconds(40));
+  }
+}
