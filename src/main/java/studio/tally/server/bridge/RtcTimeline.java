@@ -8,7 +8,9 @@ package studio.tally.server.bridge;
  * the timeline without moving that track; each later SR re-anchors its track on the sender's clock,
  * which aligns audio and video with each other. An SR that disagrees with the current mapping by
  * more than {@link #WILD_MICROS} is counted and skipped; if a track's next two SRs agree with it (the
- * sender's clock really stepped), the tie to the NTP clock is re-made from them.
+ * sender's clock really stepped), the tie to the NTP clock is re-made from them. A backward SR
+ * correction of a smooth track (video) is absorbed gradually, never stepped back. After a sequence
+ * jump a track keeps its mapping if its RTP clock ran on, and is placed by arrival if that jumped too.
  *
  * <p>Not thread-safe; times are passed in (µs, any monotonic origin).
  */
@@ -34,29 +36,45 @@ final class RtcTimeline {
     private long anchorMicros;
     private boolean bySenderReport;
     private int wildInARow;
+    private boolean verify;
+    private final boolean smooth;
+    /** A backward correction still being absorbed (µs), and where it started. */
+    private long slewMicros;
+    private long slewStartExt;
 
-    Track(int clockRate) {
+    Track(int clockRate, boolean smooth) {
       if (clockRate <= 0) throw new IllegalArgumentException("clock rate " + clockRate);
       this.clockRate = clockRate;
+      this.smooth = smooth;
     }
 
     /** The timeline time (µs since the first packet of any track) of a packet with RTP time {@code rtp}. */
     long map(long rtp, long arrivalMicros) {
       if (origin == Long.MIN_VALUE) origin = arrivalMicros;
       long ext = unwrap(rtp);
+      long byArrival = arrivalMicros - origin;
       if (!anchored) {
         anchored = true;
         anchorExt = ext;
-        anchorMicros = arrivalMicros - origin;
+        anchorMicros = byArrival;
+      } else if (verify) {
+        verify = false;
+        if (Math.abs(at(ext) - byArrival) > WILD_MICROS) { // its RTP clock restarted too
+          anchorExt = ext; // the old clock's extrapolation means nothing now: no smoothing from it
+          anchorMicros = byArrival;
+          slewMicros = 0;
+          bySenderReport = false;
+        }
       }
       return at(ext);
     }
 
-    /** Forgets this track's anchor (a sequence jump: the publisher restarted it); the next packet re-anchors by arrival. */
+    /**
+     * The sequence numbers jumped (a publisher that restarted the track): the next packet checks the
+     * RTP clock against its arrival, and re-anchors by arrival if that clock jumped too.
+     */
     void restart() {
-      seen = false;
-      anchored = false;
-      bySenderReport = false;
+      verify = anchored;
     }
 
     /** Applies a Sender Report; false when it was wild (counted) or came before any packet. */
@@ -77,10 +95,25 @@ final class RtcTimeline {
         predicted = current;
       }
       wildInARow = 0;
-      anchorExt = ext;
-      anchorMicros = predicted;
+      reanchor(ext, predicted);
       bySenderReport = true;
       return true;
+    }
+
+    /**
+     * Moves the anchor. A smooth track (video) does not step back: a backward correction is absorbed
+     * by running its clock 10 % fast until caught up, so frames keep their spacing order and a player
+     * sees no burst; forward corrections (and every correction of a track that is not smooth) apply at once.
+     */
+    private void reanchor(long ext, long micros) {
+      long before = at(ext);
+      anchorExt = ext;
+      anchorMicros = micros;
+      slewMicros = 0;
+      if (smooth && before > micros) {
+        slewMicros = before - micros;
+        slewStartExt = ext;
+      }
     }
 
     boolean bySenderReport() {
@@ -88,7 +121,12 @@ final class RtcTimeline {
     }
 
     private long at(long ext) {
-      return anchorMicros + Math.floorDiv((ext - anchorExt) * 1_000_000L, clockRate);
+      long t = anchorMicros + Math.floorDiv((ext - anchorExt) * 1_000_000L, clockRate);
+      if (slewMicros > 0) {
+        long elapsed = Math.max(0, Math.floorDiv((ext - slewStartExt) * 1_000_000L, clockRate));
+        t += Math.max(0, slewMicros - elapsed / 10);
+      }
+      return t;
     }
 
     private long unwrap(long rtp) {
@@ -105,8 +143,9 @@ final class RtcTimeline {
     }
   }
 
-  Track track(int clockRate) {
-    return new Track(clockRate);
+  /** A track; {@code smooth} absorbs backward corrections gradually (video) instead of stepping back. */
+  Track track(int clockRate, boolean smooth) {
+    return new Track(clockRate, smooth);
   }
 
   /** Sender Reports skipped as wild. */

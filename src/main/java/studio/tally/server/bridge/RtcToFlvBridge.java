@@ -57,8 +57,8 @@ final class RtcToFlvBridge implements AutoCloseable {
   private final Output out;
   private final Counters counters;
   private final RtcTimeline timeline = new RtcTimeline();
-  private final RtcTimeline.Track videoClock = timeline.track(90_000);
-  private final RtcTimeline.Track audioClock = timeline.track(48_000);
+  private final RtcTimeline.Track videoClock = timeline.track(90_000, true);
+  private final RtcTimeline.Track audioClock = timeline.track(48_000, false);
   private final RtpToAccessUnits video;
   private final JitterBuffer<RtpToAccessUnits.Packet> audioJitter = new JitterBuffer<>(AUDIO_WINDOW, AUDIO_WAIT_MICROS);
   private final List<RtpToAccessUnits.AccessUnit> units = new ArrayList<>();

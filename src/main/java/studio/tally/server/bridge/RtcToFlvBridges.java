@@ -97,9 +97,17 @@ public final class RtcToFlvBridges implements AutoCloseable {
     return (int) links.values().stream().filter(l -> l.tapped).count();
   }
 
-  RtcToFlvBridge.Counters counters(RtcPublisherSession p) {
-    Link l = links.get(p);
-    return l == null ? null : l.counters;
+  /** What one bridge did so far (FLV frames out, what it asked for and what it skipped). */
+  public record Stats(long videoFrames, long audioFrames, long keyframeRequests, long undecodableAudio,
+      long audioRealigned, long wildSenderReports, long sequenceResets) {}
+
+  /** The bridge of {@code key}'s current WebRTC publisher, if it is bridged. */
+  public java.util.Optional<Stats> stats(studio.tally.server.hub.StreamKey key) {
+    return links.values().stream().filter(l -> l.stream.key().equals(key)).findFirst().map(l -> {
+      RtcToFlvBridge.Counters c = l.counters;
+      return new Stats(c.videoFrames.sum(), c.audioFrames.sum(), c.keyframeRequests.sum(), c.undecodableAudio.sum(),
+          c.audioRealigned.sum(), c.wildSenderReports.sum(), c.sequenceResets.sum());
+    });
   }
 
   @Override

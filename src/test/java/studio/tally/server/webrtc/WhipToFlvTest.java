@@ -38,6 +38,7 @@ class WhipToFlvTest {
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private TallyServer server;
   private int port;
+  private RtcToFlvBridges bridges;
 
   @AfterEach
   void tearDown() throws Exception {
@@ -55,7 +56,8 @@ class WhipToFlvTest {
     ServerConfig c = ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
         .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-rtc2flv-test").toString());
     server = TallyServer.start(c, "0.1.0-test");
-    closeables.add(RtcToFlvBridges.start(server.hub(), server.rtcStreams(), new FfmpegAudioTranscoders()));
+    bridges = RtcToFlvBridges.start(server.hub(), server.rtcStreams(), new FfmpegAudioTranscoders());
+    closeables.add(bridges);
     port = server.boundAddresses().get(0).getPort();
   }
 
@@ -91,6 +93,65 @@ class WhipToFlvTest {
     closeables.add(pub);
     awaitPublisher("ffwhip");
     Path flv = record("http://127.0.0.1:" + port + "/live/ffwhip.flv", seconds);
+    assertMonotonicH264AndAac(flv, seconds);
+  }
+
+  @Test
+  void sequenceJumpsAndAWildSenderReportAreCountedAndSkipped() throws Exception {
+    start();
+    int seconds = Math.min(SECONDS, 20);
+    WhipTestPeer peer = WhipTestPeer.connect("http://127.0.0.1:" + port, server.webrtc().udpAddress(),
+        WhipTestPeer.Api.WHIP, true, "live", "bad", true, true);
+    closeables.add(peer);
+    java.util.concurrent.atomic.AtomicBoolean wildSent = new java.util.concurrent.atomic.AtomicBoolean();
+    FfmpegRtpRelay relay = new FfmpegRtpRelay(peer, Duration.ofSeconds(seconds + 30), 0, new FfmpegRtpRelay.Mangler() {
+      @Override
+      public byte[] rtp(boolean video, byte[] p, long ms) {
+        int jumpAt = video ? 8_000 : 10_000;
+        if (ms >= jumpAt) {
+          int seq = (((p[2] & 0xff) << 8) | (p[3] & 0xff)) + (video ? 20_000 : 30_000);
+          p[2] = (byte) (seq >> 8);
+          p[3] = (byte) seq;
+        }
+        return p;
+      }
+
+      @Override
+      public List<byte[]> rtcp(boolean video, byte[] p, long ms) {
+        if (!video || (p[1] & 0xff) != 200 || ms < 6_000 || !wildSent.compareAndSet(false, true)) return List.of(p);
+        byte[] wild = p.clone(); // the same report three days later: a sender clock gone wild
+        long ntpSeconds = (((wild[8] & 0xffL) << 24) | ((wild[9] & 0xff) << 16) | ((wild[10] & 0xff) << 8) | (wild[11] & 0xff))
+            + 3 * 86_400;
+        wild[8] = (byte) (ntpSeconds >> 24);
+        wild[9] = (byte) (ntpSeconds >> 16);
+        wild[10] = (byte) (ntpSeconds >> 8);
+        wild[11] = (byte) ntpSeconds;
+        return List.of(p, wild);
+      }
+    });
+    closeables.add(relay);
+    Path flv = record("http://127.0.0.1:" + port + "/live/bad.flv", seconds);
+    var stats = bridges.stats(new StreamKey("live", "bad")).orElseThrow();
+    System.out.println("rtc2flv bad input: " + stats + ", wild SR sent " + wildSent.get());
+    assertThat(wildSent).isTrue();
+    assertThat(stats.sequenceResets()).as("video and audio sequence jumps").isGreaterThanOrEqualTo(2);
+    assertThat(stats.wildSenderReports()).isGreaterThanOrEqualTo(1);
+    assertMonotonicH264AndAac(flv, seconds);
+  }
+
+  @Test
+  void aPublisherLosingFivePercentStillYieldsACleanFlv() throws Exception {
+    start();
+    int seconds = Math.min(SECONDS, 20);
+    WhipTestPeer peer = WhipTestPeer.connect("http://127.0.0.1:" + port, server.webrtc().udpAddress(),
+        WhipTestPeer.Api.WHIP, true, "live", "lossy", true, true);
+    closeables.add(peer);
+    FfmpegRtpRelay relay = new FfmpegRtpRelay(peer, Duration.ofSeconds(seconds + 30), 0.05, (video, p, ms) -> p);
+    closeables.add(relay);
+    Path flv = record("http://127.0.0.1:" + port + "/live/lossy.flv", seconds);
+    System.out.println("rtc2flv 5 % loss: dropped " + relay.dropped.get() + ", retransmitted on NACK "
+        + relay.retransmitted.get() + ", " + bridges.stats(new StreamKey("live", "lossy")).orElseThrow());
+    assertThat(relay.dropped.get()).isPositive();
     assertMonotonicH264AndAac(flv, seconds);
   }
 
