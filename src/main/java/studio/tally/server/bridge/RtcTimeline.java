@@ -7,8 +7,9 @@ package studio.tally.server.bridge;
  * (RFC 3550 §6.4.1: an NTP time and the RTP time of the same instant) ties the sender's NTP clock to
  * the timeline without moving that track; each later SR re-anchors its track on the sender's clock,
  * which aligns audio and video with each other. An SR that disagrees with the current mapping by
- * more than {@link #WILD_MICROS} is counted and skipped; if a track's next two SRs agree with it (the
- * sender's clock really stepped), the tie to the NTP clock is re-made from them. A backward SR
+ * more than {@link #WILD_MICROS} is counted and skipped; three in a row are believed: for a track already
+ * on the sender's clock the sender's clock stepped (the tie to NTP is re-made), for a track still
+ * placed by arrival its first packets came late (it moves onto the sender's clock). A backward SR
  * correction of a smooth track (video) is absorbed gradually, never stepped back. After a sequence
  * jump a track keeps its mapping if its RTP clock ran on, and is placed by arrival if that jumped too.
  *
@@ -88,14 +89,18 @@ final class RtcTimeline {
         ntpOffset = current - ntpMicros;
       }
       long predicted = ntpMicros + ntpOffset;
-      if (Math.abs(predicted - current) > WILD_MICROS) {
+      boolean large = Math.abs(predicted - current) > WILD_MICROS;
+      if (large) {
         wildReports++;
         if (++wildInARow < WILD_IN_A_ROW_TO_RESYNC) return false;
-        ntpOffset = current - ntpMicros; // the sender's clock stepped for good: tie to it again
-        predicted = current;
+        if (bySenderReport) {
+          ntpOffset = current - ntpMicros; // the sender's clock stepped for good: tie to it again
+          predicted = current;
+        }
+        // else this track's arrival anchor was off (its first packets came late): follow the sender
       }
       wildInARow = 0;
-      reanchor(ext, predicted);
+      reanchor(ext, predicted, !large); // seconds are not absorbed gradually: the bridge keeps FLV time going
       bySenderReport = true;
       return true;
     }
@@ -105,12 +110,12 @@ final class RtcTimeline {
      * by running its clock 10 % fast until caught up, so frames keep their spacing order and a player
      * sees no burst; forward corrections (and every correction of a track that is not smooth) apply at once.
      */
-    private void reanchor(long ext, long micros) {
+    private void reanchor(long ext, long micros, boolean allowSlew) {
       long before = at(ext);
       anchorExt = ext;
       anchorMicros = micros;
       slewMicros = 0;
-      if (smooth && before > micros) {
+      if (smooth && allowSlew && before > micros) {
         slewMicros = before - micros;
         slewStartExt = ext;
       }

@@ -71,6 +71,7 @@ final class RtcToFlvBridge implements AutoCloseable {
   private byte[] sps;
   private byte[] pps;
   private long lastVideoMs = -1;
+  private long lastVideoRtp = -1;
   private long lastAudioMs = -1;
 
   RtcToFlvBridge(ByteBufAllocator alloc, AudioTranscoderFactory transcoders, Runnable requestKeyframe, Output out,
@@ -158,7 +159,11 @@ final class RtcToFlvBridge implements AutoCloseable {
       else if (type != NalUnits.AUD) size += 4 + nal.length;
     }
     // strictly increasing: FLV muxers refuse two frames of a track at the same time
-    long ms = Math.max(lastVideoMs + 1, videoClock.map(au.rtpTimestamp(), au.arrivalMicros()) / 1000);
+    long mapped = videoClock.map(au.rtpTimestamp(), au.arrivalMicros()) / 1000;
+    // never back, and after a step back keep 90 % of the frames' own spacing until the clock catches up
+    long step = lastVideoRtp < 0 ? 1 : Math.clamp((int) (au.rtpTimestamp() - lastVideoRtp) / 100, 1, 1000); // 0.9 x 90 kHz ticks, in ms
+    long ms = lastVideoMs < 0 ? Math.max(0, mapped) : Math.max(lastVideoMs + step, mapped);
+    lastVideoRtp = au.rtpTimestamp();
     if (newSps != null && newPps != null && (!Arrays.equals(newSps, sps) || !Arrays.equals(newPps, pps))) {
       sps = newSps;
       pps = newPps;

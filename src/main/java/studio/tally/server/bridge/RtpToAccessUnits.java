@@ -140,6 +140,7 @@ final class RtpToAccessUnits implements AutoCloseable {
     nals = new ArrayList<>();
     unitTimestamp = -1;
     unitBroken = false;
+    if (broken) waitingForKeyframe = true;
     if (unit.isEmpty()) return;
     boolean idr = false;
     for (byte[] nal : unit) {
@@ -147,7 +148,6 @@ final class RtpToAccessUnits implements AutoCloseable {
     }
     if (broken || (waitingForKeyframe && !idr)) {
       dropped++;
-      if (broken) waitingForKeyframe = true;
       return;
     }
     waitingForKeyframe = false;

@@ -79,6 +79,20 @@ class RtcTimelineTest {
   }
 
   @Test
+  void aTrackAnchoredLateByArrivalMovesOntoTheSenderClockAfterThreeReports() {
+    long wall = 1_700_000_000_000_000L;
+    audio.map(0, 0);
+    audio.senderReport(ntp(wall), 0);
+    video.map(0, 5_000_000); // captured with the audio's first sample, but arrived 5 s late (a stall)
+    assertThat(video.senderReport(ntp(wall + 1_000_000), 90_000)).isFalse();
+    assertThat(video.senderReport(ntp(wall + 2_000_000), 180_000)).isFalse();
+    assertThat(video.senderReport(ntp(wall + 3_000_000), 270_000)).isTrue();
+    assertThat(video.map(360_000, 0)).as("on the audio's clock now").isEqualTo(4_000_000);
+    assertThat(audio.senderReport(ntp(wall + 4_000_000), 192_000)).as("audio's tie unchanged").isTrue();
+    assertThat(timeline.wildReports()).isEqualTo(3);
+  }
+
+  @Test
   void aSequenceJumpKeepsAContinuousRtpClockAndReanchorsAJumpedOne() {
     video.map(0, 0);
     video.map(90_000, 1_000_000);
