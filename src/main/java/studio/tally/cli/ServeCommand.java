@@ -175,8 +175,10 @@ final class ServeCommand implements Callable<Integer> {
     if (rtcPlayWaitMs != null) {
       server.rtcStreams().setPlayWait(java.time.Duration.ofMillis(rtcPlayWaitMs));
     }
+    var rtcToFlv = studio.tally.server.bridge.RtcToFlvBridges.start(server.hub(), server.rtcStreams(), new studio.tally.media.transcode.FfmpegAudioTranscoders());
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
+      rtcToFlv.close();
       server.close();
       stopped.countDown();
     };

@@ -319,6 +319,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     } else if (pt == audioPt) {
       reports.of(Negotiated.Kind.AUDIO, p.ssrc()).received(p.sequence(), p.timestamp(), receivedNanos / 1_000, true);
       audioSsrc = p.ssrc();
+      RtcMediaTap tap = stream.tap();
+      if (tap != null) {
+        tap.onRtp(this, Negotiated.Kind.AUDIO, packet, p, receivedNanos / 1_000);
+      }
       for (RtcSubscriberSession s : stream.subscribers()) {
         s.forward(Negotiated.Kind.AUDIO, packet, p, false, now);
       }
@@ -381,6 +385,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
     ByteBuf payload = packet.slice(packet.readerIndex() + p.payloadOffset(), p.payloadLength());
     boolean keyframe = isKeyframeStart(payload);
     stream.stats().onVideo(packet, p, keyframe, h264);
+    RtcMediaTap tap = stream.tap();
+    if (tap != null) {
+      tap.onRtp(this, Negotiated.Kind.VIDEO, packet, p, System.nanoTime() / 1_000);
+    }
     for (RtcSubscriberSession s : stream.subscribers()) {
       s.forward(Negotiated.Kind.VIDEO, packet, p, keyframe, now);
     }
@@ -459,6 +467,10 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
         Negotiated.Kind kind = videoSsrcKnown && sr.ssrc() == videoSsrc ? Negotiated.Kind.VIDEO
             : sr.ssrc() == audioSsrc ? Negotiated.Kind.AUDIO : null;
         reports.senderReport(sr.ssrc(), sr.compactNtp(), System.nanoTime() / 1_000);
+        RtcMediaTap tap = stream.tap();
+        if (kind != null && tap != null) {
+          tap.onSenderReport(this, kind, sr, System.nanoTime() / 1_000);
+        }
         if (kind != null) {
           for (RtcSubscriberSession s : stream.subscribers()) {
             s.onSourceReport(kind, sr, now);

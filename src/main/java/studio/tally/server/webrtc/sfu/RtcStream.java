@@ -31,6 +31,7 @@ public final class RtcStream {
   /** Bumped by every publisher change, so a grace timer of an earlier departure does nothing. */
   private long generation;
   private final CopyOnWriteArrayList<RtcSubscriberSession> subscribers = new CopyOnWriteArrayList<>();
+  private volatile RtcMediaTap tap;
 
   RtcStream(StreamKey key, RtcStreamRegistry registry, Instant createdAt) {
     this.createdAt = createdAt;
@@ -61,6 +62,15 @@ public final class RtcStream {
 
   public List<RtcSubscriberSession> subscribers() {
     return subscribers;
+  }
+
+  /** Starts ({@code tap} non-null) or stops handing the publisher's media to a non-WebRTC reader. */
+  public void tap(RtcMediaTap tap) {
+    this.tap = tap;
+  }
+
+  public RtcMediaTap tap() {
+    return tap;
   }
 
   boolean anySubscriberWaitingForKeyframe() {
@@ -102,6 +112,7 @@ public final class RtcStream {
       }
       s.close("publisher changed codec");
     }
+    registry.publisherChanged(this, p, true);
     return true;
   }
 
@@ -111,6 +122,7 @@ public final class RtcStream {
         return;
       }
       publisher = null;
+      registry.publisherChanged(this, p, false);
       long left = ++generation;
       boolean wasKicked = kicked == p;
       long graceMs = registry.publisherGrace().toMillis();

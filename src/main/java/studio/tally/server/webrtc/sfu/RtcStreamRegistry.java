@@ -29,6 +29,24 @@ public final class RtcStreamRegistry {
   /** RTP of unknown SSRCs dropped, by streams that are gone too (a stream's own count dies with it). */
   private final LongAdder unknownSsrcOfEndedStreams = new LongAdder();
 
+  private volatile RtcMediaTap.PublisherObserver publisherObserver;
+
+  /** Tells {@code observer} of every publisher that arrives or leaves from now on (one observer; null stops). */
+  public void observePublishers(RtcMediaTap.PublisherObserver observer) {
+    this.publisherObserver = observer;
+  }
+
+  void publisherChanged(RtcStream s, RtcPublisherSession p, boolean arrived) {
+    RtcMediaTap.PublisherObserver o = publisherObserver;
+    if (o != null) {
+      if (arrived) {
+        o.published(s, p);
+      } else {
+        o.unpublished(s, p);
+      }
+    }
+  }
+
   public RtcStreamRegistry(InstantSource clock, Duration publisherGrace) {
     this.clock = clock;
     this.publisherGrace = publisherGrace;
