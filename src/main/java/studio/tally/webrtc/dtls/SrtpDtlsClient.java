@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -20,7 +20,6 @@ import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import studio.tally.proto.srtp.SrtpProfile;
-import studio.tally.server.tls.ServerCertificate;
 
 /**
  * BouncyCastle's client-side policy for one WebRTC DTLS handshake, used when the peer's offer said
@@ -37,7 +36,7 @@ final class SrtpDtlsClient extends DefaultTlsClient implements SrtpDtlsEndpoint 
   private final int handshakeTimeoutMillis;
   private final HandshakeOutcome outcome;
 
-  SrtpDtlsClient(BcTlsCrypto crypto, ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer) {
+  SrtpDtlsClient(BcTlsCrypto crypto, DtlsIdentity identity, DtlsConfig config, CertificateFingerprint expectedPeer) {
     super(crypto);
     this.identity = BcIdentity.of(crypto, identity);
     this.srtpOffer = config.srtpProfiles();

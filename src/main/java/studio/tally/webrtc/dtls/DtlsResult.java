@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import studio.tally.proto.srtp.SrtpProfile;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import studio.tally.server.tls.ServerCertificate;
 
 class CertificateFingerprintTest {
 
-  private static final ServerCertificate CERT = ServerCertificate.selfSigned("fp", Duration.ofDays(1));
+  private static final DtlsIdentity CERT = DtlsIdentity.selfSigned("fp");
 
   @Test
   void roundTripsTheSdpAttributeOfOurOwnCertificate() throws Exception {

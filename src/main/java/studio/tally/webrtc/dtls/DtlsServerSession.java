@@ -1,8 +1,7 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
-import studio.tally.server.tls.ServerCertificate;
 
 /**
  * The DTLS server role ({@link DtlsSession}): our answer said {@code a=setup:passive}, the peer sends
@@ -11,7 +10,7 @@ import studio.tally.server.tls.ServerCertificate;
  */
 public final class DtlsServerSession extends DtlsSession {
 
-  private DtlsServerSession(ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer,
+  private DtlsServerSession(DtlsIdentity identity, DtlsConfig config, CertificateFingerprint expectedPeer,
       Consumer<byte[]> sender, Listener listener) {
     super(new SrtpDtlsServer(Crypto.INSTANCE, identity, config, expectedPeer), config, sender, listener);
   }
@@ -25,13 +24,13 @@ public final class DtlsServerSession extends DtlsSession {
    *     {@link DtlsResult#verifyPeerFingerprint}
    * @param sender writes one datagram to the peer; must not block
    */
-  public static DtlsServerSession start(ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer,
+  public static DtlsServerSession start(DtlsIdentity identity, DtlsConfig config, CertificateFingerprint expectedPeer,
       Consumer<byte[]> sender, Listener listener) {
     return start(identity, config, expectedPeer, sender, listener, DEFAULT_THREADS);
   }
 
-  /** As {@link #start(ServerCertificate, DtlsConfig, CertificateFingerprint, Consumer, Listener)}, on a thread from {@code threads}. */
-  public static DtlsServerSession start(ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer,
+  /** As {@link #start(DtlsIdentity, DtlsConfig, CertificateFingerprint, Consumer, Listener)}, on a thread from {@code threads}. */
+  public static DtlsServerSession start(DtlsIdentity identity, DtlsConfig config, CertificateFingerprint expectedPeer,
       Consumer<byte[]> sender, Listener listener, ThreadFactory threads) {
     return launch(new DtlsServerSession(identity, config, expectedPeer, sender, listener), threads);
   }

@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +36,7 @@ import studio.tally.testing.PeerReaper;
 @ExtendWith(PeerReaper.class)
 class DtlsClientSessionOpensslTest {
 
-  private static final ServerCertificate US = ServerCertificate.selfSigned("tally-dtls-client", Duration.ofDays(2));
+  private static final DtlsIdentity US = DtlsIdentity.selfSigned("tally-dtls-client");
   private static final Pattern KEYING_MATERIAL = Pattern.compile("Keying material: ([0-9A-F]+)");
   private static final Pattern SRTP_PROFILE = Pattern.compile("SRTP Extension negotiated, profile=(\\S+)");
 
@@ -55,7 +55,7 @@ class DtlsClientSessionOpensslTest {
     } catch (IOException e) {
       throw new PeerMissing("openssl", "openssl", e.getMessage());
     }
-    ServerCertificate server = ServerCertificate.selfSigned("openssl-server", Duration.ofDays(2));
+    DtlsIdentity server = DtlsIdentity.selfSigned("openssl-server");
     cert = Files.writeString(dir.resolve("ec-server.pem"), ServerCertificate.toPem(server.leaf()));
     key = Files.writeString(dir.resolve("ec-server-key.pem"),
         ServerCertificate.toPem(new JcaPKCS8Generator(server.key(), null).generate()));
@@ -169,7 +169,7 @@ class DtlsClientSessionOpensslTest {
   @Test
   void serverCertificateNotMatchingTheSdpFingerprintFails() throws Exception {
     CertificateFingerprint other = CertificateFingerprint.compute("sha-256",
-        ServerCertificate.selfSigned("not-openssl", Duration.ofDays(2)).leaf().getEncoded());
+        DtlsIdentity.selfSigned("not-openssl").leaf().getEncoded());
     Run run = handshake(DtlsConfig.DEFAULT, "SRTP_AEAD_AES_128_GCM", other, 56);
     assertThat(run.failure().reason()).isEqualTo(DtlsFailure.Reason.FINGERPRINT_MISMATCH);
   }

@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import studio.tally.proto.srtp.SrtpProfile;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +36,7 @@ import studio.tally.testing.PeerReaper;
 @ExtendWith(PeerReaper.class)
 class DtlsServerSessionOpensslTest {
 
-  private static final ServerCertificate SERVER = ServerCertificate.selfSigned("tally-dtls-server", Duration.ofDays(2));
+  private static final DtlsIdentity SERVER = DtlsIdentity.selfSigned("tally-dtls-server");
   private static final Pattern KEYING_MATERIAL = Pattern.compile("Keying material: ([0-9A-F]+)");
   private static final Pattern SRTP_PROFILE = Pattern.compile("SRTP Extension negotiated, profile=(\\S+)");
 
@@ -55,7 +55,7 @@ class DtlsServerSessionOpensslTest {
     } catch (IOException e) {
       throw new PeerMissing("openssl", "openssl", e.getMessage());
     }
-    ServerCertificate client = ServerCertificate.selfSigned("openssl-client", Duration.ofDays(2));
+    DtlsIdentity client = DtlsIdentity.selfSigned("openssl-client");
     ecCert = Files.writeString(dir.resolve("ec-client.pem"), ServerCertificate.toPem(client.leaf()));
     ecKey = Files.writeString(dir.resolve("ec-client-key.pem"),
         ServerCertificate.toPem(new JcaPKCS8Generator(client.key(), null).generate()));

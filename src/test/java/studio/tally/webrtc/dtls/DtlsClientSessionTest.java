@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,8 +21,8 @@ import studio.tally.server.tls.ServerCertificate;
  */
 class DtlsClientSessionTest {
 
-  private static final ServerCertificate US = ServerCertificate.selfSigned("tally-test-client-role", Duration.ofDays(2));
-  private static final ServerCertificate PEER = ServerCertificate.selfSigned("tally-test-peer-server", Duration.ofDays(2));
+  private static final DtlsIdentity US = DtlsIdentity.selfSigned("tally-test-client-role");
+  private static final DtlsIdentity PEER = DtlsIdentity.selfSigned("tally-test-peer-server");
   private static final DtlsConfig FAST = DtlsConfig.DEFAULT.withHandshakeTimeout(Duration.ofSeconds(5));
 
   private final SessionHarness clientEvents = new SessionHarness();
@@ -56,7 +56,7 @@ class DtlsClientSessionTest {
     c.complete(client);
   }
 
-  private static byte[] der(ServerCertificate id) {
+  private static byte[] der(DtlsIdentity id) {
     try {
       return id.leaf().getEncoded();
     } catch (java.security.cert.CertificateEncodingException e) {
@@ -64,7 +64,7 @@ class DtlsClientSessionTest {
     }
   }
 
-  private static CertificateFingerprint sha256(ServerCertificate id) {
+  private static CertificateFingerprint sha256(DtlsIdentity id) {
     return CertificateFingerprint.compute("sha-256", der(id));
   }
 
@@ -108,7 +108,7 @@ class DtlsClientSessionTest {
 
   @Test
   void serverCertificateNotMatchingTheSdpFingerprintFails() throws Exception {
-    ServerCertificate other = ServerCertificate.selfSigned("someone-else", Duration.ofDays(2));
+    DtlsIdentity other = DtlsIdentity.selfSigned("someone-else");
     connect(FAST, FAST, sha256(other), f -> f);
     DtlsFailure failure = clientEvents.awaitFailure();
     assertThat(failure.reason()).isEqualTo(DtlsFailure.Reason.FINGERPRINT_MISMATCH);

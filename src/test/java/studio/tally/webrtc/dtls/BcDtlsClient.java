@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import studio.tally.proto.srtp.SrtpProfile;
 import java.io.IOException;
@@ -41,7 +41,7 @@ final class BcDtlsClient {
 
   private static final JcaTlsCrypto CRYPTO = new JcaTlsCryptoProvider().create(new SecureRandom());
 
-  private final ServerCertificate identity; // null: no client certificate
+  private final DtlsIdentity identity; // null: no client certificate
   private final int[] srtpProfiles; // null: no use_srtp extension
   private final BlockingQueue<byte[]> inbound = new ArrayBlockingQueue<>(256);
   private final Consumer<byte[]> toServer;
@@ -49,7 +49,7 @@ final class BcDtlsClient {
   private volatile boolean closeNotifyReceived;
   private Client client;
 
-  BcDtlsClient(ServerCertificate identity, int[] srtpProfiles, Consumer<byte[]> toServer) {
+  BcDtlsClient(DtlsIdentity identity, int[] srtpProfiles, Consumer<byte[]> toServer) {
     this.identity = identity;
     this.srtpProfiles = srtpProfiles;
     this.toServer = toServer;

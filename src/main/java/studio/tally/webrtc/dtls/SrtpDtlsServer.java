@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import studio.tally.proto.srtp.SrtpProfile;
 import java.io.IOException;
@@ -21,7 +21,6 @@ import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
-import studio.tally.server.tls.ServerCertificate;
 
 /**
  * BouncyCastle's server-side policy for one WebRTC DTLS handshake: DTLS 1.2 only, ECDHE with the
@@ -55,7 +54,7 @@ final class SrtpDtlsServer extends DefaultTlsServer implements SrtpDtlsEndpoint 
   private final int handshakeTimeoutMillis;
   private final HandshakeOutcome outcome;
 
-  SrtpDtlsServer(BcTlsCrypto crypto, ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer) {
+  SrtpDtlsServer(BcTlsCrypto crypto, DtlsIdentity identity, DtlsConfig config, CertificateFingerprint expectedPeer) {
     super(crypto);
     this.identity = BcIdentity.of(crypto, identity);
     this.srtpPreference = config.srtpProfiles();

@@ -1,8 +1,7 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
-import studio.tally.server.tls.ServerCertificate;
 
 /**
  * The DTLS client role ({@link DtlsSession}): the peer offered {@code a=setup:passive} (FFmpeg's WHIP
@@ -12,7 +11,7 @@ import studio.tally.server.tls.ServerCertificate;
  */
 public final class DtlsClientSession extends DtlsSession {
 
-  private DtlsClientSession(ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer,
+  private DtlsClientSession(DtlsIdentity identity, DtlsConfig config, CertificateFingerprint expectedPeer,
       Consumer<byte[]> sender, Listener listener) {
     super(new SrtpDtlsClient(Crypto.INSTANCE, identity, config, expectedPeer), config, sender, listener);
   }
@@ -25,13 +24,13 @@ public final class DtlsClientSession extends DtlsSession {
    *     (a mismatch aborts with bad_certificate); null to check later with {@link DtlsResult#verifyPeerFingerprint}
    * @param sender writes one datagram to the peer; must not block
    */
-  public static DtlsClientSession start(ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer,
+  public static DtlsClientSession start(DtlsIdentity identity, DtlsConfig config, CertificateFingerprint expectedPeer,
       Consumer<byte[]> sender, Listener listener) {
     return start(identity, config, expectedPeer, sender, listener, DEFAULT_THREADS);
   }
 
-  /** As {@link #start(ServerCertificate, DtlsConfig, CertificateFingerprint, Consumer, Listener)}, on a thread from {@code threads}. */
-  public static DtlsClientSession start(ServerCertificate identity, DtlsConfig config, CertificateFingerprint expectedPeer,
+  /** As {@link #start(DtlsIdentity, DtlsConfig, CertificateFingerprint, Consumer, Listener)}, on a thread from {@code threads}. */
+  public static DtlsClientSession start(DtlsIdentity identity, DtlsConfig config, CertificateFingerprint expectedPeer,
       Consumer<byte[]> sender, Listener listener, ThreadFactory threads) {
     return launch(new DtlsClientSession(identity, config, expectedPeer, sender, listener), threads);
   }

@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import studio.tally.proto.srtp.SrtpProfile;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,8 +24,8 @@ import studio.tally.server.tls.ServerCertificate;
 /** The session against BouncyCastle's own DTLS client, in memory: fast, and every datagram is ours to break. */
 class DtlsServerSessionTest {
 
-  private static final ServerCertificate SERVER = ServerCertificate.selfSigned("tally-test-server", Duration.ofDays(2));
-  private static final ServerCertificate CLIENT = ServerCertificate.selfSigned("tally-test-client", Duration.ofDays(2));
+  private static final DtlsIdentity SERVER = DtlsIdentity.selfSigned("tally-test-server");
+  private static final DtlsIdentity CLIENT = DtlsIdentity.selfSigned("tally-test-client");
   private static final int[] BOTH = {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
       SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM};
   private static final DtlsConfig FAST = DtlsConfig.DEFAULT.withHandshakeTimeout(Duration.ofSeconds(5));
@@ -46,7 +46,7 @@ class DtlsServerSessionTest {
   }
 
   /** Starts a session and a BC client wired to it; {@code filter} sits on the client → server path. */
-  private BcDtlsClient connect(DtlsConfig config, CertificateFingerprint expected, ServerCertificate clientId,
+  private BcDtlsClient connect(DtlsConfig config, CertificateFingerprint expected, DtlsIdentity clientId,
       int[] profiles, java.util.function.Function<Consumer<byte[]>, Consumer<byte[]>> filter) {
     AtomicReference<BcDtlsClient> client = new AtomicReference<>();
     session = DtlsServerSession.start(SERVER, config, expected, d -> {
@@ -120,7 +120,7 @@ class DtlsServerSessionTest {
       assertThat(result.verifyPeerFingerprint(hash, fp.hex())).as(hash).isTrue();
       assertThat(result.verifyPeerFingerprint(hash.toUpperCase(), fp.hex().replace(":", "").toLowerCase())).isTrue();
     }
-    String other = ServerCertificate.selfSigned("someone else", Duration.ofDays(1)).sha256Fingerprint();
+    String other = DtlsIdentity.selfSigned("someone else").sha256Fingerprint();
     assertThat(result.verifyPeerFingerprint("sha-256", other)).isFalse();
     assertThat(result.verifyPeerFingerprint("md5", "00:11")).isFalse();
     assertThat(result.verifyPeerFingerprint("sha-256", "not hex")).isFalse();

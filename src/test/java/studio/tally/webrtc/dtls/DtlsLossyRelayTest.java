@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,8 +26,8 @@ import studio.tally.server.tls.ServerCertificate;
  * a handshake timeout that RFC 6347's 1 s → 2 s → 4 s → 8 s timers would not survive.
  */
 class DtlsLossyRelayTest {
-  private static final ServerCertificate CLIENT_ID = ServerCertificate.selfSigned("tally-lossy-client", Duration.ofDays(2));
-  private static final ServerCertificate SERVER_ID = ServerCertificate.selfSigned("tally-lossy-server", Duration.ofDays(2));
+  private static final DtlsIdentity CLIENT_ID = DtlsIdentity.selfSigned("tally-lossy-client");
+  private static final DtlsIdentity SERVER_ID = DtlsIdentity.selfSigned("tally-lossy-server");
   /** RFC 6347 timers need 1 + 2 + 4 + 8 = 15 s for a fifth ClientHello: this budget fails them. */
   private static final DtlsConfig SHORT = DtlsConfig.DEFAULT.withHandshakeTimeout(Duration.ofSeconds(5));
 

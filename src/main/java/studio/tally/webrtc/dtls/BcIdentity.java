@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
@@ -15,12 +15,11 @@ import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
-import studio.tally.server.tls.ServerCertificate;
 
 /** Our certificate and key as BouncyCastle wants them, for either handshake role. */
 record BcIdentity(BcTlsCrypto crypto, Certificate chain, AsymmetricKeyParameter privateKey, boolean rsaKey) {
 
-  static BcIdentity of(BcTlsCrypto crypto, ServerCertificate identity) {
+  static BcIdentity of(BcTlsCrypto crypto, DtlsIdentity identity) {
     try {
       TlsCertificate[] certs = new TlsCertificate[identity.chain().size()];
       for (int i = 0; i < certs.length; i++) {

@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

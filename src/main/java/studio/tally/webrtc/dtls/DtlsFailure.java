@@ -1,4 +1,4 @@
-package studio.tally.server.webrtc.dtls;
+package studio.tally.webrtc.dtls;
 
 /**
  * Why a DTLS session ended before (or instead of) a usable handshake.
