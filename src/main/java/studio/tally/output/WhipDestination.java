@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import studio.tally.media.EncodedPacket;
 import studio.tally.media.PacketSink;
 import studio.tally.media.StreamFormat;
+import studio.tally.media.encode.OpusTranscoder;
 import studio.tally.proto.h264.AvcDecoderConfigurationRecord;
 import studio.tally.webrtc.WebRtcClientTransport;
 import studio.tally.webrtc.dtls.DtlsConfig;
@@ -31,7 +32,8 @@ import studio.tally.webrtc.dtls.DtlsResult;
 /**
  * A WHIP destination (RFC 9725) beside {@link RtmpPublisher}, fed by the same {@link FanOut}: the one
  * H.264 encode goes out as RTP over our own WebRTC transport ({@link WebRtcClientTransport}: ICE
- * controlling, DTLS, SRTP) — no second encode. Audio goes out when the session's audio is Opus.
+ * controlling, DTLS, SRTP) — no second video encode. Audio goes out as Opus: the session's own Opus, or
+ * its AAC made Opus by {@link OpusTranscoder} (48 kHz stereo, 96 kbit/s).
  *
  * <p>Life: the first {@link #onFormat} starts the POST of the offer on a virtual thread (HTTP is
  * blocking), the answer starts the transport on the event loop; {@code Live} once DTLS is done. ICE
@@ -59,6 +61,9 @@ public final class WhipDestination implements PacketSink {
   private final AtomicLong framesSent = new AtomicLong();
   private final CompletableFuture<Integer> deleted = new CompletableFuture<>();
   private final Object clockLock = new Object();
+  private final Object audioLock = new Object();
+  private OpusTranscoder opus; // guarded by audioLock
+  private volatile boolean sendAudio;
   private volatile DestinationState state = DestinationState.CONNECTING;
   private volatile StreamFormat format;
   private volatile int reconnects;
@@ -149,6 +154,8 @@ public final class WhipDestination implements PacketSink {
         loop.execute(() -> fail("WHIP sends H.264 video; the session has " + (f.video() == null ? "no video" : f.video().codec())));
         return;
       }
+      sendAudio = f.audio() != null && ("opus".equals(f.audio().codec())
+          || "aac".equals(f.audio().codec()) && f.audio().sampleRate() == OpusTranscoder.SAMPLE_RATE);
       format = f;
       if (started.compareAndSet(false, true)) {
         loop.execute(this::connect);
@@ -165,24 +172,37 @@ public final class WhipDestination implements PacketSink {
       if (closed.get() || f == null || state instanceof DestinationState.Failed) {
         return;
       }
-      if (!p.isVideo() && (f.audio() == null || !"opus".equals(f.audio().codec()))) {
-        return; // AAC cannot go over WebRTC; the session must encode Opus for us
+      if (p.isVideo() || "opus".equals(f.audio().codec())) {
+        enqueue(p);
+        return;
       }
-      long ts;
-      synchronized (clockLock) {
-        if (originMicros == Long.MIN_VALUE) {
-          originMicros = p.ptsMicros();
+      synchronized (audioLock) { // the encoder thread; close() frees the transcoder under the same lock
+        if (!sendAudio || closed.get()) {
+          return;
         }
-        ts = Math.max(0, (p.ptsMicros() - originMicros) / 1000); // RTP carries presentation time
-      }
-      boolean video = p.isVideo();
-      boolean disposable = video && !p.keyframe() && FlvTags.disposable("h264", p.data());
-      boolean queued = queue.offer(new SendQueue.Frame(video, ts, 0, video && p.keyframe(), disposable, p.data()));
-      if (queued && state instanceof DestinationState.Live && drainScheduled.compareAndSet(false, true)) {
-        loop.execute(this::drain);
+        if (opus == null) {
+          opus = new OpusTranscoder(f.audio().audioSpecificConfig(), 96);
+        }
+        opus.transcode(p, this::enqueue);
       }
     } catch (RuntimeException e) {
       log.debug("{}: packet not queued: {}", url, e.toString());
+    }
+  }
+
+  private void enqueue(EncodedPacket p) {
+    long ts;
+    synchronized (clockLock) {
+      if (originMicros == Long.MIN_VALUE) {
+        originMicros = p.ptsMicros();
+      }
+      ts = Math.max(0, (p.ptsMicros() - originMicros) / 1000); // RTP carries presentation time
+    }
+    boolean video = p.isVideo();
+    boolean disposable = video && !p.keyframe() && FlvTags.disposable("h264", p.data());
+    boolean queued = queue.offer(new SendQueue.Frame(video, ts, 0, video && p.keyframe(), disposable, p.data()));
+    if (queued && state instanceof DestinationState.Live && drainScheduled.compareAndSet(false, true)) {
+      loop.execute(this::drain);
     }
   }
 
@@ -193,6 +213,12 @@ public final class WhipDestination implements PacketSink {
       return;
     }
     setState(DestinationState.STOPPED);
+    synchronized (audioLock) {
+      if (opus != null) {
+        opus.close();
+        opus = null;
+      }
+    }
     try {
       loop.execute(() -> {
         Attempt a = current;
@@ -230,7 +256,7 @@ public final class WhipDestination implements PacketSink {
     setState(DestinationState.CONNECTING);
     StreamFormat f = format;
     DtlsIdentity identity = DtlsIdentity.selfSigned("tally-whip");
-    WhipOffer offer = new WhipOffer(identity, f.video().decoderConfig(), f.audio() != null && "opus".equals(f.audio().codec()));
+    WhipOffer offer = new WhipOffer(identity, f.video().decoderConfig(), sendAudio);
     Attempt a = new Attempt(identity, offer);
     current = a;
     Thread.ofVirtual().name("whip-post").start(() -> {
