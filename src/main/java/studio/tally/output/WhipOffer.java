@@ -136,15 +136,11 @@ final class WhipOffer {
     for (Codec c : Codec.of(video)) {
       if (c.name().equalsIgnoreCase("H264") && videoPt < 0) {
         videoPt = c.payloadType();
+        rtxPt = c.rtxPayloadType() == null ? -1 : c.rtxPayloadType();
       }
     }
     if (videoPt < 0) {
       throw new WhipException(201, "the answer has no H.264 payload type for our video");
-    }
-    for (Codec c : Codec.of(video)) {
-      if (c.name().equalsIgnoreCase("rtx") && String.valueOf(videoPt).equals(c.parameters().get("apt"))) {
-        rtxPt = c.payloadType();
-      }
     }
     int audioPt = -1;
     if (audio && audioM != null && audioM.port() != 0) {
