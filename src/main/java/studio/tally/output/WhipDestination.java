@@ -259,13 +259,17 @@ public final class WhipDestination implements PacketSink {
     WhipOffer offer = new WhipOffer(identity, f.video().decoderConfig(), sendAudio);
     Attempt a = new Attempt(identity, offer);
     current = a;
+    boolean retrying = attempt > 0;
     Thread.ofVirtual().name("whip-post").start(() -> {
       try {
         WhipResponses.Created created = signaling.publish(offer.sdp());
         WhipOffer.Negotiated neg = offer.negotiate(created.answerSdp(), options.tcpOnly());
         loop.execute(() -> answered(a, created, neg));
       } catch (WhipException e) {
-        loop.execute(() -> lost(a, e.getMessage(), !e.transientFailure()));
+        // after a lost attempt, 409 is most likely our own previous session (a POST that timed out on
+        // our side but was served): the server ends it on its consent timeout, so try again later
+        boolean ownLeftover = e.status() == 409 && retrying;
+        loop.execute(() -> lost(a, e.getMessage(), !e.transientFailure() && !ownLeftover));
       } catch (InterruptedException e) {
         loop.execute(() -> lost(a, "interrupted", true));
       } catch (RuntimeException e) {

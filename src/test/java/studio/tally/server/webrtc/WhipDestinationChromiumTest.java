@@ -101,8 +101,17 @@ class WhipDestinationChromiumTest {
     return session;
   }
 
+  private final java.util.concurrent.atomic.AtomicReference<MediaSession> sessionRef = new java.util.concurrent.atomic.AtomicReference<>();
+
   private WhipDestination destination(String stream, WhipOptions options) {
-    WhipDestination d = new WhipDestination(WhipUrl.parse(base + "/rtc/v1/whip/?app=live&stream=" + stream), options);
+    // PLI/FIR from the server reach the encoder, as in tally publish
+    WhipOptions o = options.withKeyframeRequest(() -> {
+      MediaSession s = sessionRef.get();
+      if (s != null) {
+        s.requestKeyframe();
+      }
+    });
+    WhipDestination d = new WhipDestination(WhipUrl.parse(base + "/rtc/v1/whip/?app=live&stream=" + stream), o);
     closeables.add(d);
     return d;
   }
@@ -147,6 +156,7 @@ class WhipDestinationChromiumTest {
     WhipDestination dest = destination(stream, options);
     FanOut fanOut = new FanOut(List.of(dest));
     MediaSession session = encode(fanOut, dest);
+    sessionRef.set(session);
     awaitState(dest, s -> s instanceof DestinationState.Live || s.isFinal());
     assertThat(dest.state()).as(dest.stats().toString()).isInstanceOf(DestinationState.Live.class);
     assertThat(clientTypes()).contains("rtc-publish");
@@ -154,8 +164,14 @@ class WhipDestinationChromiumTest {
     ChromeDriverClient.Browser play = chrome.open();
     closeables.add(play);
     play.navigate(base + "/players/whep.html?app=live&stream=" + stream);
-    JsonNode first = await(play, "30 frames decoded with audio",
-        st -> st.path("framesDecoded").asInt() > 30 && st.path("audioPacketsReceived").asInt() > 0);
+    JsonNode first;
+    try {
+      first = await(play, "30 frames decoded with audio",
+          st -> st.path("framesDecoded").asInt() > 30 && st.path("audioPacketsReceived").asInt() > 0);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; destination " + dest.stats() + ", " + dest.feedback()
+          + ", encode " + session.stats(), e);
+    }
     long sent0 = dest.stats().framesSent();
     long t0 = System.nanoTime();
     Thread.sleep(4000); // a window to count frames in, not a wait for a condition
