@@ -31,9 +31,12 @@ import studio.tally.output.FanOut;
 import studio.tally.output.RtmpPublisher;
 import studio.tally.output.RtmpPublisherOptions;
 import studio.tally.output.RtmpUrl;
+import studio.tally.output.WhipDestination;
+import studio.tally.output.WhipOptions;
+import studio.tally.output.WhipUrl;
 
 @Command(name = "publish", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Capture, compose, encode once and publish to one or more RTMP/RTMPS destinations, and/or record.",
+    description = {"Capture, compose, encode once and publish to one or more RTMP/RTMPS and WHIP destinations, and/or record.",
         "Prints a stats line per destination every few seconds. Exit 0 when --duration is reached with every",
         "destination live; non-zero with the reason otherwise."})
 final class PublishCommand implements java.util.concurrent.Callable<Integer> {
@@ -70,7 +73,8 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--keyframe-interval", defaultValue = "2", paramLabel = "SECONDS", description = "(default: ${DEFAULT-VALUE}).")
   double keyframeInterval;
 
-  @Option(names = "--to", paramLabel = "URL", description = "rtmp:// or rtmps:// destination (repeatable).")
+  @Option(names = "--to", paramLabel = "URL",
+      description = "rtmp://, rtmps://, a WHIP endpoint http(s)://…/whip… or webrtc://host[:port]/app/stream (SRS API) (repeatable).")
   List<String> destinations = new ArrayList<>();
 
   @Option(names = "--record", paramLabel = "FILE", description = "Record to FILE (.mp4: fragmented while live, faststart at the end; .mkv).")
@@ -78,6 +82,15 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this long (default: until Ctrl-C).")
   Double duration;
+
+  @Option(names = "--bearer", paramLabel = "TOKEN", description = "WHIP: the token, sent as Authorization: Bearer TOKEN.")
+  String bearer;
+
+  @Option(names = "--bearer-raw", description = "WHIP: send the token without the 'Bearer ' prefix (servers that want the raw key).")
+  boolean bearerRaw;
+
+  @Option(names = "--ice-tcp", description = "WHIP: ICE over TCP only (the server's passive TCP candidate), for networks without UDP.")
+  boolean iceTcp;
 
   @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "Trust the RTMPS server whose certificate has this SHA-256.")
   String tlsFingerprint;
@@ -104,9 +117,14 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
       throw new UserError("--duration must be more than 0 seconds");
     }
     List<RtmpUrl> urls = new ArrayList<>();
+    List<WhipUrl> whipUrls = new ArrayList<>();
     for (String to : destinations) {
       try {
-        urls.add(RtmpUrl.parse(to));
+        if (WhipUrl.isWhip(to)) {
+          whipUrls.add(WhipUrl.parse(to));
+        } else {
+          urls.add(RtmpUrl.parse(to));
+        }
       } catch (IllegalArgumentException e) {
         throw new UserError("--to: " + e.getMessage());
       }
@@ -115,7 +133,8 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
     EncoderSettings settings;
     try {
       format = VideoFormat.parse(size, fps);
-      settings = new EncoderSettings(encoder, "h264", bitrate, keyframeInterval, preset, null, 0, 0);
+      // WebRTC receivers (browsers' software decoders) take constrained baseline or main, never B-frames
+      settings = new EncoderSettings(encoder, "h264", bitrate, keyframeInterval, preset, whipUrls.isEmpty() ? null : "main", 0, 0);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -127,7 +146,8 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
     List<SceneCompositor.AudioInput> audio = new ArrayList<>();
     List<AutoCloseable> opened = new ArrayList<>();
     MediaSession session;
-    List<RtmpPublisher> publishers = new ArrayList<>();
+    List<Dest> publishers = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<MediaSession> sessionRef = new java.util.concurrent.atomic.AtomicReference<>();
     try {
       media(() -> {
         video.add(new SceneCompositor.VideoInput(openVideo(source, format, clock, "source"), Layer.FULL));
@@ -158,14 +178,25 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
       List<PacketSink> sinks = new ArrayList<>();
       for (RtmpUrl url : urls) {
         RtmpPublisher p = new RtmpPublisher(url, options);
-        publishers.add(p);
+        publishers.add(new Dest(url.toString(), p::state, p::stats, p));
         sinks.add(p);
+      }
+      WhipOptions whip = WhipOptions.DEFAULT.withToken(bearer, !bearerRaw).withTcpOnly(iceTcp)
+          .withKeyframeRequest(() -> {
+            MediaSession s = sessionRef.get();
+            if (s != null) s.requestKeyframe();
+          });
+      for (WhipUrl url : whipUrls) {
+        WhipDestination d = new WhipDestination(url, whip);
+        publishers.add(new Dest(url.toString(), d::state, d::stats, d));
+        sinks.add(d);
       }
       if (record != null) {
         sinks.add(media(() -> new Recorder(record)));
       }
       FanOut fanOut = new FanOut(sinks);
       session = media(() -> MediaSession.start(clock, new MediaSession.Config(format, video, audio, settings, audioBitrate, 0), fanOut));
+      sessionRef.set(session);
     } catch (RuntimeException e) {
       for (AutoCloseable c : opened) {
         try {
@@ -174,13 +205,25 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
           // best effort: we are already failing with a clearer reason
         }
       }
-      publishers.forEach(RtmpPublisher::close);
+      publishers.forEach(d -> d.sink().close());
       throw e;
     }
     return run(session, publishers);
   }
 
-  private int run(MediaSession session, List<RtmpPublisher> publishers) throws InterruptedException {
+  /** One destination as the run loop and the stats lines see it (RTMP or WHIP). */
+  private record Dest(String url, java.util.function.Supplier<DestinationState> stateOf,
+      java.util.function.Supplier<DestinationStats> statsOf, PacketSink sink) {
+    DestinationState state() {
+      return stateOf.get();
+    }
+
+    DestinationStats stats() {
+      return statsOf.get();
+    }
+  }
+
+  private int run(MediaSession session, List<Dest> publishers) throws InterruptedException {
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTerminate(stop::countDown);
     long start = System.nanoTime();
@@ -199,7 +242,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
         code = 4;
         break;
       }
-      for (RtmpPublisher p : publishers) {
+      for (Dest p : publishers) {
         if (p.state() instanceof DestinationState.Failed(String reason)) {
           failure = p.url() + ": " + reason;
           code = 3;
@@ -218,7 +261,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
       }
     }
     if (failure == null && duration != null && stop.getCount() > 0) {
-      for (RtmpPublisher p : publishers) {
+      for (Dest p : publishers) {
         if (!(p.state() instanceof DestinationState.Live)) {
           failure = p.url() + ": not healthy at the end: " + describe(p.state());
           code = 3;
@@ -244,11 +287,11 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
     micProblem = now;
   }
 
-  private static void printStats(MediaSession session, List<RtmpPublisher> publishers) {
+  private static void printStats(MediaSession session, List<Dest> publishers) {
     MediaSession.Stats s = session.stats();
     System.out.printf("encode: %s %.1f fps, %d frames, %d dropped, %.1f ms/frame%n", s.encoder(), s.fpsOut(),
         s.framesEncoded(), s.dropped(), s.encodeMicrosPerFrame() / 1000);
-    for (RtmpPublisher p : publishers) {
+    for (Dest p : publishers) {
       DestinationStats d = p.stats();
       System.out.printf("%s: %s, %.0f kbps, %.1f fps, dropped %d, queue %d ms, rtt %s, reconnects %d%n", d.destination(),
           describe(d.state()), d.bitrateKbps(), d.fps(), d.framesDropped(), d.queuedMillis(), d.rttText(), d.reconnects());

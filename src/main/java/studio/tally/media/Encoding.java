@@ -123,6 +123,10 @@ final class Encoding {
     return new Encoding(opened, aac, sink, choice, format, realTime);
   }
 
+  void requestKeyframe() {
+    video.requestKeyframe();
+  }
+
   EncoderChoice choice() {
     return choice;
   }

@@ -379,6 +379,12 @@ public final class MediaSession implements AutoCloseable {
     return format;
   }
 
+  /** Asks the current encoding for a keyframe soon (a WebRTC destination's PLI/FIR). Any thread; never blocks. */
+  public void requestKeyframe() {
+    Encoding enc = lastEncoding;
+    if (enc != null) enc.requestKeyframe();
+  }
+
   /** The encoder of the current encoding, null when not encoding. */
   public String encoderName() {
     Encoding enc = lastEncoding;

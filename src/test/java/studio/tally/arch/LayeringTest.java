@@ -26,7 +26,7 @@ class LayeringTest {
         .should().dependOnClassesThat().resideInAnyPackage(
             "studio.tally.cli..", "studio.tally.ui..", "studio.tally.server..", "studio.tally.media..",
             "studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..", "studio.tally.signaling..",
-            "studio.tally.config..")
+            "studio.tally.config..", "studio.tally.webrtc..")
         .allowEmptyShould(true)
         .check(classes);
   }
@@ -94,9 +94,22 @@ class LayeringTest {
   }
 
   @Test
+  void webrtcUsesOnlyProtoNettyAndBouncyCastle() {
+    // our own WebRTC transport, shared by the server's SFU and output's WHIP destination
+    noClasses().that().resideInAPackage("studio.tally.webrtc..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "studio.tally.cli..", "studio.tally.ui..", "studio.tally.live..", "studio.tally.server..",
+            "studio.tally.media..", "studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..",
+            "studio.tally.signaling..", "studio.tally.config..", "javafx..", "org.bytedeco..", "dev.onvoid..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
+
+  @Test
   void lowerLayersNeverReachUp() {
     noClasses().that().resideInAnyPackage("studio.tally.output..", "studio.tally.rtc..", "studio.tally.play..",
-            "studio.tally.signaling..", "studio.tally.server..", "studio.tally.media..", "studio.tally.config..")
+            "studio.tally.signaling..", "studio.tally.server..", "studio.tally.media..", "studio.tally.config..",
+            "studio.tally.webrtc..")
         .should().dependOnClassesThat().resideInAnyPackage("studio.tally.ui..", "studio.tally.cli..")
         .allowEmptyShould(true)
         .check(classes);

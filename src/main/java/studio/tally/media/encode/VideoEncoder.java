@@ -148,6 +148,13 @@ public final class VideoEncoder implements AutoCloseable {
     return decoderConfig != null;
   }
 
+  private volatile boolean keyframeRequested;
+
+  /** The next frame encoded becomes a keyframe (IDR). Any thread. */
+  public void requestKeyframe() {
+    keyframeRequested = true;
+  }
+
   /** AV_FRAME_FLAG_KEY (libavutil/frame.h), which the presets do not map. */
   private static final int FRAME_FLAG_KEY = 1 << 1;
 
@@ -164,6 +171,11 @@ public final class VideoEncoder implements AutoCloseable {
       // frame an IDR. Keyframes are the encoder's call, from gop_size (like the ffmpeg CLI does).
       frame.pict_type(AV_PICTURE_TYPE_NONE);
       frame.flags(frame.flags() & ~FRAME_FLAG_KEY);
+      if (keyframeRequested) { // a WebRTC receiver asked (PLI/FIR) or a destination just connected
+        keyframeRequested = false;
+        frame.pict_type(AV_PICTURE_TYPE_I);
+        frame.flags(frame.flags() | FRAME_FLAG_KEY);
+      }
     }
     AVFrame input = frame;
     if (frame != null && hardware != null) input = hardware.upload(frame);

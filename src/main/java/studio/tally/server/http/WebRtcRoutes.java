@@ -33,7 +33,7 @@ import studio.tally.server.hub.StreamKey;
 import studio.tally.server.webrtc.IceCredentials;
 import studio.tally.server.webrtc.RtcTransport;
 import studio.tally.server.webrtc.WebRtcTransportServer;
-import studio.tally.server.webrtc.dtls.CertificateFingerprint;
+import studio.tally.webrtc.dtls.CertificateFingerprint;
 import studio.tally.server.webrtc.sdp.AnswerContext;
 import studio.tally.server.webrtc.sdp.CandidateAddress;
 import studio.tally.server.webrtc.sdp.Negotiated;

@@ -19,13 +19,14 @@ import studio.tally.proto.srtp.SrtpKeys;
 import studio.tally.proto.srtp.SrtpProfile;
 import studio.tally.proto.stun.StunIntegrity;
 import studio.tally.server.tls.ServerCertificate;
-import studio.tally.server.webrtc.dtls.CertificateFingerprint;
-import studio.tally.server.webrtc.dtls.DtlsFailure;
-import studio.tally.server.webrtc.dtls.DtlsResult;
-import studio.tally.server.webrtc.dtls.DtlsClientSession;
-import studio.tally.server.webrtc.dtls.DtlsRole;
-import studio.tally.server.webrtc.dtls.DtlsServerSession;
-import studio.tally.server.webrtc.dtls.DtlsSession;
+import studio.tally.webrtc.dtls.CertificateFingerprint;
+import studio.tally.webrtc.dtls.DtlsFailure;
+import studio.tally.webrtc.dtls.DtlsIdentity;
+import studio.tally.webrtc.dtls.DtlsResult;
+import studio.tally.webrtc.dtls.DtlsClientSession;
+import studio.tally.webrtc.dtls.DtlsRole;
+import studio.tally.webrtc.dtls.DtlsServerSession;
+import studio.tally.webrtc.dtls.DtlsSession;
 
 /**
  * The transport of one WebRTC peer connection: ICE-lite checks, DTLS-SRTP, SRTP in and out. It only
@@ -397,7 +398,8 @@ public final class RtcTransport implements AutoCloseable {
   // ------------------------------------------------------------------ DTLS
 
   private void startDtls() {
-    ServerCertificate identity = server.certificate();
+    ServerCertificate certificate = server.certificate();
+    DtlsIdentity identity = new DtlsIdentity(certificate.chain(), certificate.key());
     DtlsSession.Listener events = new DtlsSession.Listener() {
       @Override
       public void onHandshakeComplete(DtlsResult result) {

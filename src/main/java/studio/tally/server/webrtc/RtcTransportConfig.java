@@ -1,7 +1,7 @@
 package studio.tally.server.webrtc;
 
 import java.time.Duration;
-import studio.tally.server.webrtc.dtls.DtlsConfig;
+import studio.tally.webrtc.dtls.DtlsConfig;
 
 /**
  * Limits of the WebRTC transport.

@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.proto.stun.Demux;
 import studio.tally.server.tls.ServerCertificate;
-import studio.tally.server.webrtc.dtls.CertificateFingerprint;
-import studio.tally.server.webrtc.dtls.DtlsRole;
+import studio.tally.webrtc.dtls.CertificateFingerprint;
+import studio.tally.webrtc.dtls.DtlsRole;
 
 /**
  * The WebRTC transport server: one UDP socket plus RFC 4571 over any TCP listener (installed by the

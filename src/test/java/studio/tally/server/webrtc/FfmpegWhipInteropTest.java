@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
 import studio.tally.server.hub.StreamKey;
-import studio.tally.server.webrtc.dtls.DtlsRole;
+import studio.tally.webrtc.dtls.DtlsRole;
 import studio.tally.server.webrtc.sfu.RtcPublisherSession;
 import studio.tally.testing.Ffmpeg;
 import studio.tally.testing.FfmpegProcess;

@@ -28,12 +28,12 @@ import studio.tally.proto.stun.StunMessageType;
 import studio.tally.proto.stun.UseCandidate;
 import studio.tally.proto.stun.Username;
 import studio.tally.server.tls.ServerCertificate;
-import studio.tally.server.webrtc.dtls.CertificateFingerprint;
-import studio.tally.server.webrtc.dtls.DtlsConfig;
-import studio.tally.server.webrtc.dtls.DtlsFailure;
-import studio.tally.server.webrtc.dtls.DtlsResult;
-import studio.tally.server.webrtc.dtls.DtlsServerSession;
-import studio.tally.server.webrtc.dtls.DtlsSession;
+import studio.tally.webrtc.dtls.CertificateFingerprint;
+import studio.tally.webrtc.dtls.DtlsConfig;
+import studio.tally.webrtc.dtls.DtlsFailure;
+import studio.tally.webrtc.dtls.DtlsResult;
+import studio.tally.webrtc.dtls.DtlsServerSession;
+import studio.tally.webrtc.dtls.DtlsSession;
 
 /**
  * A minimal controlling ICE agent + DTLS client + SRTP end, built from our own codecs and
@@ -161,7 +161,7 @@ final class RtcTestClient implements AutoCloseable {
    */
   DtlsResult handshakeAsServer(CertificateFingerprint expected) throws Exception {
     java.util.concurrent.CompletableFuture<DtlsResult> done = new java.util.concurrent.CompletableFuture<>();
-    DtlsServerSession session = DtlsServerSession.start(IDENTITY, DtlsConfig.DEFAULT, expected, this::sendRaw,
+    DtlsServerSession session = DtlsServerSession.start(new studio.tally.webrtc.dtls.DtlsIdentity(IDENTITY.chain(), IDENTITY.key()), DtlsConfig.DEFAULT, expected, this::sendRaw,
         new DtlsSession.Listener() {
           @Override
           public void onHandshakeComplete(DtlsResult result) {

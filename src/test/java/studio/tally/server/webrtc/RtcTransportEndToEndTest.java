@@ -25,9 +25,9 @@ import studio.tally.proto.stun.StunMessage;
 import studio.tally.proto.stun.XorMappedAddress;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
-import studio.tally.server.webrtc.dtls.CertificateFingerprint;
-import studio.tally.server.webrtc.dtls.DtlsResult;
-import studio.tally.server.webrtc.dtls.DtlsRole;
+import studio.tally.webrtc.dtls.CertificateFingerprint;
+import studio.tally.webrtc.dtls.DtlsResult;
+import studio.tally.webrtc.dtls.DtlsRole;
 
 /**
  * A real {@link TallyServer} and a test client built from our codecs and BouncyCastle's DTLS client:

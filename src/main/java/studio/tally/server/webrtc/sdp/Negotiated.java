@@ -7,7 +7,7 @@ import java.util.Set;
 import studio.tally.proto.sdp.Fingerprint;
 import studio.tally.proto.sdp.SessionDescription;
 import studio.tally.proto.sdp.Setup;
-import studio.tally.server.webrtc.dtls.DtlsRole;
+import studio.tally.webrtc.dtls.DtlsRole;
 
 /**
  * The outcome of an offer/answer: the answer to send back and what the SFU must know to run the

@@ -17,7 +17,7 @@ import studio.tally.proto.sdp.Fingerprint;
 import studio.tally.proto.sdp.MediaDescription;
 import studio.tally.proto.sdp.SessionDescription;
 import studio.tally.proto.sdp.Setup;
-import studio.tally.server.webrtc.dtls.DtlsRole;
+import studio.tally.webrtc.dtls.DtlsRole;
 import studio.tally.server.webrtc.sdp.Negotiated.Kind;
 import studio.tally.server.webrtc.sdp.Negotiated.RemoteSsrc;
 import studio.tally.server.webrtc.sdp.NegotiationException.Reason;
