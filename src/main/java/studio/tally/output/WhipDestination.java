@@ -33,7 +33,7 @@ import studio.tally.webrtc.dtls.DtlsResult;
  * A WHIP destination (RFC 9725) beside {@link RtmpPublisher}, fed by the same {@link FanOut}: the one
  * H.264 encode goes out as RTP over our own WebRTC transport ({@link WebRtcClientTransport}: ICE
  * controlling, DTLS, SRTP) — no second video encode. Audio goes out as Opus: the session's own Opus, or
- * its AAC made Opus by {@link OpusTranscoder} (48 kHz stereo, 96 kbit/s).
+ * its AAC made Opus by {@link OpusTranscoder} (48 kHz stereo).
  *
  * <p>Life: the first {@link #onFormat} starts the POST of the offer on a virtual thread (HTTP is
  * blocking), the answer starts the transport on the event loop; {@code Live} once DTLS is done. ICE
@@ -155,7 +155,7 @@ public final class WhipDestination implements PacketSink {
         return;
       }
       sendAudio = f.audio() != null && ("opus".equals(f.audio().codec())
-          || "aac".equals(f.audio().codec()) && f.audio().sampleRate() == OpusTranscoder.SAMPLE_RATE);
+          || "aac".equals(f.audio().codec()));
       format = f;
       if (started.compareAndSet(false, true)) {
         loop.execute(this::connect);
@@ -181,7 +181,7 @@ public final class WhipDestination implements PacketSink {
           return;
         }
         if (opus == null) {
-          opus = new OpusTranscoder(f.audio().audioSpecificConfig(), 96);
+          opus = new OpusTranscoder(f.audio().audioSpecificConfig(), f.audio().sampleRate(), f.audio().channels());
         }
         opus.transcode(p, this::enqueue);
       }
