@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,9 @@ public final class CallSession implements AutoCloseable {
   private final ExecutorService worker = Executors.newSingleThreadExecutor(
       r -> Thread.ofPlatform().daemon().name("call-worker").unstarted(r));
   private final AtomicLong received = new AtomicLong();
+  // one client for every WHIP/WHEP exchange of the call (SFU mode): warmed up once, connections kept alive
+  private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+      .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicLong pushed = new AtomicLong();
   private volatile long firstFrameNanos;
   private volatile long peerSeenNanos;
@@ -87,6 +91,7 @@ public final class CallSession implements AutoCloseable {
     this.remoteFrames = f -> {
       if (received.getAndIncrement() == 0) {
         firstFrameNanos = System.nanoTime();
+        log.info("call: first frame from the peer");
       }
       remoteFrames.onFrame(f);
     };
@@ -109,6 +114,105 @@ public final class CallSession implements AutoCloseable {
   }
 
   private void begin() throws SignalingClientException, RtcException {
+    long t0 = System.nanoTime();
+    // SFU: the publisher's peer connection and offer are made while signaling connects and joins
+    CompletableFuture<WhipPublisher> prepared = null;
+    if (options.mode() == Mode.SFU) {
+      prepared = preparePublisher();
+      warmUpHttp();
+    }
+    try {
+      join(t0);
+      if (prepared != null) {
+        publish(prepared, t0);
+      }
+    } finally {
+      if (prepared != null && publisher == null) {
+        closeUnused(prepared); // before the caller closes the factory under it
+      }
+    }
+    if (received.get() == 0 && lastPeer == null) {
+      events.onState(State.WAITING, "in room '" + options.room() + "'");
+    }
+  }
+
+  /**
+   * A fresh JVM's first HTTP request costs seconds on a busy machine (class loading, the client's
+   * selector); an OPTIONS to the WHIP endpoint while signaling connects pays that early and leaves a
+   * kept-alive connection for the POST. Its answer does not matter.
+   */
+  private void warmUpHttp() {
+    Thread.ofVirtual().name("call-http-warm-up").start(() -> {
+      try {
+        http.send(java.net.http.HttpRequest.newBuilder(endpoint("whip", options.display())).timeout(options.timeout())
+            .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+      } catch (java.io.IOException e) {
+        log.debug("call: HTTP warm-up: {}", e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  private WhipExchange exchange(String kind, String stream) {
+    return new WhipExchange(http, endpoint(kind, stream), null, options.timeout());
+  }
+
+  private void closeUnused(CompletableFuture<WhipPublisher> prepared) {
+    try {
+      prepared.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS).close();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      prepared.thenAccept(WhipPublisher::close); // failed (nothing to close) or still going
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      prepared.thenAccept(WhipPublisher::close);
+    }
+  }
+
+  private CompletableFuture<WhipPublisher> preparePublisher() {
+    var f = new CompletableFuture<WhipPublisher>();
+    Thread.ofPlatform().daemon().name("call-publish-prepare").start(() -> {
+      try {
+        f.complete(WhipPublisher.prepareForIceLite(factory, options.maxBitrate(), options.timeout()));
+      } catch (RtcException | RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
+  }
+
+  private void publish(CompletableFuture<WhipPublisher> prepared, long t0) throws RtcException, SignalingClientException {
+    WhipPublisher p;
+    try {
+      p = prepared.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RtcException r) {
+        throw r;
+      }
+      throw new RtcException.NegotiationFailed("publisher", String.valueOf(e.getCause()));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new RtcException.TimedOut("preparing the publisher", options.timeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RtcException.TimedOut("preparing the publisher (interrupted)", options.timeout());
+    }
+    long ready = System.nanoTime();
+    try {
+      p.publish(exchange("whip", options.display()));
+    } catch (RtcException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+    synchronized (pushLock) {
+      publisher = p;
+    }
+    await(signaling.publish(), "publish");
+    log.info("call: published self {} ms after start (offer ready at {} ms, WHIP to connected {} ms)",
+        (System.nanoTime() - t0) / 1_000_000, (ready - t0) / 1_000_000, (System.nanoTime() - ready) / 1_000_000);
+  }
+
+  private void join(long t0) throws SignalingClientException {
     signaling = SignalingClient.connect(options.signaling(), new SignalingClient.Listener() {
       @Override
       public void onNotify(ServerMessage.Notify n) {
@@ -133,14 +237,9 @@ public final class CallSession implements AutoCloseable {
     if (joined.participants().size() > 1) {
       peerSeenNanos = System.nanoTime();
     }
-    log.info("call: joined room '{}' as '{}' ({} mode), participants {}", options.room(), options.display(),
-        options.mode(), joined.participants());
-    if (options.mode() == Mode.SFU) {
-      publisher = WhipPublisher.connect(factory, new WhipExchange(endpoint("whip", options.display()), null, options.timeout()),
-          options.maxBitrate(), options.timeout());
-      await(signaling.publish(), "publish");
-    }
-    events.onState(State.WAITING, "in room '" + options.room() + "'");
+    log.info("call: joined room '{}' as '{}' ({} mode) {} ms after start, participants {}", options.room(), options.display(),
+        options.mode(), (System.nanoTime() - t0) / 1_000_000, joined.participants());
+    // peers already there (and, in SFU mode, already publishing) are played at once, while we publish
     for (Participant p : joined.participants()) {
       if (!p.display().equals(options.display())) {
         work(() -> present(p));
@@ -260,8 +359,10 @@ public final class CallSession implements AutoCloseable {
   private void play(String display) {
     stopPlaying(display);
     try {
-      WhepPlayer p = WhepPlayer.connect(factory, new WhipExchange(endpoint("whep", display), null, options.timeout()),
-          remoteFrames, options.timeout());
+      long t0 = System.nanoTime();
+      WhepPlayer p = WhepPlayer.connect(factory, exchange("whep", display),
+          remoteFrames, true, true, options.timeout());
+      log.info("call: playing '{}', connected in {} ms", display, (System.nanoTime() - t0) / 1_000_000);
       synchronized (players) {
         players.put(display, p);
       }
@@ -482,6 +583,7 @@ public final class CallSession implements AutoCloseable {
     if (signaling != null) {
       signaling.close();
     }
+    http.shutdownNow();
     events.onState(State.ENDED, "hung up");
   }
 }

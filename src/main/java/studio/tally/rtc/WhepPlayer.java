@@ -67,9 +67,18 @@ public final class WhepPlayer implements AutoCloseable {
   /** As {@link #connect(RtcFactory, SdpExchange, VideoFrameListener, Duration)}; withAudio false offers video only. */
   public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
       boolean withAudio, Duration timeout) throws RtcException {
+    return connect(factory, exchange, listener, withAudio, false, timeout);
+  }
+
+  /**
+   * As above; with {@code iceLiteServer} the offer goes out with its first candidate instead of after
+   * gathering completes (for ice-lite servers: ours, SRS).
+   */
+  public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
+      boolean withAudio, boolean iceLiteServer, Duration timeout) throws RtcException {
     var player = new WhepPlayer(factory, exchange, listener, withAudio);
     try {
-      String offer = player.session.offer(timeout);
+      String offer = iceLiteServer ? player.session.offerToIceLite(timeout) : player.session.offer(timeout);
       String answer = exchange.answer(offer);
       player.session.acceptAnswer(answer, timeout);
       player.session.awaitConnected(timeout);
