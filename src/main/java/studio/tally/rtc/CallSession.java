@@ -70,6 +70,8 @@ public final class CallSession implements AutoCloseable {
   private final AtomicLong pushed = new AtomicLong();
   private volatile long firstFrameNanos;
   private volatile long peerSeenNanos;
+  // frames from the current peer since it (re)appeared: the call is "in call" from its first frame
+  private volatile boolean peerMedia;
   private SignalingClient signaling;
   // SFU
   private volatile WhipPublisher publisher;
@@ -92,6 +94,10 @@ public final class CallSession implements AutoCloseable {
       if (received.getAndIncrement() == 0) {
         firstFrameNanos = System.nanoTime();
         log.info("call: first frame from the peer");
+      }
+      if (!peerMedia) {
+        peerMedia = true;
+        events.onState(State.IN_CALL, lastPeer);
       }
       remoteFrames.onFrame(f);
     };
@@ -131,8 +137,9 @@ public final class CallSession implements AutoCloseable {
         closeUnused(prepared); // before the caller closes the factory under it
       }
     }
-    if (received.get() == 0 && lastPeer == null) {
-      events.onState(State.WAITING, "in room '" + options.room() + "'");
+    if (!peerMedia) {
+      String peerNow = lastPeer;
+      events.onState(State.WAITING, peerNow == null ? "in room '" + options.room() + "'" : "connecting to '" + peerNow + "'");
     }
   }
 
@@ -299,9 +306,10 @@ public final class CallSession implements AutoCloseable {
 
   private void present(Participant p) {
     if (options.mode() == Mode.SFU) {
-      if (p.publishing()) {
-        play(p.display());
-      }
+      // Play at once, even before the peer publishes: our server answers such a player and starts it
+      // when the publisher comes (its publish and our play then run side by side, not one after the
+      // other). A server that refuses (SRS) is asked again on the peer's publish notify.
+      play(p.display());
       return;
     }
     if (peer != null && p.display().equals(peerDisplay)) {
@@ -330,13 +338,14 @@ public final class CallSession implements AutoCloseable {
         present(n.peer());
       }
       case ServerMessage.PUBLISH -> {
-        if (options.mode() == Mode.SFU) {
+        if (options.mode() == Mode.SFU && !playing(from)) {
           play(from);
         }
       }
       case ServerMessage.CONTROL -> control(from, n.param(), n.data());
       case ServerMessage.LEAVE -> {
         log.info("call: '{}' left", from);
+        peerMedia = false;
         stopPlaying(from);
         if (from.equals(peerDisplay)) {
           dropPeer();
@@ -358,6 +367,7 @@ public final class CallSession implements AutoCloseable {
 
   private void play(String display) {
     stopPlaying(display);
+    lastPeer = display;
     try {
       long t0 = System.nanoTime();
       WhepPlayer p = WhepPlayer.connect(factory, exchange("whep", display),
@@ -366,10 +376,16 @@ public final class CallSession implements AutoCloseable {
       synchronized (players) {
         players.put(display, p);
       }
-      lastPeer = display;
-      events.onState(State.IN_CALL, display);
     } catch (RtcException e) {
       log.info("call: playing '{}' failed: {}", display, e.getMessage());
+    }
+  }
+
+  /** A connected player of display's stream (set up before it published, or on its publish notify). */
+  private boolean playing(String display) {
+    synchronized (players) {
+      WhepPlayer p = players.get(display);
+      return p != null && p.connected();
     }
   }
 
@@ -446,6 +462,7 @@ public final class CallSession implements AutoCloseable {
         case "bye" -> {
           if (from.equals(peerDisplay)) {
             dropPeer();
+            peerMedia = false;
             events.onState(State.PEER_LEFT, from + " hung up");
           }
         }
