@@ -44,7 +44,17 @@ public final class CallSession implements AutoCloseable {
    * @param iceServers STUN/TURN URLs for P2P ({@code stun:host:port}, {@code turn:user:pass@host:port}); empty = host candidates
    */
   public record Options(SignalingOptions signaling, String room, String display, Mode mode, List<String> iceServers,
-      int maxBitrate, Duration timeout) {}
+      int maxBitrate, Duration timeout, boolean micMuted, boolean cameraOff) {
+    public Options(SignalingOptions signaling, String room, String display, Mode mode, List<String> iceServers,
+        int maxBitrate, Duration timeout) {
+      this(signaling, room, display, mode, iceServers, maxBitrate, timeout, false, false);
+    }
+
+    /** Joins with the microphone muted and/or the camera off (see {@link CallSession#setMuted}). */
+    public Options muted(boolean mic, boolean camera) {
+      return new Options(signaling, room, display, mode, iceServers, maxBitrate, timeout, mic, camera);
+    }
+  }
 
   /** What the call reports; called on the worker or signaling thread, return quickly. */
   public interface Events {
@@ -64,14 +74,14 @@ public final class CallSession implements AutoCloseable {
   private final ExecutorService worker = Executors.newSingleThreadExecutor(
       r -> Thread.ofPlatform().daemon().name("call-worker").unstarted(r));
   private final AtomicLong received = new AtomicLong();
-  // one client for every WHIP/WHEP exchange of the call (SFU mode): warmed up once, connections kept alive
-  private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-      .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(5)).build();
+  private final SfuEndpoints sfu;
   private final AtomicLong pushed = new AtomicLong();
   private volatile long firstFrameNanos;
   private volatile long peerSeenNanos;
   // frames from the current peer since it (re)appeared: the call is "in call" from its first frame
   private volatile boolean peerMedia;
+  private volatile boolean micMuted;
+  private volatile boolean cameraOff;
   private SignalingClient signaling;
   // SFU
   private volatile WhipPublisher publisher;
@@ -90,6 +100,9 @@ public final class CallSession implements AutoCloseable {
     this.factory = factory;
     this.options = options;
     this.events = events;
+    this.sfu = new SfuEndpoints(options.signaling(), options.room(), options.timeout());
+    this.micMuted = options.micMuted();
+    this.cameraOff = options.cameraOff();
     this.remoteFrames = f -> {
       if (received.getAndIncrement() == 0) {
         firstFrameNanos = System.nanoTime();
@@ -124,8 +137,8 @@ public final class CallSession implements AutoCloseable {
     // SFU: the publisher's peer connection and offer are made while signaling connects and joins
     CompletableFuture<WhipPublisher> prepared = null;
     if (options.mode() == Mode.SFU) {
-      prepared = preparePublisher();
-      warmUpHttp();
+      prepared = sfu.preparePublisher(factory, options.maxBitrate());
+      sfu.warmUp(options.display());
     }
     try {
       join(t0);
@@ -134,7 +147,7 @@ public final class CallSession implements AutoCloseable {
       }
     } finally {
       if (prepared != null && publisher == null) {
-        closeUnused(prepared); // before the caller closes the factory under it
+        sfu.closeUnused(prepared); // before the caller closes the factory under it
       }
     }
     if (!peerMedia) {
@@ -143,77 +156,20 @@ public final class CallSession implements AutoCloseable {
     }
   }
 
-  /**
-   * A fresh JVM's first HTTP request costs seconds on a busy machine (class loading, the client's
-   * selector); an OPTIONS to the WHIP endpoint while signaling connects pays that early and leaves a
-   * kept-alive connection for the POST. Its answer does not matter.
-   */
-  private void warmUpHttp() {
-    Thread.ofVirtual().name("call-http-warm-up").start(() -> {
-      try {
-        http.send(java.net.http.HttpRequest.newBuilder(endpoint("whip", options.display())).timeout(options.timeout())
-            .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding());
-      } catch (java.io.IOException e) {
-        log.debug("call: HTTP warm-up: {}", e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-  }
-
-  private WhipExchange exchange(String kind, String stream) {
-    return new WhipExchange(http, endpoint(kind, stream), null, options.timeout());
-  }
-
-  private void closeUnused(CompletableFuture<WhipPublisher> prepared) {
-    try {
-      prepared.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS).close();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      prepared.thenAccept(WhipPublisher::close); // failed (nothing to close) or still going
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      prepared.thenAccept(WhipPublisher::close);
-    }
-  }
-
-  private CompletableFuture<WhipPublisher> preparePublisher() {
-    var f = new CompletableFuture<WhipPublisher>();
-    Thread.ofPlatform().daemon().name("call-publish-prepare").start(() -> {
-      try {
-        f.complete(WhipPublisher.prepareForIceLite(factory, options.maxBitrate(), options.timeout()));
-      } catch (RtcException | RuntimeException e) {
-        f.completeExceptionally(e);
-      }
-    });
-    return f;
-  }
-
   private void publish(CompletableFuture<WhipPublisher> prepared, long t0) throws RtcException, SignalingClientException {
-    WhipPublisher p;
-    try {
-      p = prepared.get(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RtcException r) {
-        throw r;
-      }
-      throw new RtcException.NegotiationFailed("publisher", String.valueOf(e.getCause()));
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new RtcException.TimedOut("preparing the publisher", options.timeout());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RtcException.TimedOut("preparing the publisher (interrupted)", options.timeout());
-    }
+    WhipPublisher p = sfu.awaitPrepared(prepared);
     long ready = System.nanoTime();
     try {
-      p.publish(exchange("whip", options.display()));
+      p.publish(sfu.exchange("whip", options.display()));
     } catch (RtcException | RuntimeException e) {
       p.close();
       throw e;
     }
+    p.mute(micMuted, cameraOff); // no frame goes out unmuted
     synchronized (pushLock) {
       publisher = p;
     }
+    p.mute(micMuted, cameraOff); // after publishing it: a setMuted in between sees it or set these flags first
     await(signaling.publish(), "publish");
     log.info("call: published self {} ms after start (offer ready at {} ms, WHIP to connected {} ms)",
         (System.nanoTime() - t0) / 1_000_000, (ready - t0) / 1_000_000, (System.nanoTime() - ready) / 1_000_000);
@@ -271,6 +227,31 @@ public final class CallSession implements AutoCloseable {
         pushed.incrementAndGet();
       }
     }
+  }
+
+  /**
+   * Mutes the microphone and/or turns the camera off, now and for any peer connection made later: the
+   * tracks stay in the session disabled, so the peer gets silence and black frames.
+   */
+  public void setMuted(boolean mic, boolean camera) {
+    micMuted = mic;
+    cameraOff = camera;
+    WhipPublisher pub = publisher;
+    if (pub != null) {
+      pub.mute(mic, camera);
+    }
+    CallPeer p = peer;
+    if (p != null) {
+      p.mute(mic, camera);
+    }
+  }
+
+  public boolean micMuted() {
+    return micMuted;
+  }
+
+  public boolean cameraOff() {
+    return cameraOff;
   }
 
   public long framesReceived() {
@@ -370,7 +351,7 @@ public final class CallSession implements AutoCloseable {
     lastPeer = display;
     try {
       long t0 = System.nanoTime();
-      WhepPlayer p = WhepPlayer.connect(factory, exchange("whep", display),
+      WhepPlayer p = WhepPlayer.connect(factory, sfu.exchange("whep", display),
           remoteFrames, true, true, options.timeout());
       log.info("call: playing '{}', connected in {} ms", display, (System.nanoTime() - t0) / 1_000_000);
       synchronized (players) {
@@ -402,13 +383,6 @@ public final class CallSession implements AutoCloseable {
       }
       p.close();
     }
-  }
-
-  private URI endpoint(String kind, String stream) {
-    URI s = options.signaling().uri();
-    String scheme = options.signaling().tls() ? "https" : "http";
-    return URI.create(scheme + "://" + s.getHost() + ":" + options.signaling().port() + "/rtc/v1/" + kind + "/?app="
-        + URLEncoder.encode(options.room(), StandardCharsets.UTF_8) + "&stream=" + URLEncoder.encode(stream, StandardCharsets.UTF_8));
   }
 
   // --- P2P ---
@@ -481,9 +455,11 @@ public final class CallSession implements AutoCloseable {
 
   private CallPeer newPeer(String display) {
     CallPeer p = new CallPeer(factory, configuration(), remoteFrames, options.timeout());
+    p.mute(micMuted, cameraOff);
     synchronized (pushLock) {
       peer = p;
     }
+    p.mute(micMuted, cameraOff);
     peerDisplay = display;
     lastPeer = display;
     return p;
@@ -600,7 +576,7 @@ public final class CallSession implements AutoCloseable {
     if (signaling != null) {
       signaling.close();
     }
-    http.shutdownNow();
+    sfu.close();
     events.onState(State.ENDED, "hung up");
   }
 }

@@ -156,6 +156,16 @@ public final class WhipPublisher implements AutoCloseable {
     FramePush.push(videoSource, width, height, y, strideY, u, strideU, v, strideV, timestampNs);
   }
 
+  /**
+   * Mutes or unmutes: a disabled track stays in the session, so the player gets black frames and silence
+   * (no renegotiation, unmuting is instant).
+   */
+  public synchronized void mute(boolean audio, boolean video) {
+    if (closed) return;
+    audioTrack.setEnabled(!audio);
+    videoTrack.setEnabled(!video);
+  }
+
   /** A snapshot of libwebrtc's send stats. */
   public RtcStats stats(Duration timeout) throws RtcException {
     return WhepPlayer.stats(session, timeout);
