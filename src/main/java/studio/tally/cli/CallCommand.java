@@ -49,6 +49,10 @@ final class CallCommand implements Callable<Integer> {
       description = "STUN/TURN server for p2p (repeatable): stun:host:port, turn:user:pass@host:port?transport=udp.")
   List<String> iceServers = new ArrayList<>();
 
+  @Option(names = "--mute", paramLabel = "mic|camera",
+      description = "Start with the microphone muted and/or the camera off (repeatable): the peer gets silence / black frames.")
+  List<String> mute = new ArrayList<>();
+
   @Option(names = "--duration", defaultValue = "10", paramLabel = "S", description = "Seconds in the call. Default: ${DEFAULT-VALUE}.")
   long duration;
 
@@ -88,6 +92,11 @@ final class CallCommand implements Callable<Integer> {
     if (duration < 1 || duration > 86_400) {
       throw new UserError("--duration must be 1..86400 seconds");
     }
+    for (String s : mute) {
+      if (!s.equals("mic") && !s.equals("camera")) {
+        throw new UserError("--mute must be mic or camera, got '" + s + "'");
+      }
+    }
     for (String s : iceServers) {
       try {
         CallSession.checkIceServer(s);
@@ -107,7 +116,8 @@ final class CallCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError("--tls-fingerprint: " + e.getMessage());
     }
-    var options = new CallSession.Options(so, room, name, m, List.copyOf(iceServers), 1_500_000, TIMEOUT);
+    var options = new CallSession.Options(so, room, name, m, List.copyOf(iceServers), 1_500_000, TIMEOUT)
+        .muted(mute.contains("mic"), mute.contains("camera"));
 
     AtomicLong timecodes = new AtomicLong();
     AtomicLong latencySum = new AtomicLong();
@@ -158,7 +168,7 @@ final class CallCommand implements Callable<Integer> {
       int code = st.peer() == null ? 1 : st.framesReceived() > 0 && sent ? 0 : 1;
       String reason = st.peer() == null ? "the peer never came" : st.framesReceived() == 0 ? "no media from " + st.peer()
           : !sent ? "nothing sent to " + st.peer() : "media both ways";
-      report(st, code, reason, timecodes.get(), timecodes.get() == 0 ? -1 : latencySum.get() / timecodes.get(), lastSize.get());
+      report(st, code, reason, session.micMuted(), session.cameraOff(), timecodes.get(), timecodes.get() == 0 ? -1 : latencySum.get() / timecodes.get(), lastSize.get());
       return code;
     }
   }
@@ -172,7 +182,7 @@ final class CallCommand implements Callable<Integer> {
     return code;
   }
 
-  private void report(CallSession.Stats st, int code, String reason, long timecodes, long latencyMs, long size) {
+  private void report(CallSession.Stats st, int code, String reason, boolean micMuted, boolean cameraOff, long timecodes, long latencyMs, long size) {
     RtcStats rx = st.receive();
     RtcStats tx = st.send();
     ObjectNode o = new ObjectMapper().createObjectNode()
@@ -180,6 +190,7 @@ final class CallCommand implements Callable<Integer> {
         .put("peer", st.peer()).put("frames_received", st.framesReceived()).put("frames_sent", st.framesPushed())
         .put("frames_encoded", tx == null ? 0 : tx.framesEncoded()).put("frames_decoded", rx == null ? 0 : rx.framesDecoded())
         .put("width", (int) (size >>> 32)).put("height", (int) size)
+        .put("mic_muted", micMuted).put("camera_off", cameraOff)
         .put("timecodes_read", timecodes).put("latency_ms", latencyMs).put("setup_ms", st.setupMillis())
         .put("codec", rx == null ? "" : rx.codec()).put("rtt_ms", rx == null ? -1 : rx.roundTripMillis())
         .put("packets_lost", rx == null ? 0 : rx.packetsLost())

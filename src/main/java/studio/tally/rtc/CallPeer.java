@@ -84,6 +84,14 @@ final class CallPeer implements AutoCloseable {
     return session.state();
   }
 
+  /** Disabled tracks keep their place in the session: the peer gets black frames and silence. */
+  synchronized void mute(boolean mic, boolean camera) {
+    if (!closed) {
+      audioTrack.setEnabled(!mic);
+      videoTrack.setEnabled(!camera);
+    }
+  }
+
   CustomVideoSource videoSource() {
     return videoSource;
   }

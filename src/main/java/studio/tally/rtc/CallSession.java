@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,17 @@ public final class CallSession implements AutoCloseable {
    * @param iceServers STUN/TURN URLs for P2P ({@code stun:host:port}, {@code turn:user:pass@host:port}); empty = host candidates
    */
   public record Options(SignalingOptions signaling, String room, String display, Mode mode, List<String> iceServers,
-      int maxBitrate, Duration timeout) {}
+      int maxBitrate, Duration timeout, boolean micMuted, boolean cameraOff) {
+    public Options(SignalingOptions signaling, String room, String display, Mode mode, List<String> iceServers,
+        int maxBitrate, Duration timeout) {
+      this(signaling, room, display, mode, iceServers, maxBitrate, timeout, false, false);
+    }
+
+    /** Joins with the microphone muted and/or the camera off (see {@link CallSession#setMuted}). */
+    public Options muted(boolean mic, boolean camera) {
+      return new Options(signaling, room, display, mode, iceServers, maxBitrate, timeout, mic, camera);
+    }
+  }
 
   /** What the call reports; called on the worker or signaling thread, return quickly. */
   public interface Events {
@@ -63,9 +74,14 @@ public final class CallSession implements AutoCloseable {
   private final ExecutorService worker = Executors.newSingleThreadExecutor(
       r -> Thread.ofPlatform().daemon().name("call-worker").unstarted(r));
   private final AtomicLong received = new AtomicLong();
+  private final SfuEndpoints sfu;
   private final AtomicLong pushed = new AtomicLong();
   private volatile long firstFrameNanos;
   private volatile long peerSeenNanos;
+  // frames from the current peer since it (re)appeared: the call is "in call" from its first frame
+  private volatile boolean peerMedia;
+  private volatile boolean micMuted;
+  private volatile boolean cameraOff;
   private SignalingClient signaling;
   // SFU
   private volatile WhipPublisher publisher;
@@ -84,9 +100,17 @@ public final class CallSession implements AutoCloseable {
     this.factory = factory;
     this.options = options;
     this.events = events;
+    this.sfu = new SfuEndpoints(options.signaling(), options.room(), options.timeout());
+    this.micMuted = options.micMuted();
+    this.cameraOff = options.cameraOff();
     this.remoteFrames = f -> {
       if (received.getAndIncrement() == 0) {
         firstFrameNanos = System.nanoTime();
+        log.info("call: first frame from the peer");
+      }
+      if (!peerMedia) {
+        peerMedia = true;
+        events.onState(State.IN_CALL, lastPeer);
       }
       remoteFrames.onFrame(f);
     };
@@ -109,6 +133,49 @@ public final class CallSession implements AutoCloseable {
   }
 
   private void begin() throws SignalingClientException, RtcException {
+    long t0 = System.nanoTime();
+    // SFU: the publisher's peer connection and offer are made while signaling connects and joins
+    CompletableFuture<WhipPublisher> prepared = null;
+    if (options.mode() == Mode.SFU) {
+      prepared = sfu.preparePublisher(factory, options.maxBitrate());
+      sfu.warmUp(options.display());
+    }
+    try {
+      join(t0);
+      if (prepared != null) {
+        publish(prepared, t0);
+      }
+    } finally {
+      if (prepared != null && publisher == null) {
+        sfu.closeUnused(prepared); // before the caller closes the factory under it
+      }
+    }
+    if (!peerMedia) {
+      String peerNow = lastPeer;
+      events.onState(State.WAITING, peerNow == null ? "in room '" + options.room() + "'" : "connecting to '" + peerNow + "'");
+    }
+  }
+
+  private void publish(CompletableFuture<WhipPublisher> prepared, long t0) throws RtcException, SignalingClientException {
+    WhipPublisher p = sfu.awaitPrepared(prepared);
+    long ready = System.nanoTime();
+    try {
+      p.publish(sfu.exchange("whip", options.display()));
+    } catch (RtcException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+    p.mute(micMuted, cameraOff); // no frame goes out unmuted
+    synchronized (pushLock) {
+      publisher = p;
+    }
+    p.mute(micMuted, cameraOff); // after publishing it: a setMuted in between sees it or set these flags first
+    await(signaling.publish(), "publish");
+    log.info("call: published self {} ms after start (offer ready at {} ms, WHIP to connected {} ms)",
+        (System.nanoTime() - t0) / 1_000_000, (ready - t0) / 1_000_000, (System.nanoTime() - ready) / 1_000_000);
+  }
+
+  private void join(long t0) throws SignalingClientException {
     signaling = SignalingClient.connect(options.signaling(), new SignalingClient.Listener() {
       @Override
       public void onNotify(ServerMessage.Notify n) {
@@ -133,14 +200,9 @@ public final class CallSession implements AutoCloseable {
     if (joined.participants().size() > 1) {
       peerSeenNanos = System.nanoTime();
     }
-    log.info("call: joined room '{}' as '{}' ({} mode), participants {}", options.room(), options.display(),
-        options.mode(), joined.participants());
-    if (options.mode() == Mode.SFU) {
-      publisher = WhipPublisher.connect(factory, new WhipExchange(endpoint("whip", options.display()), null, options.timeout()),
-          options.maxBitrate(), options.timeout());
-      await(signaling.publish(), "publish");
-    }
-    events.onState(State.WAITING, "in room '" + options.room() + "'");
+    log.info("call: joined room '{}' as '{}' ({} mode) {} ms after start, participants {}", options.room(), options.display(),
+        options.mode(), (System.nanoTime() - t0) / 1_000_000, joined.participants());
+    // peers already there (and, in SFU mode, already publishing) are played at once, while we publish
     for (Participant p : joined.participants()) {
       if (!p.display().equals(options.display())) {
         work(() -> present(p));
@@ -165,6 +227,31 @@ public final class CallSession implements AutoCloseable {
         pushed.incrementAndGet();
       }
     }
+  }
+
+  /**
+   * Mutes the microphone and/or turns the camera off, now and for any peer connection made later: the
+   * tracks stay in the session disabled, so the peer gets silence and black frames.
+   */
+  public void setMuted(boolean mic, boolean camera) {
+    micMuted = mic;
+    cameraOff = camera;
+    WhipPublisher pub = publisher;
+    if (pub != null) {
+      pub.mute(mic, camera);
+    }
+    CallPeer p = peer;
+    if (p != null) {
+      p.mute(mic, camera);
+    }
+  }
+
+  public boolean micMuted() {
+    return micMuted;
+  }
+
+  public boolean cameraOff() {
+    return cameraOff;
   }
 
   public long framesReceived() {
@@ -200,9 +287,10 @@ public final class CallSession implements AutoCloseable {
 
   private void present(Participant p) {
     if (options.mode() == Mode.SFU) {
-      if (p.publishing()) {
-        play(p.display());
-      }
+      // Play at once, even before the peer publishes: our server answers such a player and starts it
+      // when the publisher comes (its publish and our play then run side by side, not one after the
+      // other). A server that refuses (SRS) is asked again on the peer's publish notify.
+      play(p.display());
       return;
     }
     if (peer != null && p.display().equals(peerDisplay)) {
@@ -231,13 +319,14 @@ public final class CallSession implements AutoCloseable {
         present(n.peer());
       }
       case ServerMessage.PUBLISH -> {
-        if (options.mode() == Mode.SFU) {
+        if (options.mode() == Mode.SFU && !playing(from)) {
           play(from);
         }
       }
       case ServerMessage.CONTROL -> control(from, n.param(), n.data());
       case ServerMessage.LEAVE -> {
         log.info("call: '{}' left", from);
+        peerMedia = false;
         stopPlaying(from);
         if (from.equals(peerDisplay)) {
           dropPeer();
@@ -259,16 +348,25 @@ public final class CallSession implements AutoCloseable {
 
   private void play(String display) {
     stopPlaying(display);
+    lastPeer = display;
     try {
-      WhepPlayer p = WhepPlayer.connect(factory, new WhipExchange(endpoint("whep", display), null, options.timeout()),
-          remoteFrames, options.timeout());
+      long t0 = System.nanoTime();
+      WhepPlayer p = WhepPlayer.connect(factory, sfu.exchange("whep", display),
+          remoteFrames, true, true, options.timeout());
+      log.info("call: playing '{}', connected in {} ms", display, (System.nanoTime() - t0) / 1_000_000);
       synchronized (players) {
         players.put(display, p);
       }
-      lastPeer = display;
-      events.onState(State.IN_CALL, display);
     } catch (RtcException e) {
       log.info("call: playing '{}' failed: {}", display, e.getMessage());
+    }
+  }
+
+  /** A connected player of display's stream (set up before it published, or on its publish notify). */
+  private boolean playing(String display) {
+    synchronized (players) {
+      WhepPlayer p = players.get(display);
+      return p != null && p.connected();
     }
   }
 
@@ -285,13 +383,6 @@ public final class CallSession implements AutoCloseable {
       }
       p.close();
     }
-  }
-
-  private URI endpoint(String kind, String stream) {
-    URI s = options.signaling().uri();
-    String scheme = options.signaling().tls() ? "https" : "http";
-    return URI.create(scheme + "://" + s.getHost() + ":" + options.signaling().port() + "/rtc/v1/" + kind + "/?app="
-        + URLEncoder.encode(options.room(), StandardCharsets.UTF_8) + "&stream=" + URLEncoder.encode(stream, StandardCharsets.UTF_8));
   }
 
   // --- P2P ---
@@ -345,6 +436,7 @@ public final class CallSession implements AutoCloseable {
         case "bye" -> {
           if (from.equals(peerDisplay)) {
             dropPeer();
+            peerMedia = false;
             events.onState(State.PEER_LEFT, from + " hung up");
           }
         }
@@ -363,9 +455,11 @@ public final class CallSession implements AutoCloseable {
 
   private CallPeer newPeer(String display) {
     CallPeer p = new CallPeer(factory, configuration(), remoteFrames, options.timeout());
+    p.mute(micMuted, cameraOff);
     synchronized (pushLock) {
       peer = p;
     }
+    p.mute(micMuted, cameraOff);
     peerDisplay = display;
     lastPeer = display;
     return p;
@@ -482,6 +576,7 @@ public final class CallSession implements AutoCloseable {
     if (signaling != null) {
       signaling.close();
     }
+    sfu.close();
     events.onState(State.ENDED, "hung up");
   }
 }

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 final class PeerSession implements AutoCloseable {
   private final RTCPeerConnection pc;
   private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+  private final CompletableFuture<Void> firstCandidate = new CompletableFuture<>();
   private final CompletableFuture<Void> connected = new CompletableFuture<>();
   private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
   private final List<Runnable> disposals = new ArrayList<>();
@@ -47,12 +48,16 @@ final class PeerSession implements AutoCloseable {
     pc = factory.peerConnections().createPeerConnection(configuration, new PeerConnectionObserver() {
       @Override
       public void onIceCandidate(RTCIceCandidate candidate) {
-        // gathered into the local description; we send it whole once gathering completes
+        // gathered into the local description; we send it once gathered (or, to an ice-lite server, once the first is there)
+        firstCandidate.complete(null);
       }
 
       @Override
       public void onIceGatheringChange(RTCIceGatheringState s) {
-        if (s == RTCIceGatheringState.COMPLETE) gathered.complete(null);
+        if (s == RTCIceGatheringState.COMPLETE) {
+          gathered.complete(null);
+          firstCandidate.complete(null);
+        }
       }
 
       @Override
@@ -79,6 +84,20 @@ final class PeerSession implements AutoCloseable {
     RTCSessionDescription offer = create("createOffer", o -> pc.createOffer(new RTCOfferOptions(), o), timeout);
     setLocal(offer, timeout);
     return gatheredLocal(timeout);
+  }
+
+  /**
+   * Creates an offer, applies it and returns the SDP as soon as the first host candidate is in it, for an
+   * ice-lite server (ours, SRS): it never checks our candidates but answers our checks from wherever they
+   * come, so waiting for gathering to complete (every interface, every protocol) only delays the call.
+   */
+  String offerToIceLite(Duration timeout) throws RtcException {
+    RTCSessionDescription offer = create("createOffer", o -> pc.createOffer(new RTCOfferOptions(), o), timeout);
+    setLocal(offer, timeout);
+    await(firstCandidate, "ICE gathering (first candidate)", timeout);
+    RTCSessionDescription local = pc.getLocalDescription();
+    if (local == null) throw new RtcException.NegotiationFailed("local description", "none after the first candidate");
+    return local.sdp;
   }
 
   /** Applies a remote answer to our offer. */

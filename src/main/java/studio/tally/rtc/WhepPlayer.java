@@ -86,7 +86,16 @@ public final class WhepPlayer implements AutoCloseable {
   /** As {@link #connect(RtcFactory, SdpExchange, VideoFrameListener, Duration)}; withAudio false offers video only. */
   public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
       boolean withAudio, Duration timeout) throws RtcException {
-    return connect(factory, exchange, listener, null, withAudio, WhepOptions.defaults(), timeout);
+    return connect(factory, exchange, listener, withAudio, false, timeout);
+  }
+
+  /**
+   * As above; with {@code iceLiteServer} the offer goes out with its first candidate instead of after
+   * gathering completes (for ice-lite servers: ours, SRS).
+   */
+  public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
+      boolean withAudio, boolean iceLiteServer, Duration timeout) throws RtcException {
+    return connect(factory, exchange, listener, null, withAudio, iceLiteServer, WhepOptions.defaults(), timeout);
   }
 
   /**
@@ -96,14 +105,15 @@ public final class WhepPlayer implements AutoCloseable {
    */
   public static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
       AudioFrameListener audioListener, WhepOptions options, Duration timeout) throws RtcException {
-    return connect(factory, exchange, listener, audioListener, true, options, timeout);
+    return connect(factory, exchange, listener, audioListener, true, false, options, timeout);
   }
 
   private static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
-      AudioFrameListener audioListener, boolean withAudio, WhepOptions options, Duration timeout) throws RtcException {
+      AudioFrameListener audioListener, boolean withAudio, boolean iceLiteServer, WhepOptions options,
+      Duration timeout) throws RtcException {
     var player = new WhepPlayer(factory, exchange, listener, withAudio, audioListener, options);
     try {
-      String offer = player.session.offer(timeout);
+      String offer = iceLiteServer ? player.session.offerToIceLite(timeout) : player.session.offer(timeout);
       String answer = exchange.answer(offer);
       if (exchange instanceof WhipExchange w && !w.linkIceServers().isEmpty()) {
         player.session.pc().setConfiguration(options.configuration(w.linkIceServers()));

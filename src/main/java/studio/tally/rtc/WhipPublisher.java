@@ -23,7 +23,8 @@ import java.util.List;
  */
 public final class WhipPublisher implements AutoCloseable {
   private final PeerSession session;
-  private final SdpExchange exchange;
+  private volatile SdpExchange exchange;
+  private String preparedOffer;
   private final Duration timeout;
   private final CustomVideoSource videoSource = new CustomVideoSource();
   private final VideoTrack videoTrack;
@@ -53,12 +54,23 @@ public final class WhipPublisher implements AutoCloseable {
    */
   public static WhipPublisher connect(RtcFactory factory, SdpExchange exchange, int maxBitrate, Duration timeout)
       throws RtcException {
+    return connect(factory, exchange, maxBitrate, false, timeout);
+  }
+
+  /**
+   * As {@link #connect(RtcFactory, SdpExchange, int, Duration)}; with {@code iceLiteServer} the offer goes
+   * out as soon as it holds its first candidate (see {@link PeerSession#offerToIceLite}), not after
+   * gathering completes: for servers that are ice-lite (ours, SRS).
+   */
+  public static WhipPublisher connect(RtcFactory factory, SdpExchange exchange, int maxBitrate, boolean iceLiteServer,
+      Duration timeout) throws RtcException {
     var p = new WhipPublisher(factory, exchange, maxBitrate, timeout);
     try {
       RTCRtpTransceiver video = p.session.pc().addTransceiver(p.videoTrack, p.sendOnly(true));
       PeerSession.prefer(video, PeerSession.sendCodecs(factory, MediaType.VIDEO), "video/H264");
       p.session.pc().addTransceiver(p.audioTrack, p.sendOnly(false));
-      String answer = exchange.answer(p.session.offer(timeout));
+      String offer = iceLiteServer ? p.session.offerToIceLite(timeout) : p.session.offer(timeout);
+      String answer = exchange.answer(offer);
       p.session.acceptAnswer(answer, timeout);
       p.session.awaitConnected(timeout);
       return p;
@@ -66,6 +78,36 @@ public final class WhipPublisher implements AutoCloseable {
       p.close();
       throw e;
     }
+  }
+
+  /**
+   * The first half of a publish to an ice-lite server (ours, SRS), done before the endpoint is known or
+   * while a signaling join is under way: tracks, send-only transceivers and the offer with its first
+   * candidate (creating the first peer connection of a fresh process is the slow part of a call's set-up).
+   * {@link #publish} sends it.
+   */
+  public static WhipPublisher prepareForIceLite(RtcFactory factory, int maxBitrate, Duration timeout) throws RtcException {
+    var p = new WhipPublisher(factory, null, maxBitrate, timeout);
+    try {
+      RTCRtpTransceiver video = p.session.pc().addTransceiver(p.videoTrack, p.sendOnly(true));
+      PeerSession.prefer(video, PeerSession.sendCodecs(factory, MediaType.VIDEO), "video/H264");
+      p.session.pc().addTransceiver(p.audioTrack, p.sendOnly(false));
+      p.preparedOffer = p.session.offerToIceLite(timeout);
+      return p;
+    } catch (RtcException | RuntimeException e) {
+      p.close();
+      throw e;
+    }
+  }
+
+  /** Sends the offer {@link #prepareForIceLite} made through {@code exchange} and waits until connected. */
+  public void publish(SdpExchange exchange) throws RtcException {
+    if (preparedOffer == null || closed) throw new IllegalStateException("not a prepared, unsent publisher");
+    String offer = preparedOffer;
+    preparedOffer = null;
+    this.exchange = exchange;
+    session.acceptAnswer(exchange.answer(offer), timeout);
+    session.awaitConnected(timeout);
   }
 
   /** A publisher that waits for a player's offer through {@link #answerer()} (direct link, no server). */
@@ -114,6 +156,16 @@ public final class WhipPublisher implements AutoCloseable {
     FramePush.push(videoSource, width, height, y, strideY, u, strideU, v, strideV, timestampNs);
   }
 
+  /**
+   * Mutes or unmutes: a disabled track stays in the session, so the player gets black frames and silence
+   * (no renegotiation, unmuting is instant).
+   */
+  public synchronized void mute(boolean audio, boolean video) {
+    if (closed) return;
+    audioTrack.setEnabled(!audio);
+    videoTrack.setEnabled(!video);
+  }
+
   /** A snapshot of libwebrtc's send stats. */
   public RtcStats stats(Duration timeout) throws RtcException {
     return WhepPlayer.stats(session, timeout);
@@ -152,7 +204,8 @@ public final class WhipPublisher implements AutoCloseable {
   public synchronized void close() {
     if (closed) return;
     closed = true;
-    if (exchange != null) exchange.end();
+    SdpExchange e = exchange;
+    if (e != null) e.end();
     session.close();
   }
 }

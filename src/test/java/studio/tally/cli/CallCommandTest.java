@@ -53,6 +53,10 @@ class CallCommandTest {
     assertThat(pin.code()).isEqualTo(2);
     assertThat(pin.err()).contains("--tls-fingerprint: TLS fingerprint must be 32 bytes");
 
+    Run mute = run(call("--mute", "speaker"));
+    assertThat(mute.code()).isEqualTo(2);
+    assertThat(mute.err()).contains("--mute must be mic or camera");
+
     Run source = run(call("--source", "camera"));
     assertThat(source.code()).isEqualTo(2);
     assertThat(source.err()).contains("only 'test'");

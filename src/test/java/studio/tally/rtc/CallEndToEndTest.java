@@ -130,6 +130,27 @@ class CallEndToEndTest {
     }
   }
 
+  /** Alice's camera is off: Bob still gets her video track, as black frames with no time code in them. */
+  @Test
+  void aMutedCameraSendsBlackFrames() throws Exception {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+      NamespacePeers.awaitServerReady(server);
+      String ip = ns.address(1);
+      try (PeerProcess alice = callVia(ns, ip, "alice", "sfu", "--mute", "camera", "--mute", "mic");
+          PeerProcess bob = callVia(ns, ip, "bob", "sfu")) {
+        JsonNode a = result(alice);
+        JsonNode b = result(bob);
+        System.out.println("CALL muted alice: " + a + "\nCALL bob: " + b);
+        assertThat(a.get("camera_off").asBoolean()).isTrue();
+        assertThat(a.get("mic_muted").asBoolean()).isTrue();
+        assertThat(a.get("timecodes_read").asLong()).as("alice still sees bob").isPositive();
+        assertThat(b.get("camera_off").asBoolean()).isFalse();
+        assertThat(b.get("frames_received").asLong()).as("black frames still arrive: " + b).isGreaterThan(30);
+        assertThat(b.get("timecodes_read").asLong()).as("but nothing of alice's picture: " + b).isZero();
+      }
+    }
+  }
+
   @Test
   void aLonePeerExitsOneAndAnUnreachableServerTwo() throws Exception {
     try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {

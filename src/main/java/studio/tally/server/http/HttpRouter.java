@@ -92,6 +92,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       StaticPages.serve(ctx, req, path);
       return;
     }
+    if (path.equals("/call") || path.startsWith("/call/")) {
+      StaticPages.serveCallPage(ctx, req, path);
+      return;
+    }
     if (path.endsWith(".flv")) {
       playFlv(ctx, req, uri, path);
       return;
