@@ -43,7 +43,7 @@ final class EmbeddedServer implements AutoCloseable {
     if (settings.rtcUdp() != null) config = config.withRtcUdp(settings.rtcUdp());
     if (configDir != null) config = config.withConfigDir(configDir.toString());
     try {
-      TallyServer s = TallyServer.start(config, VERSION);
+      TallyServer s = TallyServer.start(config, VERSION, new studio.tally.media.transcode.FfmpegAudioTranscoders());
       List<String> bound = s.boundAddresses().stream().map(EmbeddedServer::hostPort).toList();
       String http = hostPort(s.boundAddresses().get(Math.min(1, s.boundAddresses().size() - 1)));
       return new EmbeddedServer(s, new ServerStatus(ServerStatus.State.RUNNING, bound, null, List.of(),
