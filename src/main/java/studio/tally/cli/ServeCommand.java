@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +50,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--rtc-consent-timeout-ms", paramLabel = "MS",
       description = "Close a WebRTC peer after this long without an authenticated packet: check, SRTP, SRTCP or DTLS (default 30000).")
   Long rtcConsentTimeoutMs;
+
+  @Option(names = "--bridge-drop-b-frames", paramLabel = "APP/STREAM",
+      description = "Drop the B-frames of this RTMP stream for its WebRTC players (repeatable; lossy: frames"
+          + " that reference them decode with errors, an encoder without B-frames is the clean fix).")
+  List<String> dropBFrames = new ArrayList<>();
 
   @Option(names = "--rtc-play-wait-ms", paramLabel = "MS",
       description = "A WebRTC player of a stream that is not live yet waits this long for its publisher (default 30000; 0 = refuse at once).")
@@ -166,19 +172,24 @@ final class ServeCommand implements Callable<Integer> {
     if (rtcPlayWaitMs != null && (rtcPlayWaitMs < 0 || rtcPlayWaitMs > 600_000)) {
       throw new UserError("--rtc-play-wait-ms must be 0..600000");
     }
+    for (String key : dropBFrames) {
+      streamKey(key); // checked before anything binds
+    }
     TallyServer server;
     try {
-      server = TallyServer.start(cfg, Version.current());
+      // media's FFmpeg transcoder turns RTMP's AAC into Opus for WebRTC players (and back)
+      server = TallyServer.start(cfg, Version.current(), new studio.tally.media.transcode.FfmpegAudioTranscoders());
     } catch (IOException | IllegalArgumentException e) {
       throw new UserError(e.getMessage(), 1);
+    }
+    for (String key : dropBFrames) {
+      server.bridges().setDropBFrames(streamKey(key), true);
     }
     if (rtcPlayWaitMs != null) {
       server.rtcStreams().setPlayWait(java.time.Duration.ofMillis(rtcPlayWaitMs));
     }
-    var rtcToFlv = studio.tally.server.bridge.RtcToFlvBridges.start(server.hub(), server.rtcStreams(), new studio.tally.media.transcode.FfmpegAudioTranscoders());
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
-      rtcToFlv.close();
       server.close();
       stopped.countDown();
     };
@@ -192,6 +203,18 @@ final class ServeCommand implements Callable<Integer> {
       return ServerConfig.read(file);
     } catch (IOException e) {
       throw new UserError("--config " + e.getMessage());
+    }
+  }
+
+  private static studio.tally.server.hub.StreamKey streamKey(String appStream) {
+    String[] parts = appStream.split("/");
+    if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+      throw new UserError("--bridge-drop-b-frames wants APP/STREAM, e.g. live/cam (got '" + appStream + "')");
+    }
+    try {
+      return new studio.tally.server.hub.StreamKey(parts[0], parts[1]);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--bridge-drop-b-frames: " + e.getMessage());
     }
   }
 }

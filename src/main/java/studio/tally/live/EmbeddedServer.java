@@ -43,9 +43,8 @@ final class EmbeddedServer implements AutoCloseable {
     if (settings.rtcUdp() != null) config = config.withRtcUdp(settings.rtcUdp());
     if (configDir != null) config = config.withConfigDir(configDir.toString());
     try {
-      TallyServer s = TallyServer.start(config, VERSION);
-      // WHIP publishers to FLV/RTMP players; its links end with their publishers when the server closes
-      studio.tally.server.bridge.RtcToFlvBridges.start(s.hub(), s.rtcStreams(), new studio.tally.media.transcode.FfmpegAudioTranscoders());
+      // media's FFmpeg transcoder carries audio across the RTMP <-> WebRTC bridges (AAC <-> Opus)
+      TallyServer s = TallyServer.start(config, VERSION, new studio.tally.media.transcode.FfmpegAudioTranscoders());
       List<String> bound = s.boundAddresses().stream().map(EmbeddedServer::hostPort).toList();
       String http = hostPort(s.boundAddresses().get(Math.min(1, s.boundAddresses().size() - 1)));
       return new EmbeddedServer(s, new ServerStatus(ServerStatus.State.RUNNING, bound, null, List.of(),

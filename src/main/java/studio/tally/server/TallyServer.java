@@ -73,7 +73,11 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
   private final SignalingEndpoint signaling;
   private volatile boolean closed;
 
-  private TallyServer(ServerConfig config, String version) throws IOException {
+  private final studio.tally.server.bridge.RtmpToRtcBridges bridges;
+  private final studio.tally.server.bridge.RtcToFlvBridges rtcToFlv;
+
+  private TallyServer(ServerConfig config, String version, studio.tally.server.bridge.AudioTranscoderFactory transcoders)
+      throws IOException {
     this.config = config;
     this.version = version;
     this.certificate = config.tlsCert() != null
@@ -95,11 +99,28 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     this.webrtc = new WebRtcTransportServer(RtcTransportConfig.DEFAULT.withConsentTimeout(config.rtcConsentTimeout()),
         workers, certificate);
     this.signaling = new SignalingEndpoint(config.signalingSettings());
+    this.bridges = new studio.tally.server.bridge.RtmpToRtcBridges(hub, rtcStreams, workers, PooledByteBufAllocator.DEFAULT,
+        transcoders);
+    // WHIP publishers to FLV/RTMP players; its links end with their publishers
+    this.rtcToFlv = studio.tally.server.bridge.RtcToFlvBridges.start(hub, rtcStreams, transcoders);
+    if (transcoders == null) {
+      log.info("no audio transcoder: WebRTC players of RTMP streams get video only (and RTMP/FLV players of"
+          + " WebRTC streams no audio)");
+    }
   }
 
   /** Starts every listener of {@code config}; fails (and cleans up) if one cannot bind. */
   public static TallyServer start(ServerConfig config, String version) throws IOException {
-    TallyServer server = new TallyServer(config, version);
+    return start(config, version, null);
+  }
+
+  /**
+   * Starts the server with an audio transcoder for the RTMP &lt;-&gt; WebRTC bridge ({@code media}
+   * implements it; null: bridged streams carry video only).
+   */
+  public static TallyServer start(ServerConfig config, String version,
+      studio.tally.server.bridge.AudioTranscoderFactory transcoders) throws IOException {
+    TallyServer server = new TallyServer(config, version, transcoders);
     try {
       server.bind();
     } catch (IOException | RuntimeException e) {
@@ -111,7 +132,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
 
   private void bind() throws IOException {
     var rtcRoutes = new studio.tally.server.http.WebRtcRoutes(webrtc, rtcStreams, this::rtcCandidates,
-        config.publishToken(), hub);
+        config.publishToken(), hub, bridges);
     HttpPipeline http = new HttpPipeline(hub, HttpLimits.DEFAULT, this, rtcRoutes, signaling);
     RtmpPipeline rtmp = new RtmpPipeline(hub, config.publishToken(), config.rtmpIdleTimeout());
     ProtocolHandlers handlers = new ProtocolHandlers() {
@@ -179,6 +200,16 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
   }
 
   /** WebRTC (WHIP/WHEP) streams. */
+  /** The RTMP -&gt; WebRTC bridges (counters, per-stream B-frame dropping). */
+  public studio.tally.server.bridge.RtmpToRtcBridges bridges() {
+    return bridges;
+  }
+
+  /** The WebRTC -&gt; FLV/RTMP bridges (per-stream counters). */
+  public studio.tally.server.bridge.RtcToFlvBridges rtcToFlvBridges() {
+    return rtcToFlv;
+  }
+
   public studio.tally.server.webrtc.sfu.RtcStreamRegistry rtcStreams() {
     return rtcStreams;
   }
@@ -289,6 +320,8 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     for (Channel ch : listeners) {
       ch.close().awaitUninterruptibly(500);
     }
+    rtcToFlv.close();
+    bridges.close();
     hub.close();
     webrtc.close();
     // let the players' final flushes and closes run before the loops stop

@@ -76,6 +76,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void aBadBridgeDropBFramesStreamIsOneLine() throws Exception {
+    Path dir = Files.createTempDirectory("tally-serve");
+    PeerProcess p = tally("serve", "--rtc-udp", "127.0.0.1:0", "--listen", "127.0.0.1:" + FreePort.tcp(),
+        "--config-dir", dir.toString(), "--bridge-drop-b-frames", "nostream");
+    assertThat(p.waitFor(Duration.ofSeconds(30))).isNotZero();
+    assertOneCleanError(p, "APP/STREAM");
+  }
+
+  @Test
   void missingTlsFilesAreNamed() throws Exception {
     Path dir = Files.createTempDirectory("tally-serve");
     PeerProcess p = tally("serve", "--rtc-udp", "127.0.0.1:0", "--listen", "127.0.0.1:" + FreePort.tcp(), "--config-dir", dir.toString(),

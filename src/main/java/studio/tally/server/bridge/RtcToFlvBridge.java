@@ -214,6 +214,11 @@ final class RtcToFlvBridge implements AutoCloseable {
   }
 
   private boolean openTranscoder(long firstMicros) {
+    if (transcoders == null) {
+      audioFailed = true;
+      log.info("WebRTC -> FLV: no audio transcoder in this server, FLV/RTMP players get video only");
+      return false;
+    }
     try {
       transcoder = transcoders.open(AudioFormat.opus(), new AudioFormat(AudioCodecId.AAC, 48_000, 2, null));
     } catch (TranscodeException | RuntimeException e) {

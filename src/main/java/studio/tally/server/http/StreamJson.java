@@ -8,7 +8,7 @@ import studio.tally.server.hub.LiveStream;
 import studio.tally.server.hub.MediaInfo;
 import studio.tally.server.hub.StreamHub;
 import studio.tally.server.webrtc.sdp.Negotiated;
-import studio.tally.server.webrtc.sfu.RtcPublisherSession;
+import studio.tally.server.webrtc.sfu.RtpSource;
 import studio.tally.server.webrtc.sfu.RtcStream;
 import studio.tally.server.webrtc.sfu.RtcStreamRegistry;
 
@@ -39,6 +39,7 @@ final class StreamJson {
       ObjectNode video = o.putObject("video").put("codec", v.codec()).put("profile", orEmpty(v.profile()))
           .put("level", orEmpty(v.level()));
       video.put("width", v.width()).put("height", v.height());
+      video.put("b_frames", s.hasBFrames()); // reordered frames: WebRTC players get them in decode order
     }
     if (info.audio() == null) {
       o.putNull("audio");
@@ -66,7 +67,7 @@ final class StreamJson {
     ObjectNode o = HttpResponses.JSON.createObjectNode();
     Client publisher = hub.clients().stream()
         .filter(c -> c.type() == Client.Type.RTC_PUBLISH && c.stream().equals(s.key())).findFirst().orElse(null);
-    RtcPublisherSession session = s.publisher();
+    RtpSource session = s.source();
     var stats = s.stats();
     o.put("id", s.id()).put("name", s.key().name()).put("vhost", VHOST).put("app", s.key().app())
         .put("tcUrl", publisher == null ? "" : publisher.tcUrl())
@@ -78,7 +79,11 @@ final class StreamJson {
         .put("recv_bytes", stats.recvBytes.sum());
     o.putObject("kbps").put("recv_30s", stats.recvRate.kbps(nowNanos)).put("send_30s", stats.sendRate.kbps(nowNanos));
     o.putObject("publish").put("active", session != null).put("cid", publisher == null ? "" : publisher.id());
-    Negotiated.Media video = session == null ? null : session.negotiated().video().orElse(null);
+    o.put("source", session == null ? "" : session.origin());
+    if (session != null && !session.counters().isEmpty()) {
+      o.set("bridge", HttpResponses.JSON.valueToTree(session.counters()));
+    }
+    Negotiated.Media video = session == null ? null : session.media(Negotiated.Kind.VIDEO).orElse(null);
     if (video == null) {
       o.putNull("video");
     } else {
@@ -87,7 +92,7 @@ final class StreamJson {
           .put("profile", sps == null ? "" : sps.profileName()).put("level", sps == null ? "" : sps.levelName());
       v.put("width", sps == null ? 0 : sps.width()).put("height", sps == null ? 0 : sps.height());
     }
-    Negotiated.Media audio = session == null ? null : session.negotiated().audio().orElse(null);
+    Negotiated.Media audio = session == null ? null : session.media(Negotiated.Kind.AUDIO).orElse(null);
     if (audio == null) {
       o.putNull("audio");
     } else {

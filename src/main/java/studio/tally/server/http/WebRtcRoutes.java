@@ -72,6 +72,7 @@ public final class WebRtcRoutes {
   private final Supplier<List<CandidateAddress>> candidates;
   private final String publishToken;
   private final StreamHub hub;
+  private final studio.tally.server.bridge.RtmpToRtcBridges bridges;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Map<String, Future<?>> timers = new ConcurrentHashMap<>();
 
@@ -129,6 +130,14 @@ public final class WebRtcRoutes {
    */
   public WebRtcRoutes(WebRtcTransportServer webrtc, RtcStreamRegistry registry,
       Supplier<List<CandidateAddress>> candidates, String publishToken, StreamHub hub) {
+    this(webrtc, registry, candidates, publishToken, hub, null);
+  }
+
+  /** @param bridges maps RTMP streams for WebRTC players (null: WebRTC players see WebRTC streams only) */
+  public WebRtcRoutes(WebRtcTransportServer webrtc, RtcStreamRegistry registry,
+      Supplier<List<CandidateAddress>> candidates, String publishToken, StreamHub hub,
+      studio.tally.server.bridge.RtmpToRtcBridges bridges) {
+    this.bridges = bridges;
     this.webrtc = webrtc;
     this.registry = registry;
     this.candidates = candidates;
@@ -254,6 +263,9 @@ public final class WebRtcRoutes {
   }
 
   private Session play(ChannelHandlerContext ctx, FullHttpRequest req, StreamKey key, String offer) throws Refused {
+    if (bridges != null) {
+      bridges.ensure(key); // an RTMP stream of that name: its bridge becomes the WebRTC source
+    }
     PlaySource live = registry.playSource(key).orElse(null);
     boolean wait = live == null;
     if (wait && registry.playWait().isZero()) {
@@ -280,7 +292,19 @@ public final class WebRtcRoutes {
         throw last;
       }
     } else {
-      n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), source));
+      try {
+        n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), source));
+      } catch (Refused e) {
+        PlaySource relaxed = e.status == HttpResponseStatus.NOT_ACCEPTABLE ? bridgedBaseline(key, source) : null;
+        if (relaxed == null) {
+          throw e;
+        }
+        n = negotiate(offer, AnswerContext.play(ice, fingerprint(), candidates(), relaxed));
+        log.info("rtc player of {}: it offers no H.264 {} (the RTMP stream's profile); answered {} as SRS does,"
+            + " the picture decodes where its H.264 decoder supports the real profile (libwebrtc's does)", key,
+            source.video().fmtp().get("profile-level-id"), relaxed.video().fmtp().get("profile-level-id"));
+        source = relaxed;
+      }
     }
     String[] id = new String[1];
     Client[] client = new Client[1];
@@ -470,5 +494,25 @@ public final class WebRtcRoutes {
     if (!HttpUtil.isKeepAlive(req)) {
       f.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     }
+  }
+
+  /**
+   * For a stream an RTMP bridge feeds with H.264 Main/High: the same source announced as Constrained
+   * Baseline 42e01f. Browsers offer Baseline and Main at most (Chromium offers no High), while x264
+   * and OBS default to High; the RTMP publisher cannot be asked for another profile. Null otherwise.
+   */
+  private PlaySource bridgedBaseline(StreamKey key, PlaySource source) {
+    boolean bridged = registry.stream(key).map(st -> st.source() != null && !"webrtc".equals(st.source().origin()))
+        .orElse(false);
+    PlaySource.Track v = source.video();
+    if (!bridged || v == null || !v.codec().equalsIgnoreCase("H264")
+        || "42e01f".equalsIgnoreCase(v.fmtp().get("profile-level-id"))) {
+      return null;
+    }
+    java.util.Map<String, String> fmtp = new java.util.HashMap<>(v.fmtp());
+    fmtp.put("profile-level-id", "42e01f");
+    PlaySource.Track baseline = new PlaySource.Track(v.codec(), v.clockRate(), v.channels(), fmtp, v.ssrc(), v.rtxSsrc(),
+        v.trackId());
+    return new PlaySource(source.streamId(), source.cname(), source.audio(), baseline);
   }
 }

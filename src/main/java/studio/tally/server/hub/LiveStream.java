@@ -51,6 +51,8 @@ public final class LiveStream {
   private boolean rebase;
   private ScheduledFuture<?> lingerTimer;
   private boolean ended;
+  /** The current publisher sends reordered frames (an AVC/HEVC composition time other than 0). */
+  private volatile boolean bFrames;
 
   LiveStream(String id, StreamKey key, StreamHub hub, ByteBufAllocator alloc, HubLimits limits, Instant now) {
     this.id = id;
@@ -112,6 +114,42 @@ public final class LiveStream {
     return out;
   }
 
+  /**
+   * Whether the current publisher sends B-frames (reordered frames, seen as a composition time other
+   * than 0). WebRTC players of such a stream see them in decode order.
+   */
+  public boolean hasBFrames() {
+    return bFrames;
+  }
+
+  /** The current tracks in the neutral form, read from the sequence headers (empty before they arrive). */
+  public List<MediaTrack> tracks() {
+    FlvUnits units = new FlvUnits();
+    List<MediaTrack> out = new ArrayList<>(2);
+    for (MediaTag t : configSnapshot()) {
+      try {
+        if (units.map(t) instanceof FlvUnits.Track(MediaTrack track)) {
+          out.add(track);
+        }
+      } finally {
+        t.release();
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds a reader of the neutral form (tracks and access units): like a player, it first gets the
+   * configs and the cached GOP. Close the result to leave. Empty if the stream has ended.
+   */
+  public java.util.Optional<AutoCloseable> read(UnitReader reader) {
+    UnitSubscriber s = new UnitSubscriber(reader);
+    if (!subscribe(s)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(() -> unsubscribe(s, Subscriber.EndReason.PUBLISHER_GONE));
+  }
+
   synchronized boolean isEnded() {
     return ended;
   }
@@ -139,6 +177,7 @@ public final class LiveStream {
     }
     cancelLinger();
     resetCaches();
+    bFrames = false;
     rebase = lastTs >= 0;
     groups.values().forEach(g -> g.post(new SubscriberGroup.Resync()));
     publisher = new Active(client, token);
@@ -179,6 +218,11 @@ public final class LiveStream {
       from.client.recvBytes.add(tag.size());
       if (kind == MediaTag.Kind.VIDEO) {
         counters.frames.increment();
+        if (!bFrames && FlvUnits.compositionTime(body) != 0) {
+          bFrames = true;
+          log.info("stream {}: the publisher sends B-frames (composition time {} ms); WebRTC players get them in"
+              + " decode order", key, FlvUnits.compositionTime(body));
+        }
       }
       cache(tag);
       boolean resumePoint = tag.isKeyframe() || (kind == MediaTag.Kind.AUDIO && videoConfig == null);

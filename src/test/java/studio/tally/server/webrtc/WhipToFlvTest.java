@@ -55,9 +55,8 @@ class WhipToFlvTest {
   private void start() throws Exception {
     ServerConfig c = ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
         .withRtcProtocol("udp").withConfigDir(Files.createTempDirectory("tally-rtc2flv-test").toString());
-    server = TallyServer.start(c, "0.1.0-test");
-    bridges = RtcToFlvBridges.start(server.hub(), server.rtcStreams(), new FfmpegAudioTranscoders());
-    closeables.add(bridges);
+    server = TallyServer.start(c, "0.1.0-test", new FfmpegAudioTranscoders());
+    bridges = server.rtcToFlvBridges();
     port = server.boundAddresses().get(0).getPort();
   }
 

@@ -45,7 +45,7 @@ import studio.tally.server.webrtc.sdp.SdpAnswerer;
  * are kept in a {@link PacketCache} to answer the players' NACKs. Runs on the transport's event loop;
  * player NACKs are brought here ({@link #retransmit}) so the cache has one thread.
  */
-public final class RtcPublisherSession implements RtcTransport.Listener {
+public final class RtcPublisherSession implements RtcTransport.Listener, RtpSource {
   private static final Logger log = LoggerFactory.getLogger(RtcPublisherSession.class);
   /** Our SSRC as the sender of feedback (a receive-only session sends no media). */
   private static final int FEEDBACK_SSRC = 1;
@@ -132,6 +132,24 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
 
   public Negotiated negotiated() {
     return negotiated;
+  }
+
+  @Override
+  public java.util.Optional<Negotiated.Media> media(Negotiated.Kind kind) {
+    return kind == Negotiated.Kind.AUDIO ? negotiated.audio() : negotiated.video();
+  }
+
+  /** Asks for a keyframe on this session's loop (a PLI, once DTLS is up). */
+  @Override
+  public void keyframeWanted() {
+    RtcTransport t = transport;
+    if (t != null) {
+      try {
+        t.eventLoop().execute(this::requestKeyframe);
+      } catch (RejectedExecutionException e) {
+        // shutting down
+      }
+    }
   }
 
   public RtcTransport transport() {
@@ -420,7 +438,8 @@ public final class RtcPublisherSession implements RtcTransport.Listener {
    * Answers a player's NACK from the cache, on this session's loop ({@code sentSequences} are the
    * player's numbers; its track maps them back).
    */
-  void retransmit(RtcSubscriberSession subscriber, int[] sentSequences) {
+  @Override
+  public void retransmit(RtcSubscriberSession subscriber, int[] sentSequences) {
     RtcTransport t = transport;
     if (t == null) {
       return;

@@ -26,8 +26,8 @@ public final class RtcStream {
   private final RtcStreamStats stats = new RtcStreamStats();
   private final StreamKey key;
   private final RtcStreamRegistry registry;
-  private volatile RtcPublisherSession publisher;
-  private volatile RtcPublisherSession kicked;
+  private volatile RtpSource publisher;
+  private volatile RtpSource kicked;
   /** Bumped by every publisher change, so a grace timer of an earlier departure does nothing. */
   private long generation;
   private final CopyOnWriteArrayList<RtcSubscriberSession> subscribers = new CopyOnWriteArrayList<>();
@@ -56,8 +56,14 @@ public final class RtcStream {
     return stats;
   }
 
-  public RtcPublisherSession publisher() {
+  /** The current source: a WebRTC publisher, a bridge from another protocol, or null. */
+  public RtpSource source() {
     return publisher;
+  }
+
+  /** The current source when it is a WebRTC publisher session, else null. */
+  public RtcPublisherSession publisher() {
+    return publisher instanceof RtcPublisherSession p ? p : null;
   }
 
   public List<RtcSubscriberSession> subscribers() {
@@ -84,16 +90,13 @@ public final class RtcStream {
 
   /** PLI to the publisher, if there is one. */
   void requestKeyframe() {
-    RtcPublisherSession p = publisher;
+    RtpSource p = publisher;
     if (p != null) {
-      RtcTransport t = p.transport();
-      if (t != null) {
-        t.eventLoop().execute(p::requestKeyframe);
-      }
+      p.keyframeWanted();
     }
   }
 
-  synchronized boolean setPublisher(RtcPublisherSession p) {
+  synchronized boolean setPublisher(RtpSource p) {
     if (publisher != null) {
       return false;
     }
@@ -101,10 +104,8 @@ public final class RtcStream {
     generation++;
     stats.resetCodecInfo();
     for (RtcSubscriberSession s : subscribers) {
-      if (RtcStreamStats.sameCodec(s.negotiated(), p.negotiated(), Negotiated.Kind.VIDEO)
-          || s.negotiated().video().isEmpty() || p.negotiated().video().isEmpty()) {
-        if (RtcStreamStats.sameCodec(s.negotiated(), p.negotiated(), Negotiated.Kind.AUDIO)
-            || s.negotiated().audio().isEmpty() || p.negotiated().audio().isEmpty()) {
+      if (compatible(s.negotiated(), p, Negotiated.Kind.VIDEO)) {
+        if (compatible(s.negotiated(), p, Negotiated.Kind.AUDIO)) {
           s.sourceChanged();
           log.debug("{}: player {} resumes with the new publisher", key, s.transport());
           continue;
@@ -116,7 +117,15 @@ public final class RtcStream {
     return true;
   }
 
-  void publisherLeft(RtcPublisherSession p) {
+  /** The player's codec for {@code kind} is the source's, or one of them has no such track. */
+  private static boolean compatible(Negotiated player, RtpSource source, Negotiated.Kind kind) {
+    var mine = kind == Negotiated.Kind.AUDIO ? player.audio() : player.video();
+    var theirs = source.media(kind);
+    return mine.isEmpty() || theirs.isEmpty()
+        || mine.get().codec().name().equalsIgnoreCase(theirs.get().codec().name());
+  }
+
+  void publisherLeft(RtpSource p) {
     synchronized (this) {
       if (publisher != p) {
         return;
@@ -168,7 +177,7 @@ public final class RtcStream {
   }
 
   /** Marks {@code p} as kicked: when its transport closes, subscribers end at once instead of waiting. */
-  public void kick(RtcPublisherSession p) {
+  public void kick(RtpSource p) {
     kicked = p;
   }
 
@@ -178,6 +187,10 @@ public final class RtcStream {
 
   void unsubscribe(RtcSubscriberSession s) {
     subscribers.remove(s);
+    RtpSource p = publisher;
+    if (p != null) {
+      p.playersChanged(subscribers.size());
+    }
     registry.removeIfEmpty(this);
   }
 

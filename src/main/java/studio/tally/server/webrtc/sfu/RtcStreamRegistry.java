@@ -36,9 +36,11 @@ public final class RtcStreamRegistry {
     this.publisherObserver = observer;
   }
 
-  void publisherChanged(RtcStream s, RtcPublisherSession p, boolean arrived) {
+  void publisherChanged(RtcStream s, RtpSource source, boolean arrived) {
     RtcMediaTap.PublisherObserver o = publisherObserver;
-    if (o != null) {
+    // only WebRTC publishers are observed (for the bridge to FLV): a source fed from the hub (an
+    // RTMP stream bridged to WebRTC players) is in the hub already
+    if (o != null && source instanceof RtcPublisherSession p) {
       if (arrived) {
         o.published(s, p);
       } else {
@@ -108,7 +110,7 @@ public final class RtcStreamRegistry {
   /** Whether {@code key} has a publisher now. */
   public boolean isPublishing(StreamKey key) {
     RtcStream s = streams.get(key);
-    return s != null && s.publisher() != null;
+    return s != null && s.source() != null;
   }
 
   /**
@@ -130,18 +132,33 @@ public final class RtcStreamRegistry {
   }
 
   /**
+   * Makes {@code source} (not a WebRTC publisher: a bridge from another protocol) the source of
+   * {@code key}; empty when the stream already has one.
+   */
+  public Optional<RtpFeed> attach(StreamKey key, RtpSource source) {
+    while (true) {
+      RtcStream s = streams.computeIfAbsent(key, k -> new RtcStream(k, this, clock.instant()));
+      synchronized (s) {
+        if (streams.get(key) != s) {
+          continue; // removed meanwhile
+        }
+        return s.setPublisher(source) ? Optional.of(new RtpFeed(s, source)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
    * What a new player of {@code key} would receive, with fresh random SSRCs; empty when nobody
    * publishes.
    */
   public Optional<PlaySource> playSource(StreamKey key) {
     RtcStream s = streams.get(key);
-    RtcPublisherSession p = s == null ? null : s.publisher();
+    RtpSource p = s == null ? null : s.source();
     if (p == null) {
       return Optional.empty();
     }
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    Negotiated n = p.negotiated();
-    PlaySource.Track audio = n.audio().map(m -> new PlaySource.Track(m.codec().name(), m.codec().clockRate(),
+    PlaySource.Track audio = p.media(Negotiated.Kind.AUDIO).map(m -> new PlaySource.Track(m.codec().name(), m.codec().clockRate(),
         m.codec().channels(), m.codec().fmtp(), ssrc(r), null, "audio")).orElse(null);
     long videoSsrc = ssrc(r);
     long rtxSsrc = ssrc(r); // the SFU answers player NACKs itself, with RTX where the player offers it
@@ -149,7 +166,7 @@ public final class RtcStreamRegistry {
       rtxSsrc = ssrc(r);
     }
     long videoRtxSsrc = rtxSsrc;
-    PlaySource.Track video = n.video().map(m -> new PlaySource.Track(m.codec().name(), m.codec().clockRate(),
+    PlaySource.Track video = p.media(Negotiated.Kind.VIDEO).map(m -> new PlaySource.Track(m.codec().name(), m.codec().clockRate(),
         1, m.codec().fmtp(), videoSsrc, videoRtxSsrc, "video")).orElse(null);
     return Optional.of(new PlaySource(key.app() + "-" + key.name(), "tally" + Long.toHexString(r.nextLong() >>> 16),
         audio, video));
@@ -191,7 +208,7 @@ public final class RtcStreamRegistry {
       return Optional.empty();
     }
     synchronized (s) {
-      if (streams.get(key) != s || s.publisher() == null) {
+      if (streams.get(key) != s || s.source() == null) {
         return Optional.empty();
       }
       RtcSubscriberSession sub = new RtcSubscriberSession(s, negotiated, source, clock, onEnded);

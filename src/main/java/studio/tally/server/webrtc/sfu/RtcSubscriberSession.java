@@ -208,7 +208,7 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
    * to this player's ids; ones either side did not negotiate are dropped.
    */
   private void mapExtensions() {
-    RtcPublisherSession p = stream.publisher();
+    RtpSource p = stream.source();
     for (Negotiated.Kind kind : Negotiated.Kind.values()) {
       TrackRewriter track = kind == Negotiated.Kind.AUDIO ? audio : video;
       if (track == null) {
@@ -216,8 +216,7 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
       }
       Map<Integer, Integer> ids = new HashMap<>();
       Negotiated.Media mine = (kind == Negotiated.Kind.AUDIO ? negotiated.audio() : negotiated.video()).orElse(null);
-      Negotiated.Media theirs = p == null ? null
-          : (kind == Negotiated.Kind.AUDIO ? p.negotiated().audio() : p.negotiated().video()).orElse(null);
+      Negotiated.Media theirs = p == null ? null : p.media(kind).orElse(null);
       if (mine != null && theirs != null) {
         for (String uri : SdpAnswerer.FORWARDED_EXTENSIONS) {
           Integer from = theirs.extensions().get(uri);
@@ -289,7 +288,7 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
           && nack.lost().length > 0) {
         nacksReceived++;
         packetsNacked += nack.lost().length;
-        RtcPublisherSession p = stream.publisher();
+        RtpSource p = stream.source();
         if (p != null) {
           // one NACK may name thousands of packets: answer the first ones, not a burst of the whole cache
           int[] lost = nack.lost();

@@ -1,0 +1,430 @@
+package studio.tally.server.bridge;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import studio.tally.proto.ProtocolException;
+import studio.tally.proto.aac.AudioSpecificConfig;
+import studio.tally.proto.rtp.SenderReport;
+import studio.tally.server.hub.AccessUnit;
+import studio.tally.server.hub.LiveStream;
+import studio.tally.server.hub.MediaTrack;
+import studio.tally.server.hub.Subscriber;
+import studio.tally.server.hub.UnitReader;
+import studio.tally.server.webrtc.sdp.Negotiated;
+import studio.tally.server.webrtc.sfu.RtpFeed;
+import studio.tally.server.webrtc.sfu.RtpSource;
+
+/**
+ * One RTMP stream mapped for its WebRTC players: reads the hub's neutral form (a {@link UnitReader},
+ * so it starts from the hub's cached GOP) and feeds the stream's {@link RtpFeed}: H.264 through
+ * {@link H264ToRtp}, AAC transcoded to Opus 48 kHz stereo ({@link AudioTranscoder}) and sent through
+ * {@link OpusToRtp}. It keeps the RTP packets since the last keyframe, so a player that joins gets
+ * that GOP at once instead of waiting for the encoder's next keyframe (an RTMP publisher cannot be
+ * asked for one). Sends a sender report per track every second (both tracks on the stream's one
+ * clock, so players can sync them). Everything runs on one event loop.
+ */
+final class RtmpToRtcBridge implements UnitReader, RtpSource {
+  private static final Logger log = LoggerFactory.getLogger(RtmpToRtcBridge.class);
+  /** The cached GOP is dropped (players then wait for the next keyframe) above this many bytes. */
+  static final long GOP_CACHE_MAX_BYTES = 16L << 20;
+  /** Seconds with no player before a bridge stops by itself (a player that never connected). */
+  private static final int IDLE_TICKS = 5;
+
+  private final LiveStream stream;
+  private final EventExecutor loop;
+  private final ByteBufAllocator alloc;
+  private final InstantSource clock;
+  private final AudioTranscoderFactory transcoders;
+  private final BridgeCounters counters;
+  private final boolean dropBFrames;
+  private final Runnable onClosed;
+  private final Negotiated.Media video;
+  private final Negotiated.Media audio;
+  private final H264ToRtp h264;
+  private final OpusToRtp opus;
+  private final ArrayDeque<RtpFeed.Packet> gop = new ArrayDeque<>();
+  private long gopBytes;
+  private boolean gopOverflow;
+  private RtpFeed feed;
+  private AutoCloseable reading;
+  private AudioTranscoder transcoder;
+  private boolean audioDropLogged;
+  private ScheduledFuture<?> ticker;
+  private int idleTicks;
+  /** Stream time = monotonic millis - this (the smallest difference seen: arrival is never early). */
+  private long clockOffsetMillis = Long.MAX_VALUE;
+  private boolean closed;
+  private final AtomicLong videoPackets = new AtomicLong();
+  private final AtomicLong audioPackets = new AtomicLong();
+  private final AtomicLong replays = new AtomicLong();
+  private volatile long bFramesDropped;
+
+  RtmpToRtcBridge(LiveStream stream, EventExecutor loop, ByteBufAllocator alloc, InstantSource clock,
+      AudioTranscoderFactory transcoders, BridgeCounters counters, boolean dropBFrames, Runnable onClosed) {
+    this.stream = stream;
+    this.loop = loop;
+    this.alloc = alloc;
+    this.clock = clock;
+    this.transcoders = transcoders;
+    this.counters = counters;
+    this.dropBFrames = dropBFrames;
+    this.onClosed = onClosed;
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    this.h264 = new H264ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
+    this.opus = new OpusToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
+    Negotiated.Media v = null;
+    Negotiated.Media a = null;
+    for (MediaTrack t : stream.tracks()) {
+      if (t.codec() == MediaTrack.Codec.H264) {
+        try {
+          Map<String, String> fmtp = Map.of("profile-level-id", H264ToRtp.profileLevelId(t.config()),
+              "packetization-mode", "1", "level-asymmetry-allowed", "1");
+          v = media(Negotiated.Kind.VIDEO, new Negotiated.CodecChoice(H264ToRtp.PAYLOAD_TYPE, "H264", 90000, 1, fmtp));
+        } catch (ProtocolException | IndexOutOfBoundsException e) {
+          log.warn("stream {}: bad AVC sequence header, no video for WebRTC players: {}", stream.key(), e.getMessage());
+        }
+      } else if (t.codec() == MediaTrack.Codec.AAC || t.codec() == MediaTrack.Codec.OPUS) {
+        if (t.codec() == MediaTrack.Codec.AAC && transcoders == null) {
+          continue; // video only; onAac says so once and counts what it drops
+        }
+        a = media(Negotiated.Kind.AUDIO, new Negotiated.CodecChoice(OpusToRtp.PAYLOAD_TYPE, "opus", 48000, 2,
+            Map.of("minptime", "10", "useinbandfec", "1")));
+      }
+    }
+    this.video = v;
+    this.audio = a;
+  }
+
+  private static Negotiated.Media media(Negotiated.Kind kind, Negotiated.CodecChoice codec) {
+    return new Negotiated.Media(kind, kind == Negotiated.Kind.AUDIO ? 0 : 1, kind.name().toLowerCase(), codec, null,
+        Set.of(), Map.of(), List.of());
+  }
+
+  /** Whether the RTMP stream has anything a WebRTC player can get. */
+  boolean hasMedia() {
+    return video != null || audio != null;
+  }
+
+  /** Starts reading the RTMP stream into {@code feed} (the stream's source is this bridge from now on). */
+  void start(RtpFeed feed) {
+    this.feed = feed;
+    loop.execute(() -> {
+      if (closed) {
+        return;
+      }
+      Optional<AutoCloseable> r = stream.read(this);
+      if (r.isEmpty()) {
+        close("the RTMP stream ended");
+        return;
+      }
+      reading = r.get();
+      ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+      log.info("stream {}: RTMP -> WebRTC bridge started (video {}, audio {}{})", stream.key(),
+          video == null ? "none" : video.codec().name() + " " + video.codec().fmtp().get("profile-level-id"),
+          audio == null ? "none" : "opus/48000/2", dropBFrames ? ", B-frames dropped" : "");
+    });
+  }
+
+  @Override
+  public EventExecutor executor() {
+    return loop;
+  }
+
+  // ------------------------------------------------------------------ RtpSource (any thread)
+
+  @Override
+  public Optional<Negotiated.Media> media(Negotiated.Kind kind) {
+    return Optional.ofNullable(kind == Negotiated.Kind.AUDIO ? audio : video);
+  }
+
+  @Override
+  public void keyframeWanted() {
+    execute(this::replayGop);
+  }
+
+  @Override
+  public void playersChanged(int players) {
+    if (players == 0) {
+      execute(() -> {
+        if (feed != null && feed.players() == 0) {
+          close("no WebRTC player left");
+        }
+      });
+    }
+  }
+
+  @Override
+  public String origin() {
+    return "rtmp";
+  }
+
+  @Override
+  public Map<String, Object> counters() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("b_frames", stream.hasBFrames());
+    m.put("drop_b_frames", dropBFrames);
+    m.put("b_frames_dropped", bFramesDropped);
+    m.put("video_packets", videoPackets.get());
+    m.put("audio_packets", audioPackets.get());
+    m.put("gop_replays", replays.get());
+    return m;
+  }
+
+  private void execute(Runnable r) {
+    try {
+      loop.execute(r);
+    } catch (RuntimeException e) { // loop shutting down
+      log.debug("bridge task rejected: {}", e.toString());
+    }
+  }
+
+  // ------------------------------------------------------------------ UnitReader (on the loop)
+
+  @Override
+  public void onTrack(MediaTrack track) {
+    if (closed) {
+      return;
+    }
+    switch (track.codec()) {
+      case H264 -> {
+        try {
+          h264.configure(track.config());
+        } catch (ProtocolException | IndexOutOfBoundsException e) {
+          counters.badVideoConfig.increment();
+          log.warn("stream {}: bad AVC sequence header skipped: {}", stream.key(), e.getMessage());
+        }
+      }
+      case AAC -> openTranscoder(track);
+      default -> { }
+    }
+  }
+
+  private void openTranscoder(MediaTrack track) {
+    closeTranscoder();
+    byte[] asc = track.config();
+    try {
+      AudioSpecificConfig c = AudioSpecificConfig.parse(asc);
+      if (audio == null || transcoders == null) {
+        return;
+      }
+      transcoder = transcoders.open(new AudioFormat(AudioCodecId.AAC, c.sampleRate(), Math.max(1, c.channels()), asc),
+          AudioFormat.opus());
+    } catch (ProtocolException | IndexOutOfBoundsException | IllegalArgumentException | TranscodeException e) {
+      counters.badAudioConfig.increment();
+      log.warn("stream {}: AAC AudioSpecificConfig {} cannot be used, audio skipped for WebRTC players until the"
+          + " next one: {}", stream.key(), ByteBufUtil.hexDump(asc), e.getMessage());
+    }
+  }
+
+  @Override
+  public void onUnit(AccessUnit unit) {
+    if (closed) {
+      return;
+    }
+    long now = System.nanoTime() / 1_000_000;
+    clockOffsetMillis = Math.min(clockOffsetMillis, now - unit.dtsMillis());
+    switch (unit.track().codec()) {
+      case H264 -> onVideo(unit);
+      case AAC -> onAac(unit);
+      case OPUS -> onOpus(unit.payload(), unit.ptsMillis() * 1000);
+      default -> counters.unsupportedUnits.increment();
+    }
+  }
+
+  private void onVideo(AccessUnit unit) {
+    if (video == null || !h264.configured()) {
+      return;
+    }
+    H264ToRtp.Packets out;
+    try {
+      out = h264.packetize(unit.payload(), unit.dtsMillis(), dropBFrames);
+    } catch (ProtocolException | IndexOutOfBoundsException e) {
+      counters.badVideoUnits.increment();
+      log.debug("stream {}: video unit skipped: {}", stream.key(), e.getMessage());
+      return;
+    }
+    bFramesDropped = h264.droppedBFrames();
+    if (out.keyframe()) {
+      clearGop();
+      gopOverflow = false;
+    }
+    Instant now = clock.instant();
+    boolean first = true;
+    for (ByteBuf p : out.packets()) {
+      boolean keyStart = first && out.keyframe();
+      first = false;
+      feed.send(Negotiated.Kind.VIDEO, p, keyStart, now);
+      videoPackets.incrementAndGet();
+      cache(new RtpFeed.Packet(Negotiated.Kind.VIDEO, p, keyStart));
+    }
+  }
+
+  private void onAac(AccessUnit unit) {
+    if (transcoder == null) {
+      if (audio == null && !audioDropLogged) {
+        audioDropLogged = true;
+        log.info("stream {}: AAC audio dropped for WebRTC players (no audio transcoder)", stream.key());
+      }
+      counters.audioDropped.increment();
+      return;
+    }
+    List<AudioUnit> out;
+    try {
+      out = transcoder.transcode(new AudioUnit(ByteBufUtil.getBytes(unit.payload()), unit.ptsMillis() * 1000));
+    } catch (TranscodeException | RuntimeException e) {
+      counters.transcodeErrors.increment();
+      log.debug("stream {}: AAC unit skipped: {}", stream.key(), e.getMessage());
+      return;
+    }
+    for (AudioUnit u : out) {
+      sendOpus(u.data(), u.ptsMicros());
+    }
+  }
+
+  private void onOpus(ByteBuf payload, long ptsMicros) {
+    if (audio != null) {
+      sendOpus(ByteBufUtil.getBytes(payload), ptsMicros);
+    }
+  }
+
+  private void sendOpus(byte[] data, long ptsMicros) {
+    ByteBuf p = opus.packet(data, ptsMicros);
+    feed.send(Negotiated.Kind.AUDIO, p, false, clock.instant());
+    audioPackets.incrementAndGet();
+    cache(new RtpFeed.Packet(Negotiated.Kind.AUDIO, p, false));
+  }
+
+  /** Keeps (takes ownership of) a packet of the current GOP, or releases it. */
+  private void cache(RtpFeed.Packet p) {
+    if (gopOverflow || (gop.isEmpty() && !p.keyframeStart())) {
+      p.bytes().release();
+      return;
+    }
+    if (gopBytes + p.bytes().readableBytes() > GOP_CACHE_MAX_BYTES) {
+      clearGop();
+      gopOverflow = true;
+      p.bytes().release();
+      return;
+    }
+    gop.add(p);
+    gopBytes += p.bytes().readableBytes();
+  }
+
+  private void clearGop() {
+    gop.forEach(p -> p.bytes().release());
+    gop.clear();
+    gopBytes = 0;
+  }
+
+  /** Players that joined get the cached GOP now (on the loop, so no live packet overtakes it). */
+  private void replayGop() {
+    if (closed || feed == null || gop.isEmpty()) {
+      return;
+    }
+    if (feed.replay(new ArrayList<>(gop), clock.instant()) > 0) {
+      replays.incrementAndGet();
+    }
+  }
+
+  @Override
+  public void onEnd(Subscriber.EndReason reason) {
+    close("the RTMP stream ended (" + reason.description + ")");
+  }
+
+  // ------------------------------------------------------------------ timer, end
+
+  private void tick() {
+    if (closed) {
+      return;
+    }
+    if (feed.players() == 0) {
+      if (++idleTicks >= IDLE_TICKS) {
+        close("no WebRTC player");
+      }
+      return;
+    }
+    idleTicks = 0;
+    sendReports();
+  }
+
+  /** Sender reports: the RTP time of "now" on the stream's one clock, for each track. */
+  private void sendReports() {
+    if (clockOffsetMillis == Long.MAX_VALUE) {
+      return;
+    }
+    Instant now = clock.instant();
+    long streamMillis = System.nanoTime() / 1_000_000 - clockOffsetMillis;
+    long ntp = ntp(now);
+    if (video != null && h264.configured() && videoPackets.get() > 0) {
+      feed.senderReport(Negotiated.Kind.VIDEO, new SenderReport(0, ntp, h264.timestamp(streamMillis),
+          0, 0, List.of()), now);
+    }
+    long audioTs = opus.timestamp(streamMillis * 1000);
+    if (audio != null && audioTs >= 0) {
+      feed.senderReport(Negotiated.Kind.AUDIO, new SenderReport(0, ntp, audioTs, 0, 0, List.of()), now);
+    }
+  }
+
+  static long ntp(Instant t) {
+    long seconds = t.getEpochSecond() + 2_208_988_800L;
+    long fraction = ((long) t.getNano() << 32) / 1_000_000_000L;
+    return seconds << 32 | fraction;
+  }
+
+  /** Stops (from any thread): leaves the RTMP stream, players wait the registry's grace for a new source. */
+  void close(String why) {
+    if (!loop.inEventLoop()) {
+      execute(() -> close(why));
+      return;
+    }
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("stream {}: RTMP -> WebRTC bridge stopped: {}", stream.key(), why);
+    if (ticker != null) {
+      ticker.cancel(false);
+    }
+    if (reading != null) {
+      try {
+        reading.close();
+      } catch (Exception e) {
+        log.debug("leaving the stream: {}", e.toString());
+      }
+    }
+    closeTranscoder();
+    clearGop();
+    if (feed != null) {
+      feed.close();
+    }
+    onClosed.run();
+  }
+
+  private void closeTranscoder() {
+    if (transcoder != null) {
+      try {
+        transcoder.close();
+      } catch (RuntimeException e) {
+        log.debug("closing the transcoder: {}", e.toString());
+      }
+      transcoder = null;
+    }
+  }
+}
