@@ -122,6 +122,9 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
       try {
         if (WhipUrl.isWhip(to)) {
           whipUrls.add(WhipUrl.parse(to));
+        } else if (to.contains("://") && !to.strip().toLowerCase(java.util.Locale.ROOT).startsWith("rtmp")) {
+          throw new UserError("--to: unsupported scheme '" + to.strip().substring(0, to.strip().indexOf("://"))
+              + "' (want rtmp, rtmps, http(s) for WHIP, or webrtc)");
         } else {
           urls.add(RtmpUrl.parse(to));
         }

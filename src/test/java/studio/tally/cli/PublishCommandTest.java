@@ -207,7 +207,7 @@ class PublishCommandTest {
       List<Case> cases = List.of(
           new Case("/dev/video99", 2, true, "--source", "camera:v4l2:/dev/video99", "--to", ok),
           new Case("banana", 2, true, "--source", "banana", "--to", ok),
-          new Case("'http'", 2, true, "--to", "http://x"),
+          new Case("'ftp'", 2, true, "--to", "ftp://x"),
           new Case("missing host", 2, true, "--to", "rtmp://"),
           new Case("missing app and stream key", 2, true, "--to", "rtmp://host"),
           new Case("unknown encoder 'nope'", 2, true, "--encoder", "nope", "--to", ok),
@@ -217,6 +217,8 @@ class PublishCommandTest {
           new Case("--to", 2, true),
           // destinations that fail: the publisher's own log lines may precede the error
           new Case("cannot connect to 127.0.0.1:" + closedPort, 3, false, "--to", closed),
+          new Case("connection refused", 3, false, "--to",
+              "http://127.0.0.1:" + closedPort + "/rtc/v1/whip/?app=live&stream=x"),
           new Case("Unauthorized", 3, false, "--to", guarded.rtmp("live/x?token=wrong")));
       List<String> summary = new ArrayList<>();
       for (Case c : cases) {

@@ -133,7 +133,11 @@ final class ApiRoutes {
     if (id == null) {
       ObjectNode root = envelope();
       ArrayNode list = root.putArray("streams");
-      hub.streams().stream().sorted(Comparator.comparing(LiveStream::createdAt))
+      // a WebRTC publisher's stream is listed once, from the SFU (its codecs as negotiated); the FLV
+      // side the bridge feeds into the hub for FLV/RTMP players is the same stream, not a second one
+      hub.streams().stream()
+          .filter(s -> rtc == null || s.publisher() == null || s.publisher().type() != Client.Type.RTC_PUBLISH)
+          .sorted(Comparator.comparing(LiveStream::createdAt))
           .forEach(s -> list.add(StreamJson.stream(s, hub, now)));
       if (rtc != null) {
         rtc.streams().stream().sorted(Comparator.comparing(RtcStream::createdAt))
