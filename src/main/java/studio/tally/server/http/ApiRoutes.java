@@ -116,12 +116,22 @@ final class ApiRoutes {
     system.put("cpus", rt.availableProcessors()).put("cpus_online", rt.availableProcessors())
         .put("load_1m", os.getSystemLoadAverage())
         .put("conn_srs", hub.clients().size())
-        .put("streams", hub.streams().size() + (rtc == null ? 0 : rtc.streams().size()));
+        .put("streams", listedHubStreams().count() + (rtc == null ? 0 : rtc.streams().size()));
     ObjectNode tally = data.putObject("tally");
     for (Map.Entry<String, Long> e : status.counters().entrySet()) {
       tally.put(e.getKey(), e.getValue());
     }
     HttpResponses.json(ctx, req, HttpResponseStatus.OK, root);
+  }
+
+  /**
+   * The hub's streams less those a WebRTC publisher feeds: such a stream is listed once, from the SFU
+   * (its codecs as negotiated); the FLV side the bridge keeps in the hub for FLV/RTMP players is the
+   * same stream, not a second one.
+   */
+  private java.util.stream.Stream<LiveStream> listedHubStreams() {
+    return hub.streams().stream()
+        .filter(s -> rtc == null || s.publisher() == null || s.publisher().type() != Client.Type.RTC_PUBLISH);
   }
 
   private void streams(ChannelHandlerContext ctx, FullHttpRequest req, boolean get, String id) {
@@ -133,11 +143,7 @@ final class ApiRoutes {
     if (id == null) {
       ObjectNode root = envelope();
       ArrayNode list = root.putArray("streams");
-      // a WebRTC publisher's stream is listed once, from the SFU (its codecs as negotiated); the FLV
-      // side the bridge feeds into the hub for FLV/RTMP players is the same stream, not a second one
-      hub.streams().stream()
-          .filter(s -> rtc == null || s.publisher() == null || s.publisher().type() != Client.Type.RTC_PUBLISH)
-          .sorted(Comparator.comparing(LiveStream::createdAt))
+      listedHubStreams().sorted(Comparator.comparing(LiveStream::createdAt))
           .forEach(s -> list.add(StreamJson.stream(s, hub, now)));
       if (rtc != null) {
         rtc.streams().stream().sorted(Comparator.comparing(RtcStream::createdAt))
