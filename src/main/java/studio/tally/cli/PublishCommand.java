@@ -107,6 +107,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
 
   private studio.tally.media.capture.AudioSource micSource;
   private String micProblem;
+  private final java.util.Map<studio.tally.media.capture.VideoSource, String> videoProblems = new java.util.LinkedHashMap<>();
 
   @Override
   public Integer call() throws Exception {
@@ -168,6 +169,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
         return null;
       });
       video.forEach(v -> opened.add(v.source()));
+      video.forEach(v -> videoProblems.put(v.source(), null));
       audio.forEach(a -> opened.add(a.source()));
 
       RtmpPublisherOptions options = RtmpPublisherOptions.defaults();
@@ -258,6 +260,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
         break;
       }
       reportMic();
+      reportVideo();
       if (System.nanoTime() >= nextStats) {
         printStats(session, publishers);
         nextStats += (long) (statsInterval * 1e9);
@@ -288,6 +291,17 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
     if (now != null) System.out.println("mic " + mic + ": " + now + "; sending silence meanwhile");
     else System.out.println("mic " + mic + ": capturing again");
     micProblem = now;
+  }
+
+  /** A screen or camera that stops delivering without an error is said once, and so is its return. */
+  private void reportVideo() {
+    videoProblems.replaceAll((source, before) -> {
+      String now = source.problem();
+      if (java.util.Objects.equals(now, before)) return before;
+      if (now != null) System.out.println(source.name() + ": " + now + "; its last picture stays meanwhile");
+      else System.out.println(source.name() + ": capturing again");
+      return now;
+    });
   }
 
   private static void printStats(MediaSession session, List<Dest> publishers) {

@@ -43,8 +43,8 @@ final class StudioScene implements AutoCloseable {
   private final MediaSession session;
   private final Map<String, Input> inputs = new ConcurrentHashMap<>(); // read by the failure callback
   private final Map<String, String> problems = new ConcurrentHashMap<>();
-  // audio sources that recover by themselves (devices): their passing problem shows in place
-  private final Map<String, AudioSource> recovering = new ConcurrentHashMap<>();
+  // sources that recover by themselves (devices): their passing problem shows in place
+  private final Map<String, Recovering> recovering = new ConcurrentHashMap<>();
   private final Map<String, String> said = new ConcurrentHashMap<>();
   private Integer standIn;
 
@@ -59,11 +59,13 @@ final class StudioScene implements AutoCloseable {
     for (SceneSource s : sources) {
       try {
         if (s.kind().isVideo()) {
-          video.add(new SceneCompositor.VideoInput(openVideo(s), layer(s.placement())));
+          VideoSource v = openVideo(s);
+          recovering.put(s.id(), Recovering.of(v));
+          video.add(new SceneCompositor.VideoInput(v, layer(s.placement())));
           opened.put(s.id(), new Input(true, video.size() - 1));
         } else {
           AudioSource a = openAudio(s);
-          recovering.put(s.id(), a);
+          recovering.put(s.id(), Recovering.of(a));
           audio.add(new SceneCompositor.AudioInput(a, s.gainDb(), s.muted()));
           opened.put(s.id(), new Input(false, audio.size() - 1));
         }
@@ -100,14 +102,14 @@ final class StudioScene implements AutoCloseable {
   String problem(String sourceId) {
     String p = problems.get(sourceId);
     if (p != null) return p;
-    AudioSource a = recovering.get(sourceId);
-    return a == null ? null : a.problem();
+    Recovering r = recovering.get(sourceId);
+    return r == null ? null : r.problem().get();
   }
 
   /** Tells onChange (source id, message) of each device that stalled, went away or came back since the last call. */
   void reportPassingProblems(BiConsumer<String, String> onChange) {
     recovering.forEach((id, a) -> {
-      String now = a.problem();
+      String now = a.problem().get();
       String before = said.get(id);
       if (java.util.Objects.equals(now, before)) return;
       if (now == null) {
@@ -115,7 +117,7 @@ final class StudioScene implements AutoCloseable {
         onChange.accept(id, a.name() + ": capturing again");
       } else {
         said.put(id, now);
-        onChange.accept(id, a.name() + ": " + now + "; silent meanwhile");
+        onChange.accept(id, a.name() + ": " + now + "; " + a.meanwhile());
       }
     });
   }
@@ -132,8 +134,10 @@ final class StudioScene implements AutoCloseable {
     problems.remove(s.id());
     try {
       if (s.kind().isVideo()) {
-        int id = session.addVideoInput(new SceneCompositor.VideoInput(openVideo(s), layer(s.placement())));
+        VideoSource v = openVideo(s);
+        int id = session.addVideoInput(new SceneCompositor.VideoInput(v, layer(s.placement())));
         inputs.put(s.id(), new Input(true, id));
+        recovering.put(s.id(), Recovering.of(v));
         if (standIn != null) {
           session.removeVideoInput(standIn);
           standIn = null;
@@ -142,7 +146,7 @@ final class StudioScene implements AutoCloseable {
         AudioSource a = openAudio(s);
         int id = session.addAudioInput(new SceneCompositor.AudioInput(a, s.gainDb(), s.muted()));
         inputs.put(s.id(), new Input(false, id));
-        recovering.put(s.id(), a);
+        recovering.put(s.id(), Recovering.of(a));
       }
     } catch (MediaException | IllegalArgumentException e) {
       problems.put(s.id(), e.getMessage());
@@ -221,5 +225,16 @@ final class StudioScene implements AutoCloseable {
   @Override
   public void close() {
     session.close();
+  }
+
+  /** A device source's passing problem (stalled, disconnected), and what the scene does meanwhile. */
+  private record Recovering(String name, Supplier<String> problem, String meanwhile) {
+    static Recovering of(AudioSource a) {
+      return new Recovering(a.name(), a::problem, "silent meanwhile");
+    }
+
+    static Recovering of(VideoSource v) {
+      return new Recovering(v.name(), v::problem, "its last picture stays meanwhile");
+    }
   }
 }

@@ -56,8 +56,29 @@ public final class XvfbDisplay implements AutoCloseable {
     return "x11grab::" + number + ".0";
   }
 
+  /**
+   * Stops (SIGSTOP) or resumes (SIGCONT) the X server: a frozen display, whose clients' requests
+   * wait without an error — what a hung compositor or a suspended session looks like to x11grab.
+   */
+  public void freeze(boolean frozen) {
+    try {
+      Process kill = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(xvfb.pid()))
+          .redirectErrorStream(true).start();
+      if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + (frozen ? "-STOP " : "-CONT ") + xvfb.pid() + " failed: "
+            + new String(kill.getInputStream().readAllBytes()));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
+    freeze(false); // a stopped server does not end on SIGTERM
     xvfb.stop();
   }
 }

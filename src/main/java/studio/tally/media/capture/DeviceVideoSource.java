@@ -2,6 +2,7 @@ package studio.tally.media.capture;
 
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
+import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import studio.tally.media.MediaException;
@@ -20,10 +21,13 @@ public final class DeviceVideoSource implements VideoSource {
   private final int width;
   private final int height;
   private final int pixelFormat;
+  private final long stallNanos;
+  private volatile long lastPictureNanos;
 
-  private DeviceVideoSource(String name, DeviceInput device, long firstFrameTimeoutMillis) {
+  private DeviceVideoSource(String name, DeviceInput device, long firstFrameTimeoutMillis, long stallMillis) {
     this.name = name;
     this.device = device;
+    this.stallNanos = stallMillis * 1_000_000;
     device.start(this::offer);
     long deadline = System.nanoTime() + firstFrameTimeoutMillis * 1_000_000;
     synchronized (lock) {
@@ -53,14 +57,23 @@ public final class DeviceVideoSource implements VideoSource {
    * avfoundation), url its device string, options its AVOptions (framerate, video_size, ...).
    */
   public static DeviceVideoSource open(String name, String format, String url, Map<String, String> options) {
-    return new DeviceVideoSource(name, DeviceInput.open(format, url, options, AVMEDIA_TYPE_VIDEO), 5000);
+    return new DeviceVideoSource(name, DeviceInput.open(format, url, options, AVMEDIA_TYPE_VIDEO), 5000,
+        STALL_MILLIS);
   }
+
+  /**
+   * No picture for this long (while the device reports no error) is a stall. Screen grabs and cameras
+   * deliver at their frame rate whether or not anything moves, so a second and a half is about 45
+   * missed frames at 30 fps, and 15 at the slowest rate a user sets (10 fps): never a slow frame.
+   */
+  static final long STALL_MILLIS = 1500;
 
   private void offer(AVFrame frame) {
     synchronized (lock) {
       av_frame_unref(latest);
       av_frame_move_ref(latest, frame);
       hasFrame = true;
+      lastPictureNanos = System.nanoTime();
       lock.notifyAll();
     }
     av_frame_free(frame);
@@ -107,6 +120,19 @@ public final class DeviceVideoSource implements VideoSource {
   @Override
   public String failure() {
     return device.error();
+  }
+
+  /**
+   * "stalled: no picture from NAME for N s …" while the device, without an error, has delivered
+   * nothing for {@link #STALL_MILLIS}; null again with its next picture.
+   */
+  @Override
+  public String problem() {
+    if (device.error() != null) return null; // a failure, said by failure()
+    long since = System.nanoTime() - lastPictureNanos;
+    if (since <= stallNanos) return null;
+    return String.format(Locale.ROOT, "stalled: no picture from %s for %.1f s (capture frozen or paused)", name,
+        since / 1e9);
   }
 
   @Override

@@ -33,6 +33,16 @@ public interface VideoSource extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Why this source shows a still picture for now (a capture that stopped delivering without an
+   * error: a frozen screen grab, a paused camera), or null while pictures come. Unlike
+   * {@link #failure()} the source stays in the scene with its last picture and recovers by itself.
+   * Any thread may ask.
+   */
+  default String problem() {
+    return null;
+  }
+
   @Override
   void close();
 }

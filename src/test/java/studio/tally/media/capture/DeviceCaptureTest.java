@@ -87,6 +87,36 @@ class DeviceCaptureTest {
     assertThat(sink.format.audio()).isNull();
   }
 
+  /**
+   * A screen grab that stops delivering without an error (the X server frozen by SIGSTOP) is said
+   * within 3 s, the session keeps sampling its last picture meanwhile, and the problem clears with
+   * the next picture after the X server resumes.
+   */
+  @Test
+  void aFrozenScreenGrabIsReportedStalledAndRecoversByItself() {
+    try (var screen = DeviceCatalog.openVideo("x11grab:" + display + ".0", 30, null)) {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> screen.problem() == null);
+      long frozenAt = System.nanoTime();
+      xvfb.freeze(true);
+      try {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            .pollInterval(java.time.Duration.ofMillis(50)).until(() -> screen.problem() != null);
+        double saidAfter = (System.nanoTime() - frozenAt) / 1e9;
+        System.out.printf("frozen x11grab said after %.2f s: %s%n", saidAfter, screen.problem());
+        assertThat(saidAfter).as("said within 3 s").isLessThan(3.0);
+        assertThat(screen.problem()).startsWith("stalled: no picture from ").contains(display);
+        assertThat(screen.failure()).as("a stall is not a failure: the source stays").isNull();
+        var still = screen.frameAt(42);
+        assertThat(still).as("the last picture is still there").isNotNull();
+        assertThat(still.width()).isEqualTo(800);
+        av_frame_free(still);
+      } finally {
+        xvfb.freeze(false);
+      }
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> screen.problem() == null);
+    }
+  }
+
   @Test
   void unknownAndMissingDevicesAreClearErrors() {
     assertThatThrownBy(() -> DeviceCatalog.openVideo("webcam-9000", 30, null)).isInstanceOf(MediaException.class)
