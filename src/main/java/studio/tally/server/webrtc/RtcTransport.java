@@ -125,6 +125,16 @@ public final class RtcTransport implements AutoCloseable {
   private long lastValidNanos;
   private SrtpContext sendContext;
   private SrtpContext receiveContext;
+  /**
+   * SRTP/SRTCP that arrived while our DTLS thread was still handing the keys over: the peer may send
+   * its first media the moment it has our Finished, before {@link #dtlsDone} has run here. Kept
+   * (at most {@link #EARLY_LIMIT}) and received once connected, so a publisher's first packets
+   * (its keyframe's SPS and PPS) are not lost to that race.
+   */
+  private final java.util.ArrayDeque<EarlyPacket> early = new java.util.ArrayDeque<>();
+  private static final int EARLY_LIMIT = 256;
+
+  private record EarlyPacket(ByteBuf packet, long receivedNanos) {}
 
   // written on the event loop only (opaque stores: no fence), read from anywhere; fields of this object, not
   // adders of their own, since the fan-out touches them for every player per packet
@@ -334,6 +344,10 @@ public final class RtcTransport implements AutoCloseable {
   }
 
   private void receive(ByteBuf packet, long receivedNanos) {
+    if (state == State.CHECKED && dtlsStarted.get() && early.size() < EARLY_LIMIT) {
+      early.add(new EarlyPacket(packet.retain(), receivedNanos));
+      return;
+    }
     if (state != State.CONNECTED) {
       dropped.increment();
       return;
@@ -460,6 +474,16 @@ public final class RtcTransport implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("{}: onConnected threw", this, e);
     }
+    if (!early.isEmpty()) {
+      log.debug("{}: {} SRTP packets arrived before the keys were ready, received now", this, early.size());
+    }
+    for (EarlyPacket e; (e = early.poll()) != null; ) {
+      try {
+        receive(e.packet(), e.receivedNanos());
+      } finally {
+        e.packet().release();
+      }
+    }
   }
 
   // ------------------------------------------------------------------ closing
@@ -495,6 +519,10 @@ public final class RtcTransport implements AutoCloseable {
     }
     state = State.CLOSED;
     closeReason = reason;
+    for (EarlyPacket e; (e = early.poll()) != null; ) {
+      e.packet().release();
+      dropped.increment();
+    }
     consentTimer.cancel(false);
     server.forget(this);
     DtlsSession d = dtls;

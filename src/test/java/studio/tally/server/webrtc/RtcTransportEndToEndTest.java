@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +143,38 @@ class RtcTransportEndToEndTest {
     assertThat(buf.readerIndex()).as("sendRtp leaves the caller's buffer alone").isZero();
     assertThat(p.client.awaitRtp(WAIT)).as("decrypted RTP at the client").isEqualTo(down);
     assertThat(p.events.offLoop).as("callbacks on the transport's event loop").isEmpty();
+  }
+
+  /**
+   * A peer sends its first media the instant its own handshake ends (pion's publisher does), which
+   * may be before our DTLS thread has handed the keys to the transport's loop: those packets are kept
+   * and received once connected, none lost (a publisher's first packets carry its SPS and PPS).
+   * Twenty sessions, to meet the race.
+   */
+  @Test
+  void mediaSentTheMomentTheHandshakeEndsIsReceived() throws Exception {
+    start(30_000);
+    for (int i = 0; i < 20; i++) {
+      RtcTestClient client = RtcTestClient.udp(server.webrtc().udpAddress());
+      closeLater(client);
+      RecordingListener events = new RecordingListener();
+      String ufrag = "early" + i;
+      IceCredentials creds = IceCredentials.random(ufrag, "remote-password-unused-0000");
+      server.webrtc().createTransport(creds, RtcTestClient.fingerprint(), events);
+      assertThat(client.check(creds.localUfrag() + ":" + ufrag, creds.localPwd(), true, WAIT)).isNotNull();
+      client.handshake();
+      List<byte[]> sent = new ArrayList<>();
+      for (int seq = 1; seq <= 3; seq++) {
+        byte[] rtp = RtcTestClient.rtp(seq, 0x1234, ("first " + seq).getBytes());
+        sent.add(rtp);
+        client.sendRaw(client.protectRtp(rtp));
+      }
+      for (byte[] rtp : sent) {
+        assertThat(events.rtp.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("session %d: packet received in order", i)
+            .isEqualTo(rtp);
+      }
+      client.close();
+    }
   }
 
   @Test
