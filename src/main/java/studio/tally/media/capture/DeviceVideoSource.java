@@ -123,7 +123,7 @@ public final class DeviceVideoSource implements VideoSource {
   }
 
   /**
-   * "stalled: no picture from NAME for N s …" while the device, without an error, has delivered
+   * "stalled: no picture for N s …" while the device, without an error, has delivered
    * nothing for {@link #STALL_MILLIS}; null again with its next picture.
    */
   @Override
@@ -131,8 +131,7 @@ public final class DeviceVideoSource implements VideoSource {
     if (device.error() != null) return null; // a failure, said by failure()
     long since = System.nanoTime() - lastPictureNanos;
     if (since <= stallNanos) return null;
-    return String.format(Locale.ROOT, "stalled: no picture from %s for %.1f s (capture frozen or paused)", name,
-        since / 1e9);
+    return String.format(Locale.ROOT, "stalled: no picture for %.1f s (capture frozen or paused)", since / 1e9);
   }
 
   @Override

@@ -104,7 +104,7 @@ class DeviceCaptureTest {
         double saidAfter = (System.nanoTime() - frozenAt) / 1e9;
         System.out.printf("frozen x11grab said after %.2f s: %s%n", saidAfter, screen.problem());
         assertThat(saidAfter).as("said within 3 s").isLessThan(3.0);
-        assertThat(screen.problem()).startsWith("stalled: no picture from ").contains(display);
+        assertThat(screen.problem()).startsWith("stalled: no picture for ");
         assertThat(screen.failure()).as("a stall is not a failure: the source stays").isNull();
         var still = screen.frameAt(42);
         assertThat(still).as("the last picture is still there").isNotNull();
