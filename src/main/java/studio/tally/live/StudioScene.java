@@ -117,7 +117,7 @@ final class StudioScene implements AutoCloseable {
         onChange.accept(id, a.name() + ": capturing again");
       } else {
         said.put(id, now);
-        onChange.accept(id, a.name() + ": " + now + "; " + a.meanwhile());
+        onChange.accept(id, a.name() + ": " + now + "; " + a.meanwhile(now));
       }
     });
   }
@@ -228,13 +228,19 @@ final class StudioScene implements AutoCloseable {
   }
 
   /** A device source's passing problem (stalled, disconnected), and what the scene does meanwhile. */
-  private record Recovering(String name, Supplier<String> problem, String meanwhile) {
+  private record Recovering(String name, Supplier<String> problem, boolean video) {
     static Recovering of(AudioSource a) {
-      return new Recovering(a.name(), a::problem, "silent meanwhile");
+      return new Recovering(a.name(), a::problem, false);
     }
 
     static Recovering of(VideoSource v) {
-      return new Recovering(v.name(), v::problem, "its last picture stays meanwhile");
+      return new Recovering(v.name(), v::problem, true);
+    }
+
+    /** A stalled picture stays; a disconnected device shows black until it is back. */
+    String meanwhile(String problem) {
+      if (!video) return "silent meanwhile";
+      return problem.startsWith("disconnected") ? "black meanwhile" : "its last picture stays meanwhile";
     }
   }
 }

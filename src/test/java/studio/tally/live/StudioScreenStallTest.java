@@ -17,7 +17,9 @@ import studio.tally.testing.XvfbDisplay;
 /**
  * The studio with a screen from an Xvfb this test starts: when the X server freezes (SIGSTOP, what a
  * hung display looks like to x11grab) the screen source says "stalled" in its status and as a notice
- * within 3 s while the scene goes on with its last picture, and "capturing again" once it resumes.
+ * within 3 s while the scene goes on with its last picture, and "capturing again" once it resumes;
+ * when the display goes away the source says "disconnected" (black meanwhile) and it is captured again
+ * when a display comes back on the same number.
  */
 @ExtendWith(PeerReaper.class)
 class StudioScreenStallTest {
@@ -49,6 +51,18 @@ class StudioScreenStallTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> source(studio, screenId).problem() == null);
         await().atMost(Duration.ofSeconds(3)).until(() -> fx.notices().stream().anyMatch(n -> n.endsWith("capturing again")));
+
+        // the display goes away (unplugged) and comes back on the same number
+        xvfb.close();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(source(studio, screenId).problem())
+            .startsWith("disconnected").contains("x11grab"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> fx.notices().stream()
+            .anyMatch(n -> n.contains("disconnected") && n.endsWith("black meanwhile")));
+        try (var back = XvfbDisplay.startOn(xvfb.number(), 640, 360)) {
+          await().atMost(Duration.ofSeconds(10)).until(() -> source(studio, screenId).problem() == null);
+          await().atMost(Duration.ofSeconds(3)).until(() -> fx.notices().stream()
+              .filter(n -> n.endsWith("capturing again")).count() == 2);
+        }
         System.out.println("notices: " + fx.notices());
       }
     }

@@ -19,6 +19,28 @@ public final class XvfbDisplay implements AutoCloseable {
   }
 
   public static XvfbDisplay start(int width, int height) {
+    return start(null, width, height, List.of());
+  }
+
+  /** As {@link #start(int, int)} with a white root window ({@code -wr}): a screen that is not black. */
+  public static XvfbDisplay startWhite(int width, int height) {
+    return start(null, width, height, List.of("-wr"));
+  }
+
+  /**
+   * An Xvfb on display {@code :number} (one that an earlier server used and left: a screen that comes
+   * back); {@code -displayfd} still tells when it accepts clients.
+   */
+  public static XvfbDisplay startOn(int number, int width, int height) {
+    return start(number, width, height, List.of());
+  }
+
+  /** As {@link #startOn} with a white root window. */
+  public static XvfbDisplay startWhiteOn(int number, int width, int height) {
+    return start(number, width, height, List.of("-wr"));
+  }
+
+  private static XvfbDisplay start(Integer number, int width, int height, List<String> extra) {
     if (!Files.isExecutable(java.nio.file.Path.of("/usr/bin/Xvfb"))) {
       throw new PeerMissing("Xvfb", "xvfb", "/usr/bin/Xvfb not found");
     }
@@ -26,8 +48,11 @@ public final class XvfbDisplay implements AutoCloseable {
     // -noreset: by default an X server resets when its last client leaves, and a client connecting during
     // the reset gets XCB_CONN_ERROR (x11grab: "Cannot open display :N, error 1" when a test closed one
     // capture and at once opened the next; seen in CI twice)
-    PeerProcess p = PeerProcess.start("xvfb", List.of("Xvfb", "-displayfd", "1", "-screen", "0", width + "x" + height + "x24",
-        "-nolisten", "tcp", "-noreset"));
+    List<String> command = new java.util.ArrayList<>(List.of("Xvfb"));
+    if (number != null) command.add(":" + number);
+    command.addAll(List.of("-displayfd", "1", "-screen", "0", width + "x" + height + "x24", "-nolisten", "tcp", "-noreset"));
+    command.addAll(extra);
+    PeerProcess p = PeerProcess.start("xvfb", command);
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (System.nanoTime() < deadline && p.isAlive()) {
       try {
@@ -44,6 +69,10 @@ public final class XvfbDisplay implements AutoCloseable {
     String why = p.describe();
     p.stop();
     throw new AssertionError("Xvfb did not report a display within 15 s\n" + why);
+  }
+
+  public int number() {
+    return number;
   }
 
   /** ":N". */
@@ -78,7 +107,9 @@ public final class XvfbDisplay implements AutoCloseable {
 
   @Override
   public void close() {
-    freeze(false); // a stopped server does not end on SIGTERM
+    if (xvfb.isAlive()) {
+      freeze(false); // a stopped server does not end on SIGTERM
+    }
     xvfb.stop();
   }
 }
