@@ -21,6 +21,10 @@ final class FirstRun {
     return DeviceCatalog.pulseDevices().stream().map(FirstRun::available).toList();
   }
 
+  static List<AvailableDevice> screens() {
+    return DeviceCatalog.screens().stream().map(FirstRun::available).toList();
+  }
+
   static List<EncoderChoice> encoders() {
     return EncoderCatalog.probe("h264").stream()
         .map(p -> new EncoderChoice(p.name(), p.codec(), p.hardware(), p.usable(), p.usable() ? null : p.reason()))

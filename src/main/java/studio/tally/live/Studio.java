@@ -72,6 +72,14 @@ public final class Studio implements AutoCloseable {
     return FirstRun.audioDevices();
   }
 
+  /**
+   * The screens as they are now (an X display started or ended while the studio runs is there or
+   * gone), each probed: asked each time the + menu opens. Off the FX thread.
+   */
+  public static List<AvailableDevice> screens() {
+    return FirstRun.screens();
+  }
+
   /** The H.264 encoders the settings can pick, probed (usable or why not). Off the FX thread. */
   public static List<EncoderChoice> encoders() {
     return FirstRun.encoders();

@@ -63,7 +63,7 @@ final class SourcesView {
     add.getStyleClass().addAll("flat", "no-arrow" /* AtlantaFX Tweaks.NO_ARROW */);
     add.setOnShowing(e -> {
       if (!menuFilled) fillAddMenu();
-      else refreshAudioMenus();
+      else refreshDeviceMenus();
     });
     add.getItems().add(new MenuItem("Looking for devices…"));
     Button remove = new Button(null, new FontIcon(Feather.TRASH_2));
@@ -142,8 +142,18 @@ final class SourcesView {
     });
   }
 
-  /** Microphones and desktop audio come and go (USB, Bluetooth): listed afresh each time the menu opens. */
-  private void refreshAudioMenus() {
+  /**
+   * Screens (a display started or ended), microphones and desktop audio (USB, Bluetooth) come and go:
+   * listed afresh each time the menu opens.
+   */
+  private void refreshDeviceMenus() {
+    model.screens().thenAccept(screens -> {
+      for (int i = 0; i < add.getItems().size(); i++) {
+        String id = add.getItems().get(i).getId();
+        if (("add-" + Kind.SCREEN.wireName()).equals(id)) add.getItems().set(i, deviceMenu("Screen", Feather.MONITOR, Kind.SCREEN, screens));
+        if ("add-region".equals(id)) add.getItems().set(i, regionItem(screens));
+      }
+    });
     model.audioDevices().thenAccept(devices -> {
       for (int i = 0; i < add.getItems().size(); i++) {
         String id = add.getItems().get(i).getId();
@@ -182,6 +192,7 @@ final class SourcesView {
 
   private MenuItem regionItem(List<AvailableDevice> devices) {
     MenuItem item = new MenuItem("Screen region…", new FontIcon(Feather.CROP));
+    item.setId("add-region");
     AvailableDevice screen = devices.stream().filter(d -> d.kind() == Kind.SCREEN && d.openable()).findFirst().orElse(null);
     item.setDisable(screen == null);
     item.setOnAction(e -> {

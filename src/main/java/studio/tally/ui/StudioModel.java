@@ -260,6 +260,11 @@ final class StudioModel {
     return onFx(CompletableFuture.supplyAsync(Studio::audioDevices, worker));
   }
 
+  /** The screens as they are now (asked each time); completes on the FX thread. */
+  CompletableFuture<List<AvailableDevice>> screens() {
+    return onFx(CompletableFuture.supplyAsync(Studio::screens, worker));
+  }
+
   /** The encoders with why each one is or is not usable (probed once); completes on the FX thread. */
   CompletableFuture<List<EncoderChoice>> encoders() {
     if (encoders == null || encoders.isCompletedExceptionally()) encoders = CompletableFuture.supplyAsync(Studio::encoders, worker);

@@ -55,6 +55,35 @@ public final class DeviceCatalog {
   }
 
   /**
+   * The screens as they are now (Linux: an X display started or ended since the last call shows or
+   * is gone; Windows: the desktop), each probed; a few tens of ms per screen.
+   */
+  public static List<Device> screens() {
+    Av.load();
+    List<Device> screens = new ArrayList<>();
+    if (OS.contains("linux")) {
+      // probed side by side: opening x11grab waits for its first frames, a fraction of a second each
+      try (var probes = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        var futures = x11Displays().stream()
+            .map(d -> probes.submit(() -> probeScreen("x11grab:" + d, "X11 display " + d))).toList();
+        for (var f : futures) {
+          try {
+            screens.add(f.get());
+          } catch (java.util.concurrent.ExecutionException e) {
+            throw new MediaException("probing a screen failed: " + e.getCause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return screens;
+          }
+        }
+      }
+    } else if (OS.contains("win")) {
+      screens.add(probeScreen("gdigrab:desktop", "Windows desktop (GDI)"));
+    }
+    return screens;
+  }
+
+  /**
    * Opens the video device id with fps (and, for a screen, an optional region "x,y,WxH").
    * Unknown ids fail with the ids this machine offers.
    */
@@ -132,14 +161,19 @@ public final class DeviceCatalog {
     return q.num() + "/" + q.den();
   }
 
+  /** A screen grab is raw video of a known size: its first frame says all, no stream analysis needed. */
   private static Device probeScreen(String id, String description) {
-    return probeVideo(Device.Kind.SCREEN, id, description);
+    return probeVideo(Device.Kind.SCREEN, id, description, Map.of("analyzeduration", "0", "probesize", "32"));
   }
 
   private static Device probeVideo(Device.Kind kind, String id, String description) {
+    return probeVideo(kind, id, description, Map.of());
+  }
+
+  private static Device probeVideo(Device.Kind kind, String id, String description, Map<String, String> options) {
     String format = id.substring(0, id.indexOf(':'));
     String url = id.substring(format.length() + 1);
-    try (var input = DeviceInput.open(format, url, Map.of(), AVMEDIA_TYPE_VIDEO)) {
+    try (var input = DeviceInput.open(format, url, options, AVMEDIA_TYPE_VIDEO)) {
       var dec = input.decoder();
       return new Device(kind, id, description, true, null, dec.width(), dec.height());
     } catch (MediaException e) {
