@@ -194,7 +194,8 @@ final class CallCommand implements Callable<Integer> {
         .put("timecodes_read", timecodes).put("latency_ms", latencyMs).put("setup_ms", st.setupMillis())
         .put("codec", rx == null ? "" : rx.codec()).put("rtt_ms", rx == null ? -1 : rx.roundTripMillis())
         .put("packets_lost", rx == null ? 0 : rx.packetsLost())
-        .put("bytes_received", rx == null ? 0 : rx.bytes());
+        .put("bytes_received", rx == null ? 0 : rx.bytes())
+        .put("candidate", rx == null ? "" : rx.candidateType());
     if (json) {
       System.out.println(o.toString());
     } else {

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param transport protocol of the selected candidate pair's local candidate (udp or tcp), or ""
  * @param roundTripMillis current ICE round-trip time of the selected candidate pair, or -1 if unknown
  * @param jitterBufferMillis receiver: mean time a video frame waited in the jitter buffer (incl. A/V sync), or -1
+ * @param candidateType the selected pair's local candidate type (host, srflx, prflx, relay), or ""
  */
 public record RtcStats(long packets, long bytes, long packetsLost, long framesDecoded, long framesEncoded,
-    long framesDropped, long nacks, long plis, long audioPackets, String codec, String transport, double roundTripMillis, double jitterBufferMillis) {
+    long framesDropped, long nacks, long plis, long audioPackets, String codec, String transport, double roundTripMillis, double jitterBufferMillis,
+    String candidateType) {
 
   static RtcStats of(RTCStatsReport report) {
     long packets = 0, bytes = 0, lost = 0, decoded = 0, encoded = 0, dropped = 0, nacks = 0, plis = 0, audio = 0;
@@ -61,12 +63,14 @@ public record RtcStats(long packets, long bytes, long packetsLost, long framesDe
       codec = m;
     }
     String transport = "";
-    if (localCandidate != null && all.get(localCandidate) != null
-        && all.get(localCandidate).getAttributes().get("protocol") instanceof String p) {
-      transport = p;
+    String candidateType = "";
+    if (localCandidate != null && all.get(localCandidate) != null) {
+      Map<String, Object> local = all.get(localCandidate).getAttributes();
+      if (local.get("protocol") instanceof String p) transport = p;
+      if (local.get("candidateType") != null) candidateType = String.valueOf(local.get("candidateType"));
     }
     return new RtcStats(packets, bytes, lost, decoded, encoded, dropped, nacks, plis, audio, codec, transport, rtt,
-        jbEmitted == 0 ? -1 : jbDelay * 1000 / jbEmitted);
+        jbEmitted == 0 ? -1 : jbDelay * 1000 / jbEmitted, candidateType);
   }
 
   private static long num(Map<String, Object> a, String key) {

@@ -62,6 +62,63 @@ public final class NetNamespace implements AutoCloseable {
     return ns;
   }
 
+  /**
+   * Three namespaces with no route between two of them: {@code middle} is joined to {@code left} and to
+   * {@code right} by a veth pair each and does not forward (a new namespace's default), so the leaves
+   * reach only the middle — a TURN server there is their one way to each other. On each leaf,
+   * {@link #address address(1)} is the middle's end of its link and {@code address(2)} its own.
+   */
+  public record Isolated(NetNamespace middle, NetNamespace left, NetNamespace right) implements AutoCloseable {
+    @Override
+    public void close() {
+      left.close();
+      right.close();
+      middle.close();
+    }
+  }
+
+  public static Isolated createIsolated() {
+    String ip = ip();
+    if (!"root".equals(ProcessHandle.current().info().user().orElse(""))) {
+      throw new PeerMissing("root (network namespaces need CAP_SYS_ADMIN)", "iproute2",
+          "running as " + ProcessHandle.current().info().user().orElse("?"));
+    }
+    deleteOrphans(ip);
+    List<NetNamespace> made = new ArrayList<>();
+    try {
+      NetNamespace middle = bare(ip, made);
+      NetNamespace left = bare(ip, made);
+      NetNamespace right = bare(ip, made);
+      link(ip, middle, left);
+      link(ip, middle, right);
+      return new Isolated(middle, left, right);
+    } catch (RuntimeException | Error e) {
+      made.forEach(NetNamespace::close);
+      throw e;
+    }
+  }
+
+  private static NetNamespace bare(String ip, List<NetNamespace> made) {
+    int n = SEQUENCE.incrementAndGet();
+    var ns = new NetNamespace(PREFIX + PID + "-" + n, (int) ((PID * 7 + n) % 250) + 1);
+    made.add(ns);
+    Runtime.getRuntime().addShutdownHook(ns.cleanupHook);
+    run(ip, "netns", "add", ns.name);
+    run(ip, "-n", ns.name, "link", "set", "lo", "up");
+    return ns;
+  }
+
+  /** A veth pair from middle to leaf, on the leaf's subnet: middle .1, leaf .2. */
+  private static void link(String ip, NetNamespace middle, NetNamespace leaf) {
+    String m = "trj" + Long.toString(PID % 46656, 36) + leaf.name.substring(leaf.name.lastIndexOf('-') + 1) + "m";
+    String l = m.substring(0, m.length() - 1) + "l";
+    run(ip, "-n", middle.name, "link", "add", m, "type", "veth", "peer", "name", l, "netns", leaf.name);
+    run(ip, "-n", middle.name, "addr", "add", leaf.address(1) + "/24", "dev", m);
+    run(ip, "-n", leaf.name, "addr", "add", leaf.address(2) + "/24", "dev", l);
+    run(ip, "-n", middle.name, "link", "set", m, "up");
+    run(ip, "-n", leaf.name, "link", "set", l, "up");
+  }
+
   public String name() {
     return name;
   }

@@ -1,0 +1,88 @@
+package studio.tally.rtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import studio.tally.testing.NetNamespace;
+import studio.tally.testing.PeerFiles;
+import studio.tally.testing.PeerMissing;
+import studio.tally.testing.PeerProcess;
+import studio.tally.testing.PeerReaper;
+
+/**
+ * A peer-to-peer call between two users who cannot reach each other: each {@code tally call} sits in a
+ * network namespace of its own whose only link goes to a third one (which does not forward) holding
+ * our signaling server and coturn, the TURN server users run. The media can only flow through TURN
+ * relays, so both sides must end on a relay candidate and still decode each other's test pattern.
+ */
+@ExtendWith(PeerReaper.class)
+class CallThroughTurnTest {
+  private static final int TURN_PORT = 3478;
+
+  @Test
+  void p2pCallBetweenIsolatedNamespacesGoesThroughCoturn() throws Exception {
+    Path turnserver = Path.of("/usr/bin/turnserver");
+    if (!Files.isExecutable(turnserver)) {
+      throw new PeerMissing("coturn (turnserver)", "coturn", turnserver + " not found");
+    }
+    try (NetNamespace.Isolated net = NetNamespace.createIsolated();
+        PeerProcess turn = coturn(net);
+        PeerProcess server = signaling(net)) {
+      await("coturn listening").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+          .failFast("coturn exited", () -> !turn.isAlive())
+          .until(() -> NamespacePeers.stdout(turn).contains("Total General servers"));
+      await("server listening").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+          .failFast("server exited", () -> !server.isAlive())
+          .until(() -> NamespacePeers.stdout(server).contains("webrtc ice-lite on"));
+
+      try (PeerProcess alice = CallEndToEndTest.callFor(net.left(), net.left().address(1), "alice", "p2p", 10,
+              "--ice-server", "turn:tally:relay-secret@" + net.left().address(1) + ":" + TURN_PORT);
+          PeerProcess bob = CallEndToEndTest.callFor(net.right(), net.right().address(1), "bob", "p2p", 10,
+              "--ice-server", "turn:tally:relay-secret@" + net.right().address(1) + ":" + TURN_PORT)) {
+        JsonNode a = CallEndToEndTest.result(alice);
+        JsonNode b = CallEndToEndTest.result(bob);
+        System.out.println("TURN alice: " + a + "\nTURN bob: " + b);
+        for (JsonNode[] pair : new JsonNode[][] {{a, b}, {b, a}}) {
+          JsonNode me = pair[0];
+          String context = me + "\n" + turn.describe();
+          assertThat(me.get("exit").asInt()).as(context).isZero();
+          assertThat(me.get("result").asText()).isEqualTo("media both ways");
+          assertThat(me.get("peer").asText()).isEqualTo(pair[1].get("name").asText());
+          assertThat(me.get("candidate").asText()).as("through the relay: " + context).isEqualToIgnoringCase("relay");
+          assertThat(me.get("frames_received").asLong()).as(context).isGreaterThan(30);
+          assertThat(me.get("timecodes_read").asLong()).as("the peer's time codes decoded: " + context).isPositive();
+        }
+      }
+    }
+  }
+
+  /** coturn in the middle namespace, on both links, long-term credentials, no TLS, relays from its link addresses. */
+  private static PeerProcess coturn(NetNamespace.Isolated net) {
+    Path dir = PeerFiles.newDir("coturn");
+    List<String> c = new ArrayList<>(List.of("/usr/bin/turnserver", "-n",
+        "--listening-ip=" + net.left().address(1), "--listening-ip=" + net.right().address(1),
+        "--listening-port=" + TURN_PORT, "--min-port=49160", "--max-port=49260",
+        "--lt-cred-mech", "--user=tally:relay-secret", "--realm=tally.test", "--fingerprint",
+        "--no-tls", "--no-dtls", "--no-cli", "--log-file=stdout", "--simple-log",
+        "--pidfile=" + dir.resolve("turnserver.pid"), "--userdb=" + dir.resolve("turndb")));
+    return net.middle().start("coturn", c);
+  }
+
+  /** Our server in the middle namespace, on every address (signaling only: the call is peer-to-peer). */
+  private static PeerProcess signaling(NetNamespace.Isolated net) {
+    Path dir = PeerFiles.newDir("turn-signaling");
+    List<String> c = new ArrayList<>(List.of(NamespacePeers.java(), "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "serve",
+        "--listen", "0.0.0.0:" + NamespacePeers.HTTP_PORT, "--rtc-udp", net.left().address(1) + ":" + NamespacePeers.UDP_PORT,
+        "--candidate", net.left().address(1), "--config-dir", dir.toString()));
+    return net.middle().start("tally-serve-turn", c);
+  }
+}
