@@ -6,11 +6,12 @@ import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import studio.tally.proto.bits.BitReader;
 import studio.tally.proto.h264.AvcDecoderConfigurationRecord;
 import studio.tally.proto.h264.NalUnits;
 import studio.tally.proto.rtp.H264Packetizer;
-import studio.tally.proto.rtp.RtpPacket;
+import studio.tally.server.webrtc.sdp.Negotiated;
 
 /**
  * H.264 access units (AVCC, as FLV carries them) to RTP packets (RFC 6184 packetization-mode 1):
@@ -21,35 +22,37 @@ import studio.tally.proto.rtp.RtpPacket;
  * Optionally drops B slices (lossy: frames that reference them break; an encoder without B-frames is
  * the clean fix). Not thread-safe.
  */
-final class H264ToRtp {
+final class H264ToRtp implements VideoToRtp {
   /** Payload type and SSRC on our side; the SFU rewrites both per player. */
   static final int PAYLOAD_TYPE = 102;
 
-  private final ByteBufAllocator alloc;
   private final H264Packetizer packetizer;
-  private final int ssrc;
   private final long timestampBase;
-  private int sequence;
+  private final RtpWriter writer;
   private AvcDecoderConfigurationRecord config;
   private long droppedBFrames;
 
-  /** RTP packets of one access unit (each owned by the caller), and whether it starts a keyframe. */
-  record Packets(List<ByteBuf> packets, boolean keyframe) {}
-
   H264ToRtp(ByteBufAllocator alloc, int ssrc, long timestampBase, int firstSequence) {
-    this.alloc = alloc;
     this.packetizer = new H264Packetizer(alloc);
-    this.ssrc = ssrc;
     this.timestampBase = timestampBase;
-    this.sequence = firstSequence;
+    this.writer = new RtpWriter(alloc, PAYLOAD_TYPE, ssrc, firstSequence);
+  }
+
+  @Override
+  public Negotiated.CodecChoice codec(byte[] avcc) {
+    Map<String, String> fmtp = Map.of("profile-level-id", profileLevelId(avcc), "packetization-mode", "1",
+        "level-asymmetry-allowed", "1");
+    return new Negotiated.CodecChoice(PAYLOAD_TYPE, "H264", 90000, 1, fmtp);
   }
 
   /** Takes a new avcC (an FLV AVC sequence header body after the tag header); throws H264Exception if bad. */
-  void configure(byte[] avcc) {
+  @Override
+  public void configure(byte[] avcc) {
     config = AvcDecoderConfigurationRecord.parse(Unpooled.wrappedBuffer(avcc));
   }
 
-  boolean configured() {
+  @Override
+  public boolean configured() {
     return config != null;
   }
 
@@ -60,12 +63,14 @@ final class H264ToRtp {
         + HexFormat.of().toHexDigits((byte) c.level());
   }
 
-  long droppedBFrames() {
+  @Override
+  public long droppedBFrames() {
     return droppedBFrames;
   }
 
   /** Our RTP timestamp of stream time {@code millis}. */
-  long timestamp(long millis) {
+  @Override
+  public long timestamp(long millis) {
     return (timestampBase + millis * 90) & 0xFFFF_FFFFL;
   }
 
@@ -73,7 +78,8 @@ final class H264ToRtp {
    * Packetizes one access unit ({@code avcc} not consumed); empty when nothing is left to send (only
    * delimiters, or a dropped B-frame).
    */
-  Packets packetize(ByteBuf avcc, long dtsMillis, boolean dropBFrames) {
+  @Override
+  public Packets packetize(ByteBuf avcc, long dtsMillis, boolean keyframe, boolean dropBFrames) {
     List<ByteBuf> nals = NalUnits.splitAvcc(avcc, config.nalLengthSize());
     List<ByteBuf> send = new ArrayList<>(nals.size() + 2);
     boolean idr = false;
@@ -110,23 +116,12 @@ final class H264ToRtp {
     List<ByteBuf> packets = new ArrayList<>(payloads.size());
     for (H264Packetizer.Payload p : payloads) {
       try {
-        packets.add(rtp(p.bytes(), p.marker(), ts));
+        packets.add(writer.write(p.bytes(), p.marker(), ts));
       } finally {
         p.bytes().release();
       }
     }
     return new Packets(packets, idr);
-  }
-
-  private ByteBuf rtp(ByteBuf payload, boolean marker, long ts) {
-    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + payload.readableBytes());
-    out.writeByte(0x80);
-    out.writeByte((marker ? 0x80 : 0) | PAYLOAD_TYPE);
-    out.writeShort(sequence++ & 0xFFFF);
-    out.writeInt((int) ts);
-    out.writeInt(ssrc);
-    out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
-    return out;
   }
 
   /** A coded slice whose slice_type (ITU-T H.264 7.3.3: ue first_mb_in_slice, ue slice_type) is B. */

@@ -2,7 +2,6 @@ package studio.tally.server.bridge;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import studio.tally.proto.rtp.RtpPacket;
 
 /**
  * Opus packets to RTP (RFC 7587): one packet per payload, 48 kHz timestamps. The timestamps count
@@ -15,10 +14,8 @@ final class OpusToRtp {
   static final int SAMPLES_PER_PACKET = 960;
   private static final long RESYNC_MICROS = 100_000;
 
-  private final ByteBufAllocator alloc;
-  private final int ssrc;
+  private final RtpWriter writer;
   private final long timestampBase;
-  private int sequence;
   private boolean anchored;
   private long anchorMicros;
   private long anchorTs;
@@ -26,10 +23,8 @@ final class OpusToRtp {
   private long resyncs;
 
   OpusToRtp(ByteBufAllocator alloc, int ssrc, long timestampBase, int firstSequence) {
-    this.alloc = alloc;
-    this.ssrc = ssrc;
+    this.writer = new RtpWriter(alloc, PAYLOAD_TYPE, ssrc, firstSequence);
     this.timestampBase = timestampBase;
-    this.sequence = firstSequence;
   }
 
   /** Samples at 48 kHz in one Opus packet (RFC 6716 §3.1: TOC config and frame count); 960 if unreadable. */
@@ -84,13 +79,6 @@ final class OpusToRtp {
     }
     long ts = (anchorTs + samples) & 0xFFFF_FFFFL;
     samples += samplesOf(data);
-    ByteBuf out = alloc.buffer(RtpPacket.HEADER_LENGTH + data.length);
-    out.writeByte(0x80);
-    out.writeByte(PAYLOAD_TYPE);
-    out.writeShort(sequence++ & 0xFFFF);
-    out.writeInt((int) ts);
-    out.writeInt(ssrc);
-    out.writeBytes(data);
-    return out;
+    return writer.write(data, false, ts);
   }
 }

@@ -34,7 +34,7 @@ import studio.tally.server.webrtc.sfu.RtpSource;
 /**
  * One RTMP stream mapped for its WebRTC players: reads the hub's neutral form (a {@link UnitReader},
  * so it starts from the hub's cached GOP) and feeds the stream's {@link RtpFeed}: H.264 through
- * {@link H264ToRtp}, AAC transcoded to Opus 48 kHz stereo ({@link AudioTranscoder}) and sent through
+ * {@link H264ToRtp} (or AV1 from Enhanced RTMP through {@link Av1ToRtp}), AAC transcoded to Opus 48 kHz stereo ({@link AudioTranscoder}) and sent through
  * {@link OpusToRtp}. It keeps the RTP packets since the last keyframe, so a player that joins gets
  * that GOP at once instead of waiting for the encoder's next keyframe (an RTMP publisher cannot be
  * asked for one). Sends a sender report per track every second (both tracks on the stream's one
@@ -57,7 +57,9 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
   private final Runnable onClosed;
   private final Negotiated.Media video;
   private final Negotiated.Media audio;
-  private final H264ToRtp h264;
+  /** H.264 or AV1, as the stream's video track is (null without a video track we map). */
+  private final VideoToRtp videoRtp;
+  private final MediaTrack.Codec videoCodec;
   private final OpusToRtp opus;
   private final ArrayDeque<RtpFeed.Packet> gop = new ArrayDeque<>();
   private long gopBytes;
@@ -87,18 +89,23 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     this.dropBFrames = dropBFrames;
     this.onClosed = onClosed;
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    this.h264 = new H264ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
     this.opus = new OpusToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
     Negotiated.Media v = null;
     Negotiated.Media a = null;
+    VideoToRtp vr = null;
+    MediaTrack.Codec vc = null;
     for (MediaTrack t : stream.tracks()) {
-      if (t.codec() == MediaTrack.Codec.H264) {
+      if (t.codec() == MediaTrack.Codec.H264 || t.codec() == MediaTrack.Codec.AV1) {
+        VideoToRtp candidate = t.codec() == MediaTrack.Codec.H264
+            ? new H264ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16))
+            : new Av1ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
         try {
-          Map<String, String> fmtp = Map.of("profile-level-id", H264ToRtp.profileLevelId(t.config()),
-              "packetization-mode", "1", "level-asymmetry-allowed", "1");
-          v = media(Negotiated.Kind.VIDEO, new Negotiated.CodecChoice(H264ToRtp.PAYLOAD_TYPE, "H264", 90000, 1, fmtp));
+          v = media(Negotiated.Kind.VIDEO, candidate.codec(t.config()));
+          vr = candidate;
+          vc = t.codec();
         } catch (ProtocolException | IndexOutOfBoundsException e) {
-          log.warn("stream {}: bad AVC sequence header, no video for WebRTC players: {}", stream.key(), e.getMessage());
+          log.warn("stream {}: bad {} sequence header, no video for WebRTC players: {}", stream.key(), t.codec(),
+              e.getMessage());
         }
       } else if (t.codec() == MediaTrack.Codec.AAC || t.codec() == MediaTrack.Codec.OPUS) {
         if (t.codec() == MediaTrack.Codec.AAC && transcoders == null) {
@@ -110,6 +117,8 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     }
     this.video = v;
     this.audio = a;
+    this.videoRtp = vr;
+    this.videoCodec = vc;
   }
 
   private static Negotiated.Media media(Negotiated.Kind kind, Negotiated.CodecChoice codec) {
@@ -137,7 +146,7 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
       reading = r.get();
       ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
       log.info("stream {}: RTMP -> WebRTC bridge started (video {}, audio {}{})", stream.key(),
-          video == null ? "none" : video.codec().name() + " " + video.codec().fmtp().get("profile-level-id"),
+          video == null ? "none" : video.codec().name() + " " + video.codec().fmtp(),
           audio == null ? "none" : "opus/48000/2", dropBFrames ? ", B-frames dropped" : "");
     });
   }
@@ -203,12 +212,15 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
       return;
     }
     switch (track.codec()) {
-      case H264 -> {
+      case H264, AV1 -> {
+        if (videoRtp == null || track.codec() != videoCodec) {
+          return; // WebRTC players negotiated the first video codec: another one later is not theirs
+        }
         try {
-          h264.configure(track.config());
+          videoRtp.configure(track.config());
         } catch (ProtocolException | IndexOutOfBoundsException e) {
           counters.badVideoConfig.increment();
-          log.warn("stream {}: bad AVC sequence header skipped: {}", stream.key(), e.getMessage());
+          log.warn("stream {}: bad {} sequence header skipped: {}", stream.key(), track.codec(), e.getMessage());
         }
       }
       case AAC -> openTranscoder(track);
@@ -241,7 +253,13 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     long now = System.nanoTime() / 1_000_000;
     clockOffsetMillis = Math.min(clockOffsetMillis, now - unit.dtsMillis());
     switch (unit.track().codec()) {
-      case H264 -> onVideo(unit);
+      case H264, AV1 -> {
+        if (unit.track().codec() == videoCodec) {
+          onVideo(unit);
+        } else {
+          counters.unsupportedUnits.increment();
+        }
+      }
       case AAC -> onAac(unit);
       case OPUS -> onOpus(unit.payload(), unit.ptsMillis() * 1000);
       default -> counters.unsupportedUnits.increment();
@@ -249,18 +267,18 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
   }
 
   private void onVideo(AccessUnit unit) {
-    if (video == null || !h264.configured()) {
+    if (video == null || !videoRtp.configured()) {
       return;
     }
-    H264ToRtp.Packets out;
+    VideoToRtp.Packets out;
     try {
-      out = h264.packetize(unit.payload(), unit.dtsMillis(), dropBFrames);
+      out = videoRtp.packetize(unit.payload(), unit.dtsMillis(), unit.keyframe(), dropBFrames);
     } catch (ProtocolException | IndexOutOfBoundsException e) {
       counters.badVideoUnits.increment();
       log.debug("stream {}: video unit skipped: {}", stream.key(), e.getMessage());
       return;
     }
-    bFramesDropped = h264.droppedBFrames();
+    bFramesDropped = videoRtp.droppedBFrames();
     if (out.keyframe()) {
       clearGop();
       gopOverflow = false;
@@ -372,8 +390,8 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     Instant now = clock.instant();
     long streamMillis = System.nanoTime() / 1_000_000 - clockOffsetMillis;
     long ntp = ntp(now);
-    if (video != null && h264.configured() && videoPackets.get() > 0) {
-      feed.senderReport(Negotiated.Kind.VIDEO, new SenderReport(0, ntp, h264.timestamp(streamMillis),
+    if (video != null && videoRtp.configured() && videoPackets.get() > 0) {
+      feed.senderReport(Negotiated.Kind.VIDEO, new SenderReport(0, ntp, videoRtp.timestamp(streamMillis),
           0, 0, List.of()), now);
     }
     long audioTs = opus.timestamp(streamMillis * 1000);

@@ -167,6 +167,31 @@ class RtmpToWhepTest {
         .until(() -> server.bridges().running() == 0);
   }
 
+  /**
+   * AV1 over Enhanced RTMP (FFmpeg 8.1's FLV muxer, SVT-AV1) passes through to a WebRTC player that
+   * negotiates AV1: Chromium decodes it (its own decoder, dav1d), with the AAC audio as Opus.
+   */
+  @Test
+  void anEnhancedRtmpAv1StreamPlaysInChromiumAsAv1() throws Exception {
+    start(new FfmpegAudioTranscoders());
+    publish(Ffmpeg.bundled().start(List.of(
+        "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
+        "-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000", "-t", "60",
+        "-c:v", "libsvtav1", "-preset", "12", "-g", "60", "-pix_fmt", "yuv420p", "-b:v", "800k",
+        "-c:a", "aac", "-b:a", "128k", "-f", "flv", rtmp("av1"))));
+    awaitLive("av1");
+    ChromeDriverClient.Browser player = play("av1");
+    JsonNode s = await(player, "AV1 frames decoded, with audio", WAIT,
+        st -> st.path("framesDecoded").asInt() > 60 && st.path("audioSamplesReceived").asLong() > 0);
+    System.out.printf("rtmp av1 -> whep: %s%n", s);
+    assertThat(s.path("videoCodec").asText()).isEqualTo("video/AV1");
+    assertThat(s.path("width").asInt()).isEqualTo(640);
+    assertThat(s.path("height").asInt()).isEqualTo(360);
+    JsonNode bridged = stream("av1", "rtmp");
+    assertThat(bridged.path("video").path("codec").asText()).isEqualTo("AV1");
+    assertThat(bridged.path("bridge").path("video_packets").asLong()).isPositive();
+  }
+
   private void publishWithBFrames(String name) {
     publish(Ffmpeg.bundled().start(List.of(
         "-re", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30",
