@@ -35,12 +35,7 @@ public final class NetNamespace implements AutoCloseable {
   }
 
   public static NetNamespace create() {
-    String ip = ip();
-    if (!"root".equals(ProcessHandle.current().info().user().orElse(""))) {
-      throw new PeerMissing("root (network namespaces need CAP_SYS_ADMIN)", "iproute2",
-          "running as " + ProcessHandle.current().info().user().orElse("?"));
-    }
-    deleteOrphans(ip);
+    String ip = prepare();
     int n = SEQUENCE.incrementAndGet();
     int subnet = (int) ((PID * 7 + n) % 250) + 1;
     var ns = new NetNamespace(PREFIX + PID + "-" + n, subnet);
@@ -78,12 +73,7 @@ public final class NetNamespace implements AutoCloseable {
   }
 
   public static Isolated createIsolated() {
-    String ip = ip();
-    if (!"root".equals(ProcessHandle.current().info().user().orElse(""))) {
-      throw new PeerMissing("root (network namespaces need CAP_SYS_ADMIN)", "iproute2",
-          "running as " + ProcessHandle.current().info().user().orElse("?"));
-    }
-    deleteOrphans(ip);
+    String ip = prepare();
     List<NetNamespace> made = new ArrayList<>();
     try {
       NetNamespace middle = bare(ip, made);
@@ -117,6 +107,17 @@ public final class NetNamespace implements AutoCloseable {
     run(ip, "-n", leaf.name, "addr", "add", leaf.address(2) + "/24", "dev", l);
     run(ip, "-n", middle.name, "link", "set", m, "up");
     run(ip, "-n", leaf.name, "link", "set", l, "up");
+  }
+
+  /** iproute2's ip, after checking we are root and deleting namespaces a dead JVM of ours left. */
+  private static String prepare() {
+    String ip = ip();
+    if (!"root".equals(ProcessHandle.current().info().user().orElse(""))) {
+      throw new PeerMissing("root (network namespaces need CAP_SYS_ADMIN)", "iproute2",
+          "running as " + ProcessHandle.current().info().user().orElse("?"));
+    }
+    deleteOrphans(ip);
+    return ip;
   }
 
   public String name() {

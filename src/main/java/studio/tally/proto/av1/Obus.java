@@ -80,43 +80,12 @@ public final class Obus {
 
   /** The first sequence header OBU in the buffer, parsed, or null. */
   static Av1SequenceHeader findSequenceHeader(byte[] b, int offset, int length) {
-    int p = offset;
-    int end = offset + length;
-    while (p < end) {
-      int h = b[p] & 0xff;
-      if ((h & 0x80) != 0) {
-        throw new Av1Exception("obu_forbidden_bit: set at offset " + (p - offset));
+    for (Obu o : split(b, offset, length)) {
+      if (o.type() == OBU_SEQUENCE_HEADER) {
+        return Av1SequenceHeader.parse(new BitReader(b, o.payloadOffset(), o.payloadLength()));
       }
-      int type = (h >>> 3) & 0x0f;
-      boolean ext = (h & 0x04) != 0;
-      boolean hasSize = (h & 0x02) != 0;
-      p += ext ? 2 : 1;
-      long size;
-      if (hasSize) {
-        long v = 0;
-        int i = 0;
-        while (true) {
-          if (p >= end || i == 8) {
-            throw new Av1Exception("obu_size: truncated or longer than 8 bytes");
-          }
-          int c = b[p++] & 0xff;
-          v |= (long) (c & 0x7f) << (7 * i++);
-          if ((c & 0x80) == 0) {
-            break;
-          }
-        }
-        size = v;
-      } else {
-        size = end - p;
-      }
-      if (p > end || size > end - p) {
-        throw new Av1Exception("obu_size: " + size + " exceeds the " + Math.max(0, end - p) + " bytes left");
-      }
-      if (type == OBU_SEQUENCE_HEADER) {
-        return Av1SequenceHeader.parse(new BitReader(b, p, (int) size));
-      }
-      p += (int) size;
     }
     return null;
   }
+
 }
