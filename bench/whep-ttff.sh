@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# WHEP time to first frame: our player (warm process, as the studio's Player window) vs headless Chromium on
+# our WHEP page, on the same stream (FFmpeg 8.1 publishes testsrc2 640x360@30 + AAC over RTMP; WHEP players
+# get it through the RTMP -> WebRTC bridge, which replays the cached GOP at once), runs interleaved.
+# Usage: bash bench/whep-ttff.sh [runs=7]   (prints a markdown table for docs/benchmarks.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-7}
+PORT=${PORT:-18937}
+./tally --version >/dev/null        # builds target/tally-studio.jar when the sources changed
+./mvnw -q -B -o test-compile        # the bench runs from the test classes
+FFDIR=$(dirname "$(find ~/.javacpp/cache -path '*ffmpeg*linux-x86_64*' -name ffmpeg -type f | head -n 1)")
+[ -x "$FFDIR/ffmpeg" ] || { echo "bundled FFmpeg not unpacked: run any FFmpeg test first" >&2; exit 2; }
+WORK=$(mktemp -d)
+cleanup() { kill "${PUB:-}" "${SRV:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+./tally serve --listen "127.0.0.1:$PORT" --config-dir "$WORK/server" >"$WORK/serve.log" 2>&1 & SRV=$!
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done
+"$FFDIR/ffmpeg" -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=30 \
+  -re -f lavfi -i sine=frequency=1000:sample_rate=48000 -c:v libx264 -preset ultrafast -tune zerolatency \
+  -pix_fmt yuv420p -g 30 -b:v 1500k -c:a aac -b:a 128k -f flv "rtmp://127.0.0.1:$PORT/live/ttff" \
+  >"$WORK/ffmpeg.log" 2>&1 & PUB=$!
+sleep 3
+/usr/lib/jvm/temurin-25-jdk-amd64/bin/java --enable-native-access=ALL-UNNAMED \
+  -cp "target/tally-studio.jar:target/lib/*:target/test-classes" studio.tally.server.webrtc.WhepTtffBench \
+  "http://127.0.0.1:$PORT" live ttff "$RUNS" 2>"$WORK/bench.err" >"$WORK/samples" || { tail -20 "$WORK/bench.err" "$WORK/samples" >&2; exit 1; }
+python3 - "$WORK/samples" "$RUNS" <<'PY'
+import statistics, sys
+by = {}
+for line in open(sys.argv[1]):
+    parts = line.split()
+    if len(parts) == 2 and parts[0] in ("tally-warm-ms", "chromium-ms"):  # other lines are the player's log
+        by.setdefault(parts[0], []).append(float(parts[1]))
+load = open("/proc/loadavg").read().split()[0]
+print(f"Runs: {sys.argv[2]} interleaved after one untimed run each; load average at the end {load}.\n")
+print("| player | time to first frame ms, median | min–max |")
+print("|---|---|---|")
+for k, name in (("tally-warm-ms", "our WHEP player, warm process (connect start → first decoded picture)"),
+                ("chromium-ms", "Chromium on /players/whep.html (script start → first frame presented)")):
+    xs = by.get(k, [])
+    print(f"| {name} | {statistics.median(xs):.0f} | {min(xs):.0f}–{max(xs):.0f} |" if xs else f"| {name} | – | – |")
+if by.get("tally-warm-ms") and by.get("chromium-ms"):
+    print(f"\nRatio ours / Chromium (medians): {statistics.median(by['tally-warm-ms']) / statistics.median(by['chromium-ms']):.2f}")
+PY
