@@ -78,7 +78,7 @@ public final class XvfbDisplay implements AutoCloseable {
 
   @Override
   public void close() {
-    freeze(false); // a stopped server does not end on SIGTERM
+    if (xvfb.isAlive()) freeze(false); // a stopped server does not end on SIGTERM (a killed one needs no SIGCONT)
     xvfb.stop();
   }
 }
