@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import studio.tally.media.MediaException;
-import studio.tally.media.MediaSession;
+import studio.tally.media.session.MediaSession;
 import studio.tally.media.PacketSink;
 import studio.tally.media.SessionClock;
 import studio.tally.media.VideoFormat;

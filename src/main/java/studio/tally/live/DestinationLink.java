@@ -1,10 +1,10 @@
 package studio.tally.live;
 
-import io.netty.channel.EventLoopGroup;
 import java.util.function.Consumer;
 import studio.tally.config.Destination;
 import studio.tally.output.DestinationState;
 import studio.tally.output.DestinationStats;
+import studio.tally.output.OutputLoops;
 import studio.tally.output.RtmpPublisher;
 import studio.tally.output.RtmpPublisherOptions;
 import studio.tally.output.RtmpUrl;
@@ -26,11 +26,11 @@ final class DestinationLink implements AutoCloseable {
   }
 
   /** A publisher for d on loops; onFailure gets the streamer's reason when it fails for good. */
-  static DestinationLink open(Destination d, EventLoopGroup loops, Consumer<String> onFailure) {
+  static DestinationLink open(Destination d, OutputLoops loops, Consumer<String> onFailure) {
     RtmpPublisher p;
     try {
       RtmpUrl url = RtmpUrl.parse(d.serverUrl(), d.streamKey());
-      RtmpPublisherOptions options = RtmpPublisherOptions.defaults().withEventLoopGroup(loops);
+      RtmpPublisherOptions options = RtmpPublisherOptions.defaults().withLoops(loops);
       if (d.tlsFingerprint() != null) options = options.withTlsFingerprint(d.tlsFingerprint());
       if (d.insecureTls()) options = options.withInsecureTls(true);
       p = new RtmpPublisher(url, options);

@@ -1,9 +1,5 @@
 package studio.tally.live;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +29,12 @@ import studio.tally.config.StudioSettings;
 import studio.tally.media.AudioLevel;
 import studio.tally.media.EncoderChoice;
 import studio.tally.media.MediaException;
-import studio.tally.media.MediaSession;
+import studio.tally.media.session.MediaSession;
 import studio.tally.media.SessionClock;
 import studio.tally.media.encode.EncoderSettings;
 import studio.tally.media.record.Recorder;
 import studio.tally.output.FanOut;
+import studio.tally.output.OutputLoops;
 
 /**
  * The studio's state behind {@link Studio}. Every command runs on one command thread, so the
@@ -59,8 +56,7 @@ final class StudioEngine implements AutoCloseable {
       Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tally-studio").daemon().factory());
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tally-studio-status").daemon().factory());
-  private final EventLoopGroup publisherLoops =
-      new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-studio-out", true), NioIoHandler.newFactory());
+  private final OutputLoops publisherLoops = OutputLoops.start("tally-studio-out");
   private final SessionClock clock = SessionClock.start(Clock.systemUTC());
   private final ProcessMeter processMeter = new ProcessMeter();
   private final Map<String, DestinationLink> links = new ConcurrentHashMap<>();
@@ -517,7 +513,7 @@ final class StudioEngine implements AutoCloseable {
       log.warn("studio close: {}", e.toString());
     }
     commands.shutdownNow();
-    publisherLoops.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3000);
+    publisherLoops.close();
     try {
       commands.awaitTermination(2, TimeUnit.SECONDS);
       ticker.awaitTermination(1, TimeUnit.SECONDS);

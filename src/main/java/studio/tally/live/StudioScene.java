@@ -14,7 +14,7 @@ import studio.tally.config.SceneSource;
 import studio.tally.config.VideoSettings;
 import studio.tally.media.AudioLevel;
 import studio.tally.media.MediaException;
-import studio.tally.media.MediaSession;
+import studio.tally.media.session.MediaSession;
 import studio.tally.media.SessionClock;
 import studio.tally.media.SourceFailure;
 import studio.tally.media.VideoFormat;

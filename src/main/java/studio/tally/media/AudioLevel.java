@@ -4,7 +4,7 @@ package studio.tally.media;
  * The latest meter reading of one audio input, after its gain and mute, over its last audio frame
  * (both channels).
  *
- * @param input the audio input's id (as returned by {@link MediaSession#addAudioInput} or its
+ * @param input the audio input's id (as returned by {@link studio.tally.media.session.MediaSession#addAudioInput} or its
  *     position in the initial list)
  * @param peakDb sample peak, dBFS, never below {@link #FLOOR_DB}
  * @param rmsDb RMS, dBFS, never below {@link #FLOOR_DB}

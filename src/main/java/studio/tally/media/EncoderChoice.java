@@ -3,7 +3,7 @@ package studio.tally.media;
 import java.util.List;
 
 /**
- * Which encoder {@link MediaSession#startEncoding} ended up using and which ones it tried first.
+ * Which encoder {@link studio.tally.media.session.MediaSession#startEncoding} ended up using and which ones it tried first.
  *
  * @param requested what the settings asked for ("auto" or a name)
  * @param used the FFmpeg encoder now encoding

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import studio.tally.media.EncodedPacket;
 import studio.tally.media.PacketSink;
 import studio.tally.media.StreamFormat;
+import studio.tally.proto.h264.NalUnits;
 import studio.tally.proto.rtmp.RtmpMessage;
 
 /**
@@ -151,7 +152,7 @@ public final class RtmpPublisher implements PacketSink {
       }
       int cts = (int) Math.max(0, (p.ptsMicros() - p.dtsMicros()) / 1000);
       boolean video = p.isVideo();
-      boolean disposable = video && !p.keyframe() && FlvTags.disposable(f.video() == null ? "" : f.video().codec(), p.data());
+      boolean disposable = video && !p.keyframe() && f.video() != null && "h264".equals(f.video().codec()) && NalUnits.isDisposable(p.data());
       boolean queued = queue.offer(new SendQueue.Frame(video, ts, cts, video && p.keyframe(), disposable, p.data()));
       if (queued && state instanceof DestinationState.Live && drainScheduled.compareAndSet(false, true)) {
         loop.execute(this::drain);
@@ -273,9 +274,9 @@ public final class RtmpPublisher implements PacketSink {
     // stamped with where the session clock is now (the frame we resume at), never back at 0
     long head = queue.headTimestamp();
     long ts = Math.max(lastTimestampMs, head);
-    c.send(FlvTags.metadata(f, ts, c.streamId(), io.netty.buffer.ByteBufAllocator.DEFAULT), false);
-    if (f.video() != null && f.video().decoderConfig() != null) c.send(FlvTags.videoSequenceHeader(f.video(), ts, c.streamId()), false);
-    if (f.audio() != null && f.audio().audioSpecificConfig() != null) c.send(FlvTags.audioSequenceHeader(f.audio(), ts, c.streamId()), false);
+    c.send(RtmpMediaMessages.metadata(f, ts, c.streamId(), io.netty.buffer.ByteBufAllocator.DEFAULT), false);
+    if (f.video() != null && f.video().decoderConfig() != null) c.send(RtmpMediaMessages.videoSequenceHeader(f.video(), ts, c.streamId()), false);
+    if (f.audio() != null && f.audio().audioSpecificConfig() != null) c.send(RtmpMediaMessages.audioSequenceHeader(f.audio(), ts, c.streamId()), false);
     c.flush();
   }
 
@@ -289,7 +290,7 @@ public final class RtmpPublisher implements PacketSink {
     while (c.isWritable()) {
       SendQueue.Frame frame = queue.poll();
       if (frame == null) break;
-      RtmpMessage m = FlvTags.frame(frame, codec, c.streamId());
+      RtmpMessage m = RtmpMediaMessages.frame(frame, codec, c.streamId());
       int size = m.length();
       lastTimestampMs = frame.timestampMs();
       c.send(m, false);

@@ -53,4 +53,9 @@ public record RtmpPublisherOptions(String tlsFingerprint, boolean insecureTls, R
   public RtmpPublisherOptions withEventLoopGroup(EventLoopGroup g) {
     return new RtmpPublisherOptions(tlsFingerprint, insecureTls, reconnect, queue, connectTimeout, publishTimeout, pingInterval, g);
   }
+
+  /** Runs the publisher on shared loops (closed by their owner, not by the publisher). */
+  public RtmpPublisherOptions withLoops(OutputLoops loops) {
+    return withEventLoopGroup(loops.group());
+  }
 }

@@ -23,6 +23,7 @@ import studio.tally.media.EncodedPacket;
 import studio.tally.media.PacketSink;
 import studio.tally.media.StreamFormat;
 import studio.tally.media.encode.OpusTranscoder;
+import studio.tally.proto.h264.NalUnits;
 import studio.tally.proto.h264.AvcDecoderConfigurationRecord;
 import studio.tally.webrtc.WebRtcClientTransport;
 import studio.tally.webrtc.dtls.DtlsConfig;
@@ -199,7 +200,7 @@ public final class WhipDestination implements PacketSink {
       ts = Math.max(0, (p.ptsMicros() - originMicros) / 1000); // RTP carries presentation time
     }
     boolean video = p.isVideo();
-    boolean disposable = video && !p.keyframe() && FlvTags.disposable("h264", p.data());
+    boolean disposable = video && !p.keyframe() && NalUnits.isDisposable(p.data());
     boolean queued = queue.offer(new SendQueue.Frame(video, ts, 0, video && p.keyframe(), disposable, p.data()));
     if (queued && state instanceof DestinationState.Live && drainScheduled.compareAndSet(false, true)) {
       loop.execute(this::drain);

@@ -53,22 +53,13 @@ class OutputPartsTest {
 
   @Test
   void flvFraming() {
-    byte[] bFrame = {0, 0, 0, 2, 0x01, 0x00}; // nal_ref_idc 0, type 1
-    byte[] pFrame = {0, 0, 0, 2, 0x41, 0x00}; // nal_ref_idc 2
-    byte[] withSei = {0, 0, 0, 2, 0x06, 0x00, 0, 0, 0, 2, 0x01, 0x00};
-    assertThat(FlvTags.disposable("h264", bFrame)).isTrue();
-    assertThat(FlvTags.disposable("h264", withSei)).isTrue();
-    assertThat(FlvTags.disposable("h264", pFrame)).isFalse();
-    assertThat(FlvTags.disposable("h264", new byte[] {0, 0, 0, 9, 1})).isFalse();
-    assertThat(FlvTags.disposable("hevc", bFrame)).isFalse();
-
-    var avc = FlvTags.frame(new SendQueue.Frame(true, 1000, 80, true, false, new byte[] {9}), "h264", 1);
+    var avc = RtmpMediaMessages.frame(new SendQueue.Frame(true, 1000, 80, true, false, new byte[] {9}), "h264", 1);
     assertThat(bytes(avc)).containsExactly(0x17, 1, 0, 0, 80, 9);
-    var hevc = FlvTags.frame(new SendQueue.Frame(true, 1000, 80, false, false, new byte[] {9}), "hevc", 1);
+    var hevc = RtmpMediaMessages.frame(new SendQueue.Frame(true, 1000, 80, false, false, new byte[] {9}), "hevc", 1);
     assertThat(bytes(hevc)).containsExactly(0xA1, 'h', 'v', 'c', '1', 0, 0, 80, 9);
-    var av1 = FlvTags.videoSequenceHeader(new StreamFormat.Video("av1", 1, 1, 30, 1, new byte[] {7}, "x"), 0, 1);
+    var av1 = RtmpMediaMessages.videoSequenceHeader(new StreamFormat.Video("av1", 1, 1, 30, 1, new byte[] {7}, "x"), 0, 1);
     assertThat(bytes(av1)).containsExactly(0x90, 'a', 'v', '0', '1', 7);
-    var aac = FlvTags.frame(new SendQueue.Frame(false, 5, 0, true, false, new byte[] {3}), "h264", 1);
+    var aac = RtmpMediaMessages.frame(new SendQueue.Frame(false, 5, 0, true, false, new byte[] {3}), "h264", 1);
     assertThat(bytes(aac)).containsExactly(0xAF, 1, 3);
   }
 

@@ -11,7 +11,7 @@ import studio.tally.media.Av;
 import studio.tally.media.MediaException;
 import studio.tally.media.SessionClock;
 import studio.tally.media.VideoFormat;
-import studio.tally.media.scene.FilterGraph;
+import studio.tally.media.FilterGraph;
 
 /**
  * A moving test picture (FFmpeg's testsrc2) stamped for measurement: a {@link BlockCode} band with

@@ -16,6 +16,8 @@ import studio.tally.media.FfmpegLog;
 import studio.tally.media.MediaException;
 import studio.tally.media.StreamFormat;
 import studio.tally.media.VideoFormat;
+import studio.tally.proto.h264.AvcDecoderConfigurationRecord;
+import studio.tally.proto.h264.NalUnits;
 
 /**
  * One open video encoder, driven through the raw FFmpeg API: native frames in (pts in the time
@@ -117,7 +119,7 @@ public final class VideoEncoder implements AutoCloseable {
     if (ctx.extradata() != null && ctx.extradata_size() > 0) {
       byte[] extradata = new byte[ctx.extradata_size()];
       ctx.extradata().get(extradata);
-      decoderConfig = candidate.codec().equals("h264") ? AvcConfig.fromExtradata(extradata) : extradata;
+      decoderConfig = candidate.codec().equals("h264") ? AvcDecoderConfigurationRecord.fromExtradata(extradata) : extradata;
     }
   }
 
@@ -197,8 +199,11 @@ public final class VideoEncoder implements AutoCloseable {
         byte[] data = new byte[packet.size()];
         packet.data().get(data);
         if (candidate.codec().equals("h264")) {
-          data = AvcConfig.toAvcc(data);
-          if (decoderConfig == null) decoderConfig = AvcConfig.fromNals(AvcConfig.splitAvcc(data));
+          data = NalUnits.toAvcc(data);
+          if (decoderConfig == null) {
+            AvcDecoderConfigurationRecord inBand = AvcDecoderConfigurationRecord.ofNals(NalUnits.splitAvcc(data));
+            if (inBand != null) decoderConfig = inBand.toByteArray();
+          }
         }
         long pts = av_rescale_q(packet.pts(), ctx.time_base(), MICROS);
         long dts = packet.dts() == AV_NOPTS_VALUE ? pts : av_rescale_q(packet.dts(), ctx.time_base(), MICROS);

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.FloatPointer;
+import studio.tally.media.FilterGraph;
 import studio.tally.media.Av;
 import studio.tally.media.AudioLevel;
 import studio.tally.media.MediaException;

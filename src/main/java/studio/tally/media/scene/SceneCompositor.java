@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import studio.tally.media.FilterGraph;
 import studio.tally.media.VideoFormat;
 import studio.tally.media.capture.AudioSource;
 import studio.tally.media.capture.VideoSource;

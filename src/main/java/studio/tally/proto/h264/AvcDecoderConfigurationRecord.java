@@ -1,6 +1,8 @@
 package studio.tally.proto.h264;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +57,43 @@ public record AvcDecoderConfigurationRecord(
     }
     return new AvcDecoderConfigurationRecord(sps[1] & 0xff, sps[2] & 0xff, sps[3] & 0xff, 4, List.of(sps),
         List.of(pps), -1, -1, -1, List.of());
+  }
+
+  /**
+   * A record for the SPS and PPS among nals (e.g. the in-band ones of a keyframe), 4-byte NAL
+   * lengths, profile, compatibility and level from the first SPS; null when an SPS (of at least
+   * 4 bytes) or a PPS is missing.
+   */
+  public static AvcDecoderConfigurationRecord ofNals(List<byte[]> nals) {
+    List<byte[]> sps = new ArrayList<>();
+    List<byte[]> pps = new ArrayList<>();
+    for (byte[] nal : nals) {
+      int type = NalUnits.type(nal[0]);
+      if (type == NalUnits.SPS && nal.length >= 4) sps.add(nal);
+      else if (type == NalUnits.PPS) pps.add(nal);
+    }
+    if (sps.isEmpty() || pps.isEmpty()) return null;
+    byte[] first = sps.getFirst();
+    return new AvcDecoderConfigurationRecord(first[1] & 0xff, first[2] & 0xff, first[3] & 0xff, 4, sps, pps,
+        -1, -1, -1, List.of());
+  }
+
+  /**
+   * avcC bytes from an encoder's extradata: already an avcC record (first byte 1) → returned as is;
+   * Annex B SPS/PPS → built by {@link #ofNals}. Null when it holds no SPS and PPS.
+   */
+  public static byte[] fromExtradata(byte[] extradata) {
+    if (extradata == null || extradata.length == 0) return null;
+    if (extradata[0] == 1) return extradata;
+    AvcDecoderConfigurationRecord r = ofNals(NalUnits.splitAnnexB(extradata));
+    return r == null ? null : r.toByteArray();
+  }
+
+  /** {@link #write} into a new array. */
+  public byte[] toByteArray() {
+    ByteBuf out = Unpooled.buffer();
+    write(out);
+    return ByteBufUtil.getBytes(out);
   }
 
   /** The first SPS, parsed. */

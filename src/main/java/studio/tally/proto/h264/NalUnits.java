@@ -2,6 +2,8 @@ package studio.tally.proto.h264;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,12 +40,17 @@ public final class NalUnits {
    * long as {@code avcc}). Does not move its indexes.
    */
   public static List<ByteBuf> splitAvcc(ByteBuf avcc, int lengthSize) {
+    return splitAvcc(avcc, lengthSize, true);
+  }
+
+  private static List<ByteBuf> splitAvcc(ByteBuf avcc, int lengthSize, boolean strict) {
     checkLengthSize(lengthSize);
     List<ByteBuf> nals = new ArrayList<>();
     int p = avcc.readerIndex();
     int end = avcc.writerIndex();
     while (p < end) {
       if (end - p < lengthSize) {
+        if (!strict) break;
         throw new H264Exception("NALUnitLength: truncated at offset " + (p - avcc.readerIndex()));
       }
       long len = switch (lengthSize) {
@@ -53,12 +60,21 @@ public final class NalUnits {
       };
       p += lengthSize;
       if (len > end - p) {
+        if (!strict) break;
         throw new H264Exception("NALUnitLength: " + len + " exceeds the " + (end - p) + " bytes left");
       }
       nals.add(avcc.slice(p, (int) len));
       p += (int) len;
     }
     return nals;
+  }
+
+  /**
+   * The NAL units of an AVCC payload with 4-byte lengths, copied. Lenient, for an encoder's own
+   * output: a truncated length or NAL unit at the end ends the list instead of failing.
+   */
+  public static List<byte[]> splitAvcc(byte[] avcc) {
+    return copies(splitAvcc(Unpooled.wrappedBuffer(avcc), 4, false));
   }
 
   /**
@@ -86,6 +102,66 @@ public final class NalUnits {
     }
     nals.removeIf(n -> !n.isReadable());
     return nals;
+  }
+
+  /** {@link #splitAnnexB(ByteBuf)} on an array: the NAL units, copied, without start codes or trailing zero bytes. */
+  public static List<byte[]> splitAnnexB(byte[] annexB) {
+    return copies(splitAnnexB(Unpooled.wrappedBuffer(annexB)));
+  }
+
+  /** True when data starts with a 3- or 4-byte start code. */
+  public static boolean isAnnexB(byte[] data) {
+    return data.length >= 4 && data[0] == 0 && data[1] == 0
+        && (data[2] == 1 || (data[2] == 0 && data[3] == 1));
+  }
+
+  /**
+   * Annex B → AVCC with 4-byte lengths (what RTMP/FLV/MP4 carry), dropping access unit delimiters;
+   * data that does not start with a start code is taken as AVCC already and returned as is.
+   */
+  public static byte[] toAvcc(byte[] data) {
+    if (!isAnnexB(data)) return data;
+    List<ByteBuf> nals = splitAnnexB(Unpooled.wrappedBuffer(data));
+    nals.removeIf(n -> type(n.getByte(n.readerIndex())) == AUD);
+    int size = 0;
+    for (ByteBuf n : nals) {
+      size += 4 + n.readableBytes();
+    }
+    byte[] out = new byte[size];
+    ByteBuf w = Unpooled.wrappedBuffer(out).writerIndex(0);
+    for (ByteBuf n : nals) {
+      w.writeInt(n.readableBytes()).writeBytes(n, n.readerIndex(), n.readableBytes());
+    }
+    return out;
+  }
+
+  /**
+   * Whether an AVCC access unit (4-byte lengths) is disposable: every VCL NAL unit has nal_ref_idc 0,
+   * so no other frame refers to it. False for malformed data and for an access unit without VCL.
+   */
+  public static boolean isDisposable(byte[] au) {
+    boolean sawVcl = false;
+    int i = 0;
+    while (i + 5 <= au.length) {
+      int len = (au[i] & 0xFF) << 24 | (au[i + 1] & 0xFF) << 16 | (au[i + 2] & 0xFF) << 8 | (au[i + 3] & 0xFF);
+      if (len <= 0 || len > au.length - i - 4) return false;
+      int header = au[i + 4] & 0xFF;
+      int type = type(header);
+      if (type >= NON_IDR_SLICE && type <= IDR_SLICE) {
+        if ((header & 0x60) != 0) return false;
+        sawVcl = true;
+      }
+      i += 4 + len;
+    }
+    return sawVcl;
+  }
+
+  private static List<byte[]> copies(List<ByteBuf> nals) {
+    List<byte[]> out = new ArrayList<>(nals.size());
+    for (ByteBuf n : nals) {
+      out.add(ByteBufUtil.getBytes(n));
+    }
+    return out;
   }
 
   private static int trimZeros(ByteBuf b, int start, int end) {

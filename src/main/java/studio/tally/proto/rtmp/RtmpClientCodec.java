@@ -19,8 +19,7 @@ public final class RtmpClientCodec implements AutoCloseable {
   private final RtmpChunkDecoder decoder;
   private final RtmpChunkEncoder encoder = new RtmpChunkEncoder();
   private final ByteCumulation inbound = new ByteCumulation();
-  private long peerWindow;
-  private long lastAckAt;
+  private final RtmpAcknowledgements acks = new RtmpAcknowledgements();
 
   public RtmpClientCodec(RtmpLimits limits, ByteBufAllocator alloc) {
     this.alloc = alloc;
@@ -59,17 +58,15 @@ public final class RtmpClientCodec implements AutoCloseable {
         RtmpMessage m = messages.get(i);
         if (!RtmpControlMessage.isControl(m.typeId())) continue;
         switch (RtmpControlMessage.decode(m)) {
-          case RtmpControlMessage.WindowAcknowledgementSize w -> peerWindow = w.windowSize();
+          case RtmpControlMessage.WindowAcknowledgementSize w -> acks.window(w.windowSize());
           case RtmpControlMessage.UserControl(RtmpUserControlEvent.PingRequest p) ->
               toWrite.add(encode(new RtmpControlMessage.UserControl(new RtmpUserControlEvent.PingResponse(p.timestamp()))
                   .toMessage(alloc)));
           default -> { }
         }
       }
-      if (peerWindow > 0 && decoder.bytesRead() - lastAckAt >= peerWindow) {
-        lastAckAt = decoder.bytesRead();
-        toWrite.add(encode(new RtmpControlMessage.Acknowledgement(lastAckAt & 0xFFFFFFFFL).toMessage(alloc)));
-      }
+      RtmpControlMessage.Acknowledgement ack = acks.due(decoder.bytesRead());
+      if (ack != null) toWrite.add(encode(ack.toMessage(alloc)));
       return completed;
     } finally {
       inbound.compact();

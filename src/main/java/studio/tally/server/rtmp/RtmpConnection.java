@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.proto.ByteCumulation;
 import studio.tally.proto.ProtocolException;
+import studio.tally.proto.rtmp.RtmpAcknowledgements;
 import studio.tally.proto.rtmp.RtmpChunkDecoder;
 import studio.tally.proto.rtmp.RtmpChunkEncoder;
 import studio.tally.proto.rtmp.RtmpControlMessage;
@@ -46,8 +47,7 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> watchdog;
   private final long connectedAt = System.nanoTime();
   private long lastReadAt = connectedAt;
-  private long peerWindow;
-  private long lastAckAt;
+  private final RtmpAcknowledgements acks = new RtmpAcknowledgements();
   private boolean failed;
 
   /**
@@ -137,14 +137,14 @@ final class RtmpConnection extends ChannelInboundHandlerAdapter {
 
   /** Acknowledgement after every window of bytes, as the peer asked with Window Acknowledgement Size. */
   private void maybeAcknowledge() {
-    if (peerWindow > 0 && decoder.bytesRead() - lastAckAt >= peerWindow) {
-      lastAckAt = decoder.bytesRead();
-      send(new RtmpControlMessage.Acknowledgement(lastAckAt & 0xFFFFFFFFL).toMessage(ctx.alloc()), false);
+    RtmpControlMessage.Acknowledgement ack = acks.due(decoder.bytesRead());
+    if (ack != null) {
+      send(ack.toMessage(ctx.alloc()), false);
     }
   }
 
   void peerWindow(long window) {
-    this.peerWindow = window;
+    acks.window(window);
   }
 
   ChannelHandlerContext ctx() {

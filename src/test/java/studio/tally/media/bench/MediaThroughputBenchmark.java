@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import studio.tally.media.EncodedPacket;
-import studio.tally.media.MediaSession;
+import studio.tally.media.session.MediaSession;
 import studio.tally.media.PacketSink;
 import studio.tally.media.SessionClock;
 import studio.tally.media.StreamFormat;

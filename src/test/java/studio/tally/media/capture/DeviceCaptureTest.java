@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import studio.tally.media.CollectingSink;
 import studio.tally.media.MediaException;
-import studio.tally.media.MediaSession;
+import studio.tally.media.session.MediaSession;
 import studio.tally.media.SessionClock;
 import studio.tally.media.VideoFormat;
 import studio.tally.media.encode.EncoderSettings;

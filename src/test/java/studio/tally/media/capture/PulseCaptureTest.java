@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import studio.tally.media.AudioLevel;
 import studio.tally.media.MediaException;
-import studio.tally.media.MediaSession;
+import studio.tally.media.session.MediaSession;
 import studio.tally.media.SessionClock;
 import studio.tally.media.VideoFormat;
 import studio.tally.media.encode.EncoderSettings;

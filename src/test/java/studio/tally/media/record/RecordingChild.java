@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import studio.tally.media.EncodedPacket;
-import studio.tally.media.MediaSession;
+import studio.tally.media.session.MediaSession;
 import studio.tally.media.PacketSink;
 import studio.tally.media.SessionClock;
 import studio.tally.media.StreamFormat;

@@ -1,4 +1,4 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
@@ -19,6 +19,13 @@ import studio.tally.media.encode.EncoderSettings;
 import studio.tally.media.scene.Layer;
 import studio.tally.media.scene.LiveScene;
 import studio.tally.media.scene.SceneCompositor;
+import studio.tally.media.SessionClock;
+import studio.tally.media.VideoFormat;
+import studio.tally.media.AudioLevel;
+import studio.tally.media.EncoderChoice;
+import studio.tally.media.PacketSink;
+import studio.tally.media.PreviewSink;
+import studio.tally.media.SourceFailure;
 
 /**
  * capture → scene → (preview, meters) → encode on demand → {@link PacketSink}. The scene thread

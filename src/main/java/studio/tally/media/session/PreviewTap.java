@@ -1,4 +1,4 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import static org.bytedeco.ffmpeg.global.avutil.*;
 import static org.bytedeco.ffmpeg.global.swscale.*;
@@ -15,6 +15,11 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import studio.tally.media.Av;
+import studio.tally.media.MediaException;
+import studio.tally.media.PreviewFrame;
+import studio.tally.media.PreviewSink;
+import studio.tally.media.VideoFormat;
 
 /**
  * The preview: the scene thread drops a new reference to each composed picture into a one-slot

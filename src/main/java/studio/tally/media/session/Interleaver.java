@@ -1,7 +1,8 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import studio.tally.media.EncodedPacket;
 
 /**
  * Puts the packets of two encoders into one decode-time order before they reach a sink: a packet

@@ -1,4 +1,4 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
@@ -19,6 +19,12 @@ import studio.tally.media.encode.EncoderCandidate;
 import studio.tally.media.encode.EncoderCatalog;
 import studio.tally.media.encode.EncoderSettings;
 import studio.tally.media.encode.VideoEncoder;
+import studio.tally.media.EncodedPacket;
+import studio.tally.media.EncoderChoice;
+import studio.tally.media.MediaException;
+import studio.tally.media.PacketSink;
+import studio.tally.media.VideoFormat;
+import studio.tally.media.StreamFormat;
 
 /**
  * One run of the encoders into one sink, from start to stop, on an encode thread of its own. The

@@ -1,4 +1,4 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,6 +24,11 @@ import studio.tally.media.scene.Layer;
 import studio.tally.media.scene.SceneCompositor.AudioInput;
 import studio.tally.media.scene.SceneCompositor.VideoInput;
 import studio.tally.testing.Ffprobe;
+import studio.tally.media.CollectingSink;
+import studio.tally.media.SessionClock;
+import studio.tally.media.VideoFormat;
+import studio.tally.media.EncoderChoice;
+import studio.tally.media.H264Decoding;
 
 /**
  * Encoding on demand in a running session (real FFmpeg, real-time clock): start/stop/start with new

@@ -1,4 +1,4 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -28,6 +28,15 @@ import studio.tally.media.encode.EncoderSettings;
 import studio.tally.media.scene.Layer;
 import studio.tally.media.scene.SceneCompositor.AudioInput;
 import studio.tally.media.scene.SceneCompositor.VideoInput;
+import studio.tally.media.PreviewFrame;
+import studio.tally.media.SessionClock;
+import studio.tally.media.VideoFormat;
+import studio.tally.media.AudioLevel;
+import studio.tally.media.CollectingSink;
+import studio.tally.media.EncodedPacket;
+import studio.tally.media.MediaException;
+import studio.tally.media.PacketSink;
+import studio.tally.media.StreamFormat;
 
 /**
  * The live side of a session, with real FFmpeg and a real-time clock: preview frames (size, rate,

@@ -1,10 +1,11 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import studio.tally.media.SourceFailure;
 
 /** Every source failure of a session, logged once, kept, and passed to the listener if there is one. */
 final class SourceFailureLog implements Consumer<SourceFailure> {

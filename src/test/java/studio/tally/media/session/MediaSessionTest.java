@@ -1,4 +1,4 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,6 +21,12 @@ import studio.tally.media.scene.Layer;
 import studio.tally.media.scene.SceneCompositor.AudioInput;
 import studio.tally.media.scene.SceneCompositor.VideoInput;
 import studio.tally.testing.Ffprobe;
+import studio.tally.media.CollectingSink;
+import studio.tally.media.SessionClock;
+import studio.tally.media.VideoFormat;
+import studio.tally.media.EncodedPacket;
+import studio.tally.media.H264Decoding;
+import studio.tally.media.MediaException;
 
 /**
  * Test pattern ("screen") + a second test pattern as picture-in-picture "camera" + tone → scene →

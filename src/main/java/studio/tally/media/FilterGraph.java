@@ -1,4 +1,4 @@
-package studio.tally.media.scene;
+package studio.tally.media;
 
 import static org.bytedeco.ffmpeg.global.avfilter.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
@@ -11,9 +11,6 @@ import org.bytedeco.ffmpeg.avfilter.AVFilterInOut;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
-import studio.tally.media.Av;
-import studio.tally.media.FfmpegLog;
-import studio.tally.media.MediaException;
 
 /**
  * An avfilter graph given as one description string in which sources and sinks are named filter

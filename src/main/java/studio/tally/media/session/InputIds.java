@@ -1,4 +1,4 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

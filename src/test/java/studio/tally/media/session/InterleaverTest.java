@@ -1,10 +1,11 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import studio.tally.media.EncodedPacket;
 
 /** Packets of two encoders leave in decode-time order; a silent track does not hold the other back for long. */
 class InterleaverTest {

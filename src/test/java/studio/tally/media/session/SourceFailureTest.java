@@ -1,4 +1,4 @@
-package studio.tally.media;
+package studio.tally.media.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +17,10 @@ import studio.tally.media.scene.Layer;
 import studio.tally.media.scene.SceneCompositor.AudioInput;
 import studio.tally.media.scene.SceneCompositor.VideoInput;
 import studio.tally.testing.XvfbDisplay;
+import studio.tally.media.CollectingSink;
+import studio.tally.media.SessionClock;
+import studio.tally.media.SourceFailure;
+import studio.tally.media.VideoFormat;
 
 /**
  * A screen captured with x11grab whose X server goes away mid-session (the test kills its Xvfb):
