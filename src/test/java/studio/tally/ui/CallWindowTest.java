@@ -1,0 +1,125 @@
+package studio.tally.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static studio.tally.ui.StudioWindowFixture.fx;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+import studio.tally.live.Call;
+import studio.tally.testing.PeerProcess;
+import studio.tally.testing.PeerReaper;
+
+/**
+ * The studio's Call window on headless Monocle, in a call with a real {@code tally call} process through
+ * the studio's embedded server: the window shows the peer's pictures and says it is in the call, the
+ * peer decodes our test pattern (its time codes), and when we hang up the peer sees us leave.
+ * libwebrtc gathers no loopback candidates: both sides reach the server's 127.0.0.1 candidate from
+ * the machine's other interface, as two users on one machine do.
+ */
+@ExtendWith(PeerReaper.class)
+class CallWindowTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final FxRobot robot = new FxRobot();
+  private StudioWindowFixture studio;
+
+  @BeforeAll
+  static void startFx() throws Exception {
+    FxToolkit.registerPrimaryStage();
+    WaitForAsyncUtils.asyncFx(Theme::install).get();
+  }
+
+  @AfterEach
+  void closeStudio() throws Exception {
+    if (studio != null) studio.close();
+  }
+
+  /** {@code tally call ...} as a child process with the production log set-up (INFO on stderr, JSON alone on stdout). */
+  static PeerProcess tallyCall(String signal, String room, String name, String mode, int seconds) throws URISyntaxException {
+    Path logback = Path.of(CallWindowTest.class.getResource("/logback.xml").toURI());
+    List<String> c = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
+        "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=" + logback,
+        "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "call",
+        "--signal", signal, "--room", room, "--name", name, "--mode", mode, "--duration", Integer.toString(seconds), "--json"));
+    return PeerProcess.start("call-" + mode + "-" + name, c);
+  }
+
+  static JsonNode result(PeerProcess p) throws Exception {
+    int code = p.waitFor(Duration.ofSeconds(90));
+    String out = Files.readString(p.stdoutFile());
+    String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError(p.name() + " exited " + code + " without JSON\n" + out + p.describe()));
+    return JSON.readTree(last);
+  }
+
+  private CallWindow openCallWindow() throws Exception {
+    robot.clickOn("#call-button");
+    await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> robot.lookup("#call-window").tryQuery().isPresent()));
+    return fx(() -> (CallWindow) robot.lookup("#call-window").query().getUserData());
+  }
+
+  private void inACallWithTallyCall(Path profile, Path recordings, String mode) throws Exception {
+    studio = new StudioWindowFixture(profile).writeSettings(recordings);
+    studio.open();
+    CallWindow w = openCallWindow();
+    String signal = "ws://127.0.0.1:" + studio.httpPort + "/sig/v1/rtc";
+    String room = "studio-" + mode;
+    await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> robot.lookup("#call-server").queryTextInputControl().getText())
+        .equals(signal)); // the embedded server by default
+    try (PeerProcess peer = tallyCall(signal, room, "peer", mode, 30)) {
+      fx(() -> {
+        w.fill(null, room, "studio", Call.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
+        return null;
+      });
+      assertThat(fx(w::inviteLink)).isEqualTo("http://127.0.0.1:" + studio.httpPort + "/call/" + room);
+      robot.clickOn("#call-join");
+      await().atMost(Duration.ofSeconds(60)).until(() -> fx(() -> w.stateProperty().get() == Call.State.IN_CALL
+          && w.peerFramesShown() >= 30) || !peer.isAlive());
+      assertThat(peer.isAlive()).as("the peer is still in the call\n" + peer.describe()).isTrue();
+      long first = fx(w::peerFramesShown);
+      Thread.sleep(2000);
+      long later = fx(w::peerFramesShown);
+      String stats = fx(w::statsText);
+      System.out.println("CALL WINDOW " + mode + ": " + fx(w::stateText) + " | " + stats + " | peer frames " + first + " -> " + later
+          + ", self frames " + fx(w::selfFramesShown));
+      assertThat(later).as("the peer's pictures keep coming").isGreaterThan(first + 10);
+      assertThat(fx(w::stateText)).isEqualTo("In call with peer");
+      assertThat(fx(w::selfFramesShown)).as("our own picture").isPositive();
+      assertThat(stats).contains("640x360").contains("fps").contains("RTT");
+      assertThat(fx(w::messageText)).isEmpty();
+
+      robot.clickOn("#call-hangup");
+      await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.ENDED);
+      await().atMost(Duration.ofSeconds(20)).until(() -> peer.stderrLines().stream().anyMatch(l -> l.contains("'studio' left")));
+
+      JsonNode j = result(peer);
+      System.out.println("CALL WINDOW " + mode + " peer: " + j);
+      assertThat(j.get("peer").asText()).isEqualTo("studio");
+      assertThat(j.get("exit").asInt()).as(j.toString()).isZero();
+      assertThat(j.get("frames_received").asLong()).as("our media reached the peer: " + j).isGreaterThan(30);
+      assertThat(j.get("timecodes_read").asLong()).as("the peer decoded our test pattern: " + j).isPositive();
+      assertThat(j.get("width").asInt()).isEqualTo(640);
+      fx(() -> w.close()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(fx(() -> w.stage().isShowing())).isFalse();
+    }
+  }
+
+  @Test
+  void inAnSfuCallWithTallyCallThroughTheEmbeddedServer(@TempDir Path profile, @TempDir Path recordings) throws Exception {
+    inACallWithTallyCall(profile, recordings, "sfu");
+  }
+}
