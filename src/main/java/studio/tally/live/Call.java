@@ -263,6 +263,9 @@ public final class Call implements AutoCloseable {
       case PEER_LEFT -> listener.onState(State.PEER_LEFT, detail);
       case RECONNECTING -> listener.onState(State.RECONNECTING, detail);
       case ENDED -> {
+        if (session == null && !closed) {
+          return; // start is failing (its socket closed first): the exception it throws says why
+        }
         if (closed) {
           listener.onState(State.ENDED, detail);
         } else {
