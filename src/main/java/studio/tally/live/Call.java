@@ -57,7 +57,8 @@ public final class Call implements AutoCloseable {
 
   /**
    * The call's figures over the last interval. Bitrates are -1 before a second interval; in P2P mode
-   * one connection carries both directions, so {@code sendKbps} is -1 and {@code receiveKbps} counts both.
+   * one connection carries both directions ({@code bothWays}): {@code sendKbps} is -1 and
+   * {@code receiveKbps} counts both.
    *
    * @param rttMillis ICE round-trip time of the receiving connection, -1 unknown
    * @param lossPercent packets lost of those expected from the peer, since the call started
@@ -65,14 +66,17 @@ public final class Call implements AutoCloseable {
    * @param fps the peer's pictures per second over the last interval
    */
   public record Figures(double rttMillis, double receiveKbps, double sendKbps, long packetsLost, double lossPercent,
-      int width, int height, double fps, long framesReceived, String codec) {
+      int width, int height, double fps, long framesReceived, String codec, boolean bothWays) {
 
     /** One line for the window: "RTT 1.2 ms · in 812 kbps · out 790 kbps · loss 0 (0.0 %) · 640x360 · 30.0 fps". */
     public String line() {
       StringBuilder b = new StringBuilder();
       b.append("RTT ").append(rttMillis < 0 ? "–" : String.format(Locale.ROOT, "%.1f ms", rttMillis));
-      b.append(" · in ").append(kbps(receiveKbps));
-      if (sendKbps >= 0) b.append(" · out ").append(kbps(sendKbps));
+      if (bothWays) {
+        b.append(" · in+out ").append(kbps(receiveKbps));
+      } else {
+        b.append(" · in ").append(kbps(receiveKbps)).append(" · out ").append(kbps(sendKbps));
+      }
       b.append(" · loss ").append(packetsLost).append(String.format(Locale.ROOT, " (%.1f %%)", lossPercent));
       b.append(" · ").append(width == 0 ? "no picture" : width + "x" + height);
       b.append(String.format(Locale.ROOT, " · %.1f fps", fps));
@@ -333,7 +337,7 @@ public final class Call implements AutoCloseable {
       double loss = packets + lost <= 0 ? 0 : 100.0 * lost / (packets + lost);
       long size = peerSize.get();
       return new Figures(rx == null ? -1 : rx.roundTripMillis(), inKbps, outKbps, lost, loss, (int) (size >>> 32),
-          (int) size, fps, st.framesReceived(), rx == null ? "" : rx.codec());
+          (int) size, fps, st.framesReceived(), rx == null ? "" : rx.codec(), oneConnection);
     }
   }
 

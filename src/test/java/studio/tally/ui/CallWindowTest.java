@@ -101,6 +101,7 @@ class CallWindowTest {
       assertThat(fx(w::selfFramesShown)).as("our own picture").isPositive();
       assertThat(stats).contains("640x360").contains("fps").contains("RTT");
       assertThat(fx(w::messageText)).isEmpty();
+      screenshot(w);
 
       robot.clickOn("#call-hangup");
       await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.ENDED);
@@ -116,6 +117,30 @@ class CallWindowTest {
       fx(() -> w.close()).get(30, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(fx(() -> w.stage().isShowing())).isFalse();
     }
+  }
+
+  /**
+   * With {@code -Dtally.callwin.screenshot=FILE}: the window as it looks in the call, as PNG (run on
+   * Xvfb with glass GTK for the docs' picture; headless Monocle renders the same scene graph).
+   */
+  private static void screenshot(CallWindow w) throws Exception {
+    String keep = System.getProperty("tally.callwin.screenshot");
+    if (keep == null || keep.isBlank()) return;
+    javafx.scene.image.WritableImage image = fx(() -> w.stage().getScene().snapshot(null));
+    int width = (int) image.getWidth();
+    int height = (int) image.getHeight();
+    int[] argb = new int[width * height];
+    image.getPixelReader().getPixels(0, 0, width, height, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, width);
+    var out = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    out.setRGB(0, 0, width, height, argb, 0, width);
+    Path target = Path.of(keep).toAbsolutePath();
+    Files.createDirectories(target.getParent());
+    javax.imageio.ImageIO.write(out, "png", target.toFile());
+  }
+
+  @Test
+  void inAP2pCallWithTallyCall(@TempDir Path profile, @TempDir Path recordings) throws Exception {
+    inACallWithTallyCall(profile, recordings, "p2p");
   }
 
   @Test
