@@ -27,7 +27,8 @@ import studio.tally.signaling.SignalingOptions;
 
 /**
  * A one-to-one call for the studio's Call window: the engine's face of an {@link CallSession}. It sends
- * the test pattern (the same one {@code tally call} sends, so the peer can read its time codes), hands
+ * the test pattern (the same one {@code tally call} sends, so the peer can read its time codes) or the
+ * studio's scene (the preview's pictures, through {@link SceneFeed}), hands
  * pictures to the window as ARGB ints on its own threads (self on the source thread, the peer on
  * libwebrtc's render thread, same contract as the studio preview), and says what happens as
  * {@link State}s with a sentence. Connecting runs on its own thread: {@link #start} returns at once and
@@ -95,7 +96,9 @@ public final class Call implements AutoCloseable {
   private final Mode mode;
   private final PreviewListener peerFrames;
   private final Listener listener;
-  private final I420Pattern pattern;
+  private final I420Pattern pattern; // the test pattern, or null when the scene is sent
+  private final Studio scene;
+  private final SceneFeed sceneFeed;
   private final ScheduledExecutorService source = Executors.newSingleThreadScheduledExecutor(
       r -> Thread.ofPlatform().daemon().name("call-source").unstarted(r));
   private final Thread connector;
@@ -114,7 +117,7 @@ public final class Call implements AutoCloseable {
   private long lastSendBytes = -1;
   private long lastFrames;
 
-  private Call(SignalingOptions signaling, String room, String name, Mode mode, PreviewListener self,
+  private Call(SignalingOptions signaling, String room, String name, Mode mode, Studio scene, PreviewListener self,
       PreviewListener peerFrames, Listener listener) {
     this.signaling = signaling;
     this.room = room;
@@ -122,12 +125,22 @@ public final class Call implements AutoCloseable {
     this.mode = mode;
     this.peerFrames = peerFrames;
     this.listener = listener;
-    this.pattern = new I420Pattern(name, WIDTH, HEIGHT, FPS);
+    this.scene = scene;
+    this.sceneFeed = scene == null ? null : new SceneFeed();
+    this.pattern = scene == null ? new I420Pattern(name, WIDTH, HEIGHT, FPS) : null;
     int[] selfArgb = new int[WIDTH * HEIGHT];
     AtomicLong tick = new AtomicLong();
     source.scheduleAtFixedRate(() -> {
       try {
         boolean showSelf = tick.getAndIncrement() % 2 == 0 && !cameraOff; // 15 fps is plenty for a self view
+        if (sceneFeed != null) {
+          sceneFeed.take((w, h, argb, y, u, v) -> {
+            CallSession s = session;
+            if (s != null) s.pushFrame(w, h, y, w, u, w / 2, v, w / 2, System.nanoTime());
+            if (showSelf) self.onFrame(w, h, IntBuffer.wrap(argb), System.nanoTime() / 1000);
+          });
+          return;
+        }
         pattern.next((w, h, y, sy, u, su, v, sv) -> {
           CallSession s = session;
           if (s != null) s.pushFrame(w, h, y, sy, u, su, v, sv, System.nanoTime());
@@ -140,6 +153,7 @@ public final class Call implements AutoCloseable {
         log.debug("call: a frame lost: {}", e.toString()); // while the media path changes; the next one goes out
       }
     }, 0, 1_000_000 / FPS, TimeUnit.MICROSECONDS);
+    if (scene != null) scene.addSceneTap(sceneFeed);
     this.connector = Thread.ofPlatform().daemon().name("call-connect").unstarted(this::connect);
   }
 
@@ -147,17 +161,19 @@ public final class Call implements AutoCloseable {
    * Starts joining {@code room} as {@code name} through the signaling server at {@code signalUrl}; the
    * listener hears CONNECTING at once, then how it goes.
    *
+   * @param scene the studio whose scene to send (its preview's pictures, at the preview's size), or
+   *     null to send the test pattern
    * @param self our own pictures as the peer gets them (source thread)
    * @param peer the peer's pictures (libwebrtc's render thread)
    * @throws StudioException when the input is not usable ({@link #problem} says why)
    */
   public static Call start(String signalUrl, String room, String name, Mode mode, boolean micMuted, boolean cameraOff,
-      PreviewListener self, PreviewListener peer, Listener listener) {
+      Studio scene, PreviewListener self, PreviewListener peer, Listener listener) {
     String problem = problem(signalUrl, room, name);
     if (problem != null) throw new StudioException(problem);
     SignalingOptions so = SignalingOptions.of(signalUrl.strip())
         .withTimeouts(TIMEOUT, Duration.ofSeconds(5), Duration.ofSeconds(30));
-    Call c = new Call(so, room, name, mode, self, peer, listener);
+    Call c = new Call(so, room, name, mode, scene, self, peer, listener);
     c.micMuted = micMuted;
     c.cameraOff = cameraOff;
     listener.onState(State.CONNECTING, "joining '" + room + "' at " + so.uri().getHost() + ":" + so.port());
@@ -313,32 +329,36 @@ public final class Call implements AutoCloseable {
 
   /** The figures since the last call of this method; asks libwebrtc (may take a moment: not on the FX thread). */
   public Figures figures() {
-    CallSession s = session;
-    if (s == null) return null;
-    CallSession.Stats st = s.stats();
+    synchronized (figuresLock) { // never while the call closes: libwebrtc's stats of a closing connection
+      if (closed) return null;
+      CallSession s = session;
+      return s == null ? null : figuresOf(s.stats());
+    }
+  }
+
+  /** Under figuresLock: rates against the previous sample. */
+  private Figures figuresOf(CallSession.Stats st) {
     RtcStats rx = st.receive();
     RtcStats tx = st.send();
     boolean oneConnection = rx != null && rx == tx;
     long now = System.nanoTime();
-    synchronized (figuresLock) {
-      double seconds = lastNanos == 0 ? 0 : (now - lastNanos) / 1e9;
-      long rxBytes = rx == null ? 0 : rx.bytes();
-      long txBytes = tx == null ? 0 : tx.bytes();
-      double inKbps = seconds <= 0 || lastReceiveBytes < 0 ? -1 : Math.max(0, rxBytes - lastReceiveBytes) * 8 / seconds / 1000;
-      double outKbps = oneConnection || seconds <= 0 || lastSendBytes < 0 ? -1
-          : Math.max(0, txBytes - lastSendBytes) * 8 / seconds / 1000;
-      double fps = seconds <= 0 ? 0 : Math.max(0, st.framesReceived() - lastFrames) / seconds;
-      lastNanos = now;
-      lastReceiveBytes = rxBytes;
-      lastSendBytes = txBytes;
-      lastFrames = st.framesReceived();
-      long lost = rx == null ? 0 : rx.packetsLost();
-      long packets = rx == null ? 0 : rx.packets();
-      double loss = packets + lost <= 0 ? 0 : 100.0 * lost / (packets + lost);
-      long size = peerSize.get();
-      return new Figures(rx == null ? -1 : rx.roundTripMillis(), inKbps, outKbps, lost, loss, (int) (size >>> 32),
-          (int) size, fps, st.framesReceived(), rx == null ? "" : rx.codec(), oneConnection);
-    }
+    double seconds = lastNanos == 0 ? 0 : (now - lastNanos) / 1e9;
+    long rxBytes = rx == null ? 0 : rx.bytes();
+    long txBytes = tx == null ? 0 : tx.bytes();
+    double inKbps = seconds <= 0 || lastReceiveBytes < 0 ? -1 : Math.max(0, rxBytes - lastReceiveBytes) * 8 / seconds / 1000;
+    double outKbps = oneConnection || seconds <= 0 || lastSendBytes < 0 ? -1
+        : Math.max(0, txBytes - lastSendBytes) * 8 / seconds / 1000;
+    double fps = seconds <= 0 ? 0 : Math.max(0, st.framesReceived() - lastFrames) / seconds;
+    lastNanos = now;
+    lastReceiveBytes = rxBytes;
+    lastSendBytes = txBytes;
+    lastFrames = st.framesReceived();
+    long lost = rx == null ? 0 : rx.packetsLost();
+    long packets = rx == null ? 0 : rx.packets();
+    double loss = packets + lost <= 0 ? 0 : 100.0 * lost / (packets + lost);
+    long size = peerSize.get();
+    return new Figures(rx == null ? -1 : rx.roundTripMillis(), inKbps, outKbps, lost, loss, (int) (size >>> 32),
+        (int) size, fps, st.framesReceived(), rx == null ? "" : rx.codec(), oneConnection);
   }
 
   /**
@@ -349,6 +369,7 @@ public final class Call implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
+    if (scene != null) scene.removeSceneTap(sceneFeed);
     source.shutdownNow();
     try {
       source.awaitTermination(5, TimeUnit.SECONDS);
@@ -359,12 +380,14 @@ public final class Call implements AutoCloseable {
     CallSession s = session;
     session = null;
     if (s != null) {
-      s.close(); // leave, bye; says ENDED
+      synchronized (figuresLock) { // after a figures() in progress
+        s.close(); // leave, bye; says ENDED
+      }
     } else if (!failed) {
       listener.onState(State.ENDED, "hung up");
     }
     RtcFactory f = factory;
     if (f != null && !connector.isAlive()) f.close();
-    pattern.close();
+    if (pattern != null) pattern.close();
   }
 }

@@ -32,6 +32,7 @@ import javafx.util.Duration;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 import studio.tally.live.Call;
+import studio.tally.live.Studio;
 
 /**
  * The Call window: a one-to-one call from the studio through any SRS-compatible signaling server (the
@@ -42,10 +43,13 @@ import studio.tally.live.Call;
  */
 final class CallWindow {
   static final String TITLE = "Tally — Call";
+  static final String TEST_PATTERN = "Test pattern";
+  static final String SCENE = "Studio scene";
 
   private final Stage stage;
   private final Executor fx;
   private final Supplier<String> studioServer;
+  private final Supplier<Studio> studioScene;
   private final ExecutorService control = Executors.newSingleThreadExecutor(
       r -> Thread.ofPlatform().daemon().name("call-window").unstarted(r));
   private final ExecutorService stats = Executors.newSingleThreadExecutor(
@@ -76,11 +80,13 @@ final class CallWindow {
   /**
    * @param studioServer the studio's own signaling URL now, or null while its server is not running
    *     (FX thread)
+   * @param studioScene the studio whose scene a call may send, or null while it is not open
    */
-  CallWindow(Stage stage, Executor fx, Supplier<String> studioServer) {
+  CallWindow(Stage stage, Executor fx, Supplier<String> studioServer, Supplier<Studio> studioScene) {
     this.stage = stage;
     this.fx = fx;
     this.studioServer = studioServer;
+    this.studioScene = studioScene;
     this.self = new PreviewSurface(fx);
     this.peer = new PreviewSurface(fx);
 
@@ -101,8 +107,8 @@ final class CallWindow {
     mode.getItems().setAll(Call.Mode.values());
     mode.setValue(Call.Mode.SFU);
     source.setId("call-source");
-    source.getItems().setAll("Test pattern");
-    source.setValue("Test pattern");
+    source.getItems().setAll(TEST_PATTERN, SCENE);
+    source.setValue(TEST_PATTERN);
 
     GridPane form = new GridPane();
     form.setHgap(8);
@@ -244,6 +250,11 @@ final class CallWindow {
 
   /** FX thread: sets the form (tests, and a window opened for a given room). */
   void fill(String serverUrl, String roomName, String displayName, Call.Mode callMode) {
+    fill(serverUrl, roomName, displayName, callMode, TEST_PATTERN);
+  }
+
+  void fill(String serverUrl, String roomName, String displayName, Call.Mode callMode, String send) {
+    source.setValue(send);
     if (serverUrl != null) server.setText(serverUrl);
     room.setText(roomName);
     name.setText(displayName);
@@ -258,6 +269,11 @@ final class CallWindow {
       say(problem);
       return;
     }
+    Studio scene = SCENE.equals(source.getValue()) ? studioScene.get() : null;
+    if (SCENE.equals(source.getValue()) && scene == null) {
+      say("the studio's scene is not running yet: send the test pattern, or wait for the preview");
+      return;
+    }
     say(null);
     String url = server.getText().strip();
     String r = room.getText().strip();
@@ -265,7 +281,7 @@ final class CallWindow {
     Call.Mode m = mode.getValue();
     setInCall(true);
     showState(Call.State.CONNECTING, "joining '" + r + "'");
-    CompletableFuture.supplyAsync(() -> Call.start(url, r, n, m, mic.isSelected(), camera.isSelected(),
+    CompletableFuture.supplyAsync(() -> Call.start(url, r, n, m, mic.isSelected(), camera.isSelected(), scene,
             (w, h, argb, pts) -> self.offer(w, h, argb), (w, h, argb, pts) -> peer.offer(w, h, argb),
             (s, detail) -> fx.execute(() -> onState(s, detail))), control)
         .whenComplete((c, error) -> fx.execute(() -> {
@@ -378,7 +394,8 @@ final class CallWindow {
   /** FX thread, once a second: asks for the figures off the FX thread, one request at a time. */
   private void pollFigures() {
     Call c = call;
-    if (c == null || !polling.compareAndSet(false, true)) return;
+    // only in a call: between calls there is nothing to measure, and a peer's connection may be closing
+    if (c == null || state.get() != Call.State.IN_CALL || !polling.compareAndSet(false, true)) return;
     CompletableFuture.supplyAsync(c::figures, stats).whenComplete((f, e) -> {
       polling.set(false);
       if (f != null) fx.execute(() -> {
@@ -410,7 +427,7 @@ final class CallWindow {
     };
     Stage stage = new Stage();
     stage.initOwner(owner);
-    CallWindow w = new CallWindow(stage, javafx.application.Platform::runLater, url);
+    CallWindow w = new CallWindow(stage, javafx.application.Platform::runLater, url, model::studio);
     javafx.beans.value.ChangeListener<Object> follow = (o, a, b) -> w.followStudioServer();
     model.statusProperty().addListener(follow);
     stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_HIDDEN, e -> model.statusProperty().removeListener(follow));

@@ -72,6 +72,11 @@ final class StudioModel {
     this.fx = fx;
   }
 
+  /** The engine once open, else null (a call sends its scene). */
+  Studio studio() {
+    return studio;
+  }
+
   ReadOnlyObjectProperty<Phase> phaseProperty() {
     return phase.getReadOnlyProperty();
   }

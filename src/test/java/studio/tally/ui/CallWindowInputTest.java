@@ -81,7 +81,7 @@ class CallWindowInputTest {
         SignalingClient b = member(signal, "full", "b", seen);
         SignalingClient watcher = member(signal, "watched", "watcher", seen)) {
       CallWindow w = WaitForAsyncUtils.asyncFx(() -> {
-        CallWindow cw = new CallWindow(new Stage(), Platform::runLater, () -> signal);
+        CallWindow cw = new CallWindow(new Stage(), Platform::runLater, () -> signal, () -> null);
         cw.show();
         return cw;
       }).get(30, TimeUnit.SECONDS);

@@ -73,16 +73,22 @@ class CallWindowTest {
   }
 
   private void inACallWithTallyCall(Path profile, Path recordings, String mode) throws Exception {
+    inACallWithTallyCall(profile, recordings, mode, CallWindow.TEST_PATTERN, 640, 360);
+  }
+
+  /** @param width, height the size the peer must receive: 640x360 for the test pattern, the preview's for the scene */
+  private void inACallWithTallyCall(Path profile, Path recordings, String mode, String send, int width, int height)
+      throws Exception {
     studio = new StudioWindowFixture(profile).writeSettings(recordings);
     studio.open();
     CallWindow w = openCallWindow();
     String signal = "ws://127.0.0.1:" + studio.httpPort + "/sig/v1/rtc";
-    String room = "studio-" + mode;
+    String room = "studio-" + mode + (send.equals(CallWindow.SCENE) ? "-scene" : "");
     await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> robot.lookup("#call-server").queryTextInputControl().getText())
         .equals(signal)); // the embedded server by default
     try (PeerProcess peer = tallyCall(signal, room, "peer", mode, 30)) {
       fx(() -> {
-        w.fill(null, room, "studio", Call.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
+        w.fill(null, room, "studio", Call.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)), send);
         return null;
       });
       assertThat(fx(w::inviteLink)).isEqualTo("http://127.0.0.1:" + studio.httpPort + "/call/" + room);
@@ -112,8 +118,11 @@ class CallWindowTest {
       assertThat(j.get("peer").asText()).isEqualTo("studio");
       assertThat(j.get("exit").asInt()).as(j.toString()).isZero();
       assertThat(j.get("frames_received").asLong()).as("our media reached the peer: " + j).isGreaterThan(30);
-      assertThat(j.get("timecodes_read").asLong()).as("the peer decoded our test pattern: " + j).isPositive();
-      assertThat(j.get("width").asInt()).isEqualTo(640);
+      if (send.equals(CallWindow.TEST_PATTERN)) {
+        assertThat(j.get("timecodes_read").asLong()).as("the peer decoded our test pattern: " + j).isPositive();
+      }
+      assertThat(j.get("width").asInt()).isEqualTo(width);
+      assertThat(j.get("height").asInt()).isEqualTo(height);
       fx(() -> w.close()).get(30, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(fx(() -> w.stage().isShowing())).isFalse();
     }
@@ -136,6 +145,13 @@ class CallWindowTest {
     Path target = Path.of(keep).toAbsolutePath();
     Files.createDirectories(target.getParent());
     javax.imageio.ImageIO.write(out, "png", target.toFile());
+  }
+
+  /** The studio's scene (426x240 output: a 416x234 preview) instead of the test pattern: the peer gets the preview's size. */
+  @Test
+  void theStudioSceneGoesToThePeer(@TempDir Path profile, @TempDir Path recordings) throws Exception {
+    int[] preview = StudioModel.previewSize(426, 240);
+    inACallWithTallyCall(profile, recordings, "sfu", CallWindow.SCENE, preview[0], preview[1]);
   }
 
   @Test
