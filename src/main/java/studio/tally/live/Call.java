@@ -303,6 +303,10 @@ public final class Call implements AutoCloseable {
     if (error == SignalingError.ROOM_FULL) return "room '" + room + "' is full: a call has room for two";
     if (error == SignalingError.UNAUTHORIZED) return "the server wants a token for its rooms";
     String m = e.getMessage() == null ? e.toString() : e.getMessage();
+    if (m.contains("handshake response getStatus: 404")) {
+      return "no signaling server at " + signaling.uri().getScheme() + "://" + signaling.uri().getHost() + ":"
+          + signaling.port() + signaling.uri().getPath() + " (HTTP 404; ours is at /sig/v1/rtc)";
+    }
     return m.replace(signaling.toString(), signaling.uri().getScheme() + "://" + signaling.uri().getHost() + ":"
         + signaling.port() + signaling.uri().getPath());
   }

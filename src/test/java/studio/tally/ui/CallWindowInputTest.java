@@ -105,7 +105,8 @@ class CallWindowInputTest {
 
       String notSignaling = joinWith(w, "ws://127.0.0.1:" + port + "/live/nothing", "r1", "me", Call.Mode.P2P);
       System.out.println("CALL WINDOW messages: unreachable: " + unreachable + " | not signaling: " + notSignaling);
-      assertThat(notSignaling).as("a URL where no signaling server answers").contains("cannot connect");
+      assertThat(notSignaling).as("a URL where no signaling server answers")
+          .isEqualTo("no signaling server at ws://127.0.0.1:" + port + "/live/nothing (HTTP 404; ours is at /sig/v1/rtc)");
 
       assertThat(joinWith(w, signal, "dup", "taken", Call.Mode.SFU)).isEqualTo("the name 'taken' is already in room 'dup': choose another name");
       assertThat(joinEnabled()).isTrue();
@@ -128,6 +129,41 @@ class CallWindowInputTest {
       assertThat(fx(() -> w.stateProperty().get())).isEqualTo(Call.State.ENDED);
       assertThat(seen).as("nobody else was disturbed").noneMatch(n -> n.event().equals(ServerMessage.LEAVE)
           && !"studio".equals(n.peer().display()));
+    }
+  }
+
+  /** The peer leaves: "Peer left"; the server goes away: "Reconnecting: why"; Hang up still ends the call. */
+  @Test
+  void thePeerLeavingAndTheServerGoingAwayAreSaid(@TempDir Path config) throws Exception {
+    TallyServer server = TallyServer.start(ServerConfig.defaults().withRtcUdp("127.0.0.1:0")
+        .withListen(List.of("127.0.0.1:0")).withConfigDir(config.toString()), "0.1.0-test");
+    String signal = "ws://127.0.0.1:" + server.boundAddresses().getFirst().getPort() + "/sig/v1/rtc";
+    List<ServerMessage.Notify> seen = new CopyOnWriteArrayList<>();
+    try (server; SignalingClient other = member(signal, "brief", "other", seen)) {
+      CallWindow w = WaitForAsyncUtils.asyncFx(() -> {
+        CallWindow cw = new CallWindow(new Stage(), Platform::runLater, () -> signal, () -> null);
+        cw.show();
+        return cw;
+      }).get(30, TimeUnit.SECONDS);
+      try {
+        assertThat(joinWith(w, signal, "brief", "me", Call.Mode.P2P)).isEmpty();
+        assertThat(fx(() -> w.stateProperty().get())).isEqualTo(Call.State.WAITING);
+        other.leave().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.PEER_LEFT);
+        assertThat(fx(w::stateText)).isEqualTo("Peer left (other)");
+
+        server.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.RECONNECTING);
+        String reconnecting = fx(w::stateText);
+        System.out.println("CALL WINDOW server gone: " + reconnecting);
+        assertThat(reconnecting).startsWith("Reconnecting: ").hasSizeGreaterThan("Reconnecting: ".length());
+        assertThat(fx(w::messageText)).isEmpty();
+        robot.clickOn("#call-hangup");
+        await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.ENDED);
+        assertThat(joinEnabled()).isTrue();
+      } finally {
+        WaitForAsyncUtils.asyncFx(() -> w.close()).get(10, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
+      }
     }
   }
 }
