@@ -430,7 +430,13 @@ final class CallWindow {
     CallWindow w = new CallWindow(stage, javafx.application.Platform::runLater, url, model::studio);
     javafx.beans.value.ChangeListener<Object> follow = (o, a, b) -> w.followStudioServer();
     model.statusProperty().addListener(follow);
-    stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_HIDDEN, e -> model.statusProperty().removeListener(follow));
+    // the studio closing: hang up first, while its server still carries our leave to the peer
+    Supplier<CompletableFuture<?>> hangUpFirst = w::close;
+    model.beforeClose(hangUpFirst);
+    stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_HIDDEN, e -> {
+      model.statusProperty().removeListener(follow);
+      model.removeBeforeClose(hangUpFirst);
+    });
     w.show();
     return w;
   }

@@ -73,12 +73,17 @@ class CallWindowTest {
   }
 
   private void inACallWithTallyCall(Path profile, Path recordings, String mode) throws Exception {
-    inACallWithTallyCall(profile, recordings, mode, CallWindow.TEST_PATTERN, 640, 360);
+    inACallWithTallyCall(profile, recordings, mode, CallWindow.TEST_PATTERN, 640, 360, false);
+  }
+
+  private void inACallWithTallyCall(Path profile, Path recordings, String mode, String send, int width, int height)
+      throws Exception {
+    inACallWithTallyCall(profile, recordings, mode, send, width, height, false);
   }
 
   /** @param width, height the size the peer must receive: 640x360 for the test pattern, the preview's for the scene */
-  private void inACallWithTallyCall(Path profile, Path recordings, String mode, String send, int width, int height)
-      throws Exception {
+  private void inACallWithTallyCall(Path profile, Path recordings, String mode, String send, int width, int height,
+      boolean closeTheStudio) throws Exception {
     studio = new StudioWindowFixture(profile).writeSettings(recordings);
     studio.open();
     CallWindow w = openCallWindow();
@@ -112,7 +117,11 @@ class CallWindowTest {
       assertThat(fx(w::messageText)).isEmpty();
       screenshot(w);
 
-      robot.clickOn("#call-hangup");
+      if (closeTheStudio) {
+        WaitForAsyncUtils.asyncFx(() -> studio.window.close()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } else {
+        robot.clickOn("#call-hangup");
+      }
       await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.ENDED);
       await().atMost(Duration.ofSeconds(20)).until(() -> peer.stderrLines().stream().anyMatch(l -> l.contains("'studio' left")));
 
@@ -126,8 +135,12 @@ class CallWindowTest {
       }
       assertThat(j.get("width").asInt()).isEqualTo(width);
       assertThat(j.get("height").asInt()).isEqualTo(height);
-      fx(() -> w.close()).get(30, java.util.concurrent.TimeUnit.SECONDS);
-      assertThat(fx(() -> w.stage().isShowing())).isFalse();
+      if (closeTheStudio) {
+        studio.close(); // waits for the studio window's close to finish
+      } else {
+        fx(() -> w.close()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> !fx(() -> w.stage().isShowing()));
     }
   }
 
@@ -160,6 +173,12 @@ class CallWindowTest {
   @Test
   void inAP2pCallWithTallyCall(@TempDir Path profile, @TempDir Path recordings) throws Exception {
     inACallWithTallyCall(profile, recordings, "p2p");
+  }
+
+  /** Closing the studio in a call hangs up first (the peer sees us leave) and closes the Call window. */
+  @Test
+  void closingTheStudioHangsUp(@TempDir Path profile, @TempDir Path recordings) throws Exception {
+    inACallWithTallyCall(profile, recordings, "p2p", CallWindow.TEST_PATTERN, 640, 360, true);
   }
 
   @Test
