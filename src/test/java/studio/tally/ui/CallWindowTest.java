@@ -117,6 +117,16 @@ class CallWindowTest {
       assertThat(fx(w::messageText)).isEmpty();
       screenshot(w);
 
+      // camera off: our own tile stops (the peer gets black frames), the peer's pictures still come; then on again
+      robot.clickOn("#call-camera-off");
+      await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> true);
+      long selfOff = fx(w::selfFramesShown);
+      long peerOff = fx(w::peerFramesShown);
+      await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(20)).until(() -> fx(w::peerFramesShown) > peerOff + 5);
+      assertThat(fx(w::selfFramesShown)).as("no self view while the camera is off").isEqualTo(selfOff);
+      robot.clickOn("#call-camera-off");
+      await().atMost(Duration.ofSeconds(10)).until(() -> fx(w::selfFramesShown) > selfOff);
+
       if (closeTheStudio) {
         WaitForAsyncUtils.asyncFx(() -> studio.window.close()).get(10, java.util.concurrent.TimeUnit.SECONDS);
       } else {
