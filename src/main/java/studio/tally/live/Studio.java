@@ -114,6 +114,19 @@ public final class Studio implements AutoCloseable {
   }
 
   /**
+   * Also hands the preview's pictures (same size, thread and contract as {@link #setPreview}) to
+   * {@code tap}, while the preview runs: a call sends the scene this way without a second scaler.
+   * The tap must copy and return at once (it runs before the next picture of the window's preview).
+   */
+  public void addSceneTap(PreviewListener tap) {
+    engine.addSceneTap(tap);
+  }
+
+  public void removeSceneTap(PreviewListener tap) {
+    engine.removeSceneTap(tap);
+  }
+
+  /**
    * Starts publishing to every enabled destination (starting the encode if recording does not
    * already run it). Completes once the encoder runs; destinations connect on their own and report
    * through the status. Fails when the encoder cannot start or no destination is enabled.

@@ -68,6 +68,8 @@ final class StudioEngine implements AutoCloseable {
   private volatile CompletableFuture<Void> serverStart = CompletableFuture.completedFuture(null);
   private static final long SERVER_START_MILLIS = 20_000;
   private volatile PreviewListener preview;
+  // more listeners of the preview's pictures (a call sending the scene); they get them while the preview runs
+  private final List<PreviewListener> sceneTaps = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int previewWidth;
   private volatile int previewHeight;
   // the shared encode: non-null while streaming or recording
@@ -374,7 +376,18 @@ final class StudioEngine implements AutoCloseable {
   private void applyPreview(StudioScene s) {
     PreviewListener l = preview;
     if (l == null) s.session().setPreview(null, 0, 0);
-    else s.session().setPreview(f -> l.onFrame(f.width(), f.height(), f.pixels(), f.ptsMicros()), previewWidth, previewHeight);
+    else s.session().setPreview(f -> {
+      l.onFrame(f.width(), f.height(), f.pixels(), f.ptsMicros());
+      for (PreviewListener t : sceneTaps) t.onFrame(f.width(), f.height(), f.pixels().duplicate(), f.ptsMicros());
+    }, previewWidth, previewHeight);
+  }
+
+  void addSceneTap(PreviewListener tap) {
+    sceneTaps.add(Objects.requireNonNull(tap, "tap"));
+  }
+
+  void removeSceneTap(PreviewListener tap) {
+    sceneTaps.remove(tap);
   }
 
   void applySettings(StudioSettings s) {

@@ -9,9 +9,10 @@ import javafx.stage.Window;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The Controls dock: Start/Stop Streaming, Start/Stop Recording, Settings. */
+/** The Controls dock: Start/Stop Streaming, Start/Stop Recording, Settings, Call…. */
 final class ControlsView {
   private final VBox root = new VBox();
+  private CallWindow callWindow; // one per studio window: Call… brings it back to the front
 
   ControlsView(StudioModel model, Window owner) {
     Label title = new Label("CONTROLS");
@@ -48,7 +49,15 @@ final class ControlsView {
     settings.disableProperty().bind(notReady);
     settings.setOnAction(e -> SettingsDialog.show(owner, model));
 
-    root.getChildren().addAll(title, stream, record, settings);
+    Button call = new Button("Call…", new FontIcon(Feather.PHONE));
+    call.setId("call-button");
+    call.getStyleClass().add("control-button");
+    call.setOnAction(e -> {
+      if (callWindow == null || !callWindow.stage().isShowing()) callWindow = CallWindow.open(owner, model);
+      else callWindow.show();
+    });
+
+    root.getChildren().addAll(title, stream, record, settings, call);
     root.getStyleClass().add("dock");
   }
 

@@ -44,6 +44,7 @@ final class StudioModel {
   private static final Logger LOG = LoggerFactory.getLogger(StudioModel.class);
   /** How long closing may take before the window exits anyway (the engine bounds its own steps). */
   static final Duration CLOSE_LIMIT = Duration.ofSeconds(15);
+  static final Duration BEFORE_CLOSE_LIMIT = Duration.ofSeconds(5);
 
   enum Phase { STARTING, READY, FAILED, CLOSING, CLOSED }
 
@@ -63,6 +64,7 @@ final class StudioModel {
   private final BooleanBinding recording = Bindings.createBooleanBinding(
       () -> status.get() != null && status.get().recording(), status);
   private volatile Studio studio;
+  private final List<Supplier<CompletableFuture<?>>> beforeClose = new java.util.ArrayList<>(); // FX thread
   private volatile PreviewListener preview;
   private volatile int[] previewSize;
   private CompletableFuture<List<AvailableDevice>> devices;
@@ -70,6 +72,24 @@ final class StudioModel {
 
   StudioModel(Executor fx) {
     this.fx = fx;
+  }
+
+  /**
+   * FX thread: {@code step} runs first when the studio closes (on the FX thread), and the engine
+   * closes once its future completes (at most {@link #BEFORE_CLOSE_LIMIT}): a call hangs up while the
+   * studio's server still carries its {@code leave}.
+   */
+  void beforeClose(Supplier<CompletableFuture<?>> step) {
+    beforeClose.add(step);
+  }
+
+  void removeBeforeClose(Supplier<CompletableFuture<?>> step) {
+    beforeClose.remove(step);
+  }
+
+  /** The engine once open, else null (a call sends its scene). */
+  Studio studio() {
+    return studio;
   }
 
   ReadOnlyObjectProperty<Phase> phaseProperty() {
@@ -321,7 +341,15 @@ final class StudioModel {
   void close(Runnable done) {
     if (phase.get() == Phase.CLOSING || phase.get() == Phase.CLOSED) return;
     phase.set(Phase.CLOSING);
+    List<CompletableFuture<?>> first = beforeClose.stream().<CompletableFuture<?>>map(Supplier::get).toList();
     Thread.ofPlatform().name("studio-ui-close").daemon(true).start(() -> {
+      try {
+        CompletableFuture.allOf(first.toArray(CompletableFuture[]::new)).get(BEFORE_CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.info("closing: a window's own close did not finish: {}", e.toString()); // the engine closes all the same
+      }
       closeEngine();
       fx.execute(() -> {
         phase.set(Phase.CLOSED);

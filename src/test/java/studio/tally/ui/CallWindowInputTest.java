@@ -1,0 +1,169 @@
+package studio.tally.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static studio.tally.ui.StudioWindowFixture.fx;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+import studio.tally.live.Call;
+import studio.tally.proto.signaling.ServerMessage;
+import studio.tally.server.ServerConfig;
+import studio.tally.server.TallyServer;
+import studio.tally.signaling.SignalingClient;
+import studio.tally.signaling.SignalingOptions;
+import studio.tally.testing.FreePort;
+
+/**
+ * What the Call window does with input a call cannot use: every case is one sentence under the form,
+ * never an exception or a window that stops answering, and the window joins fine afterwards. The
+ * refusals come from our real server (in process) with real signaling clients holding the room; the
+ * last case checks that closing the window leaves the room (the other participant gets {@code leave}).
+ */
+class CallWindowInputTest {
+  private final FxRobot robot = new FxRobot();
+
+  @BeforeAll
+  static void startFx() throws Exception {
+    FxToolkit.registerPrimaryStage();
+    WaitForAsyncUtils.asyncFx(Theme::install).get();
+  }
+
+  private static SignalingClient member(String signal, String room, String name, List<ServerMessage.Notify> seen)
+      throws Exception {
+    SignalingClient c = SignalingClient.connect(SignalingOptions.of(signal), new SignalingClient.Listener() {
+      @Override
+      public void onNotify(ServerMessage.Notify n) {
+        seen.add(n);
+      }
+    });
+    c.join(room, name).get(10, TimeUnit.SECONDS);
+    return c;
+  }
+
+  /** Fills the form, presses Join and waits until the window has settled: a message, or a state other than CONNECTING. */
+  private String joinWith(CallWindow w, String server, String room, String name, Call.Mode mode) throws Exception {
+    fx(() -> {
+      w.fill(server, room, name, mode);
+      return null;
+    });
+    robot.clickOn("#call-join");
+    await().atMost(Duration.ofSeconds(40)).until(() -> fx(() -> !w.messageText().isEmpty()
+        || (w.stateProperty().get() != null && w.stateProperty().get() != Call.State.CONNECTING)));
+    return fx(w::messageText);
+  }
+
+  private boolean joinEnabled() throws Exception {
+    return fx(() -> !robot.lookup("#call-join").query().isDisabled() && robot.lookup("#call-hangup").query().isDisabled());
+  }
+
+  @Test
+  void badInputIsOneSentenceUnderTheFormAndTheWindowStaysUsable(@TempDir Path config) throws Exception {
+    TallyServer server = TallyServer.start(ServerConfig.defaults().withRtcUdp("127.0.0.1:0")
+        .withListen(List.of("127.0.0.1:0")).withConfigDir(config.toString()), "0.1.0-test");
+    int port = server.boundAddresses().getFirst().getPort();
+    String signal = "ws://127.0.0.1:" + port + "/sig/v1/rtc";
+    List<ServerMessage.Notify> seen = new CopyOnWriteArrayList<>();
+    try (server;
+        SignalingClient taken = member(signal, "dup", "taken", seen);
+        SignalingClient a = member(signal, "full", "a", seen);
+        SignalingClient b = member(signal, "full", "b", seen);
+        SignalingClient watcher = member(signal, "watched", "watcher", seen)) {
+      CallWindow w = WaitForAsyncUtils.asyncFx(() -> {
+        CallWindow cw = new CallWindow(new Stage(), Platform::runLater, () -> signal, () -> null);
+        cw.show();
+        return cw;
+      }).get(30, TimeUnit.SECONDS);
+      assertThat(fx(() -> robot.lookup("#call-server").queryTextInputControl().getText())).isEqualTo(signal);
+
+      assertThat(joinWith(w, null, "", "me", Call.Mode.P2P)).isEqualTo("room is missing");
+      assertThat(joinWith(w, null, "r1", "a/b", Call.Mode.P2P)).contains("name 'a/b' is not a valid name");
+      assertThat(joinWith(w, null, "r1", "", Call.Mode.P2P)).isEqualTo("name is missing");
+      assertThat(joinWith(w, "http://127.0.0.1:" + port + "/sig/v1/rtc", "r1", "me", Call.Mode.P2P)).contains("ws:// or wss://");
+      assertThat(joinWith(w, "ws://bad host/sig", "r1", "me", Call.Mode.P2P)).contains("not a URL");
+      assertThat(joinWith(w, "", "r1", "me", Call.Mode.P2P)).startsWith("server: enter a signaling URL");
+      assertThat(fx(() -> w.stateProperty().get())).as("none of these started a call").isNull();
+      assertThat(fx(w::inviteLink)).as("no invite for a server that is not one").isEmpty();
+
+      int closed = FreePort.tcp();
+      String unreachable = joinWith(w, "ws://127.0.0.1:" + closed + "/sig/v1/rtc", "r1", "me", Call.Mode.P2P);
+      assertThat(unreachable).contains("cannot connect to ws://127.0.0.1:" + closed + "/sig/v1/rtc");
+      assertThat(fx(() -> w.stateProperty().get())).isEqualTo(Call.State.FAILED);
+      assertThat(fx(w::stateText)).startsWith("Failed: cannot connect");
+      assertThat(joinEnabled()).isTrue();
+
+      String notSignaling = joinWith(w, "ws://127.0.0.1:" + port + "/live/nothing", "r1", "me", Call.Mode.P2P);
+      System.out.println("CALL WINDOW messages: unreachable: " + unreachable + " | not signaling: " + notSignaling);
+      assertThat(notSignaling).as("a URL where no signaling server answers")
+          .isEqualTo("no signaling server at ws://127.0.0.1:" + port + "/live/nothing (HTTP 404; ours is at /sig/v1/rtc)");
+
+      assertThat(joinWith(w, signal, "dup", "taken", Call.Mode.SFU)).isEqualTo("the name 'taken' is already in room 'dup': choose another name");
+      assertThat(joinEnabled()).isTrue();
+      assertThat(joinWith(w, signal, "full", "c", Call.Mode.P2P)).isEqualTo("room 'full' is full: a call has room for two");
+      assertThat(joinEnabled()).isTrue();
+
+      // the same window now joins: the invite is our call page for the room, and closing it leaves the room
+      String ok = joinWith(w, signal, "watched", "studio", Call.Mode.P2P);
+      assertThat(ok).isEmpty();
+      assertThat(fx(() -> w.stateProperty().get())).isIn(Call.State.WAITING, Call.State.IN_CALL);
+      assertThat(fx(w::inviteLink)).isEqualTo("http://127.0.0.1:" + port + "/call/watched");
+      assertThat(fx(() -> robot.lookup("#call-join").query().isDisabled())).isTrue();
+      WaitForAsyncUtils.asyncFx(() -> w.stage().fireEvent(new javafx.stage.WindowEvent(w.stage(),
+          javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST))).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().anyMatch(n -> n.event().equals(ServerMessage.LEAVE)
+          && "watched".equals(n.room()) && n.peer() != null && "studio".equals(n.peer().display())));
+      assertThat(seen).as("a P2P hang-up says bye first").anyMatch(n -> n.event().equals(ServerMessage.CONTROL)
+          && "bye".equals(n.param()) && "studio".equals(n.peer().display()));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !fx(() -> w.stage().isShowing()));
+      assertThat(fx(() -> w.stateProperty().get())).isEqualTo(Call.State.ENDED);
+      assertThat(seen).as("nobody else was disturbed").noneMatch(n -> n.event().equals(ServerMessage.LEAVE)
+          && !"studio".equals(n.peer().display()));
+    }
+  }
+
+  /** The peer leaves: "Peer left"; the server goes away: "Reconnecting: why"; Hang up still ends the call. */
+  @Test
+  void thePeerLeavingAndTheServerGoingAwayAreSaid(@TempDir Path config) throws Exception {
+    TallyServer server = TallyServer.start(ServerConfig.defaults().withRtcUdp("127.0.0.1:0")
+        .withListen(List.of("127.0.0.1:0")).withConfigDir(config.toString()), "0.1.0-test");
+    String signal = "ws://127.0.0.1:" + server.boundAddresses().getFirst().getPort() + "/sig/v1/rtc";
+    List<ServerMessage.Notify> seen = new CopyOnWriteArrayList<>();
+    try (server; SignalingClient other = member(signal, "brief", "other", seen)) {
+      CallWindow w = WaitForAsyncUtils.asyncFx(() -> {
+        CallWindow cw = new CallWindow(new Stage(), Platform::runLater, () -> signal, () -> null);
+        cw.show();
+        return cw;
+      }).get(30, TimeUnit.SECONDS);
+      try {
+        assertThat(joinWith(w, signal, "brief", "me", Call.Mode.P2P)).isEmpty();
+        assertThat(fx(() -> w.stateProperty().get())).isEqualTo(Call.State.WAITING);
+        other.leave().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.PEER_LEFT);
+        assertThat(fx(w::stateText)).isEqualTo("Peer left (other)");
+
+        server.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.RECONNECTING);
+        String reconnecting = fx(w::stateText);
+        System.out.println("CALL WINDOW server gone: " + reconnecting);
+        assertThat(reconnecting).startsWith("Reconnecting: ").hasSizeGreaterThan("Reconnecting: ".length());
+        assertThat(fx(w::messageText)).isEmpty();
+        robot.clickOn("#call-hangup");
+        await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> w.stateProperty().get()) == Call.State.ENDED);
+        assertThat(joinEnabled()).isTrue();
+      } finally {
+        WaitForAsyncUtils.asyncFx(() -> w.close()).get(10, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
