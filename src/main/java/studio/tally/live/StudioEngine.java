@@ -262,7 +262,11 @@ final class StudioEngine implements AutoCloseable {
     var v = settings.video();
     EncodeMeter m = new EncodeMeter();
     FanOut f = new FanOut(List.of(m));
-    EncoderSettings es = new EncoderSettings(v.encoder(), "h264", v.bitrateKbps(), v.keyframeIntervalSeconds(), null, null, 0, 0);
+    // never B-frames (WebRTC receivers take none, and RTMP players lose nothing by it); with a WHIP
+    // destination on, main profile as `tally publish` does: browsers' decoders take constrained baseline or main
+    boolean webRtc = settings.destinations().stream().anyMatch(d -> d.enabled() && d.webRtc());
+    EncoderSettings es = new EncoderSettings(v.encoder(), "h264", v.bitrateKbps(), v.keyframeIntervalSeconds(), null,
+        webRtc ? "main" : null, 0, 0);
     EncoderChoice choice;
     try {
       choice = scene.session().startEncoding(es, f);
@@ -289,10 +293,19 @@ final class StudioEngine implements AutoCloseable {
   }
 
   private void attach(Destination d) {
-    DestinationLink link = DestinationLink.open(d, publisherLoops,
+    DestinationLink link = DestinationLink.open(d, publisherLoops, this::requestKeyframe,
         why -> notice(StudioEvent.Severity.ERROR, d.name() + ": " + why));
     links.put(d.id(), link);
     if (link.publisher() != null) fanOut.add(link.publisher());
+  }
+
+  /** Any thread (a WHIP server's PLI arrives on its event loop): the next video frame is a keyframe. */
+  private void requestKeyframe() {
+    try {
+      if (fanOut != null) scene.session().requestKeyframe();
+    } catch (RuntimeException e) {
+      log.debug("keyframe not requested: {}", e.toString());
+    }
   }
 
   private void detach(String id) {

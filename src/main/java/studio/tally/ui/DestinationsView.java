@@ -21,7 +21,10 @@ import studio.tally.config.Destination;
 import studio.tally.live.DestinationStatus;
 import studio.tally.live.StudioStatus;
 
-/** The Destinations dock: each RTMP/RTMPS destination with an enable box, its state line, edit and remove. */
+/**
+ * The Destinations dock: each RTMP/RTMPS or WHIP destination with an enable box, its state line
+ * (connecting, live with bitrate and round trip, reconnecting with the reason), edit and remove.
+ */
 final class DestinationsView {
   private final StudioModel model;
   private final Window owner;
@@ -102,7 +105,10 @@ final class DestinationsView {
       HBox top = new HBox(2, enabled, edit, remove);
       top.setAlignment(Pos.CENTER_LEFT);
 
-      Label url = new Label(d.serverUrl() + "  ·  key " + d.maskedKey());
+      Label url = new Label(d.webRtc()
+          ? "WHIP " + d.serverUrl() + (d.streamKey().isEmpty() ? "" : "  ·  token " + d.maskedKey())
+          : d.serverUrl() + "  ·  key " + d.maskedKey());
+      url.setId("url-" + d.id());
       url.getStyleClass().add("destination-state");
       DestinationStatus st = statusById.get(d.id());
       Label state = new Label(st == null ? (d.enabled() ? "ready" : "disabled") : st.describe());
@@ -110,10 +116,7 @@ final class DestinationsView {
       state.setWrapText(true);
       state.setMaxWidth(250);
       state.getStyleClass().add(st != null && st.state() == DestinationStatus.State.FAILED ? "destination-problem" : "destination-state");
-      if (st != null && st.state() == DestinationStatus.State.LIVE) {
-        state.getStyleClass().add("live");
-        state.setText(String.format("live · %.0f kbps", st.bitrateKbps()));
-      }
+      if (st != null && st.state() == DestinationStatus.State.LIVE) state.getStyleClass().add("live");
       setGraphic(new VBox(2, top, url, state));
     }
   }
