@@ -55,6 +55,8 @@ final class StudioEngine implements AutoCloseable {
   private final Path profileDir;
   private final SettingsStore store;
   private final StudioEvents events;
+  private final Executor eventExecutor;
+  private final ServerApi serverApi = new ServerApi();
   private final ExecutorService commands =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tally-studio").daemon().factory());
   private final ScheduledExecutorService ticker =
@@ -97,6 +99,7 @@ final class StudioEngine implements AutoCloseable {
     this.profileDir = profileDir;
     this.store = profileDir == null ? null : SettingsStore.at(profileDir);
     this.events = new StudioEvents(events);
+    this.eventExecutor = events;
   }
 
   static StudioEngine open(StudioSettings settings, Path profileDir, Executor eventExecutor) {
@@ -429,6 +432,44 @@ final class StudioEngine implements AutoCloseable {
     applyPreview(scene);
   }
 
+  // ---- the Server panel ----
+
+  /**
+   * Reads the server's API every second on the status thread (asynchronously: a read still under
+   * way when the next second comes is not doubled) and hands each snapshot to listener on the event
+   * executor; the first one at once.
+   */
+  AutoCloseable watchServer(Consumer<ServerSnapshot> listener) {
+    java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable read = () -> {
+      if (stopped.get() || !reading.compareAndSet(false, true)) return;
+      serverApi.read(server).whenComplete((snap, e) -> {
+        reading.set(false);
+        if (snap != null && !stopped.get()) {
+          eventExecutor.execute(() -> {
+            if (!stopped.get()) listener.accept(snap);
+          });
+        }
+      });
+    };
+    java.util.concurrent.ScheduledFuture<?> task;
+    try {
+      task = ticker.scheduleWithFixedDelay(read, 0, 1, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return () -> { }; // closed: nothing to watch
+    }
+    return () -> {
+      stopped.set(true);
+      task.cancel(false);
+    };
+  }
+
+  /** Kicks a client of the embedded server through its API (the SRS {@code DELETE /api/v1/clients/<id>}). */
+  CompletableFuture<Void> kickClient(String clientId) {
+    return serverApi.kick(server, Objects.requireNonNull(clientId, "client id"));
+  }
+
   // ---- status and events ----
 
   StudioStatus status() {
@@ -530,6 +571,7 @@ final class StudioEngine implements AutoCloseable {
       log.warn("studio close: {}", e.toString());
     }
     commands.shutdownNow();
+    serverApi.close();
     publisherLoops.shutdownGracefully(50, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3000);
     try {
       commands.awaitTermination(2, TimeUnit.SECONDS);

@@ -9,9 +9,10 @@ import javafx.stage.Window;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The Controls dock: Start/Stop Streaming, Start/Stop Recording, Settings. */
+/** The Controls dock: Start/Stop Streaming, Start/Stop Recording, Settings, Server…. */
 final class ControlsView {
   private final VBox root = new VBox();
+  private ServerPanel serverPanel;
 
   ControlsView(StudioModel model, Window owner) {
     Label title = new Label("CONTROLS");
@@ -48,7 +49,16 @@ final class ControlsView {
     settings.disableProperty().bind(notReady);
     settings.setOnAction(e -> SettingsDialog.show(owner, model));
 
-    root.getChildren().addAll(title, stream, record, settings);
+    Button server = new Button("Server…", new FontIcon(Feather.SERVER));
+    server.setId("server-button");
+    server.getStyleClass().add("control-button");
+    server.disableProperty().bind(notReady);
+    server.setOnAction(e -> {
+      if (serverPanel != null && serverPanel.stage().isShowing()) serverPanel.stage().toFront();
+      else serverPanel = ServerPanel.open(model, owner);
+    });
+
+    root.getChildren().addAll(title, stream, record, settings, server);
     root.getStyleClass().add("dock");
   }
 
