@@ -109,6 +109,7 @@ final class DestinationsView {
           ? "WHIP " + d.serverUrl() + (d.streamKey().isEmpty() ? "" : "  ·  token " + d.maskedKey())
           : d.serverUrl() + "  ·  key " + d.maskedKey());
       url.setId("url-" + d.id());
+      url.setMaxWidth(250); // a long WHIP URL ends in "…" rather than widening the dock
       url.getStyleClass().add("destination-state");
       DestinationStatus st = statusById.get(d.id());
       Label state = new Label(st == null ? (d.enabled() ? "ready" : "disabled") : st.describe());

@@ -18,6 +18,7 @@ import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import javafx.stage.Window;
@@ -76,8 +77,8 @@ final class ServerPanel {
     clients.setPlaceholder(new Label("Nobody is connected."));
     streams.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     clients.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-    streams.setPrefHeight(150);
-    clients.setPrefHeight(170);
+    streams.setPrefHeight(180);
+    clients.setPrefHeight(200);
     buildStreamColumns();
     buildClientColumns();
     streams.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> {
@@ -93,7 +94,7 @@ final class ServerPanel {
     root.setPadding(new Insets(10));
     VBox.setVgrow(streams, Priority.ALWAYS);
     VBox.setVgrow(clients, Priority.ALWAYS);
-    Scene scene = new Scene(root, 900, 760);
+    Scene scene = new Scene(root, 1060, 900);
     Theme.style(scene);
     stage.setScene(scene);
     stage.setOnHidden(e -> stopWatching());
@@ -131,7 +132,7 @@ final class ServerPanel {
   private void buildStreamColumns() {
     streams.getColumns().setAll(List.<TableColumn<ServerSnapshot.Stream, ?>>of(
         column("Stream", ServerSnapshot.Stream::path, 160),
-        column("Publisher", ServerSnapshot.Stream::publisher, 110),
+        column("Publisher", s -> kind(s.publisher()), 120),
         column("Clients", s -> Integer.toString(s.clients()), 60),
         column("In kbps", s -> Long.toString(s.recvKbps()), 70),
         column("Video", ServerSnapshot.Stream::video, 130),
@@ -142,12 +143,24 @@ final class ServerPanel {
   private void buildClientColumns() {
     clients.getColumns().setAll(List.<TableColumn<ServerSnapshot.Client, ?>>of(
         column("Id", ServerSnapshot.Client::id, 90),
-        column("Type", ServerSnapshot.Client::type, 100),
+        column("Type", c -> kind(c.type()), 110),
         column("Stream", ServerSnapshot.Client::stream, 140),
         column("IP", ServerSnapshot.Client::ip, 100),
         column("Alive", c -> String.format("%.0f s", c.aliveSeconds()), 60),
         column("kbps in/out", c -> c.recvKbps() + " / " + c.sendKbps(), 90),
         actionColumn("Kick", c -> "kick-" + c.id(), c -> model.kickClient(c.id()))));
+  }
+
+  /** SRS's client types (the API's words) as a streamer says them. */
+  static String kind(String srsType) {
+    return switch (srsType) {
+      case "fmle-publish" -> "RTMP publisher";
+      case "rtc-publish" -> "WHIP publisher";
+      case "rtmp-play" -> "RTMP player";
+      case "flv-play" -> "HTTP-FLV player";
+      case "rtc-play" -> "WHEP player";
+      default -> srsType;
+    };
   }
 
   private static <T> TableColumn<T, String> column(String name, Function<T, String> value, double width) {
@@ -239,7 +252,10 @@ final class ServerPanel {
       GridPane.setHgrow(field, Priority.ALWAYS);
       Label use = new Label(u.use());
       use.getStyleClass().add("destination-state");
-      urls.addRow(row++, new Label(u.protocol()), field, copyButton("copy-" + key, field::getText), use);
+      Label protocol = new Label(u.protocol());
+      protocol.setMinWidth(Region.USE_PREF_SIZE);
+      use.setMinWidth(Region.USE_PREF_SIZE);
+      urls.addRow(row++, protocol, field, copyButton("copy-" + key, field::getText), use);
     }
   }
 
