@@ -94,7 +94,8 @@ final class ServerPanel {
     root.setPadding(new Insets(10));
     VBox.setVgrow(streams, Priority.ALWAYS);
     VBox.setVgrow(clients, Priority.ALWAYS);
-    Scene scene = new Scene(root, 1060, 900);
+    var screen = javafx.stage.Screen.getPrimary().getVisualBounds(); // never taller than the screen
+    Scene scene = new Scene(root, Math.min(1060, screen.getWidth()), Math.min(900, screen.getHeight()));
     Theme.style(scene);
     stage.setScene(scene);
     stage.setOnHidden(e -> stopWatching());

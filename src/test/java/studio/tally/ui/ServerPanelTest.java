@@ -36,6 +36,7 @@ import studio.tally.live.ServerStatus;
 import studio.tally.testing.Ffmpeg;
 import studio.tally.testing.FfmpegProcess;
 import studio.tally.testing.Ffprobe;
+import studio.tally.testing.FreePort;
 import studio.tally.testing.PeerReaper;
 
 /**
@@ -85,6 +86,11 @@ class ServerPanelTest {
 
   private static List<JsonNode> list(JsonNode root, String key) {
     return StreamSupport.stream(root.path(key).spliterator(), false).toList();
+  }
+
+  /** Presses a button by id, in whichever window it is. */
+  private void fire(String id) {
+    robot.interact(() -> robot.lookup(id).queryButton().fire());
   }
 
   /** Types into the destination dialog's fields (the dialog is open). */
@@ -144,11 +150,22 @@ class ServerPanelTest {
     clickButton("OK");
     await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().destinations().size() == 2);
     String id = studio.settings().destinations().stream().filter(Destination::webRtc).findFirst().orElseThrow().id();
+    // and one nobody answers: its row must say why, while the others stay live
+    int closedPort = FreePort.tcp();
+    robot.clickOn("#add-destination");
+    fill("WHIP nowhere", "http://127.0.0.1:" + closedPort + "/whip/live/none", "");
+    clickButton("OK");
+    await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().destinations().size() == 3);
+    String deadId = studio.settings().destinations().stream().filter(x -> x.name().equals("WHIP nowhere")).findFirst()
+        .orElseThrow().id();
 
     robot.clickOn("#stream-button");
     // the row says live with bitrate and the round trip the server's receiver reports give
     await().atMost(Duration.ofSeconds(60)).until(() -> text("#state-" + id).matches("live · [1-9]\\d* kbps · rtt \\d+ ms"));
     await().atMost(Duration.ofSeconds(30)).until(() -> text("#state-" + Destination.LOCAL_ID).startsWith("live ·"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> text("#state-" + deadId).matches("(reconnecting in \\d+ s|failed:) .+"));
+    System.out.println("unreachable WHIP destination: " + text("#state-" + deadId));
+    assertThat(text("#state-" + deadId)).contains(Integer.toString(closedPort));
 
     // the server's API shows the WebRTC publisher and its stream, H.264 at the studio's size
     JsonNode clients = api("clients");
@@ -206,7 +223,7 @@ class ServerPanelTest {
         .isEqualTo("webrtc://127.0.0.1:" + studio.httpPort + "/live/studio");
 
     // the studio's own stream and an FFmpeg 8.1 RTMP publisher show up within a few refreshes
-    robot.clickOn("#stream-button");
+    fire("#stream-button"); // the panel may cover the studio window: press its buttons, not the screen
     try (FfmpegProcess ffmpeg = Ffmpeg.bundled().publishTestSource("rtmp://127.0.0.1:" + studio.rtmpPort + "/live/ff",
         Duration.ofSeconds(120), 320, 240, 25, 25)) {
       await().atMost(Duration.ofSeconds(60)).until(() -> fx(() -> {
@@ -218,7 +235,7 @@ class ServerPanelTest {
       assertThat(ff.publisher()).isEqualTo("fmle-publish");
 
       // Play opens the Player window on it and pictures arrive
-      robot.clickOn("#play-live-ff");
+      fire("#play-live-ff");
       PlayerWindow player = await().atMost(Duration.ofSeconds(10)).until(() -> fx(panel::player), p -> p != null);
       await().atMost(Duration.ofSeconds(30)).until(() -> fx(() -> player.players().size() == 1
           && player.players().getFirst().framesShown() >= 10));
@@ -230,7 +247,7 @@ class ServerPanelTest {
       // Kick the FFmpeg publisher: it leaves the server, its stream with it
       String ffPublisher = fx(() -> panel.snapshot().clients().stream()
           .filter(c -> c.publish() && c.stream().equals("live/ff")).findFirst().orElseThrow().id());
-      robot.clickOn("#kick-" + ffPublisher);
+      fire("#kick-" + ffPublisher); // the Player window may cover the panel
       await().atMost(Duration.ofSeconds(15)).until(() -> fx(() -> panel.snapshot().clients().stream()
           .noneMatch(c -> c.id().equals(ffPublisher))));
       assertThat(list(api("clients"), "clients")).noneMatch(c -> c.path("id").asText().equals(ffPublisher));
@@ -238,7 +255,7 @@ class ServerPanelTest {
       // the studio's own stream is untouched
       assertThat(fx(() -> panel.snapshot().streams())).anyMatch(x -> x.path().equals("live/studio"));
     }
-    robot.clickOn("#stream-button");
+    fire("#stream-button");
     await().atMost(Duration.ofSeconds(30)).until(() -> !studio.status().streaming());
   }
 
