@@ -31,6 +31,9 @@ final class DestinationsView {
   private final VBox root = new VBox();
   private final ListView<Destination> list = new ListView<>();
   private Map<String, DestinationStatus> statusById = Map.of();
+  // the state line of each shown row: live figures change it in place, so the rows (and a click on
+  // one of their buttons) are not rebuilt four times a second
+  private final Map<String, Label> stateLines = new java.util.HashMap<>();
 
   DestinationsView(StudioModel model, Window owner) {
     this.model = model;
@@ -58,9 +61,16 @@ final class DestinationsView {
     });
     model.statusProperty().addListener((o, a, s) -> {
       Map<String, DestinationStatus> next = byId(s);
-      boolean changed = !lines(next).equals(lines(statusById));
+      boolean changed = !states(next).equals(states(statusById));
       statusById = next;
-      if (changed) list.refresh();
+      if (changed) {
+        list.refresh();
+      } else {
+        next.forEach((id, st) -> {
+          Label l = stateLines.get(id);
+          if (l != null) l.setText(st.describe());
+        });
+      }
     });
   }
 
@@ -73,8 +83,9 @@ final class DestinationsView {
     return s.destinations().stream().collect(Collectors.toMap(DestinationStatus::id, Function.identity(), (x, y) -> y));
   }
 
-  private static Map<String, String> lines(Map<String, DestinationStatus> m) {
-    return m.values().stream().collect(Collectors.toMap(DestinationStatus::id, DestinationStatus::describe));
+  /** What changes a row's look (state and reason), not the figures of a live one or a reconnect's countdown. */
+  private static Map<String, String> states(Map<String, DestinationStatus> m) {
+    return m.values().stream().collect(Collectors.toMap(DestinationStatus::id, st -> st.state() + " " + st.reason()));
   }
 
   private final class DestinationCell extends ListCell<Destination> {
@@ -114,6 +125,7 @@ final class DestinationsView {
       DestinationStatus st = statusById.get(d.id());
       Label state = new Label(st == null ? (d.enabled() ? "ready" : "disabled") : st.describe());
       state.setId("state-" + d.id());
+      stateLines.put(d.id(), state);
       state.setWrapText(true);
       state.setMaxWidth(250);
       state.getStyleClass().add(st != null && st.state() == DestinationStatus.State.FAILED ? "destination-problem" : "destination-state");
