@@ -1,33 +1,58 @@
 package studio.tally.config;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * An RTMP/RTMPS destination, OBS style: server URL and stream key apart.
+ * A destination: RTMP/RTMPS OBS style (server URL and stream key apart), or WHIP (an RFC 9725
+ * endpoint {@code http(s)://…} or {@code webrtc://host[:port]/app/stream}, with a bearer token).
+ *
+ * <p>For WHIP the token lives in {@link #streamKey()}: it is the same kind of secret (kept in the
+ * owner-only settings file, masked everywhere else), so it gets the same care without a second field.
+ * A pasted {@code Bearer xyz} is stored as {@code xyz}; whether the prefix is sent is
+ * {@link #rawToken()} (some servers want the raw key).
  *
  * <p>{@link #toString()} masks the stream key: it is a secret and never reaches a log.
  *
  * @param id stable identity for edits (not shown to users)
- * @param serverUrl {@code rtmp[s]://host[:port]/app}
+ * @param serverUrl RTMP: {@code rtmp[s]://host[:port]/app}; WHIP: the endpoint
+ * @param streamKey RTMP: the stream key; WHIP: the bearer token without its prefix (empty = none)
  * @param tlsFingerprint SHA-256 of the RTMPS server's certificate to trust (hex, colons optional), or null
  * @param insecureTls accept any RTMPS certificate
+ * @param protocol RTMP (also when absent from an older settings file) or WHIP
+ * @param rawToken WHIP: send the token as {@code Authorization: <token>}, without {@code Bearer }
  */
 public record Destination(String id, String name, String serverUrl, String streamKey, boolean enabled,
-    String tlsFingerprint, boolean insecureTls) {
+    String tlsFingerprint, boolean insecureTls, Protocol protocol, boolean rawToken) {
   public static final String LOCAL_ID = "local";
+
+  /** How the one encode goes out to this destination. */
+  public enum Protocol { RTMP, WHIP }
 
   public Destination {
     id = id == null || id.isBlank() ? UUID.randomUUID().toString().substring(0, 8) : id;
     name = name == null || name.isBlank() ? "Destination" : name.strip();
     serverUrl = Objects.requireNonNullElse(serverUrl, "").strip();
-    streamKey = Objects.requireNonNullElse(streamKey, "").strip();
+    protocol = protocol == null ? Protocol.RTMP : protocol;
+    streamKey = protocol == Protocol.WHIP ? bareToken(streamKey) : Objects.requireNonNullElse(streamKey, "").strip();
     tlsFingerprint = tlsFingerprint == null || tlsFingerprint.isBlank() ? null : tlsFingerprint.strip();
   }
 
-  /** A new destination with a fresh id. */
+  /** An RTMP/RTMPS destination. */
+  public Destination(String id, String name, String serverUrl, String streamKey, boolean enabled, String tlsFingerprint,
+      boolean insecureTls) {
+    this(id, name, serverUrl, streamKey, enabled, tlsFingerprint, insecureTls, Protocol.RTMP, false);
+  }
+
+  /** A new RTMP destination with a fresh id. */
   public static Destination of(String name, String serverUrl, String streamKey) {
     return new Destination(null, name, serverUrl, streamKey, true, null, false);
+  }
+
+  /** A new WHIP destination with a fresh id; token may carry the {@code Bearer } prefix or not, or be null. */
+  public static Destination whip(String name, String endpoint, String token) {
+    return new Destination(null, name, endpoint, token, true, null, false, Protocol.WHIP, false);
   }
 
   /** The first-run destination: the embedded server at {@code rtmpHostPort}, key "studio". */
@@ -35,30 +60,48 @@ public record Destination(String id, String name, String serverUrl, String strea
     return new Destination(LOCAL_ID, "Local server", "rtmp://" + rtmpHostPort + "/live", "studio", true, null, false);
   }
 
+  /** True for a WHIP (WebRTC) destination: the encoder must then run without B-frames. */
+  public boolean webRtc() {
+    return protocol == Protocol.WHIP;
+  }
+
+  /**
+   * The token without a leading {@code Bearer } (any case, any spaces after it): users paste the
+   * header value as often as the token, and the prefix is a separate setting.
+   */
+  public static String bareToken(String token) {
+    String t = Objects.requireNonNullElse(token, "").strip();
+    if (t.regionMatches(true, 0, "Bearer", 0, 6) && (t.length() == 6 || Character.isWhitespace(t.charAt(6)))) {
+      t = t.substring(6).strip();
+    }
+    return t;
+  }
+
   public Destination withEnabled(boolean on) {
-    return new Destination(id, name, serverUrl, streamKey, on, tlsFingerprint, insecureTls);
+    return new Destination(id, name, serverUrl, streamKey, on, tlsFingerprint, insecureTls, protocol, rawToken);
   }
 
   public Destination withServerUrl(String url) {
-    return new Destination(id, name, url, streamKey, enabled, tlsFingerprint, insecureTls);
+    return new Destination(id, name, url, streamKey, enabled, tlsFingerprint, insecureTls, protocol, rawToken);
   }
 
   public Destination withStreamKey(String key) {
-    return new Destination(id, name, serverUrl, key, enabled, tlsFingerprint, insecureTls);
+    return new Destination(id, name, serverUrl, key, enabled, tlsFingerprint, insecureTls, protocol, rawToken);
   }
 
   public Destination withTls(String fingerprint, boolean insecure) {
-    return new Destination(id, name, serverUrl, streamKey, enabled, fingerprint, insecure);
+    return new Destination(id, name, serverUrl, streamKey, enabled, fingerprint, insecure, protocol, rawToken);
   }
 
-  /** The stream key as shown: first 3 characters and "…". */
+  /** The stream key (or token) as shown: first 3 characters and "…". */
   public String maskedKey() {
     return streamKey.length() <= 3 ? "…" : streamKey.substring(0, 3) + "…";
   }
 
   @Override
   public String toString() {
-    return "Destination[id=" + id + ", name=" + name + ", serverUrl=" + serverUrl + ", streamKey=" + maskedKey()
-        + ", enabled=" + enabled + ", tlsFingerprint=" + tlsFingerprint + ", insecureTls=" + insecureTls + "]";
+    return "Destination[id=" + id + ", name=" + name + ", protocol=" + protocol.name().toLowerCase(Locale.ROOT)
+        + ", serverUrl=" + serverUrl + ", streamKey=" + maskedKey() + ", enabled=" + enabled + ", tlsFingerprint="
+        + tlsFingerprint + ", insecureTls=" + insecureTls + ", rawToken=" + rawToken + "]";
   }
 }

@@ -20,10 +20,17 @@ final class EmbeddedServer implements AutoCloseable {
 
   private final TallyServer server;
   private final ServerStatus status;
+  private final String rtmpHostPort;
+  private final String httpHostPort;
+  private final String tlsFingerprint;
 
   private EmbeddedServer(TallyServer server, ServerStatus status) {
     this.server = server;
     this.status = status;
+    List<InetSocketAddress> bound = server == null ? List.of() : server.boundAddresses();
+    this.rtmpHostPort = bound.isEmpty() ? null : reachable(bound.getFirst());
+    this.httpHostPort = bound.isEmpty() ? null : reachable(bound.get(Math.min(1, bound.size() - 1)));
+    this.tlsFingerprint = server == null ? null : server.certificate().sha256Fingerprint();
   }
 
   static EmbeddedServer off() {
@@ -117,6 +124,29 @@ final class EmbeddedServer implements AutoCloseable {
 
   ServerStatus status() {
     return status;
+  }
+
+  /** HOST:PORT to publish RTMP(S) to (the first listener; a wildcard address as loopback); null unless running. */
+  String rtmpHostPort() {
+    return rtmpHostPort;
+  }
+
+  /** HOST:PORT of the listener for HTTP, the API and WebRTC (the second when there are two); null unless running. */
+  String apiHostPort() {
+    return httpHostPort;
+  }
+
+  /** SHA-256 of the TLS certificate (RTMPS, HTTPS, WSS), colon-separated hex; null unless running. */
+  String tlsFingerprint() {
+    return tlsFingerprint;
+  }
+
+  /** A listener bound to every interface is reached, from this machine, on the loopback address. */
+  private static String reachable(InetSocketAddress a) {
+    if (a.getAddress().isAnyLocalAddress()) {
+      return (a.getAddress() instanceof java.net.Inet6Address ? "[::1]" : "127.0.0.1") + ":" + a.getPort();
+    }
+    return hostPort(a);
   }
 
   private static String hostPort(InetSocketAddress a) {

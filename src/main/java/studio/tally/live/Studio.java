@@ -204,6 +204,24 @@ public final class Studio implements AutoCloseable {
   }
 
   /**
+   * The embedded server for the Server panel: a {@link ServerSnapshot} (listeners, TLS fingerprint,
+   * streams and clients from its status API, or why it is not running) about once a second, the first
+   * at once, to {@code listener} on the event executor, until the returned handle is closed. The API
+   * is read asynchronously off the caller's thread; this returns at once.
+   */
+  public AutoCloseable watchServer(Consumer<ServerSnapshot> listener) {
+    return engine.watchServer(listener);
+  }
+
+  /**
+   * Disconnects a publisher or player of the embedded server ({@code DELETE /api/v1/clients/<id>});
+   * fails with the server's reason, e.g. "no client with id …". Never blocks.
+   */
+  public CompletableFuture<Void> kickClient(String clientId) {
+    return engine.kickClient(clientId);
+  }
+
+  /**
    * Stops streaming, finishes the recording, stops the server, closes the scene — in that order,
    * within a few seconds at most. Idempotent. Call it off the FX thread.
    */

@@ -52,6 +52,8 @@ final class StudioEngine implements AutoCloseable {
   private final Path profileDir;
   private final SettingsStore store;
   private final StudioEvents events;
+  private final Executor eventExecutor;
+  private final ServerApi serverApi = new ServerApi();
   private final ExecutorService commands =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().name("tally-studio").daemon().factory());
   private final ScheduledExecutorService ticker =
@@ -95,6 +97,7 @@ final class StudioEngine implements AutoCloseable {
     this.profileDir = profileDir;
     this.store = profileDir == null ? null : SettingsStore.at(profileDir);
     this.events = new StudioEvents(events);
+    this.eventExecutor = events;
   }
 
   static StudioEngine open(StudioSettings settings, Path profileDir, Executor eventExecutor) {
@@ -260,7 +263,11 @@ final class StudioEngine implements AutoCloseable {
     var v = settings.video();
     EncodeMeter m = new EncodeMeter();
     FanOut f = new FanOut(List.of(m));
-    EncoderSettings es = new EncoderSettings(v.encoder(), "h264", v.bitrateKbps(), v.keyframeIntervalSeconds(), null, null, 0, 0);
+    // never B-frames (WebRTC receivers take none, and RTMP players lose nothing by it); with a WHIP
+    // destination on, main profile as `tally publish` does: browsers' decoders take constrained baseline or main
+    boolean webRtc = settings.destinations().stream().anyMatch(d -> d.enabled() && d.webRtc());
+    EncoderSettings es = new EncoderSettings(v.encoder(), "h264", v.bitrateKbps(), v.keyframeIntervalSeconds(), null,
+        webRtc ? "main" : null, 0, 0);
     EncoderChoice choice;
     try {
       choice = scene.session().startEncoding(es, f);
@@ -287,10 +294,19 @@ final class StudioEngine implements AutoCloseable {
   }
 
   private void attach(Destination d) {
-    DestinationLink link = DestinationLink.open(d, publisherLoops,
+    DestinationLink link = DestinationLink.open(d, publisherLoops, this::requestKeyframe,
         why -> notice(StudioEvent.Severity.ERROR, d.name() + ": " + why));
     links.put(d.id(), link);
     if (link.publisher() != null) fanOut.add(link.publisher());
+  }
+
+  /** Any thread (a WHIP server's PLI arrives on its event loop): the next video frame is a keyframe. */
+  private void requestKeyframe() {
+    try {
+      if (fanOut != null) scene.session().requestKeyframe();
+    } catch (RuntimeException e) {
+      log.debug("keyframe not requested: {}", e.toString());
+    }
   }
 
   private void detach(String id) {
@@ -425,6 +441,44 @@ final class StudioEngine implements AutoCloseable {
     applyPreview(scene);
   }
 
+  // ---- the Server panel ----
+
+  /**
+   * Reads the server's API every second on the status thread (asynchronously: a read still under
+   * way when the next second comes is not doubled) and hands each snapshot to listener on the event
+   * executor; the first one at once.
+   */
+  AutoCloseable watchServer(Consumer<ServerSnapshot> listener) {
+    java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable read = () -> {
+      if (stopped.get() || !reading.compareAndSet(false, true)) return;
+      serverApi.read(server).whenComplete((snap, e) -> {
+        reading.set(false);
+        if (snap != null && !stopped.get()) {
+          eventExecutor.execute(() -> {
+            if (!stopped.get()) listener.accept(snap);
+          });
+        }
+      });
+    };
+    java.util.concurrent.ScheduledFuture<?> task;
+    try {
+      task = ticker.scheduleWithFixedDelay(read, 0, 1, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return () -> { }; // closed: nothing to watch
+    }
+    return () -> {
+      stopped.set(true);
+      task.cancel(false);
+    };
+  }
+
+  /** Kicks a client of the embedded server through its API (the SRS {@code DELETE /api/v1/clients/<id>}). */
+  CompletableFuture<Void> kickClient(String clientId) {
+    return serverApi.kick(server, Objects.requireNonNull(clientId, "client id"));
+  }
+
   // ---- status and events ----
 
   StudioStatus status() {
@@ -526,6 +580,7 @@ final class StudioEngine implements AutoCloseable {
       log.warn("studio close: {}", e.toString());
     }
     commands.shutdownNow();
+    serverApi.close();
     publisherLoops.close();
     try {
       commands.awaitTermination(2, TimeUnit.SECONDS);

@@ -9,9 +9,10 @@ import javafx.stage.Window;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The Controls dock: Start/Stop Streaming, Start/Stop Recording, Settings, Call…. */
+/** The Controls dock: Start/Stop Streaming, Start/Stop Recording, Settings, Server…, Call…. */
 final class ControlsView {
   private final VBox root = new VBox();
+  private ServerPanel serverPanel;
   private CallWindow callWindow; // one per studio window: Call… brings it back to the front
 
   ControlsView(StudioModel model, Window owner) {
@@ -49,6 +50,15 @@ final class ControlsView {
     settings.disableProperty().bind(notReady);
     settings.setOnAction(e -> SettingsDialog.show(owner, model));
 
+    Button server = new Button("Server…", new FontIcon(Feather.SERVER));
+    server.setId("server-button");
+    server.getStyleClass().add("control-button");
+    server.disableProperty().bind(notReady);
+    server.setOnAction(e -> {
+      if (serverPanel != null && serverPanel.stage().isShowing()) serverPanel.stage().toFront();
+      else serverPanel = ServerPanel.open(model, owner);
+    });
+
     Button call = new Button("Call…", new FontIcon(Feather.PHONE));
     call.setId("call-button");
     call.getStyleClass().add("control-button");
@@ -57,7 +67,7 @@ final class ControlsView {
       else callWindow.show();
     });
 
-    root.getChildren().addAll(title, stream, record, settings, call);
+    root.getChildren().addAll(title, stream, record, settings, server, call);
     root.getStyleClass().add("dock");
   }
 

@@ -1,5 +1,8 @@
 package studio.tally.ui;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.Optional;
 import javafx.geometry.Insets;
 import javafx.scene.control.ButtonType;
@@ -22,6 +25,11 @@ import studio.tally.config.Destination;
  * from the platform's dashboard; a full URL pasted into the server field is split at its last
  * path segment when the key is empty), the key masked with a show toggle, and for RTMPS a
  * certificate fingerprint to pin or "accept any certificate".
+ *
+ * <p>The URL's scheme says the protocol: {@code http(s)://} (a WHIP endpoint) and
+ * {@code webrtc://host/app/stream} make a WHIP destination, whose secret is a bearer token (pasted
+ * with or without {@code Bearer }; whether the prefix is sent is a box, for servers that want the
+ * raw key), as OBS 30 asks for it.
  */
 final class DestinationDialog {
   private DestinationDialog() {}
@@ -31,13 +39,14 @@ final class DestinationDialog {
     Dialog<Destination> dialog = new Dialog<>();
     dialog.initOwner(owner);
     dialog.setTitle(existing == null ? "Add destination" : "Edit destination");
-    dialog.setHeaderText("Where to stream: the server URL and stream key from your platform's dashboard.");
+    dialog.setHeaderText("Where to stream: the server URL and stream key from your platform's dashboard,\n"
+        + "or a WHIP endpoint (http(s)://… or webrtc://host/app/stream) and its bearer token.");
 
     TextField name = new TextField(existing == null ? "" : existing.name());
     name.setPromptText("e.g. Twitch");
     name.setId("destination-name");
     TextField url = new TextField(existing == null ? "" : existing.serverUrl());
-    url.setPromptText("rtmp://live.example.com/app or rtmps://…");
+    url.setPromptText("rtmp(s)://live.example.com/app, or WHIP: https://…/whip/… or webrtc://host/app/stream");
     url.setId("destination-url");
     PasswordField key = new PasswordField();
     key.setId("destination-key");
@@ -45,6 +54,10 @@ final class DestinationDialog {
     keyShown.setId("destination-key-shown");
     keyShown.textProperty().bindBidirectional(key.textProperty());
     key.setText(existing == null ? "" : existing.streamKey());
+    Label keyLabel = new Label();
+    CheckBox bearerPrefix = new CheckBox("Send it as \"Bearer <token>\" (clear for servers that want the raw key)");
+    bearerPrefix.setId("destination-bearer-prefix");
+    bearerPrefix.setSelected(existing == null || !existing.rawToken());
     ToggleButton show = new ToggleButton(null, new FontIcon(Feather.EYE));
     show.setId("show-key");
     show.getStyleClass().add("flat");
@@ -82,6 +95,13 @@ final class DestinationDialog {
       fingerprint.setDisable(!rtmps);
       insecure.setDisable(!rtmps);
     });
+    Runnable protocolShown = () -> {
+      boolean whip = isWhip(url.getText());
+      keyLabel.setText(whip ? "Bearer token" : "Stream key");
+      bearerPrefix.setDisable(!whip);
+    };
+    url.textProperty().addListener((o, a, b) -> protocolShown.run());
+    protocolShown.run();
 
     GridPane form = new GridPane();
     form.setHgap(10);
@@ -89,11 +109,12 @@ final class DestinationDialog {
     form.setPadding(new Insets(10));
     form.addRow(0, new Label("Name"), name);
     form.addRow(1, new Label("Server"), url);
-    form.addRow(2, new Label("Stream key"), keyBox, show);
-    form.addRow(3, new Label("Certificate"), fingerprint);
-    form.add(insecure, 1, 4);
-    form.add(enabled, 1, 5);
-    form.add(problem, 0, 6, 3, 1);
+    form.addRow(2, keyLabel, keyBox, show);
+    form.add(bearerPrefix, 1, 3);
+    form.addRow(4, new Label("Certificate"), fingerprint);
+    form.add(insecure, 1, 5);
+    form.add(enabled, 1, 6);
+    form.add(problem, 0, 7, 3, 1);
     GridPane.setHgrow(url, Priority.ALWAYS);
     url.setPrefColumnCount(32);
     dialog.getDialogPane().setContent(form);
@@ -110,16 +131,28 @@ final class DestinationDialog {
       if (b != ButtonType.OK) return null;
       String id = existing == null ? null : existing.id();
       boolean rtmps = url.getText().strip().startsWith("rtmps://");
+      boolean whip = isWhip(url.getText());
       return new Destination(id, name.getText().isBlank() ? hostOf(url.getText()) : name.getText(), url.getText(),
-          key.getText(), enabled.isSelected(), rtmps ? fingerprint.getText() : null, rtmps && insecure.isSelected());
+          key.getText(), enabled.isSelected(), rtmps ? fingerprint.getText() : null, rtmps && insecure.isSelected(),
+          whip ? Destination.Protocol.WHIP : Destination.Protocol.RTMP, whip && !bearerPrefix.isSelected());
     });
     return dialog.showAndWait();
+  }
+
+  /** True when url names a WHIP destination (its scheme is http, https or webrtc). */
+  static boolean isWhip(String url) {
+    String u = url == null ? "" : url.strip().toLowerCase(Locale.ROOT);
+    return u.startsWith("http://") || u.startsWith("https://") || u.startsWith("webrtc://");
   }
 
   /** Why the form cannot be saved, in words, or null. */
   static String problem(String url, String key, String fingerprint) {
     String u = url == null ? "" : url.strip();
     if (u.isEmpty()) return "The server URL is missing.";
+    if (isWhip(u)) return whipProblem(u, key);
+    if (u.matches("(?i)[a-z][a-z0-9+.-]*:.*") && !u.matches("(?i)rtmps?:.*")) {
+      return "The server URL must start with rtmp:// or rtmps:// (RTMP), or http://, https:// or webrtc:// (WHIP).";
+    }
     if (!u.matches("rtmps?://[^/\\s]+(/\\S*)?")) return "The server URL must start with rtmp:// or rtmps:// and name a host.";
     if (key != null && key.strip().chars().anyMatch(Character::isWhitespace)) return "The stream key must not contain spaces.";
     String f = fingerprint == null ? "" : fingerprint.strip().replace(":", "");
@@ -129,8 +162,31 @@ final class DestinationDialog {
     return null;
   }
 
+  /** A WHIP endpoint or webrtc:// URL: a host, for webrtc:// an app and a stream; a token without spaces. */
+  private static String whipProblem(String u, String key) {
+    if (u.matches("(?i)[a-z]+://(/.*)?")) return "The WHIP URL names no host.";
+    URI uri;
+    try {
+      uri = new URI(u);
+    } catch (URISyntaxException e) {
+      return "The WHIP URL is not a URL: " + e.getReason() + ".";
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) return "The WHIP URL names no host.";
+    if (uri.getUserInfo() != null) return "The WHIP URL must not carry a user name: put the token in its field.";
+    if (uri.getScheme().equalsIgnoreCase("webrtc")) {
+      String[] parts = (uri.getRawPath() == null ? "" : uri.getRawPath()).replaceAll("^/+", "").split("/");
+      if (parts.length < 2 || parts[0].isEmpty() || parts[parts.length - 1].isEmpty()) {
+        return "A webrtc:// URL needs an app and a stream: webrtc://host[:port]/app/stream.";
+      }
+    }
+    if (Destination.bareToken(key).chars().anyMatch(Character::isWhitespace)) {
+      return "The bearer token must not contain spaces (a leading \"Bearer \" is fine).";
+    }
+    return null;
+  }
+
   private static String hostOf(String url) {
-    String s = url.strip().replaceFirst("^rtmps?://", "");
+    String s = url.strip().replaceFirst("^(?i)(rtmps?|https?|webrtc)://", "");
     int slash = s.indexOf('/');
     return slash < 0 ? s : s.substring(0, slash);
   }

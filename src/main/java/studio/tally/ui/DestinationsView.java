@@ -21,13 +21,19 @@ import studio.tally.config.Destination;
 import studio.tally.live.DestinationStatus;
 import studio.tally.live.StudioStatus;
 
-/** The Destinations dock: each RTMP/RTMPS destination with an enable box, its state line, edit and remove. */
+/**
+ * The Destinations dock: each RTMP/RTMPS or WHIP destination with an enable box, its state line
+ * (connecting, live with bitrate and round trip, reconnecting with the reason), edit and remove.
+ */
 final class DestinationsView {
   private final StudioModel model;
   private final Window owner;
   private final VBox root = new VBox();
   private final ListView<Destination> list = new ListView<>();
   private Map<String, DestinationStatus> statusById = Map.of();
+  // the state line of each shown row: live figures change it in place, so the rows (and a click on
+  // one of their buttons) are not rebuilt four times a second
+  private final Map<String, Label> stateLines = new java.util.HashMap<>();
 
   DestinationsView(StudioModel model, Window owner) {
     this.model = model;
@@ -55,9 +61,16 @@ final class DestinationsView {
     });
     model.statusProperty().addListener((o, a, s) -> {
       Map<String, DestinationStatus> next = byId(s);
-      boolean changed = !lines(next).equals(lines(statusById));
+      boolean changed = !states(next).equals(states(statusById));
       statusById = next;
-      if (changed) list.refresh();
+      if (changed) {
+        list.refresh();
+      } else {
+        next.forEach((id, st) -> {
+          Label l = stateLines.get(id);
+          if (l != null) l.setText(st.describe());
+        });
+      }
     });
   }
 
@@ -70,8 +83,9 @@ final class DestinationsView {
     return s.destinations().stream().collect(Collectors.toMap(DestinationStatus::id, Function.identity(), (x, y) -> y));
   }
 
-  private static Map<String, String> lines(Map<String, DestinationStatus> m) {
-    return m.values().stream().collect(Collectors.toMap(DestinationStatus::id, DestinationStatus::describe));
+  /** What changes a row's look (state and reason), not the figures of a live one or a reconnect's countdown. */
+  private static Map<String, String> states(Map<String, DestinationStatus> m) {
+    return m.values().stream().collect(Collectors.toMap(DestinationStatus::id, st -> st.state() + " " + st.reason()));
   }
 
   private final class DestinationCell extends ListCell<Destination> {
@@ -102,18 +116,20 @@ final class DestinationsView {
       HBox top = new HBox(2, enabled, edit, remove);
       top.setAlignment(Pos.CENTER_LEFT);
 
-      Label url = new Label(d.serverUrl() + "  ·  key " + d.maskedKey());
+      Label url = new Label(d.webRtc()
+          ? "WHIP " + d.serverUrl() + (d.streamKey().isEmpty() ? "" : "  ·  token " + d.maskedKey())
+          : d.serverUrl() + "  ·  key " + d.maskedKey());
+      url.setId("url-" + d.id());
+      url.setMaxWidth(250); // a long WHIP URL ends in "…" rather than widening the dock
       url.getStyleClass().add("destination-state");
       DestinationStatus st = statusById.get(d.id());
       Label state = new Label(st == null ? (d.enabled() ? "ready" : "disabled") : st.describe());
       state.setId("state-" + d.id());
+      stateLines.put(d.id(), state);
       state.setWrapText(true);
       state.setMaxWidth(250);
       state.getStyleClass().add(st != null && st.state() == DestinationStatus.State.FAILED ? "destination-problem" : "destination-state");
-      if (st != null && st.state() == DestinationStatus.State.LIVE) {
-        state.getStyleClass().add("live");
-        state.setText(String.format("live · %.0f kbps", st.bitrateKbps()));
-      }
+      if (st != null && st.state() == DestinationStatus.State.LIVE) state.getStyleClass().add("live");
       setGraphic(new VBox(2, top, url, state));
     }
   }

@@ -69,6 +69,10 @@ final class PlayerWindow {
     stage.show();
   }
 
+  Stage stage() {
+    return stage;
+  }
+
   /** FX thread: adds a player for url with the TLS settings of the bar. */
   PlayerTile open(String streamUrl) {
     if (players.isEmpty()) tiles.getChildren().clear();

@@ -265,6 +265,20 @@ final class StudioModel {
     if (studio != null) run(() -> studio.setDestinationEnabled(id, on), false);
   }
 
+  /**
+   * The embedded server's snapshot about once a second, on the FX thread, until the handle is
+   * closed; the engine reads the server's API off the FX thread. Before the studio is open: nothing.
+   */
+  AutoCloseable watchServer(java.util.function.Consumer<studio.tally.live.ServerSnapshot> listener) {
+    Studio s = studio;
+    return s == null ? () -> { } : s.watchServer(listener);
+  }
+
+  /** Kicks a client of the embedded server; a refusal becomes a notice. */
+  void kickClient(String clientId) {
+    if (studio != null) run(() -> studio.kickClient(clientId), false);
+  }
+
   void applySettings(StudioSettings s) {
     if (studio != null) run(() -> studio.applySettings(s), false);
   }

@@ -23,6 +23,8 @@ class SettingsStoreTest {
         .withRecording(new RecordingSettings(dir.resolve("rec").toString(), "mkv"))
         .withServer(ServerSettings.DEFAULT.withListen(List.of("127.0.0.1:11935", "127.0.0.1:18080")))
         .withDestination(remote)
+        .withDestination(new Destination("whip", "WHIP box", "https://whip.example/rtc/v1/whip/?app=live&stream=s",
+            "Bearer whip_secret_token", true, null, false, Destination.Protocol.WHIP, true))
         .withSource(cam)
         .withSource(mic);
   }
@@ -58,6 +60,13 @@ class SettingsStoreTest {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("settings.json");
     }
     assertThat(Files.readString(store.file())).contains("\"kind\" : \"camera\"", "\"format\" : \"mkv\"");
+    // a WHIP destination keeps its protocol, its token without the pasted "Bearer " and the raw-token choice
+    assertThat(loaded.settings().destination("whip")).satisfies(d -> {
+      assertThat(d.protocol()).isEqualTo(Destination.Protocol.WHIP);
+      assertThat(d.streamKey()).isEqualTo("whip_secret_token");
+      assertThat(d.rawToken()).isTrue();
+    });
+    assertThat(loaded.settings().destination(Destination.LOCAL_ID).protocol()).isEqualTo(Destination.Protocol.RTMP);
     // stream keys inside: owner only
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())))
         .isEqualTo("rw-------");
@@ -66,7 +75,7 @@ class SettingsStoreTest {
   @Test
   void streamKeysNeverShowInToString() {
     StudioSettings s = sample();
-    assertThat(s.toString()).doesNotContain("live_secret_key", "studio\"").contains("liv…");
+    assertThat(s.toString()).doesNotContain("live_secret_key", "studio\"", "whip_secret").contains("liv…", "whi…");
     assertThat(s.destination(Destination.LOCAL_ID).toString()).doesNotContain("streamKey=studio").contains("stu…");
   }
 
@@ -86,6 +95,21 @@ class SettingsStoreTest {
     assertThat(s.scene()).extracting(SceneSource::kind).containsExactly(SceneSource.Kind.TEST_PATTERN, SceneSource.Kind.DESKTOP_AUDIO);
     assertThat(s.source("s1").placement()).isEqualTo(Placement.FULL);
     assertThat(s.source("s2").gainDb()).isEqualTo(3);
+  }
+
+  @Test
+  void aDestinationFromBeforeWhipLoadsAsRtmp() throws Exception {
+    Files.writeString(dir.resolve("settings.json"), """
+        {"destinations": [{"id": "old", "name": "Old", "serverUrl": "rtmp://h/app", "streamKey": "Bearer-like key",
+          "enabled": true, "tlsFingerprint": null, "insecureTls": false}]}
+        """);
+    var loaded = SettingsStore.at(dir).load(StudioSettings::defaults);
+    assertThat(loaded.problem()).isNull();
+    assertThat(loaded.settings().destination("old")).satisfies(d -> {
+      assertThat(d.protocol()).isEqualTo(Destination.Protocol.RTMP);
+      assertThat(d.streamKey()).as("an RTMP key is never trimmed of a Bearer prefix").isEqualTo("Bearer-like key");
+      assertThat(d.rawToken()).isFalse();
+    });
   }
 
   @Test

@@ -12,11 +12,26 @@ class FormRulesTest {
   @Test
   void destinationFormSaysWhatIsWrong() {
     assertThat(DestinationDialog.problem("", "k", "")).contains("missing");
-    assertThat(DestinationDialog.problem("http://x/app", "k", "")).contains("rtmp://");
+    assertThat(DestinationDialog.problem("ftp://x/app", "k", "")).contains("rtmp://").contains("webrtc://");
+    assertThat(DestinationDialog.problem("srt://x:9000", "k", "")).contains("rtmp://");
     assertThat(DestinationDialog.problem("rtmp://live.example.com/app", "a key", "")).contains("spaces");
     assertThat(DestinationDialog.problem("rtmps://live.example.com/app", "k", "abc")).contains("64 hex");
     assertThat(DestinationDialog.problem("rtmps://live.example.com:443/app", "k", "AB:".repeat(31) + "AB")).isNull();
     assertThat(DestinationDialog.problem("rtmp://127.0.0.1:1935/live", "studio", "")).isNull();
+  }
+
+  @Test
+  void whipFormAcceptsEndpointsAndWebrtcUrlsAndSaysWhatIsWrong() {
+    assertThat(DestinationDialog.problem("https://whip.example.com/rtc/v1/whip/?app=live&stream=s", "Bearer abc", "")).isNull();
+    assertThat(DestinationDialog.problem("http://127.0.0.1:8080/whip/live/s", "", "")).isNull();
+    assertThat(DestinationDialog.problem("webrtc://127.0.0.1:8080/live/s", "abc", "")).isNull();
+    assertThat(DestinationDialog.problem("http://", "", "")).contains("no host");
+    assertThat(DestinationDialog.problem("webrtc:///live/s", "", "")).contains("no host");
+    assertThat(DestinationDialog.problem("webrtc://host/live", "", "")).contains("app and a stream");
+    assertThat(DestinationDialog.problem("https://user:pw@host/whip", "", "")).contains("user name");
+    assertThat(DestinationDialog.problem("https://host/whip", "Bearer two words", "")).contains("spaces");
+    assertThat(DestinationDialog.isWhip("WEBRTC://host/a/b")).isTrue();
+    assertThat(DestinationDialog.isWhip("rtmp://host/a")).isFalse();
   }
 
   @Test
