@@ -67,9 +67,10 @@ class PackageAllowListTest {
       // players decode through media, borrow output's TLS trust and RTMP URL, receive WebRTC through rtc
       Map.entry("play", concat(ours("proto", "media", "output", "rtc"), NETTY, JACKSON)),
       // the studio engine wires the layers below it for ui; process CPU load; proto for the call
-      // signaling's vocabulary (valid room/display names, error codes) the Call window explains
+      // signaling's vocabulary (valid room/display names, error codes) the Call window explains;
+      // Jackson to read the embedded server's SRS-style JSON API for the Server panel
       Map.entry("live", concat(ours("config", "media", "output", "play", "rtc", "signaling", "server", "proto"),
-          List.of("com.sun.management"))),
+          JACKSON, List.of("com.sun.management"))),
       // JavaFX views: the engine's facade and config records only; snapshots saved as PNG through AWT
       Map.entry("ui", concat(ours("live", "config"), JAVAFX, List.of("java.awt.image", "javax.imageio.."))),
       // entry points: anything below; picocli; logback levels for --verbose; POSIX signals
