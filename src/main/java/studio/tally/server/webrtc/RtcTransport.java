@@ -345,7 +345,7 @@ public final class RtcTransport implements AutoCloseable {
 
   private void receive(ByteBuf packet, long receivedNanos) {
     if (state == State.CHECKED && dtlsStarted.get() && early.size() < EARLY_LIMIT) {
-      early.add(new EarlyPacket(packet.retain(), receivedNanos));
+      early.add(new EarlyPacket(packet.copy(), receivedNanos)); // a copy: the datagram goes back at once
       return;
     }
     if (state != State.CONNECTED) {
