@@ -276,11 +276,32 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
     }
     printStats(session, publishers);
     session.close(); // closes the destinations and finishes the recording
+    awaitWhipDeletes(publishers);
     if (failure != null) {
       throw new UserError(failure, code);
     }
     System.out.println("done: " + session.stats().framesEncoded() + " frames encoded");
     return 0;
+  }
+
+  /**
+   * A WHIP destination sends its DELETE in the background when closed: the process must not exit
+   * before it went out, or the server keeps the session until its consent times out. At most 3 s.
+   */
+  private static void awaitWhipDeletes(List<Dest> publishers) {
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    for (Dest d : publishers) {
+      if (d.sink() instanceof studio.tally.output.WhipDestination w) {
+        try {
+          w.deleted().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          // no answer in time: the server's consent timeout ends the session
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   /** A stalled or disconnected microphone is said once, and so is its return; the stream goes on meanwhile. */
