@@ -2,7 +2,6 @@ package studio.tally.proto.rtp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.ByteArrayOutputStream;
 import java.util.List;
 
 /**
@@ -38,14 +37,12 @@ public final class Av1Packetizer {
   /** Appends the payloads of one temporal unit's OBUs to {@code out}; nothing for no OBU. */
   public void packetize(List<byte[]> obus, boolean newCodedVideoSequence, List<Payload> out) {
     int first = out.size();
-    ByteArrayOutputStream packet = new ByteArrayOutputStream(mtu);
-    packet.write(0); // the aggregation header, set when the packet is done
+    ByteBuf packet = fresh();
     boolean continues = false; // Z of the packet being filled
-    boolean any = false;
     for (byte[] obu : obus) {
       int pos = 0;
       while (pos < obu.length) {
-        int room = mtu - packet.size();
+        int room = mtu - packet.readableBytes();
         if (room < 2) { // not even a length byte and one byte of OBU: next packet
           emit(packet, continues, false, out);
           packet = fresh();
@@ -57,8 +54,7 @@ public final class Av1Packetizer {
           chunk--;
         }
         writeLeb128(packet, chunk);
-        packet.write(obu, pos, chunk);
-        any = true;
+        packet.writeBytes(obu, pos, chunk);
         pos += chunk;
         if (pos < obu.length) { // the rest of this OBU goes on in the next packet
           emit(packet, continues, true, out);
@@ -67,8 +63,10 @@ public final class Av1Packetizer {
         }
       }
     }
-    if (any && packet.size() > 1) {
+    if (packet.readableBytes() > 1) {
       emit(packet, continues, false, out);
+    } else {
+      packet.release();
     }
     if (out.size() > first) {
       Payload last = out.removeLast();
@@ -80,18 +78,14 @@ public final class Av1Packetizer {
     }
   }
 
-  private ByteArrayOutputStream fresh() {
-    ByteArrayOutputStream p = new ByteArrayOutputStream(mtu);
-    p.write(0);
-    return p;
+  /** A packet with room for the MTU, its aggregation header byte written later by {@link #emit}. */
+  private ByteBuf fresh() {
+    return alloc.buffer(mtu, mtu).writeByte(0);
   }
 
-  private void emit(ByteArrayOutputStream packet, boolean z, boolean y, List<Payload> out) {
-    byte[] b = packet.toByteArray();
-    b[0] = (byte) ((z ? 0x80 : 0) | (y ? 0x40 : 0)); // W = 0, N set by the caller of packetize
-    ByteBuf buf = alloc.buffer(b.length);
-    buf.writeBytes(b);
-    out.add(new Payload(buf, false));
+  private static void emit(ByteBuf packet, boolean z, boolean y, List<Payload> out) {
+    packet.setByte(packet.readerIndex(), (z ? 0x80 : 0) | (y ? 0x40 : 0)); // W = 0, N set by packetize
+    out.add(new Payload(packet, false));
   }
 
   static int leb128Size(int value) {
@@ -102,11 +96,11 @@ public final class Av1Packetizer {
     return n;
   }
 
-  static void writeLeb128(ByteArrayOutputStream out, int value) {
+  static void writeLeb128(ByteBuf out, int value) {
     do {
       int b = value & 0x7f;
       value >>>= 7;
-      out.write(value != 0 ? b | 0x80 : b);
+      out.writeByte(value != 0 ? b | 0x80 : b);
     } while (value != 0);
   }
 }
