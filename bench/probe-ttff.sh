@@ -7,19 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-7}
 PORT=${PORT:-18935}
-./tally --version >/dev/null        # builds target/tally-studio.jar when the sources changed
-./mvnw -q -B -o test-compile        # the warm case runs from the test classes
-FFDIR=$(dirname "$(find ~/.javacpp/cache -path '*ffmpeg*linux-x86_64*' -name ffprobe -type f | head -n 1)")
-[ -x "$FFDIR/ffprobe" ] || { echo "bundled FFmpeg not unpacked: run any FFmpeg test first" >&2; exit 2; }
-WORK=$(mktemp -d)
-cleanup() { kill "${PUB:-}" "${SRV:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-./tally serve --listen "127.0.0.1:$PORT" --config-dir "$WORK/server" >"$WORK/serve.log" 2>&1 & SRV=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done
-"$FFDIR/ffmpeg" -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=30 \
-  -re -f lavfi -i sine=frequency=1000:sample_rate=48000 -c:v libx264 -preset ultrafast -tune zerolatency \
-  -pix_fmt yuv420p -g 30 -b:v 1500k -c:a aac -b:a 128k -f flv "rtmp://127.0.0.1:$PORT/live/ttff" \
-  >"$WORK/ffmpeg.log" 2>&1 & PUB=$!
+. bench/ffmpeg-stream.sh           # tally serve on $PORT + FFmpeg publishing live/ttff (sets FFDIR, WORK)
 URL="http://127.0.0.1:$PORT/live/ttff.flv"
 # warm-up until the stream plays; the first `tally probe` also writes its AppCDS archive (not measured)
 for _ in $(seq 1 30); do ./tally probe "$URL" --until-first-frame --duration 10 >/dev/null 2>&1 && break; sleep 1; done

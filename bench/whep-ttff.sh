@@ -7,19 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-7}
 PORT=${PORT:-18937}
-./tally --version >/dev/null        # builds target/tally-studio.jar when the sources changed
-./mvnw -q -B -o test-compile        # the bench runs from the test classes
-FFDIR=$(dirname "$(find ~/.javacpp/cache -path '*ffmpeg*linux-x86_64*' -name ffmpeg -type f | head -n 1)")
-[ -x "$FFDIR/ffmpeg" ] || { echo "bundled FFmpeg not unpacked: run any FFmpeg test first" >&2; exit 2; }
-WORK=$(mktemp -d)
-cleanup() { kill "${PUB:-}" "${SRV:-}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-./tally serve --listen "127.0.0.1:$PORT" --config-dir "$WORK/server" >"$WORK/serve.log" 2>&1 & SRV=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done
-"$FFDIR/ffmpeg" -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=30 \
-  -re -f lavfi -i sine=frequency=1000:sample_rate=48000 -c:v libx264 -preset ultrafast -tune zerolatency \
-  -pix_fmt yuv420p -g 30 -b:v 1500k -c:a aac -b:a 128k -f flv "rtmp://127.0.0.1:$PORT/live/ttff" \
-  >"$WORK/ffmpeg.log" 2>&1 & PUB=$!
+. bench/ffmpeg-stream.sh           # tally serve on $PORT + FFmpeg publishing live/ttff (sets FFDIR, WORK)
 sleep 3
 /usr/lib/jvm/temurin-25-jdk-amd64/bin/java --enable-native-access=ALL-UNNAMED \
   -cp "target/tally-studio.jar:target/lib/*:target/test-classes" studio.tally.server.webrtc.WhepTtffBench \
