@@ -13,9 +13,9 @@ import javafx.application.Platform;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 import studio.tally.live.Call;
 import studio.tally.proto.signaling.ServerMessage;
@@ -31,14 +31,9 @@ import studio.tally.testing.FreePort;
  * refusals come from our real server (in process) with real signaling clients holding the room; the
  * last case checks that closing the window leaves the room (the other participant gets {@code leave}).
  */
+@ExtendWith(FxThemed.class)
 class CallWindowInputTest {
   private final FxRobot robot = new FxRobot();
-
-  @BeforeAll
-  static void startFx() throws Exception {
-    FxToolkit.registerPrimaryStage();
-    WaitForAsyncUtils.asyncFx(Theme::install).get();
-  }
 
   private static SignalingClient member(String signal, String room, String name, List<ServerMessage.Notify> seen)
       throws Exception {

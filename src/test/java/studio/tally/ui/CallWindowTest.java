@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 import studio.tally.live.Call;
 import studio.tally.testing.PeerProcess;
@@ -32,16 +31,11 @@ import studio.tally.testing.PeerReaper;
  * the machine's other interface, as two users on one machine do.
  */
 @ExtendWith(PeerReaper.class)
+@ExtendWith(FxThemed.class)
 class CallWindowTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final FxRobot robot = new FxRobot();
   private StudioWindowFixture studio;
-
-  @BeforeAll
-  static void startFx() throws Exception {
-    FxToolkit.registerPrimaryStage();
-    WaitForAsyncUtils.asyncFx(Theme::install).get();
-  }
 
   @AfterEach
   void closeStudio() throws Exception {

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
@@ -32,14 +31,9 @@ import studio.tally.testing.PeerReaper;
  * their JSON names, writes a snapshot PNG and copies the equivalent `tally probe` command.
  */
 @ExtendWith(PeerReaper.class)
+@ExtendWith(FxThemed.class)
 class PlayerWindowTest {
   private final FxRobot robot = new FxRobot();
-
-  @BeforeAll
-  static void startFx() throws Exception {
-    FxToolkit.registerPrimaryStage();
-    WaitForAsyncUtils.asyncFx(Theme::install).get();
-  }
 
   @Test
   void twoStreamsSideBySideShowPicturesStatsASnapshotAndTheProbeCommand(@TempDir Path snapshots, @TempDir Path config)

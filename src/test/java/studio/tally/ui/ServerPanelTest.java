@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.matcher.control.LabeledMatchers;
 import org.testfx.util.WaitForAsyncUtils;
 import studio.tally.config.Destination;
@@ -45,17 +44,12 @@ import studio.tally.testing.PeerReaper;
  * FFmpeg 8.1 publishing RTMP, ffprobe 8.1 and the studio's own Player window as players.
  */
 @ExtendWith(PeerReaper.class)
+@ExtendWith(FxThemed.class)
 class ServerPanelTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final FxRobot robot = new FxRobot();
   private final HttpClient http = HttpClient.newHttpClient();
   private StudioWindowFixture studio;
-
-  @BeforeAll
-  static void startFx() throws Exception {
-    FxToolkit.registerPrimaryStage();
-    WaitForAsyncUtils.asyncFx(Theme::install).get();
-  }
 
   @AfterEach
   void closeWindow() throws Exception {

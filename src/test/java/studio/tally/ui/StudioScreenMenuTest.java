@@ -14,25 +14,19 @@ import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 import studio.tally.testing.XvfbDisplay;
 
 /**
  * Screens come and go while the studio runs: an X display started after the + menu was first filled
  * is in its Screen list the next time the menu opens, and gone once it ended.
  */
+@ExtendWith(FxThemed.class)
 class StudioScreenMenuTest {
   private final FxRobot robot = new FxRobot();
   private StudioWindowFixture studio;
-
-  @BeforeAll
-  static void startFx() throws Exception {
-    FxToolkit.registerPrimaryStage();
-    WaitForAsyncUtils.asyncFx(Theme::install).get();
-  }
 
   @AfterEach
   void closeWindow() throws Exception {

@@ -18,11 +18,10 @@ import javafx.scene.input.MouseButton;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.matcher.control.LabeledMatchers;
-import org.testfx.util.WaitForAsyncUtils;
 import studio.tally.config.Destination;
 import studio.tally.config.Placement;
 import studio.tally.config.SceneSource;
@@ -36,15 +35,10 @@ import studio.tally.testing.FreePort;
  * The studio window's flows, driven through its controls on headless Monocle against
  * the real engine: embedded server on free ports, FFmpeg encode, ffprobe 8.1 as the player.
  */
+@ExtendWith(FxThemed.class)
 class StudioWindowTest {
   private final FxRobot robot = new FxRobot();
   private StudioWindowFixture studio;
-
-  @BeforeAll
-  static void startFx() throws Exception {
-    FxToolkit.registerPrimaryStage();
-    WaitForAsyncUtils.asyncFx(Theme::install).get();
-  }
 
   @AfterEach
   void closeWindow() throws Exception {
