@@ -319,11 +319,12 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
     videoProblems.replaceAll((source, before) -> {
       String now = source.problem();
       if (java.util.Objects.equals(now, before)) return before;
-      if (now != null) {
+      if (now == null) {
+        System.out.println(source.name() + ": capturing again");
+      } else {
         System.out.println(source.name() + ": " + now
             + (now.startsWith("disconnected") ? "; black meanwhile" : "; its last picture stays meanwhile"));
       }
-      else System.out.println(source.name() + ": capturing again");
       return now;
     });
   }
