@@ -322,8 +322,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
       if (now == null) {
         System.out.println(source.name() + ": capturing again");
       } else {
-        System.out.println(source.name() + ": " + now
-            + (now.startsWith("disconnected") ? "; black meanwhile" : "; its last picture stays meanwhile"));
+        System.out.println(source.name() + ": " + now + "; " + studio.tally.media.capture.VideoSource.meanwhile(now));
       }
       return now;
     });

@@ -240,7 +240,7 @@ final class StudioScene implements AutoCloseable {
     /** A stalled picture stays; a disconnected device shows black until it is back. */
     String meanwhile(String problem) {
       if (!video) return "silent meanwhile";
-      return problem.startsWith("disconnected") ? "black meanwhile" : "its last picture stays meanwhile";
+      return VideoSource.meanwhile(problem);
     }
   }
 }

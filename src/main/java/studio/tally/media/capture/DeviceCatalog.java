@@ -40,12 +40,12 @@ public final class DeviceCatalog {
     Av.load();
     List<Device> devices = new ArrayList<>();
     if (OS.contains("linux")) {
-      for (String display : x11Displays()) devices.add(probeScreen("x11grab:" + display, "X11 display " + display));
+      devices.addAll(screens());
       for (Path video : videoNodes()) devices.add(probeVideo(Device.Kind.CAMERA, "v4l2:" + video, "V4L2 camera " + video));
       devices.addAll(pulseDevices());
       for (String card : alsaCards()) devices.add(probeAudio("alsa:" + card, "ALSA " + card));
     } else if (OS.contains("win")) {
-      devices.add(probeScreen("gdigrab:desktop", "Windows desktop (GDI)"));
+      devices.addAll(screens());
       devices.addAll(listed("dshow", "video=", Device.Kind.CAMERA));
       devices.addAll(listed("dshow", "audio=", Device.Kind.AUDIO_INPUT));
     } else if (OS.contains("mac")) {

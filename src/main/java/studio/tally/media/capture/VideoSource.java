@@ -43,6 +43,11 @@ public interface VideoSource extends AutoCloseable {
     return null;
   }
 
+  /** What the scene shows while {@link #problem()} holds: black for a device gone, else its last picture. */
+  static String meanwhile(String problem) {
+    return problem.startsWith("disconnected") ? "black meanwhile" : "its last picture stays meanwhile";
+  }
+
   @Override
   void close();
 }
