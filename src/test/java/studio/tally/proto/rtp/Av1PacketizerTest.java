@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,11 +17,27 @@ import org.junit.jupiter.api.Test;
  * on the last.
  */
 class Av1PacketizerTest {
+  /** Every list of payloads a test made: their pooled buffers go back after it (left to the GC, Netty's
+   * leak detector reported hundreds of them later, from whatever thread of the test JVM allocated next). */
+  private final List<List<Av1Packetizer.Payload>> made = new ArrayList<>();
+
+  private List<Av1Packetizer.Payload> out() {
+    List<Av1Packetizer.Payload> out = new ArrayList<>();
+    made.add(out);
+    return out;
+  }
+
+  @AfterEach
+  void releasePayloads() {
+    for (List<Av1Packetizer.Payload> out : made) {
+      for (Av1Packetizer.Payload p : out) assertThat(p.bytes().release()).as("the payload's only reference").isTrue();
+    }
+  }
 
   @Test
   void smallObusAreAggregatedIntoOnePacketWithTheirLengths() {
     List<byte[]> obus = List.of(obu(1, 10), obu(6, 40)); // a sequence header and a frame
-    List<Av1Packetizer.Payload> out = new ArrayList<>();
+    List<Av1Packetizer.Payload> out = out();
     new Av1Packetizer(ByteBufAllocator.DEFAULT, 1200).packetize(obus, true, out);
     assertThat(out).hasSize(1);
     byte[] p = bytes(out.getFirst());
@@ -35,7 +52,7 @@ class Av1PacketizerTest {
   @Test
   void aLargeObuIsSplitWithYThenZAndEveryPayloadFits() {
     byte[] frame = obu(6, 5000);
-    List<Av1Packetizer.Payload> out = new ArrayList<>();
+    List<Av1Packetizer.Payload> out = out();
     new Av1Packetizer(ByteBufAllocator.DEFAULT, 1200).packetize(List.of(obu(1, 12), frame), false, out);
     assertThat(out.size()).isGreaterThanOrEqualTo(5);
     for (int i = 0; i < out.size(); i++) {
@@ -61,7 +78,7 @@ class Av1PacketizerTest {
       for (int i = 0, n = 1 + r.nextInt(5); i < n; i++) {
         obus.add(obu(1 + r.nextInt(7), 1 + r.nextInt(r.nextBoolean() ? 100 : 20_000)));
       }
-      List<Av1Packetizer.Payload> out = new ArrayList<>();
+      List<Av1Packetizer.Payload> out = out();
       new Av1Packetizer(ByteBufAllocator.DEFAULT, mtu).packetize(obus, run % 2 == 0, out);
       for (Av1Packetizer.Payload p : out) {
         assertThat(p.bytes().readableBytes()).as("mtu %d", mtu).isLessThanOrEqualTo(mtu);
@@ -74,7 +91,7 @@ class Av1PacketizerTest {
 
   @Test
   void nothingToSendIsNoPacket() {
-    List<Av1Packetizer.Payload> out = new ArrayList<>();
+    List<Av1Packetizer.Payload> out = out();
     new Av1Packetizer(ByteBufAllocator.DEFAULT).packetize(List.of(), true, out);
     assertThat(out).isEmpty();
   }

@@ -11,7 +11,10 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import studio.tally.proto.signaling.ServerMessage;
 import studio.tally.proto.signaling.SignalingCodec;
@@ -22,9 +25,17 @@ import studio.tally.proto.signaling.SignalingRequest;
 class SignalingHandlerTest {
   private final RoomRegistry rooms = new RoomRegistry(2, 100);
   private final AtomicInteger closed = new AtomicInteger();
+  private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+  /** Frames a test left unread (e.g. the error and close frames after a flood) go back to the pool. */
+  @AfterEach
+  void releaseUnread() {
+    channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+  }
 
   private EmbeddedChannel channel(SignalingSettings settings) {
     EmbeddedChannel ch = new EmbeddedChannel();
+    channels.add(ch);
     ch.pipeline().addLast(new SignalingHandler(new SignalingSession(ch, rooms, settings, settings.token() == null),
         settings, closed::incrementAndGet));
     return ch;
