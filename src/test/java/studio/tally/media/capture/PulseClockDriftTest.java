@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.ExtendWith;
 import studio.tally.testing.PeerFiles;
 import studio.tally.testing.PeerReaper;
 import studio.tally.testing.PulseAudioServer;
@@ -17,6 +18,7 @@ import studio.tally.testing.PulseAudioServer;
  * of where the video puts them. The 10-minute run is bench/audio-drift.sh (docs/benchmarks.md).
  */
 @ExtendWith(PeerReaper.class)
+@Tag("serial") // measures against the clock: run alone, after the side-by-side classes
 class PulseClockDriftTest {
   private static PulseAudioServer pulse;
 

@@ -10,6 +10,7 @@ import java.util.List;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import studio.tally.server.ServerConfig;
@@ -27,6 +28,7 @@ import studio.tally.server.webrtc.sfu.RtcPublisherSession;
  * 37 s (GCC's delay-based estimator reads scheduling delays as queueing).
  */
 @Timeout(value = 120)
+@Tag("serial") // measures against the clock: run alone, after the side-by-side classes
 class ChromiumBitrateRampTest {
   private static final long TARGET_BPS = 2_000_000;
 

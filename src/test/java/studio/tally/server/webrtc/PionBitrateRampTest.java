@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,6 +44,7 @@ import studio.tally.testing.PionPeer;
  */
 @Timeout(150)
 @ExtendWith(PeerReaper.class)
+@Tag("serial") // measures against the clock: run alone, after the side-by-side classes
 class PionBitrateRampTest {
   private static final long TARGET_BPS = 2_000_000;
   private static final Pattern RATE = Pattern.compile("EVENT rate gcc_target_kbps=(\\d+) sent_kbps=(\\d+)");
