@@ -44,6 +44,28 @@ public final class Call implements AutoCloseable {
   public enum Mode { SFU, P2P }
 
   /**
+   * How to reach the signaling server and the peer beyond its URL: STUN/TURN servers for P2P
+   * ({@code stun:host:port}, {@code turn:user:pass@host:port?transport=udp}, as {@code tally call
+   * --ice-server} takes them), the server's token, and for {@code wss://} a SHA-256 certificate pin or
+   * "accept any certificate". {@link #DIRECT}: none of these.
+   */
+  public record Connection(List<String> iceServers, String token, String tlsFingerprint, boolean insecureTls) {
+    public static final Connection DIRECT = new Connection(List.of(), null, null, false);
+
+    public Connection {
+      iceServers = List.copyOf(iceServers);
+      token = token == null || token.isBlank() ? null : token.strip();
+      tlsFingerprint = tlsFingerprint == null || tlsFingerprint.isBlank() ? null : tlsFingerprint.strip();
+    }
+
+    /** ICE server URLs separated by spaces, commas or new lines (the window's one field). */
+    public static List<String> iceServerList(String text) {
+      return text == null ? List.of()
+          : java.util.Arrays.stream(text.split("[\\s,]+")).filter(t -> !t.isEmpty()).toList();
+    }
+  }
+
+  /**
    * CONNECTING until signaling has joined (and, SFU, published); WAITING for the peer or its media;
    * IN_CALL from the peer's first picture; PEER_LEFT when it hangs up; RECONNECTING while signaling is
    * lost; FAILED with the reason (the call is over); ENDED after hanging up.
@@ -98,6 +120,7 @@ public final class Call implements AutoCloseable {
   private final Listener listener;
   private final I420Pattern pattern; // the test pattern, or null when the scene is sent
   private final Studio scene;
+  private final List<String> iceServers;
   private final SceneFeed sceneFeed;
   private final ScheduledExecutorService source = Executors.newSingleThreadScheduledExecutor(
       r -> Thread.ofPlatform().daemon().name("call-source").unstarted(r));
@@ -117,9 +140,10 @@ public final class Call implements AutoCloseable {
   private long lastSendBytes = -1;
   private long lastFrames;
 
-  private Call(SignalingOptions signaling, String room, String name, Mode mode, Studio scene, PreviewListener self,
-      PreviewListener peerFrames, Listener listener) {
+  private Call(SignalingOptions signaling, List<String> iceServers, String room, String name, Mode mode, Studio scene,
+      PreviewListener self, PreviewListener peerFrames, Listener listener) {
     this.signaling = signaling;
+    this.iceServers = iceServers;
     this.room = room;
     this.name = name;
     this.mode = mode;
@@ -169,11 +193,18 @@ public final class Call implements AutoCloseable {
    */
   public static Call start(String signalUrl, String room, String name, Mode mode, boolean micMuted, boolean cameraOff,
       Studio scene, PreviewListener self, PreviewListener peer, Listener listener) {
-    String problem = problem(signalUrl, room, name);
+    return start(signalUrl, Connection.DIRECT, room, name, mode, micMuted, cameraOff, scene, self, peer, listener);
+  }
+
+  /** As above, with the ICE servers, token and certificate trust of {@code connection}. */
+  public static Call start(String signalUrl, Connection connection, String room, String name, Mode mode, boolean micMuted,
+      boolean cameraOff, Studio scene, PreviewListener self, PreviewListener peer, Listener listener) {
+    String problem = problem(signalUrl, connection, room, name);
     if (problem != null) throw new StudioException(problem);
     SignalingOptions so = SignalingOptions.of(signalUrl.strip())
+        .withTls(connection.tlsFingerprint(), connection.insecureTls()).withToken(connection.token())
         .withTimeouts(TIMEOUT, Duration.ofSeconds(5), Duration.ofSeconds(30));
-    Call c = new Call(so, room, name, mode, scene, self, peer, listener);
+    Call c = new Call(so, connection.iceServers(), room, name, mode, scene, self, peer, listener);
     c.micMuted = micMuted;
     c.cameraOff = cameraOff;
     listener.onState(State.CONNECTING, "joining '" + room + "' at " + so.uri().getHost() + ":" + so.port());
@@ -183,11 +214,29 @@ public final class Call implements AutoCloseable {
 
   /** Why these cannot start a call (the first problem, in words for the window), or null if they can. */
   public static String problem(String signalUrl, String room, String name) {
+    return problem(signalUrl, Connection.DIRECT, room, name);
+  }
+
+  /** As above, also checking each ICE server and the certificate pin of {@code connection}. */
+  public static String problem(String signalUrl, Connection connection, String room, String name) {
     if (signalUrl == null || signalUrl.isBlank()) return "server: enter a signaling URL (ws://host:port/sig/v1/rtc)";
+    SignalingOptions so;
     try {
-      SignalingOptions.of(signalUrl.strip());
+      so = SignalingOptions.of(signalUrl.strip());
     } catch (IllegalArgumentException e) {
       return "server: " + e.getMessage();
+    }
+    try {
+      so.withTls(connection.tlsFingerprint(), connection.insecureTls());
+    } catch (IllegalArgumentException e) {
+      return "certificate: " + e.getMessage();
+    }
+    for (String ice : connection.iceServers()) {
+      try {
+        CallSession.checkIceServer(ice);
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
     }
     if (!SignalingNames.isValid(room)) return SignalingNames.problem("room", room);
     if (!SignalingNames.isValid(name)) return SignalingNames.problem("name", name);
@@ -243,7 +292,7 @@ public final class Call implements AutoCloseable {
       factory = f;
       if (closed) return;
       var options = new CallSession.Options(signaling, room, name, mode == Mode.SFU ? CallSession.Mode.SFU : CallSession.Mode.P2P,
-          List.of(), 1_500_000, TIMEOUT).muted(micMuted, cameraOff);
+          iceServers, 1_500_000, TIMEOUT).muted(micMuted, cameraOff);
       CallSession s = CallSession.start(f, options, frame -> {
         int n = frame.width() * frame.height();
         if (peerArgb.length != n) peerArgb = new int[n];

@@ -315,7 +315,8 @@ public final class SignalingClient implements AutoCloseable {
       e = e.getCause();
     }
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
+    // the JDK prefixes a TLS failure with its alert's name, "(certificate_unknown) ...": the rest says it
+    return m == null ? e.getClass().getSimpleName() : m.replaceFirst("^\\([a-z_]+\\) ", "");
   }
 
   private final class Handler extends SimpleChannelInboundHandler<Object> {

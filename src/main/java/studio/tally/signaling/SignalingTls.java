@@ -14,6 +14,8 @@ import java.util.Locale;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -34,6 +36,8 @@ final class SignalingTls {
         b.trustManager(new PinnedTrust(pin));
       } else if (insecure) {
         b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+      } else {
+        b.trustManager(new SystemTrust(systemTrust()));
       }
       this.context = b.build();
     } catch (SSLException e) {
@@ -60,21 +64,64 @@ final class SignalingTls {
     return handler;
   }
 
+  private static X509TrustManager systemTrust() {
+    try {
+      TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      f.init((java.security.KeyStore) null);
+      for (TrustManager t : f.getTrustManagers()) {
+        if (t instanceof X509TrustManager x) return x;
+      }
+      throw new IllegalStateException("the JDK offers no X.509 trust manager");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the system's trusted certificates: " + e.getMessage(), e);
+    }
+  }
+
+  private static String sha256(X509Certificate c) throws CertificateException {
+    try {
+      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new CertificateException(e);
+    }
+  }
+
+  /**
+   * The system's trust, saying what to do when it refuses: a self-signed server (ours, a test box)
+   * is the common case, and the JDK's "PKIX path building failed" does not tell a user that a pin helps.
+   * (The JDK still checks the host name around this manager.)
+   */
+  private record SystemTrust(X509TrustManager system) implements X509TrustManager {
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      try {
+        system.checkServerTrusted(chain, authType);
+      } catch (CertificateException e) {
+        String fp = chain == null || chain.length == 0 ? "none sent" : sha256(chain[0]);
+        throw new CertificateException("certificate not trusted (SHA-256 " + fp
+            + "): pin this fingerprint or accept any certificate", e);
+      }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      throw new CertificateException("client side only");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return system.getAcceptedIssuers();
+    }
+  }
+
   private record PinnedTrust(byte[] pin) implements X509TrustManager {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
       if (chain == null || chain.length == 0) {
         throw new CertificateException("server sent no certificate");
       }
-      byte[] actual;
-      try {
-        actual = MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded());
-      } catch (GeneralSecurityException e) {
-        throw new CertificateException(e);
-      }
-      if (!MessageDigest.isEqual(pin, actual)) {
-        throw new CertificateException("certificate does not match the pinned fingerprint (server SHA-256 "
-            + HexFormat.ofDelimiter(":").withUpperCase().formatHex(actual) + ")");
+      String actual = sha256(chain[0]);
+      if (!MessageDigest.isEqual(pin, HexFormat.ofDelimiter(":").parseHex(actual.toLowerCase(Locale.ROOT)))) {
+        throw new CertificateException("certificate does not match the pinned fingerprint (server SHA-256 " + actual + ")");
       }
     }
 

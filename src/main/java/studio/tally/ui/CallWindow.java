@@ -15,9 +15,12 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
+import javafx.scene.control.TitledPane;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.BorderPane;
@@ -60,6 +63,10 @@ final class CallWindow {
   private final TextField server = new TextField();
   private final TextField room = new TextField();
   private final TextField name = new TextField();
+  private final TextField iceServers = new TextField();
+  private final PasswordField token = new PasswordField();
+  private final TextField tlsPin = new TextField();
+  private final CheckBox tlsInsecure = new CheckBox("accept any certificate");
   private final ChoiceBox<Call.Mode> mode = new ChoiceBox<>();
   private final ChoiceBox<String> source = new ChoiceBox<>();
   private final Button join = new Button("Join", new FontIcon(Feather.PHONE_CALL));
@@ -120,6 +127,27 @@ final class CallWindow {
     form.addRow(4, new Label("Send"), source);
     GridPane.setHgrow(server, Priority.ALWAYS);
 
+    // what a call through someone else's server may need: TURN for P2P across NATs, its token, its certificate
+    iceServers.setId("call-ice-servers");
+    iceServers.setPromptText("stun:host:3478 turn:user:pass@host:3478 (P2P; space-separated)");
+    token.setId("call-token");
+    token.setPromptText("the signaling server's token, if it needs one");
+    tlsPin.setId("call-tls-pin");
+    tlsPin.setPromptText("wss://: SHA-256 fingerprint to trust (AB:CD:…), else the system's trust");
+    tlsInsecure.setId("call-tls-insecure");
+    tlsPin.disableProperty().bind(tlsInsecure.selectedProperty().or(join.disabledProperty()));
+    GridPane connection = new GridPane();
+    connection.setHgap(8);
+    connection.setVgap(6);
+    connection.addRow(0, new Label("ICE servers"), iceServers);
+    connection.addRow(1, new Label("Token"), token);
+    connection.addRow(2, new Label("Certificate"), new HBox(8, tlsPin, tlsInsecure));
+    GridPane.setHgrow(iceServers, Priority.ALWAYS);
+    HBox.setHgrow(tlsPin, Priority.ALWAYS);
+    TitledPane connectionPane = new TitledPane("Connection: ICE servers, token, certificate", connection);
+    connectionPane.setId("call-connection");
+    connectionPane.setExpanded(false);
+
     join.setId("call-join");
     join.setDefaultButton(true);
     join.getStyleClass().add("accent");
@@ -159,7 +187,7 @@ final class CallWindow {
     HBox inviteRow = new HBox(8, new Label("Invite"), invite, copy);
     inviteRow.setAlignment(Pos.CENTER_LEFT);
 
-    VBox root = new VBox(10, form, buttons, message, tiles, stateLine, statsLine, inviteRow);
+    VBox root = new VBox(10, form, connectionPane, buttons, message, tiles, stateLine, statsLine, inviteRow);
     root.setPadding(new Insets(12));
     root.setId("call-window");
     root.setUserData(this);
@@ -264,7 +292,8 @@ final class CallWindow {
   /** FX thread: checks the form, then joins off the FX thread; a problem is said under the form. */
   void join() {
     if (call != null) return;
-    String problem = Call.problem(server.getText(), room.getText().strip(), name.getText().strip());
+    Call.Connection connection = connection();
+    String problem = Call.problem(server.getText(), connection, room.getText().strip(), name.getText().strip());
     if (problem != null) {
       say(problem);
       return;
@@ -281,7 +310,7 @@ final class CallWindow {
     Call.Mode m = mode.getValue();
     setInCall(true);
     showState(Call.State.CONNECTING, "joining '" + r + "'");
-    CompletableFuture.supplyAsync(() -> Call.start(url, r, n, m, mic.isSelected(), camera.isSelected(), scene,
+    CompletableFuture.supplyAsync(() -> Call.start(url, connection, r, n, m, mic.isSelected(), camera.isSelected(), scene,
             (w, h, argb, pts) -> self.offer(w, h, argb), (w, h, argb, pts) -> peer.offer(w, h, argb),
             (s, detail) -> fx.execute(() -> onState(s, detail))), control)
         .whenComplete((c, error) -> fx.execute(() -> {
@@ -295,6 +324,12 @@ final class CallWindow {
           call = c;
           refresh.play();
         }));
+  }
+
+  /** The Connection fields as the call takes them (FX thread). */
+  private Call.Connection connection() {
+    return new Call.Connection(Call.Connection.iceServerList(iceServers.getText()), token.getText(), tlsPin.getText(),
+        tlsInsecure.isSelected());
   }
 
   /** FX thread: hangs up off the FX thread; the future completes when the call is closed. */
@@ -381,6 +416,9 @@ final class CallWindow {
     name.setDisable(inCall);
     mode.setDisable(inCall);
     source.setDisable(inCall);
+    iceServers.setDisable(inCall);
+    token.setDisable(inCall);
+    tlsInsecure.setDisable(inCall);
   }
 
   private void applyMute() {

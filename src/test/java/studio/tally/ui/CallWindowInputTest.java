@@ -59,6 +59,22 @@ class CallWindowInputTest {
     return fx(w::messageText);
   }
 
+  /** Fills the Connection fields (ICE servers, certificate pin, accept any) and joins room 'conn' as 'me'. */
+  private String joinWithConnection(CallWindow w, String server, String ice, String pin, boolean insecure) throws Exception {
+    fx(() -> {
+      robot.lookup("#call-ice-servers").queryTextInputControl().setText(ice);
+      robot.lookup("#call-tls-pin").queryTextInputControl().setText(pin);
+      ((javafx.scene.control.CheckBox) robot.lookup("#call-tls-insecure").query()).setSelected(insecure);
+      return null;
+    });
+    return joinWith(w, server, "conn", "me", Call.Mode.P2P);
+  }
+
+  private void hangUpAndWait(CallWindow w) throws Exception {
+    robot.clickOn("#call-hangup");
+    await().atMost(Duration.ofSeconds(20)).until(this::joinEnabled);
+  }
+
   private boolean joinEnabled() throws Exception {
     return fx(() -> !robot.lookup("#call-join").query().isDisabled() && robot.lookup("#call-hangup").query().isDisabled());
   }
@@ -102,6 +118,24 @@ class CallWindowInputTest {
       System.out.println("CALL WINDOW messages: unreachable: " + unreachable + " | not signaling: " + notSignaling);
       assertThat(notSignaling).as("a URL where no signaling server answers")
           .isEqualTo("no signaling server at ws://127.0.0.1:" + port + "/live/nothing (HTTP 404; ours is at /sig/v1/rtc)");
+
+      // the Connection fields: each refused before joining, with what is wrong
+      assertThat(joinWithConnection(w, signal, "turnn:host:3478", "", false)).contains("must be stun:HOST:PORT");
+      assertThat(joinWithConnection(w, signal, "", "zz:11", false)).startsWith("certificate: ");
+      assertThat(fx(() -> w.stateProperty().get())).as("none of these started a call either").isIn(Call.State.FAILED, null);
+      // wss:// on the same port: the server's own certificate is not in the system's trust; its pin is
+      String wss = "wss://127.0.0.1:" + port + "/sig/v1/rtc";
+      String untrusted = joinWithConnection(w, wss, "", "", false);
+      System.out.println("CALL WINDOW wss without a pin: " + untrusted);
+      String pin = server.certificate().sha256Fingerprint();
+      assertThat(untrusted).as("an untrusted certificate is said, with what helps")
+          .contains("certificate not trusted (SHA-256 " + pin + "): pin this fingerprint or accept any certificate");
+      assertThat(joinEnabled()).isTrue();
+      assertThat(joinWithConnection(w, wss, "stun:127.0.0.1:3478", pin, false)).as("pinned: joins").isEmpty();
+      assertThat(fx(() -> w.stateProperty().get())).isIn(Call.State.WAITING, Call.State.IN_CALL);
+      hangUpAndWait(w);
+      joinWithConnection(w, signal, "", "", false); // back to plain ws for the rest
+      hangUpAndWait(w);
 
       assertThat(joinWith(w, signal, "dup", "taken", Call.Mode.SFU)).isEqualTo("the name 'taken' is already in room 'dup': choose another name");
       assertThat(joinEnabled()).isTrue();
