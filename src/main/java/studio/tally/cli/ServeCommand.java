@@ -40,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
   Path configDir;
 
   @Option(names = "--merge-write-ms", paramLabel = "MS",
-      description = "Deliver media to players in batches at most this far apart (default 40; 0 = each message at once).")
+      description = "Pin the batch media reaches players in (0 = each message at once). Default: adaptive, at once for a few players, growing with the players per event loop up to 350 ms.")
   Long mergeWriteMs;
 
   @Option(names = "--rtc-udp", paramLabel = "HOST:PORT",

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import studio.tally.server.hub.WriteBatching;
 import studio.tally.server.signaling.SignalingSettings;
 
 /**
@@ -21,8 +22,9 @@ import studio.tally.server.signaling.SignalingSettings;
  * @param sniffTimeoutMs a connection that says nothing recognisable for this long is closed
  * @param rtmpIdleTimeoutMs an RTMP connection neither publishing nor playing this long after it
  *     connected, or a publisher silent this long, is closed (default 20 s)
- * @param mergeWriteMs players get media in batches at most this far apart (default 40; 0 = each
- *     message at once, more CPU per player)
+ * @param mergeWriteMs pins the batch players get media in (0 = each message at once, more CPU per
+ *     player); unset = adaptive: at once for a few players, growing with the players on each event
+ *     loop up to SRS's 350 ms
  * @param rtcUdp WebRTC ICE-lite UDP port {@code HOST:PORT} (default 127.0.0.1:8000); WebRTC over TCP
  *     is served on every {@code listen} port
  * @param rtcConsentTimeoutMs a WebRTC peer with no authenticated packet (check, SRTP, SRTCP, DTLS) this long is closed (default 30 s)
@@ -131,8 +133,9 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
     return Duration.ofMillis(rtcConsentTimeoutMs == null ? 30_000 : rtcConsentTimeoutMs);
   }
 
-  public Duration mergeWrite() {
-    return mergeWriteMs == null ? studio.tally.server.hub.HubLimits.DEFAULT_MERGE_WRITE : Duration.ofMillis(mergeWriteMs);
+  /** Pinned to {@code mergeWriteMs} when set, else adaptive (grows with the players per event loop). */
+  public WriteBatching batching() {
+    return mergeWriteMs == null ? WriteBatching.DEFAULT : new WriteBatching.Fixed(Duration.ofMillis(mergeWriteMs));
   }
 
   public Duration rtmpIdleTimeout() {

@@ -92,7 +92,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("tally-io", true), NioIoHandler.newFactory());
     this.timers = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tally-hub-timer").daemon().factory());
-    this.hub = new StreamHub(PooledByteBufAllocator.DEFAULT, HubLimits.DEFAULT.withMergeWrite(config.mergeWrite()),
+    this.hub = new StreamHub(PooledByteBufAllocator.DEFAULT, HubLimits.DEFAULT.withBatching(config.batching()),
         InstantSource.system(), timers);
     this.serverId = "vid-" + hub.newId().substring(0, 7);
     this.serviceId = hub.newId();

@@ -32,6 +32,11 @@ import studio.tally.testing.Processes;
  * <p>System properties: {@code bench.steps} (sweep, e.g. 100,250,500), {@code bench.n} (headline N),
  * {@code bench.runs}, {@code bench.window} and {@code bench.settle} (seconds), {@code bench.ttff}
  * (probes per case), {@code bench.serverJvmArgs} (extra flags for our server's JVM, e.g. JFR).
+ *
+ * <p>{@code -Dbench.mode=batching} measures adaptive merged writes instead: our server as it ships
+ * (adaptive batch), a second one pinned to {@code bench.pinnedMergeWriteMs} (default 40, the former
+ * fixed batch) and nginx-rtmp, all fed by the same encode, at each N of {@code bench.n} (a list,
+ * e.g. 5,1000,2000), {@code bench.runs} times interleaved; it writes its own section of the doc.
  */
 @ExtendWith(PeerReaper.class)
 class FanoutBench {
@@ -40,7 +45,11 @@ class FanoutBench {
 
   final int[] steps = Arrays.stream(System.getProperty("bench.steps", "250,500,1000,2000,3000,4000").split(","))
       .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
-  final int headlineN = Integer.getInteger("bench.n", 500);
+  final int[] headlineNs = Arrays.stream(System.getProperty("bench.n", "500").split(","))
+      .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+  final int headlineN = headlineNs[0];
+  final boolean batchingMode = System.getProperty("bench.mode", "fanout").equals("batching");
+  final long pinnedMs = Long.getLong("bench.pinnedMergeWriteMs", 40);
   final int runs = Integer.getInteger("bench.runs", 5);
   final double window = Double.parseDouble(System.getProperty("bench.window", "10"));
   final double settle = Double.parseDouble(System.getProperty("bench.settle", "3"));
@@ -49,18 +58,29 @@ class FanoutBench {
 
   PeerProcess ours;
   int ourPort;
+  PeerProcess pinned;
+  int pinnedPort;
   NginxRtmp nginx;
   FfmpegProcess source;
   LoadGen gen;
   final Map<String, Double> baseline = new LinkedHashMap<>();
+  long benchStart;
 
   @Test
   void fanout() throws Exception {
     long t0 = System.nanoTime();
+    benchStart = t0;
     BenchReport report = new BenchReport();
     report.command = "./mvnw -B -Pbench test" + System.getProperty("bench.extraArgs", "");
     nginx = NginxRtmp.start();
-    ours = startOurs();
+    ours = startOurs("tally-server");
+    ourPort = startedPort;
+    String pinnedOut = "";
+    if (batchingMode) {
+      pinned = startOurs("tally-pinned", Long.toString(pinnedMs));
+      pinnedPort = startedPort;
+      pinnedOut = "|[f=flv:onfail=ignore]rtmp://127.0.0.1:" + pinnedPort + "/" + APP + "/" + STREAM;
+    }
     Ffmpeg ffmpeg = Ffmpeg.debian();
     source = ffmpeg.start(List.of(
         "-re", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
@@ -70,7 +90,7 @@ class FanoutBench {
         "-g", "30", "-b:v", "1500k", "-maxrate", "1500k", "-bufsize", "1500k",
         "-c:a", "aac", "-b:a", "128k",
         "-f", "tee", "[f=flv:onfail=ignore]rtmp://127.0.0.1:" + ourPort + "/" + APP + "/" + STREAM
-            + "|[f=flv:onfail=ignore]" + nginx.rtmpUrl(STREAM)));
+            + "|[f=flv:onfail=ignore]" + nginx.rtmpUrl(STREAM) + pinnedOut));
     report.machine = BenchReport.machine(ffmpeg.version(), source.command());
     gen = new LoadGen(2);
     report.transport = gen.transport;
@@ -86,6 +106,10 @@ class FanoutBench {
       sleep(8);
       gen.closeAll();
       sleep(2);
+      if (batchingMode) {
+        batching(report, oursFlv, nginxRtmp);
+        return;
+      }
 
       baseline.put("tally", measure("tally", "(none)", ours.pid(), 0).serverCores());
       baseline.put("nginx-rtmp", measure("nginx-rtmp", "(none)", nginx.pid(), 0).serverCores());
@@ -121,6 +145,9 @@ class FanoutBench {
       gen.close();
       source.stop();
       ours.stop();
+      if (pinned != null) {
+        pinned.stop();
+      }
       nginx.close();
     }
     report.baseline.putAll(baseline);
@@ -131,7 +158,40 @@ class FanoutBench {
     assertThat(report.headline).isNotEmpty();
   }
 
-  private PeerProcess startOurs() throws Exception {
+  private int startedPort;
+
+  /** Adaptive batching against the former fixed batch and nginx-rtmp, at each N, interleaved. */
+  private void batching(BenchReport report, LoadGen.Target oursFlv, LoadGen.Target nginxRtmp) throws Exception {
+    LoadGen.Target pinnedFlv = LoadGen.Target.flv("127.0.0.1", pinnedPort, APP, STREAM);
+    awaitStream(pinnedFlv);
+    gen.add(pinnedFlv, 500, 200, 20_000); // the same JIT warm-up as the adaptive server had
+    sleep(8);
+    gen.closeAll();
+    sleep(2);
+    String pinnedName = "tally " + pinnedMs + " ms";
+    baseline.put("tally", measure("tally", "(none)", ours.pid(), 0).serverCores());
+    baseline.put(pinnedName, measure(pinnedName, "(none)", pinned.pid(), 0).serverCores());
+    baseline.put("nginx-rtmp", measure("nginx-rtmp", "(none)", nginx.pid(), 0).serverCores());
+    record Case(String server, long pid, LoadGen.Target target) {}
+    List<Case> cases = List.of(new Case("tally", ours.pid(), oursFlv), new Case(pinnedName, pinned.pid(), pinnedFlv),
+        new Case("nginx-rtmp", nginx.pid(), nginxRtmp));
+    for (int n : headlineNs) {
+      for (int r = 0; r < runs; r++) {
+        List<Case> order = r % 2 == 1 ? cases.reversed() : cases;
+        for (Case c : order) {
+          report.headline.add(new BenchReport.Run(r + 1, fixedN(c.server(), c.pid(), c.target(), n)));
+        }
+      }
+    }
+    report.baseline.putAll(baseline);
+    report.minutes = (System.nanoTime() - benchStart) / 60e9;
+    Path doc = Path.of(System.getProperty("basedir", ".")).resolve(System.getProperty("bench.doc", "docs/benchmarks.md"));
+    report.writeBatchingInto(doc, pinnedName);
+    log("wrote " + doc);
+    assertThat(report.headline).isNotEmpty();
+  }
+
+  private PeerProcess startOurs(String name, String... serverArgs) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, "-Dlogback.configurationFile=logback.xml",
@@ -141,15 +201,16 @@ class FanoutBench {
       cmd.addAll(Arrays.asList(extra.split("\\s+")));
     }
     cmd.add(BenchServerMain.class.getName());
-    cmd.add(PeerFiles.newDir("tally-server").toString());
-    PeerProcess p = PeerProcess.start("tally-server", cmd);
+    cmd.add(PeerFiles.newDir(name).toString());
+    cmd.addAll(List.of(serverArgs));
+    PeerProcess p = PeerProcess.start(name, cmd);
     long deadline = System.nanoTime() + 30_000_000_000L;
     Pattern port = Pattern.compile("PORT (\\d+)");
     while (System.nanoTime() < deadline) {
       if (Files.exists(p.stdoutFile())) {
         Matcher m = port.matcher(Files.readString(p.stdoutFile()));
         if (m.find()) {
-          ourPort = Integer.parseInt(m.group(1));
+          startedPort = Integer.parseInt(m.group(1));
           return p;
         }
       }
@@ -213,6 +274,8 @@ class FanoutBench {
     List<LoadGen.Player> players = gen.players();
     long[] frames0 = new long[players.size()];
     long[] bytes0 = new long[players.size()];
+    long[] lagSum0 = new long[players.size()];
+    long[] lagCount0 = new long[players.size()];
     long src0 = sourceFrames();
     Processes.Usage u0 = Processes.usage(pid);
     Processes.Usage g0 = Processes.usage(Processes.self());
@@ -221,6 +284,9 @@ class FanoutBench {
     for (int i = 0; i < players.size(); i++) {
       frames0[i] = players.get(i).stats().videoFrames;
       bytes0[i] = players.get(i).stats().bytes;
+      lagSum0[i] = players.get(i).stats().lagSumNanos;
+      lagCount0[i] = players.get(i).stats().lagCount;
+      players.get(i).stats().lagMaxNanos = Long.MIN_VALUE; // this window's largest only
     }
     sleep(window);
     Processes.Usage u1 = Processes.usage(pid);
@@ -232,6 +298,8 @@ class FanoutBench {
     double srcFrames = src1 - src0;
     List<Double> fps = new ArrayList<>();
     List<Double> mbps = new ArrayList<>();
+    List<Double> delay = new ArrayList<>();
+    List<Double> maxDelay = new ArrayList<>();
     int behind = 0;
     int connected = 0;
     for (int i = 0; i < players.size(); i++) {
@@ -240,6 +308,11 @@ class FanoutBench {
       long db = st.bytes - bytes0[i];
       fps.add(df / secs);
       mbps.add(db * 8 / secs / 1e6);
+      long frames = st.lagCount - lagCount0[i];
+      if (frames > 0 && st.lagMinNanos != Long.MAX_VALUE) {
+        delay.add(((st.lagSumNanos - lagSum0[i]) / (double) frames - st.lagMinNanos) / 1e6);
+        maxDelay.add((st.lagMaxNanos - st.lagMinNanos) / 1e6);
+      }
       if (!st.closed && st.firstKeyframeNanos != 0) {
         connected++;
       }
@@ -250,11 +323,11 @@ class FanoutBench {
     behind += Math.max(0, n - players.size());
     Sample s = new Sample(server, kind, n, connected, secs, u1.coresSince(u0), u1.rssBytes(), g1.coresSince(g0),
         behind, srcFrames / secs, Sample.median(fps), Sample.median(mbps), baseline.getOrDefault(server, 0.0),
-        f1.coresSince(f0), (m1[0] - m0[0]) / TICKS / secs);
+        f1.coresSince(f0), (m1[0] - m0[0]) / TICKS / secs, Sample.median(delay), Sample.median(maxDelay));
     log(String.format("%-10s %-8s N=%5d connected=%5d cpu=%6.1f%% rss=%5.0fMiB loadgen=%5.1f%% behind=%d src=%.1ffps "
-            + "player=%.1ffps %.2fMbps ffmpeg=%.1f%% others=%.1f%%", server, kind, n, connected, s.serverCores() * 100, s.serverRssBytes() / 1048576.0,
-        s.loadgenCores() * 100, behind, s.sourceFps(), s.medianFps(), s.medianMbps(),
-        s.sourceCores() * 100, s.otherCores() * 100));
+            + "player=%.1ffps %.2fMbps ffmpeg=%.1f%% others=%.1f%% delay=+%.1fms (max +%.1fms)", server, kind, n, connected,
+        s.serverCores() * 100, s.serverRssBytes() / 1048576.0, s.loadgenCores() * 100, behind, s.sourceFps(), s.medianFps(),
+        s.medianMbps(), s.sourceCores() * 100, s.otherCores() * 100, s.addedDelayMs(), s.maxAddedDelayMs()));
     return s;
   }
 

@@ -26,6 +26,7 @@ final class FlvReceiver extends ByteToMessageDecoder {
   private int b0;
   private int b1;
   private long remaining;
+  private long timestamp;
 
   FlvReceiver(String host, String path, PlayerStats stats) {
     this.host = host;
@@ -82,6 +83,7 @@ final class FlvReceiver extends ByteToMessageDecoder {
           int i = in.readerIndex();
           type = in.getByte(i) & 0x1F;
           remaining = in.getUnsignedMedium(i + 1) + 4L;
+          timestamp = in.getUnsignedMedium(i + 4) | (long) in.getUnsignedByte(i + 7) << 24;
           b0 = in.getUnsignedByte(i + 11);
           b1 = in.getUnsignedByte(i + 12);
           in.skipBytes(11);
@@ -109,6 +111,15 @@ final class FlvReceiver extends ByteToMessageDecoder {
       return;
     }
     stats.videoFrames++;
+    long lag = System.nanoTime() - timestamp * 1_000_000;
+    stats.lagSumNanos += lag;
+    stats.lagCount++;
+    if (lag < stats.lagMinNanos) {
+      stats.lagMinNanos = lag;
+    }
+    if (lag > stats.lagMaxNanos) {
+      stats.lagMaxNanos = lag;
+    }
     if (stats.firstKeyframeNanos == 0 && (b0 >> 4) == 1) {
       stats.firstKeyframeNanos = System.nanoTime();
     }

@@ -13,6 +13,14 @@ final class PlayerStats {
   /** When the first media byte arrived (after the HTTP header / play start); 0 = not yet. */
   volatile long firstMediaNanos;
   volatile boolean closed;
+  /**
+   * Arrival time minus the tag's FLV timestamp, per video frame (HTTP-FLV players only): its minimum
+   * is the path's own delay, the excess over it is what batching (and scheduling) added.
+   */
+  volatile long lagMinNanos = Long.MAX_VALUE;
+  volatile long lagMaxNanos = Long.MIN_VALUE;
+  volatile long lagSumNanos;
+  volatile long lagCount;
   volatile String error;
 
   /** Time from start to first keyframe in ms, or NaN. */

@@ -12,10 +12,13 @@ import java.util.List;
  * @param medianMbps median player receive rate
  * @param sourceCores the FFmpeg publisher's CPU (not counted; the same for every case)
  * @param machineCores the whole machine's busy CPU (/proc/stat), other tenants included
+ * @param addedDelayMs HTTP-FLV players: median over players of their mean video frame delay above their
+ *     own least delay (half a batch when batches are regular); NaN for RTMP players
+ * @param maxAddedDelayMs the same with each player's largest delay in the window (about one batch)
  */
 record Sample(String server, String kind, int players, int connected, double windowSeconds, double serverCores,
     long serverRssBytes, double loadgenCores, int behind, double sourceFps, double medianFps, double medianMbps,
-    double baselineCores, double sourceCores, double machineCores) {
+    double baselineCores, double sourceCores, double machineCores, double addedDelayMs, double maxAddedDelayMs) {
 
   /** CPU of everything else on the machine (other tenants' builds and tests) over the window. */
   double otherCores() {

@@ -306,7 +306,7 @@ public final class LiveStream {
     }
     gop.forEach(t -> snapshot.add(t.retain()));
     SubscriberGroup group = groups.computeIfAbsent(s.executor(),
-        ex -> new SubscriberGroup(ex, limits.flow(), limits.mergeWrite().toMillis(), counters, this::forget));
+        ex -> new SubscriberGroup(ex, limits.flow(), limits.batching(), hub.playersOn(ex), counters, this::forget));
     subscribers.put(s, group);
     group.post(new SubscriberGroup.Join(s, snapshot));
     return true;

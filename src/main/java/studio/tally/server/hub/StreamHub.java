@@ -1,6 +1,7 @@
 package studio.tally.server.hub;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Collection;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every live stream and every client of the server, by key and by id. Protocol servers (RTMP,
@@ -23,6 +25,8 @@ public final class StreamHub implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Client> clients = new ConcurrentHashMap<>();
+  /** Players per event loop, over every stream: the load signal of {@link WriteBatching}. */
+  private final ConcurrentHashMap<EventExecutor, AtomicInteger> playersByLoop = new ConcurrentHashMap<>();
 
   public StreamHub(ByteBufAllocator alloc, HubLimits limits, InstantSource clock, ScheduledExecutorService timers) {
     this.alloc = alloc;
@@ -33,6 +37,11 @@ public final class StreamHub implements AutoCloseable {
 
   public InstantSource clock() {
     return clock;
+  }
+
+  /** The count of players (of every stream) on {@code loop}; their groups keep it. */
+  AtomicInteger playersOn(EventExecutor loop) {
+    return playersByLoop.computeIfAbsent(loop, l -> new AtomicInteger());
   }
 
   ScheduledExecutorService executorForTimers() {

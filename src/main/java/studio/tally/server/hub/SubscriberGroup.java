@@ -9,6 +9,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -38,7 +39,9 @@ final class SubscriberGroup {
 
   private final EventExecutor executor;
   private final FlowPolicy policy;
-  private final long mergeWriteMillis;
+  private final WriteBatching batching;
+  /** Players of every stream on this executor (shared by its groups): what the batch grows with. */
+  private final AtomicInteger loopPlayers;
   private final StreamCounters counters;
   private final Consumer<Subscriber> onRemoved;
   private final Queue<Event> queue = new ConcurrentLinkedQueue<>();
@@ -47,15 +50,17 @@ final class SubscriberGroup {
   private final Runnable drain = this::drain;
 
   /**
-   * @param mergeWriteMillis media is delivered in batches at most this often (0: at once), so each
+   * @param batching how long media waits before a drain, from the players on this executor, so each
    *     player gets one flush (one writev) per batch instead of one per tag — SRS's "merged write".
    *     Joins, leaves and publisher changes are never delayed.
+   * @param loopPlayers the count of players on {@code executor}, shared by every group on it
    */
-  SubscriberGroup(EventExecutor executor, FlowPolicy policy, long mergeWriteMillis, StreamCounters counters,
-      Consumer<Subscriber> onRemoved) {
+  SubscriberGroup(EventExecutor executor, FlowPolicy policy, WriteBatching batching, AtomicInteger loopPlayers,
+      StreamCounters counters, Consumer<Subscriber> onRemoved) {
     this.executor = executor;
     this.policy = policy;
-    this.mergeWriteMillis = mergeWriteMillis;
+    this.batching = batching;
+    this.loopPlayers = loopPlayers;
     this.counters = counters;
     this.onRemoved = onRemoved;
   }
@@ -69,12 +74,13 @@ final class SubscriberGroup {
     queue.add(e);
     boolean media = e instanceof Deliver;
     try {
-      if (!media || mergeWriteMillis == 0) {
+      long batchNanos = media ? batching.batchNanos(loopPlayers.get()) : 0;
+      if (batchNanos == 0) {
         if (!media || scheduled.compareAndSet(false, true)) {
           executor.execute(drain); // a join starts at once, whatever batch is pending
         }
       } else if (scheduled.compareAndSet(false, true)) {
-        executor.schedule(drain, mergeWriteMillis, TimeUnit.MILLISECONDS);
+        executor.schedule(drain, batchNanos, TimeUnit.NANOSECONDS);
       }
     } catch (RuntimeException rejected) { // executor shutting down: drop everything queued
       scheduled.set(false);
@@ -91,7 +97,9 @@ final class SubscriberGroup {
           case Join(Subscriber s, List<MediaTag> snapshot) -> {
             PlayerState state = new PlayerState();
             state.touched = true;
-            players.put(s, state);
+            if (players.put(s, state) == null) {
+              loopPlayers.incrementAndGet();
+            }
             touched.add(s);
             for (MediaTag t : snapshot) {
               try {
@@ -110,6 +118,7 @@ final class SubscriberGroup {
           }
           case Leave(Subscriber s, Subscriber.EndReason reason) -> {
             if (players.remove(s) != null) {
+              loopPlayers.decrementAndGet();
               s.end(reason);
             }
           }
@@ -152,6 +161,7 @@ final class SubscriberGroup {
     if (cut != null) {
       for (Subscriber s : cut) {
         players.remove(s);
+        loopPlayers.decrementAndGet();
         counters.slowPlayersCut.increment();
         s.end(Subscriber.EndReason.TOO_SLOW);
         onRemoved.accept(s);
@@ -189,6 +199,7 @@ final class SubscriberGroup {
       drain();
       for (Subscriber s : List.copyOf(players.keySet())) {
         players.remove(s);
+        loopPlayers.decrementAndGet();
         s.end(reason);
       }
     });

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +63,7 @@ class StreamHubTest {
     final List<Long> timestamps = new CopyOnWriteArrayList<>();
     final AtomicLong pending = new AtomicLong();
     final AtomicReference<EndReason> ended = new AtomicReference<>();
+    final AtomicInteger flushes = new AtomicInteger();
 
     Recorder(EventExecutor executor) {
       this.executor = executor;
@@ -84,7 +87,9 @@ class StreamHubTest {
     }
 
     @Override
-    public void flush() {}
+    public void flush() {
+      flushes.incrementAndGet();
+    }
 
     @Override
     public void end(EndReason reason) {
@@ -114,6 +119,80 @@ class StreamHubTest {
     await().until(() -> r.got.size() == 6);
     pub.close();
     hub.close();
+  }
+
+  @Test
+  void aLonePlayerGetsEachTagAtOnceAndManyPlayersOnALoopWaitForOneBatch() throws Exception {
+    EmbeddedChannel clock = new EmbeddedChannel(); // its event loop runs tasks when told and has a frozen clock
+    clock.freezeTime();
+    EventExecutor embedded = clock.eventLoop();
+    StreamHub hub = hub(HubLimits.DEFAULT);
+    Publication pub = hub.publish(key, client("a"), "");
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, true));
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, false));
+    Recorder lone = new Recorder(embedded);
+    assertThat(hub.play(key, lone)).isPresent();
+    clock.runPendingTasks();
+    assertThat(lone.got).containsExactly("VIDEO-config", "VIDEO-key");
+
+    for (int ts = 33; ts <= 99; ts += 33) { // no time passes: each tag is written and flushed as it comes
+      int flushes = lone.flushes.get();
+      pub.onMedia(MediaTag.Kind.VIDEO, ts, video(false, false));
+      clock.runPendingTasks();
+      assertThat(lone.got).hasSize(2 + ts / 33);
+      assertThat(lone.flushes.get()).isEqualTo(flushes + 1);
+    }
+
+    List<Recorder> crowd = new java.util.ArrayList<>();
+    for (int i = 0; i < 999; i++) { // 1000 players on one loop: batch = 1000 / 2500 s, capped at SRS's 350 ms
+      Recorder r = new Recorder(embedded);
+      assertThat(hub.play(key, r)).isPresent();
+      crowd.add(r);
+    }
+    clock.runPendingTasks();
+    int before = lone.got.size();
+    int flushesBefore = lone.flushes.get();
+    pub.onMedia(MediaTag.Kind.VIDEO, 133, video(false, false));
+    pub.onMedia(MediaTag.Kind.AUDIO, 140, audio(false));
+    clock.runPendingTasks();
+    assertThat(lone.got).hasSize(before);
+    clock.advanceTimeBy(349, java.util.concurrent.TimeUnit.MILLISECONDS);
+    clock.runScheduledPendingTasks();
+    assertThat(lone.got).hasSize(before);
+    clock.advanceTimeBy(1, java.util.concurrent.TimeUnit.MILLISECONDS);
+    clock.runScheduledPendingTasks();
+    assertThat(lone.got).hasSize(before + 2);
+    assertThat(lone.flushes.get()).isEqualTo(flushesBefore + 1); // both tags in one flush
+    assertThat(crowd.getLast().got).endsWith("VIDEO", "AUDIO");
+
+    crowd.forEach(r -> hub.stream(key).orElseThrow().unsubscribe(r, Subscriber.EndReason.KICKED));
+    clock.runPendingTasks();
+    int flushes = lone.flushes.get();
+    pub.onMedia(MediaTag.Kind.VIDEO, 166, video(false, false)); // alone again: at once
+    clock.runPendingTasks();
+    assertThat(lone.flushes.get()).isEqualTo(flushes + 1);
+    pub.close();
+    clock.finishAndReleaseAll();
+  }
+
+  @Test
+  void aPinnedBatchHoldsEvenALonePlayer() throws Exception {
+    EmbeddedChannel clock = new EmbeddedChannel();
+    clock.freezeTime();
+    StreamHub hub = hub(HubLimits.DEFAULT.withBatching(new WriteBatching.Fixed(Duration.ofMillis(40))));
+    Publication pub = hub.publish(key, client("a"), "");
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, true));
+    Recorder lone = new Recorder(clock.eventLoop());
+    assertThat(hub.play(key, lone)).isPresent();
+    clock.runPendingTasks();
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, false));
+    clock.runPendingTasks();
+    assertThat(lone.got).containsExactly("VIDEO-config");
+    clock.advanceTimeBy(40, java.util.concurrent.TimeUnit.MILLISECONDS);
+    clock.runScheduledPendingTasks();
+    assertThat(lone.got).containsExactly("VIDEO-config", "VIDEO-key");
+    pub.close();
+    clock.finishAndReleaseAll();
   }
 
   @Test
