@@ -113,7 +113,7 @@ public final class RtcTransport implements AutoCloseable {
   private final Listener listener;
   /** Where timers run before adoption, and where the transport settles if it closes unchecked. */
   private final EventLoop home;
-  /** The loop the transport lives on: set once, by the first check's loop ({@link #adopt}) or by {@link #settle}. */
+  /** The loop the transport lives on: set once ({@link #settle}), by the first valid check's loop or at home. */
   private final java.util.concurrent.atomic.AtomicReference<EventLoop> loop = new java.util.concurrent.atomic.AtomicReference<>();
   private final LongSupplier nanoClock;
   private final Duration consentTimeout;
