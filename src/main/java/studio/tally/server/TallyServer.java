@@ -178,7 +178,8 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
       }
     }
     webrtc.bindUdp(config.rtcUdpAddress());
-    log.info("webrtc ice-lite on udp {} and tcp on every listener", hostPort(webrtc.udpAddress()));
+    log.info("webrtc ice-lite on udp {} ({} socket(s), one per RTC loop) and tcp on every listener",
+        hostPort(webrtc.udpAddress()), webrtc.udpSockets());
     log.info("TLS certificate {} SHA-256 {}", certificate.leaf().getSubjectX500Principal().getName(),
         certificate.sha256Fingerprint());
     if (config.publishToken() != null) {

@@ -70,7 +70,7 @@ final class PionWindow {
     int joined = pion.n - pion.joinErrors;
     RtcSample s = new RtcSample(KIND, pion.n, joined, secs, server, (u1.systemSeconds() - u0.systemSeconds()) / secs,
         b.baseline, u1.rssBytes(), gen, ff, Math.max(0, others), kept, Sample.median(mbps), Sample.median(delivered),
-        0, 0, joinSeconds);
+        0, 0, joinSeconds, kept, Double.NaN);
     b.loadgenReport.rcvbufErrors.put(s, drops);
     b.loadgenReport.generatorProcessCores.put(s, pionCores);
     RtcFanoutBench.log(String.format("%-8s N=%5d joined=%5d connected=%d (%.1f s) udp-rcvbuf-drops=%d cpu=%6.1f%% (sys %.1f%%) "

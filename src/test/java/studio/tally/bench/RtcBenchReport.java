@@ -30,6 +30,7 @@ final class RtcBenchReport {
   double videoBitrate;
   double packetRate;
   double baseline;
+  double baselineOneLoop;
   double floorBaseline;
   /** Bytes the floor adds to each payload: RTP header + SRTP tag, so its datagrams are as large as our server's. */
   int floorOverhead;
@@ -69,7 +70,8 @@ final class RtcBenchReport {
     return microsPerUnit(s) * s.marginalPercentPerPlayer() / s.percentPerPlayer();
   }
 
-  private static String stat(List<Double> v, String fmt) {
+  private static String stat(List<Double> values, String fmt) {
+    List<Double> v = values.stream().filter(d -> !d.isNaN()).toList();
     if (v.isEmpty()) {
       return "–";
     }
@@ -79,10 +81,27 @@ final class RtcBenchReport {
   }
 
   private String row(String label, String fmt, ToDoubleFunction<RtcSample> f) {
-    List<Double> w = of("WebRTC").stream().map(f::applyAsDouble).toList();
-    List<Double> h = of("HTTP-FLV").stream().map(f::applyAsDouble).toList();
-    List<Double> k = of(RtcFanoutBench.FLOOR).stream().map(f::applyAsDouble).toList();
-    return "| " + label + " | " + stat(w, fmt) + " | " + stat(h, fmt) + " | " + stat(k, fmt) + " |\n";
+    StringBuilder b = new StringBuilder("| " + label + " |");
+    for (String kind : List.of(RtcFanoutBench.ONE_LOOP, RtcFanoutBench.ALL_LOOPS, "HTTP-FLV", RtcFanoutBench.FLOOR)) {
+      b.append(' ').append(stat(of(kind).stream().map(f::applyAsDouble).toList(), fmt)).append(" |");
+    }
+    return b.append('\n').toString();
+  }
+
+  /** The largest swept N at which every player of {@code kind} kept up, or 0. */
+  private int largestKeptUp(String kind) {
+    int best = 0;
+    for (RtcSample s : sweep) {
+      if (s.kind().equals(kind) && s.allKeptUp()) {
+        best = Math.max(best, s.n());
+      }
+    }
+    return best;
+  }
+
+  /** The first swept N of {@code kind} at which some player did not keep up, or 0 (none). */
+  private int firstFailed(String kind) {
+    return sweep.stream().filter(s -> s.kind().equals(kind) && !s.allKeptUp()).mapToInt(RtcSample::n).findFirst().orElse(0);
   }
 
   /** The -Drtc.* flags of this run (not the output file), so the command reproduces it. */
@@ -112,8 +131,12 @@ final class RtcBenchReport {
             + "does the WHEP POST, a nominating ICE check, the DTLS handshake (at most a few in flight), consent checks every "
             + "5 s and an RTCP RR every 2.5 s; it counts every RTP packet from its header and authenticates + decrypts every "
             + "%s-th one.\n", packetRate, System.getProperty("rtc.verifyEvery", "8")))
-        .append("- HTTP-FLV (the peer of the ratio): FFmpeg pushes the same H.264 (stream copy) + AAC 64k over RTMP; "
-            + "light `FlvReceiver` players.\n")
+        .append("- Two servers side by side, each with its own WHIP source and players: one forwards WebRTC on ONE event "
+            + "loop (`-Dtally.rtc.loops=1`), the other with the default, one UDP socket (SO_REUSEPORT, same port) and loop "
+            + "per processor, each player's transport living on the loop its address hashes to and each publisher packet "
+            + "handed to every other loop once. The idle one runs beside every window (its CPU is not in *others*).\n")
+        .append("- HTTP-FLV (the peer of the ratio), on the all-loops server: FFmpeg pushes the same H.264 (stream copy) + "
+            + "AAC 64k over RTMP; light `FlvReceiver` players.\n")
         .append(String.format(Locale.ROOT, "- Kernel floor (the reference: the cheapest a user-space SFU could be on this "
             + "kernel): `FloorSender`, a JVM of its own, paces the same packets (same sizes as our server sends: payload + "
             + "%d bytes of RTP header and SRTP tag, same times) and sends each one as a plain datagram (no crypto, one "
@@ -122,18 +145,23 @@ final class RtcBenchReport {
             + "the same kind of sockets as the WHEP players (this JVM's epoll loops, one socket each) and only count "
             + "datagrams. Its CPU is measured like our server's; our server idles beside it with both ingests. "
             + "Sender pacing to nobody (its baseline): %.1f %% of a core.\n\n", floorOverhead, floorBaseline * 100))
+        .append("A WebRTC player *kept up fully* if it received ≥ 99 % of the RTP packets the source sent in the window and "
+            + "no video packet came more than 200 ms behind (arrival time minus media time, over the player's best); the "
+            + "sweep's figure is the largest N at which every player kept up fully. The load generator (this JVM: every "
+            + "player's socket, SRTP checks, the WHIP sources' pacers) runs on the same 2 cores: its CPU is in every table. ")
         .append("A player *kept up* if it received ≥ 95 % of the RTP packets the source sent in the window (WebRTC; floor: "
             + "of the datagrams the floor sender paced) or of 30 fps × the window's video frames (FLV); a player that failed "
             + "to join counts as not kept up. CPU is in % of ONE core (for the floor: the floor sender's JVM). "
             + "Per-player cost = server CPU / N; *marginal* = (server CPU − "
             + String.format(Locale.ROOT, "baseline) / N, baseline = both ingests, no player (lowest of three windows) = %.1f %% "
-            + "(floor: the sender pacing to nobody). ", baseline * 100))
+            + "(one-loop server: %.1f %%; floor: the sender pacing to nobody). ", baseline * 100, baselineOneLoop * 100))
         .append("Players per core = N / server CPU. The machine is shared and busy (the *others* row): read the medians.\n\n");
 
-    int n = of("WebRTC").isEmpty() ? 0 : of("WebRTC").getFirst().n();
-    b.append("### Headline: ").append(n).append(" players, ").append(of("WebRTC").size())
-        .append(" runs, cases interleaved (median, min–max)\n\n| | WebRTC (WHEP) | HTTP-FLV | kernel floor (sender) |\n"
-            + "|---|---|---|---|\n");
+    List<RtcSample> all = of(RtcFanoutBench.ALL_LOOPS);
+    int n = all.isEmpty() ? 0 : all.getFirst().n();
+    b.append("### Headline: ").append(n).append(" players, ").append(all.size())
+        .append(" runs, cases interleaved (median, min–max)\n\n| | WebRTC, 1 loop | WebRTC, all loops | HTTP-FLV | "
+            + "kernel floor (sender) |\n|---|---|---|---|---|\n");
     b.append(row("server CPU, % of one core", "%.1f", s -> s.serverCores() * 100));
     b.append(row("of which kernel (system time), % of one core", "%.1f", s -> s.serverSystemCores() * 100));
     b.append(row("CPU per player, % of one core", "%.4f", RtcSample::percentPerPlayer));
@@ -144,6 +172,8 @@ final class RtcBenchReport {
     b.append(row("**players per core**", "%.0f", RtcSample::playersPerCore));
     b.append(row("players per core, marginal", "%.0f", RtcSample::marginalPlayersPerCore));
     b.append(row("players kept up (≥ 95 %), %", "%.1f", s -> s.keptUpFraction() * 100));
+    b.append(row("players kept up fully (≥ 99 %, ≤ 200 ms behind), %", "%.1f", s -> 100.0 * s.keptUpStrict() / s.n()));
+    b.append(row("worst player lag in the window, ms", "%.0f", RtcSample::worstLagMs));
     b.append(row("median player's share of the source in the window, %", "%.1f", s -> s.medianDelivered() * 100));
     b.append(row("median player rate, Mbit/s", "%.2f", RtcSample::medianMbps));
     b.append(row("server RSS, MiB", "%.0f", s -> s.serverRssBytes() / 1048576.0));
@@ -153,40 +183,57 @@ final class RtcBenchReport {
     b.append(String.format(Locale.ROOT, "\n**Per-player cost, WebRTC / HTTP-FLV: %s** (paired per run; marginal: %s). "
             + "SRS 7.0.18 on this machine: a WebRTC player ≈ 14× an FLV player (0.23 %% of a core for a 1.08 Mbit/s "
             + "stream, ≈ 435 players per core; SRS's published 1000–2000 per core are for a lower bitrate).\n\n",
-        stat(ratios("WebRTC", "HTTP-FLV", RtcSample::percentPerPlayer), "%.1f×"),
-        stat(ratios("WebRTC", "HTTP-FLV", RtcSample::marginalPercentPerPlayer), "%.1f×")));
+        stat(ratios(RtcFanoutBench.ALL_LOOPS, "HTTP-FLV", RtcSample::percentPerPlayer), "%.1f×"),
+        stat(ratios(RtcFanoutBench.ALL_LOOPS, "HTTP-FLV", RtcSample::marginalPercentPerPlayer), "%.1f×")));
     b.append(String.format(Locale.ROOT, "**Server per-packet cost / kernel floor per-packet cost: %s** (WebRTC µs per "
             + "packet per player ÷ the floor's, paired per run; marginal: %s). The floor: %s µs per packet per player, "
             + "**%s players per core at the floor** (marginal: %s).\n\n",
-        stat(ratios("WebRTC", RtcFanoutBench.FLOOR, this::microsPerUnit), "%.2f×"),
-        stat(ratios("WebRTC", RtcFanoutBench.FLOOR, this::marginalMicrosPerUnit), "%.2f×"),
+        stat(ratios(RtcFanoutBench.ALL_LOOPS, RtcFanoutBench.FLOOR, this::microsPerUnit), "%.2f×"),
+        stat(ratios(RtcFanoutBench.ALL_LOOPS, RtcFanoutBench.FLOOR, this::marginalMicrosPerUnit), "%.2f×"),
         stat(of(RtcFanoutBench.FLOOR).stream().map(this::microsPerUnit).toList(), "%.2f"),
         stat(of(RtcFanoutBench.FLOOR).stream().map(RtcSample::playersPerCore).toList(), "%.0f"),
         stat(of(RtcFanoutBench.FLOOR).stream().map(RtcSample::marginalPlayersPerCore).toList(), "%.0f")));
-    List<Double> ppc = of("WebRTC").stream().map(RtcSample::playersPerCore).toList();
-    b.append(String.format(Locale.ROOT, "**WebRTC players per core: %s** (forwarding on one event loop; goal: ≥ 1.8× this "
-            + "figure once it uses both cores).\n\n",
-        stat(ppc, "%.0f")));
+    b.append(String.format(Locale.ROOT, "**WebRTC CPU per player at N=%d: one loop %s, all loops %s %% of a core** "
+            + "(all / one, paired per run: %s); players per core: one loop %s, all loops %s. Load generator: one loop %s, "
+            + "all loops %s %% of a core.\n\n", n,
+        stat(of(RtcFanoutBench.ONE_LOOP).stream().map(RtcSample::percentPerPlayer).toList(), "%.4f"),
+        stat(all.stream().map(RtcSample::percentPerPlayer).toList(), "%.4f"),
+        stat(ratios(RtcFanoutBench.ALL_LOOPS, RtcFanoutBench.ONE_LOOP, RtcSample::percentPerPlayer), "%.2f×"),
+        stat(of(RtcFanoutBench.ONE_LOOP).stream().map(RtcSample::playersPerCore).toList(), "%.0f"),
+        stat(all.stream().map(RtcSample::playersPerCore).toList(), "%.0f"),
+        stat(of(RtcFanoutBench.ONE_LOOP).stream().map(s -> s.loadgenCores() * 100).toList(), "%.1f"),
+        stat(all.stream().map(s -> s.loadgenCores() * 100).toList(), "%.1f")));
+    int oneN = largestKeptUp(RtcFanoutBench.ONE_LOOP);
+    int allN = largestKeptUp(RtcFanoutBench.ALL_LOOPS);
+    b.append(String.format(Locale.ROOT, "**Largest N at which every WebRTC player kept up fully (sweep): one loop %s, all "
+            + "loops %s%s** (goal: all loops ≥ 1.8× one loop). First failing step: one loop %s, all loops %s.\n\n",
+        oneN == 0 ? "none of the steps" : Integer.toString(oneN), allN == 0 ? "none of the steps" : Integer.toString(allN),
+        oneN > 0 && allN > 0 ? String.format(Locale.ROOT, ": %.2f×", (double) allN / oneN) : "",
+        firstFailed(RtcFanoutBench.ONE_LOOP) == 0 ? "none" : Integer.toString(firstFailed(RtcFanoutBench.ONE_LOOP)),
+        firstFailed(RtcFanoutBench.ALL_LOOPS) == 0 ? "none" : Integer.toString(firstFailed(RtcFanoutBench.ALL_LOOPS))));
 
-    b.append("### WebRTC sweep (one run; players added step by step)\n\n")
-        .append("| N | joined | join s | CPU % of one core | CPU/player % | marginal/player % | players/core | kept up % "
+    b.append("### WebRTC sweeps (one run per server; players added step by step until not every player keeps up)\n\n")
+        .append("| server | N | joined | join s | CPU % of one core | CPU/player % | marginal/player % | players/core "
+            + "| kept up fully % | worst lag ms | kept up (95 %) % "
             + "| median share of source % | median Mbit/s | RSS MiB | loadgen CPU % | others CPU % | SRTP verified | auth failures |\n")
-        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (RtcSample s : sweep) {
-      b.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.4f | %.4f | %.0f | %.1f | %.1f | %.2f | %.0f | %.1f | %.1f | %d | %d |\n",
-          s.n(), s.joined(), s.joinSeconds(), s.serverCores() * 100, s.percentPerPlayer(), s.marginalPercentPerPlayer(),
-          s.playersPerCore(), s.keptUpFraction() * 100, s.medianDelivered() * 100, s.medianMbps(), s.serverRssBytes() / 1048576.0,
+      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.4f | %.4f | %.0f | %.1f | %.0f | %.1f | %.1f | %.2f | %.0f | %.1f | %.1f | %d | %d |\n",
+          s.kind(), s.n(), s.joined(), s.joinSeconds(), s.serverCores() * 100, s.percentPerPlayer(), s.marginalPercentPerPlayer(),
+          s.playersPerCore(), 100.0 * s.keptUpStrict() / s.n(), s.worstLagMs(), s.keptUpFraction() * 100, s.medianDelivered() * 100, s.medianMbps(), s.serverRssBytes() / 1048576.0,
           s.loadgenCores() * 100, s.otherCores() * 100, s.verified(), s.authFailures()));
     }
     b.append("\n### Every headline run\n\n| run | case | N | CPU % | CPU/player % | players/core | kept up % "
-        + "| median share of source % | loadgen CPU % | others CPU % | SRTP auth failures |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| kept up fully % | worst lag ms | median share of source % | loadgen CPU % | others CPU % | SRTP auth failures |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Run r : headline) {
       RtcSample s = r.sample();
-      b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.4f | %.0f | %.1f | %.1f | %.1f | %.1f | %s |\n",
+      boolean rtc = s.kind().startsWith("WebRTC");
+      b.append(String.format(Locale.ROOT, "| %d | %s | %d | %.1f | %.4f | %.0f | %.1f | %.1f | %s | %.1f | %.1f | %.1f | %s |\n",
           r.run(), s.kind(), s.n(), s.serverCores() * 100, s.percentPerPlayer(), s.playersPerCore(),
-          s.keptUpFraction() * 100, s.medianDelivered() * 100,
-          s.loadgenCores() * 100, s.otherCores() * 100, s.kind().equals("WebRTC") ? Long.toString(s.authFailures()) : "–"));
+          s.keptUpFraction() * 100, 100.0 * s.keptUpStrict() / s.n(), rtc ? String.format(Locale.ROOT, "%.0f", s.worstLagMs()) : "–",
+          s.medianDelivered() * 100,
+          s.loadgenCores() * 100, s.otherCores() * 100, rtc ? Long.toString(s.authFailures()) : "–"));
     }
     if (lastJoinError != null) {
       b.append("\nLast join/leave error seen: `").append(lastJoinError).append("`\n");

@@ -21,6 +21,13 @@ import studio.tally.testing.Processes;
  * ({@link KernelFloor}), what the machine allows before any SRTP work. CPU from /proc over a steady
  * window after every player joined. Writes its section of docs/benchmarks.md; asserts nothing about timings.
  *
+ * <p>Two servers run side by side, each with its own WHIP source and its own WHEP players: one with
+ * its WebRTC forwarding on one event loop ({@code -Dtally.rtc.loops=1}) and one with the default (a
+ * UDP socket and loop per processor), so the headline interleaves four cases (WebRTC on one loop, on
+ * all loops, HTTP-FLV on the all-loops server, the kernel floor) and the sweep finds, for each WebRTC
+ * server, the largest N at which every player keeps up (≥ 99 % of the packets, never more than 200 ms
+ * behind).
+ *
  * <p>System properties: {@code rtc.steps} (WebRTC sweep), {@code rtc.n} (headline N), {@code rtc.runs},
  * {@code rtc.window}, {@code rtc.settle} (s), {@code rtc.inFlight} (joins at once), {@code rtc.verifyEvery}
  * (players authenticate + decrypt every k-th packet), {@code rtc.warmup} (players of each kind for the JIT warm-up),
@@ -33,6 +40,28 @@ public final class RtcFanoutBench {
   static final String RTC_STREAM = "rtcbench";
   static final String FLV_STREAM = "flvbench";
   static final String FLOOR = "kernel floor";
+  static final String ONE_LOOP = "WebRTC, 1 loop";
+  static final String ALL_LOOPS = "WebRTC, all loops";
+
+  /** One WebRTC server under test: its process, WHIP source, players and no-player baseline. */
+  static final class Side {
+    final String kind;
+    final String jvmFlag;
+    PeerProcess server;
+    int port;
+    RtcSignaling signaling;
+    RtcLoadGen rtc;
+    RtcSource source;
+    double baseline;
+
+    Side(String kind, String jvmFlag) {
+      this.kind = kind;
+      this.jvmFlag = jvmFlag;
+    }
+  }
+
+  final Side one = new Side(ONE_LOOP, "-Dtally.rtc.loops=1");
+  final Side all = new Side(ALL_LOOPS, null);
 
   final int[] steps = Arrays.stream(System.getProperty("rtc.steps", "200,500,800,1000").split(","))
       .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
@@ -54,6 +83,8 @@ public final class RtcFanoutBench {
   RtcSource rtcSource;
   FfmpegProcess flvSource;
   RtcLoadGen rtc;
+  /** The side being measured ({@link #measure} reads it for WebRTC windows). */
+  Side side;
   LoadGen flv;
   KernelFloor floor;
   double baseline;
@@ -94,17 +125,25 @@ public final class RtcFanoutBench {
     log(String.format("source: %d frames, %.2f Mbit/s video payload, %.0f RTP packets/s with audio", frames.size(),
         report.videoBitrate / 1e6, report.packetRate));
 
-    server = startServer();
-    RtcSignaling signaling = new RtcSignaling("127.0.0.1", port);
-    rtc = new RtcLoadGen(2, signaling, verifyEvery);
+    for (Side x : List.of(one, all)) {
+      x.server = startServer(x.jvmFlag);
+      x.port = port;
+      x.signaling = new RtcSignaling("127.0.0.1", x.port);
+      x.rtc = new RtcLoadGen(2, x.signaling, verifyEvery);
+    }
+    use(all); // HTTP-FLV and the floor run beside the all-loops server
     flv = new LoadGen(2);
     report.transport = rtc.transport;
     report.machine = BenchReport.machine(ffmpeg.version(), List.of("ffmpeg"));
     try {
-      RtcPeer publisher = rtc.open(true);
-      publisher.join(signaling, "/rtc/v1/whip/?app=" + APP + "&stream=" + RTC_STREAM, RtcSource.AUDIO_SSRC,
-          RtcSource.VIDEO_SSRC);
-      rtcSource = new RtcSource(publisher, frames);
+      RtcPeer publisher = null;
+      for (Side x : List.of(one, all)) {
+        publisher = x.rtc.open(true);
+        publisher.join(x.signaling, "/rtc/v1/whip/?app=" + APP + "&stream=" + RTC_STREAM, RtcSource.AUDIO_SSRC,
+            RtcSource.VIDEO_SSRC);
+        x.source = new RtcSource(publisher, frames);
+      }
+      use(all);
       // the floor's datagrams are as large as our server's: RTP header + payload + the SRTP tag players negotiate
       report.floorOverhead = 12 + publisher.profile().rtpOverhead();
       floor = new KernelFloor(childJvm(), frames, report.floorOverhead, rtc);
@@ -115,61 +154,79 @@ public final class RtcFanoutBench {
       LoadGen.Target flvTarget = LoadGen.Target.flv("127.0.0.1", port, APP, FLV_STREAM);
       sleep(3);
 
-      log("warming up (JIT of both paths)");
-      rtc.add(playPath(), warmup, inFlight, 120_000);
+      log("warming up (JIT of both paths, both servers)");
+      for (Side x : List.of(one, all)) {
+        x.rtc.add(playPath(), warmup, inFlight, 120_000);
+      }
       flv.add(flvTarget, warmup, 200, 30_000);
       floor.add(warmup);
       sleep(8);
-      rtc.closeAll();
+      for (Side x : List.of(one, all)) {
+        x.rtc.closeAll();
+      }
       flv.closeAll();
       floor.closeAll();
       sleep(3);
       // the lowest of three windows: a busy machine only ever adds to it
-      baseline = Double.MAX_VALUE;
       floorBaseline = Double.MAX_VALUE;
-      for (int i = 0; i < 3; i++) {
-        baseline = Math.min(baseline, measure("(none)", 0, 0, 0).serverCores());
-        floorBaseline = Math.min(floorBaseline, lastFloorCores);
+      for (Side x : List.of(one, all)) {
+        use(x);
+        baseline = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+          baseline = Math.min(baseline, measure("(none)", 0, 0, 0).serverCores());
+          floorBaseline = Math.min(floorBaseline, lastFloorCores);
+        }
+        x.baseline = baseline;
       }
-      report.baseline = baseline;
+      use(all);
+      report.baseline = all.baseline;
+      report.baselineOneLoop = one.baseline;
       report.floorBaseline = floorBaseline;
-      log(String.format("baseline (both ingests, no player): %.1f%%; floor sender pacing to nobody: %.1f%%",
-          baseline * 100, floorBaseline * 100));
+      log(String.format("baseline (both ingests, no player): %.1f%% (one-loop server %.1f%%); floor sender pacing to nobody: %.1f%%",
+          all.baseline * 100, one.baseline * 100, floorBaseline * 100));
 
       if (!loadgenNs.isEmpty()) { // ours vs pion only: the fan-out section is left as it is
         runLoadgens();
       }
       for (int r = 0; r < (loadgenNs.isEmpty() ? runs : 0); r++) {
-        for (int k = 0; k < 3; k++) {
-          RtcSample s = switch ((r + k) % 3) { // each case goes first, second and third in turn
-            case 0 -> rtcPoint(headlineN);
-            case 1 -> flvPoint(flvTarget, headlineN);
+        for (int k = 0; k < 4; k++) {
+          RtcSample s = switch ((r + k) % 4) { // each case goes first, second, third and fourth in turn
+            case 0 -> rtcPoint(one, headlineN);
+            case 1 -> rtcPoint(all, headlineN);
+            case 2 -> flvPoint(flvTarget, headlineN);
             default -> floorPoint(headlineN);
           };
           report.headline.add(new RtcBenchReport.Run(r + 1, s));
         }
       }
-      int have = 0;
-      double joinSeconds = 0;
-      for (int n : loadgenNs.isEmpty() ? steps : new int[0]) {
-        long j0 = System.nanoTime();
-        int failed = rtc.add(playPath(), n - have, inFlight, 300_000);
-        joinSeconds = (System.nanoTime() - j0) / 1e9;
-        have = n;
-        sleep(settle);
-        RtcSample s = measure("WebRTC", n, failed, joinSeconds);
-        report.sweep.add(s);
-        // a step where everyone lags together (the machine gave the fan-out too little CPU) is reported, not a stop
-        if (s.medianDelivered() < 0.9 || s.joined() < 0.9 * n) {
-          log("stop the sweep at N=" + n + ": the median player got under 90 % of the source, or joins failed");
-          break;
+      for (Side x : loadgenNs.isEmpty() ? List.of(one, all) : List.<Side>of()) {
+        use(x);
+        int have = 0;
+        for (int n : steps) {
+          long j0 = System.nanoTime();
+          int failed = rtc.add(playPath(), n - have, inFlight, 300_000);
+          double joinSeconds = (System.nanoTime() - j0) / 1e9;
+          have = n;
+          sleep(settle);
+          RtcSample s = measure(x.kind, n, failed, joinSeconds);
+          report.sweep.add(s);
+          if (!s.allKeptUp()) {
+            log("stop the " + x.kind + " sweep at N=" + n + ": not every player kept up");
+            break;
+          }
+        }
+        rtc.closeAll();
+        sleep(3);
+        if (rtc.lastError.get() != null) {
+          report.lastJoinError = rtc.lastError.get();
         }
       }
-      rtc.closeAll();
-      report.lastJoinError = rtc.lastError.get();
+      use(all);
     } finally {
-      if (rtcSource != null) {
-        rtcSource.close();
+      for (Side x : List.of(one, all)) {
+        if (x.source != null) {
+          x.source.close();
+        }
       }
       if (flvSource != null) {
         flvSource.stop();
@@ -182,8 +239,14 @@ public final class RtcFanoutBench {
         }
       }
       flv.close();
-      rtc.close();
-      server.stop();
+      for (Side x : List.of(one, all)) {
+        if (x.rtc != null) {
+          x.rtc.close();
+        }
+        if (x.server != null) {
+          x.server.stop();
+        }
+      }
     }
     report.minutes = (System.nanoTime() - t0) / 60e9;
     Path doc = Path.of(System.getProperty("rtc.doc", "docs/benchmarks.md"));
@@ -192,7 +255,7 @@ public final class RtcFanoutBench {
       loadgenReport.machine = report.machine;
       loadgenReport.videoBitrate = report.videoBitrate;
       loadgenReport.packetRate = report.packetRate;
-      loadgenReport.baseline = baseline;
+      loadgenReport.baseline = all.baseline;
       loadgenReport.writeInto(doc);
     } else {
       report.writeInto(doc);
@@ -233,14 +296,30 @@ public final class RtcFanoutBench {
     return "/rtc/v1/whep/?app=" + APP + "&stream=" + RTC_STREAM;
   }
 
+  /** Makes {@code x} the server, source and players the next windows measure. */
+  private void use(Side x) {
+    side = x;
+    server = x.server;
+    port = x.port;
+    rtc = x.rtc;
+    rtcSource = x.source;
+    baseline = x.baseline;
+  }
+
   private RtcSample rtcPoint(int n) throws Exception {
+    return rtcPoint(all, n);
+  }
+
+  private RtcSample rtcPoint(Side x, int n) throws Exception {
+    use(x);
     long j0 = System.nanoTime();
     int failed = rtc.add(playPath(), n, inFlight, 300_000);
     double joinSeconds = (System.nanoTime() - j0) / 1e9;
     sleep(settle);
-    RtcSample s = measure("WebRTC", n, failed, joinSeconds);
+    RtcSample s = measure(x.kind, n, failed, joinSeconds);
     rtc.closeAll();
     sleep(3);
+    use(all);
     return s;
   }
 
@@ -268,12 +347,13 @@ public final class RtcFanoutBench {
 
   /** One steady window; {@code kind} says which players are connected ("(none)": baseline). */
   private RtcSample measure(String kind, int n, int failed, double joinSeconds) throws Exception {
-    boolean isRtc = kind.equals("WebRTC");
+    boolean isRtc = kind.startsWith("WebRTC");
     boolean isFloor = kind.equals(FLOOR);
     List<RtcPeer> rtcPlayers = List.copyOf(rtc.players());
     List<LoadGen.Player> flvPlayers = List.copyOf(flv.players());
     List<KernelFloor.Player> floorPlayers = List.copyOf(floor.players());
     int count = isRtc ? rtcPlayers.size() : isFloor ? floorPlayers.size() : flvPlayers.size();
+    Side other = side == one ? all : one; // idles beside: its CPU is not "others"
     long[] a0 = new long[count];
     long[] b0 = new long[count];
     long verified0 = 0;
@@ -285,6 +365,7 @@ public final class RtcFanoutBench {
         b0[i] = st.bytes;
         verified0 += st.verified;
         auth0 += st.authFailures;
+        st.maxLagNanos = 0;
       } else if (isFloor) {
         a0[i] = floorPlayers.get(i).packets;
         b0[i] = floorPlayers.get(i).bytes;
@@ -297,12 +378,14 @@ public final class RtcFanoutBench {
     long src0 = isRtc ? rtcSource.packetsSent : isFloor ? floor.sent() : 0;
     long drops0 = PionWindow.udpRcvbufErrors();
     Processes.Usage u0 = Processes.usage(server.pid());
+    Processes.Usage o0 = Processes.usage(other.server.pid());
     Processes.Usage k0 = Processes.usage(floor.pid());
     Processes.Usage g0 = Processes.usage(Processes.self());
     Processes.Usage f0 = Processes.usage(flvSource.pid());
     long[] m0 = machineTicks();
     sleep(window);
     Processes.Usage u1 = Processes.usage(server.pid());
+    Processes.Usage o1 = Processes.usage(other.server.pid());
     Processes.Usage k1 = Processes.usage(floor.pid());
     Processes.Usage g1 = Processes.usage(Processes.self());
     Processes.Usage f1 = Processes.usage(flvSource.pid());
@@ -312,6 +395,8 @@ public final class RtcFanoutBench {
     // FLV: the RTMP source is paced by -re at 30 fps (its progress lines come only once a second)
     double expected = isRtc ? rtcSource.packetsSent - src0 : isFloor ? src1 - src0 : RtcSource.FPS * secs;
     int kept = 0;
+    int strict = 0;
+    long worstLag = 0;
     long verified = -verified0;
     long auth = -auth0;
     List<Double> mbps = new ArrayList<>();
@@ -327,6 +412,10 @@ public final class RtcFanoutBench {
         db = st.bytes - b0[i];
         verified += st.verified;
         auth += st.authFailures;
+        worstLag = Math.max(worstLag, st.maxLagNanos);
+        if (st.packets - a0[i] >= 0.99 * expected && st.maxLagNanos <= 200_000_000L) {
+          strict++;
+        }
       } else if (isFloor) {
         da = floorPlayers.get(i).packets - a0[i];
         db = floorPlayers.get(i).bytes - b0[i];
@@ -342,6 +431,9 @@ public final class RtcFanoutBench {
       if (da >= 0.95 * expected) {
         kept++;
       }
+      if (!isRtc && da >= 0.99 * expected) {
+        strict++;
+      }
     }
     // the floor case's "server" is the floor sender (our server idles beside it with both ingests)
     Processes.Usage s0 = isFloor ? k0 : u0;
@@ -351,19 +443,20 @@ public final class RtcFanoutBench {
     double gen = g1.coresSince(g0);
     double ff = f1.coresSince(f0);
     double machine = (m1[0] - m0[0]) / FanoutBench.TICKS / secs;
-    double others = machine - u1.coresSince(u0) - lastFloorCores - gen - ff;
+    double others = machine - u1.coresSince(u0) - o1.coresSince(o0) - lastFloorCores - gen - ff;
     RtcSample s = new RtcSample(kind, n, n - failed, secs, server, (s1.systemSeconds() - s0.systemSeconds()) / secs,
         isFloor ? floorBaseline : baseline, s1.rssBytes(), gen, ff,
-        Math.max(0, others), kept, Sample.median(mbps), Sample.median(delivered), auth, verified, joinSeconds);
+        Math.max(0, others), kept, Sample.median(mbps), Sample.median(delivered), auth, verified, joinSeconds, strict,
+        isRtc ? worstLag / 1e6 : Double.NaN);
     if (loadgenReport != null) {
       loadgenReport.rcvbufErrors.put(s, PionWindow.udpRcvbufErrors() - drops0);
       loadgenReport.generatorProcessCores.put(s, gen);
     }
     log(String.format("%-8s N=%5d joined=%5d (%.1f s) cpu=%6.1f%% (sys %.1f%%) per-player=%.4f%% (marginal %.4f%%) rss=%4.0fMiB "
-            + "loadgen=%5.1f%% others=%5.1f%% kept-up=%d/%d median=%.2fMbit/s (%.1f%% of the source, %.0f B per packet or frame) srtp verified=%d failed=%d",
+            + "loadgen=%5.1f%% others=%5.1f%% kept-up=%d/%d (>=99%% and <=200 ms: %d, worst lag %.0f ms) median=%.2fMbit/s (%.1f%% of the source, %.0f B per packet or frame) srtp verified=%d failed=%d",
         kind, n, n - failed, joinSeconds, server * 100, s.serverSystemCores() * 100, n == 0 ? 0 : s.percentPerPlayer(),
         n == 0 ? 0 : s.marginalPercentPerPlayer(), s1.rssBytes() / 1048576.0, gen * 100, s.otherCores() * 100, kept,
-        count, s.medianMbps(), s.medianDelivered() * 100, allPackets == 0 ? Double.NaN : (double) allBytes / allPackets,
+        count, strict, s.worstLagMs(), s.medianMbps(), s.medianDelivered() * 100, allPackets == 0 ? Double.NaN : (double) allBytes / allPackets,
         verified, auth));
     return s;
   }
@@ -391,8 +484,11 @@ public final class RtcFanoutBench {
     return cmd;
   }
 
-  private PeerProcess startServer() throws Exception {
+  private PeerProcess startServer(String jvmFlag) throws Exception {
     List<String> cmd = new ArrayList<>(childJvm());
+    if (jvmFlag != null) {
+      cmd.add(jvmFlag);
+    }
     cmd.add(BenchServerMain.class.getName());
     cmd.add(PeerFiles.newDir("tally-server").toString());
     PeerProcess p = PeerProcess.start("tally-server", cmd);

@@ -52,6 +52,11 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
     volatile long authFailures;
     volatile long rtcpIn;
     volatile long firstPacketNanos;
+    /**
+     * The most a video packet arrived behind the player's best (arrival time minus media time, over the
+     * lowest seen): how far the player fell behind; the driver zeroes it at a window's start.
+     */
+    volatile long maxLagNanos;
   }
 
   final Stats stats = new Stats();
@@ -77,6 +82,11 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
   private volatile SrtpContext publisherSend;
   private int videoSsrc;
   private long videoHighestSeq = -1;
+  /** Arrival minus media time of the video packets (ns): the first packet's arrival, its timestamp, the lowest. */
+  private long lagArrival0;
+  private long lagTs;
+  private long lagTicks = -1;
+  private long lagMin = Long.MAX_VALUE;
   private int keepaliveTicks;
 
   RtcPeer(boolean publish, int verifyEvery) {
@@ -208,6 +218,26 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
     }
   }
 
+  /** How far behind the media clock this packet came, against the best so far (90 kHz timestamps run on). */
+  private void trackLag(long ts) {
+    long now = System.nanoTime();
+    if (lagTicks < 0) {
+      lagArrival0 = now;
+      lagTs = ts;
+      lagTicks = 0;
+    }
+    lagTicks += (int) (ts - lagTs); // 32-bit wrap-around
+    lagTs = ts;
+    long rel = (now - lagArrival0) - lagTicks * 1_000_000_000L / 90_000;
+    if (rel < lagMin) {
+      lagMin = rel;
+    }
+    long lag = rel - lagMin;
+    if (lag > stats.maxLagNanos) {
+      stats.maxLagNanos = lag;
+    }
+  }
+
   private void onRtp(ByteBuf b, int at, int n, int pt) {
     long count = stats.packets + 1;
     stats.packets = count;
@@ -218,6 +248,7 @@ final class RtcPeer extends SimpleChannelInboundHandler<DatagramPacket> {
     if (pt == RtcSignaling.H264_PT) {
       int seq = b.getUnsignedShort(at + 2);
       videoSsrc = b.getInt(at + 8);
+      trackLag(b.getUnsignedInt(at + 4));
       if (videoHighestSeq < 0) {
         videoHighestSeq = seq;
       } else {

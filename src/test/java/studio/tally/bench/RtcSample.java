@@ -12,6 +12,9 @@ package studio.tally.bench;
  * @param ffmpegCores the FFmpeg RTMP source (stream copy)
  * @param otherCores everything else on the machine (other tenants), from /proc/stat
  * @param keptUp players that got at least 95 % of the source's packets (WebRTC, floor) or frames (FLV)
+ * @param keptUpStrict WebRTC players that got at least 99 % of the source's packets and were never more than
+ *     200 ms behind in the window (others: as {@code keptUp} at 99 %)
+ * @param worstLagMs the most any WebRTC player fell behind in the window, ms (NaN for the others)
  * @param medianMbps median player receive rate
  * @param medianDelivered median share of the source's packets (WebRTC) or frames (FLV) a player got in the window
  * @param authFailures SRTP authentication failures among the verified sample (must be 0)
@@ -21,7 +24,12 @@ package studio.tally.bench;
 record RtcSample(String kind, int n, int joined, double windowSeconds, double serverCores, double serverSystemCores,
     double baselineCores,
     long serverRssBytes, double loadgenCores, double ffmpegCores, double otherCores, int keptUp, double medianMbps, double medianDelivered,
-    long authFailures, long verified, double joinSeconds) {
+    long authFailures, long verified, double joinSeconds, int keptUpStrict, double worstLagMs) {
+
+  /** Every player kept up: ≥ 99 % of the packets, never more than 200 ms behind. */
+  boolean allKeptUp() {
+    return keptUpStrict >= n;
+  }
 
   /** Share of one core per player, in percent (all server CPU / N). */
   double percentPerPlayer() {

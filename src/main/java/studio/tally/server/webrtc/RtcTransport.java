@@ -34,10 +34,13 @@ import studio.tally.webrtc.dtls.DtlsSession;
  * talks to it through {@link Listener} and {@link #sendRtp}/{@link #sendRtcp}.
  *
  * <h2>Threading</h2>
- * Each transport has one event loop ({@link #eventLoop()}). Its SRTP contexts and state change only
- * there, and every {@link Listener} callback runs there — so a listener must not block (hand heavy
- * work to your own queue). {@link #sendRtp}, {@link #sendRtcp} and {@link #close} are safe from any
- * thread.
+ * Each transport lives on one event loop. With several UDP sockets (one per loop, SO_REUSEPORT) a new
+ * transport does not know yet which socket its peer's address hashes to: it is created unadopted and
+ * the first valid check adopts it onto the loop that received it (the UDP socket's loop, or the TCP
+ * connection's). From then on its SRTP contexts and state change only there, and every
+ * {@link Listener} callback runs there — so a listener must not block (hand heavy work to your own
+ * queue). A transport closed or expired before any check settles on its home loop instead.
+ * {@link #sendRtp}, {@link #sendRtcp} and {@link #close} are safe from any thread.
  *
  * <h2>Lifecycle</h2>
  * NEW (created, waiting for a check) → CHECKED (a valid check arrived; DTLS handshake running on its
@@ -108,10 +111,14 @@ public final class RtcTransport implements AutoCloseable {
   private final CertificateFingerprint remoteFingerprint;
   private final DtlsRole dtlsRole;
   private final Listener listener;
-  private final EventLoop loop;
+  /** Where timers run before adoption, and where the transport settles if it closes unchecked. */
+  private final EventLoop home;
+  /** The loop the transport lives on: set once ({@link #settle}), by the first valid check's loop or at home. */
+  private final java.util.concurrent.atomic.AtomicReference<EventLoop> loop = new java.util.concurrent.atomic.AtomicReference<>();
   private final LongSupplier nanoClock;
   private final Duration consentTimeout;
-  private final ScheduledFuture<?> consentTimer;
+  private volatile ScheduledFuture<?> consentTimer;
+  private final ScheduledFuture<?> uncheckedTimer;
 
   private volatile State state = State.NEW;
   private volatile RtcPath selected;
@@ -147,19 +154,49 @@ public final class RtcTransport implements AutoCloseable {
   private final LongAdder checks = new LongAdder();
 
   RtcTransport(WebRtcTransportServer server, IceCredentials credentials, CertificateFingerprint remoteFingerprint,
-      DtlsRole dtlsRole, Listener listener, EventLoop loop, LongSupplier nanoClock, Duration consentTimeout) {
+      DtlsRole dtlsRole, Listener listener, EventLoop home, boolean adopted, LongSupplier nanoClock,
+      Duration consentTimeout) {
     this.server = server;
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.integrityKey = StunIntegrity.shortTermKey(credentials.localPwd());
     this.remoteFingerprint = remoteFingerprint;
     this.dtlsRole = Objects.requireNonNull(dtlsRole, "dtlsRole");
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.loop = loop;
+    this.home = home;
     this.nanoClock = nanoClock;
     this.consentTimeout = consentTimeout;
     this.lastValidNanos = nanoClock.getAsLong();
-    long period = Math.max(20, Math.min(1000, consentTimeout.toMillis() / 5));
-    this.consentTimer = loop.scheduleAtFixedRate(this::checkConsent, period, period, TimeUnit.MILLISECONDS);
+    if (adopted) { // one loop for everything: no check needed to know where to live
+      this.uncheckedTimer = null;
+      settle(home);
+    } else { // no check within the consent timeout: settle at home and expire there
+      this.uncheckedTimer = home.schedule(() -> {
+        if (settle(home) == home && state == State.NEW) {
+          server.counters().consentExpired.increment();
+          closeOnLoop("consent expired");
+        }
+      }, consentTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Fixes the transport's loop to {@code candidate} unless it has one already, and returns the loop it
+   * lives on. The winner starts the consent timer there.
+   */
+  private EventLoop settle(EventLoop candidate) {
+    if (loop.compareAndSet(null, candidate)) {
+      long period = Math.max(20, Math.min(1000, consentTimeout.toMillis() / 5));
+      try {
+        consentTimer = candidate.scheduleAtFixedRate(this::checkConsent, period, period, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        log.debug("{}: event loop stopped", this);
+      }
+      if (uncheckedTimer != null) {
+        uncheckedTimer.cancel(false);
+      }
+      return candidate;
+    }
+    return loop.get();
   }
 
   public IceCredentials credentials() {
@@ -193,8 +230,13 @@ public final class RtcTransport implements AutoCloseable {
     return closeReason;
   }
 
+  /**
+   * The loop the transport lives on; before its first check (not adopted yet), its home loop, fine for
+   * timers that only call thread-safe methods. Listener callbacks run on the adopted loop.
+   */
   public EventLoop eventLoop() {
-    return loop;
+    EventLoop l = loop.get();
+    return l != null ? l : home;
   }
 
   public Stats stats() {
@@ -230,12 +272,12 @@ public final class RtcTransport implements AutoCloseable {
   }
 
   private void send(ByteBuf plain, boolean rtcp) {
-    if (state == State.CLOSED) {
+    if (state != State.CONNECTED) { // protectAndSend would drop it too; also: no loop before the first check
       dropped.increment();
       return;
     }
     int n = plain.readableBytes();
-    if (loop.inEventLoop()) { // the fan-out's case: protect in a scratch array, one copy into the datagram
+    if (loop.get().inEventLoop()) { // the fan-out's case: protect in a scratch array, one copy into the datagram
       if (n + MAX_OVERHEAD > SCRATCH_SIZE) {
         dropped.increment();
         return;
@@ -283,6 +325,7 @@ public final class RtcTransport implements AutoCloseable {
     if (state == State.CLOSED) {
       return;
     }
+    settle(path.channel().eventLoop()); // the first check adopts the transport onto the loop that received it
     // synchronously, before the success response goes out. As server: the peer's ClientHello follows at
     // once and must find the session (and our flight a path). As client: our ClientHello must not
     // overtake that response; it does not, since we run on the path's channel loop (IceLiteAgent
@@ -492,7 +535,13 @@ public final class RtcTransport implements AutoCloseable {
   void abandon() {
     state = State.CLOSED;
     closeReason = "not registered";
-    consentTimer.cancel(false);
+    if (uncheckedTimer != null) {
+      uncheckedTimer.cancel(false);
+    }
+    ScheduledFuture<?> c = consentTimer;
+    if (c != null) {
+      c.cancel(false);
+    }
   }
 
   private void checkConsent() {
@@ -523,7 +572,10 @@ public final class RtcTransport implements AutoCloseable {
       e.packet().release();
       dropped.increment();
     }
-    consentTimer.cancel(false);
+    ScheduledFuture<?> c = consentTimer;
+    if (c != null) {
+      c.cancel(false);
+    }
     server.forget(this);
     DtlsSession d = dtls;
     if (d != null) {
@@ -539,12 +591,13 @@ public final class RtcTransport implements AutoCloseable {
 
   /** Runs {@code task} on the transport's loop (now, if already there); false if the loop has stopped. */
   private boolean onLoop(Runnable task) {
-    if (loop.inEventLoop()) {
+    EventLoop l = settle(home); // adopted already (the usual case), or settles at home: closing before any check
+    if (l.inEventLoop()) {
       task.run();
       return true;
     }
     try {
-      loop.execute(task);
+      l.execute(task);
       return true;
     } catch (java.util.concurrent.RejectedExecutionException e) {
       log.debug("{}: event loop stopped, task dropped", this);

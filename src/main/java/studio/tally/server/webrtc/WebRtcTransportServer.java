@@ -28,9 +28,15 @@ import studio.tally.webrtc.dtls.CertificateFingerprint;
 import studio.tally.webrtc.dtls.DtlsRole;
 
 /**
- * The WebRTC transport server: one UDP socket plus RFC 4571 over any TCP listener (installed by the
+ * The WebRTC transport server: UDP sockets plus RFC 4571 over any TCP listener (installed by the
  * port sniffer through {@link #installTcp}), an ICE-lite agent shared by both, and the
  * {@link RtcTransport}s the signaling layer creates with {@link #createTransport}.
+ *
+ * <p>With epoll, one UDP socket per RTC loop, all bound to the same port with SO_REUSEPORT
+ * ({@value #LOOPS_PROPERTY}, default: one per available processor). The kernel picks the socket by a
+ * hash of the 4-tuple, so a peer's datagrams always reach the same socket and loop; a transport is
+ * adopted by the loop whose socket (or TCP connection) received its first valid check, and lives
+ * there. Without epoll (NIO) there is one socket on one loop.
  *
  * <p>Packets are demultiplexed by their first byte (RFC 7983): STUN goes to the agent; DTLS and
  * SRTP/SRTCP go to the transport whose check bound that path (UDP source address or TCP connection);
@@ -43,6 +49,8 @@ public final class WebRtcTransportServer implements AutoCloseable {
    * Netty's own sendmmsg batches instead of {@link MmsgSender} (read at bind).
    */
   public static final String UDP_PROPERTY = "tally.rtc.udp";
+  /** {@code -Dtally.rtc.loops=N}: UDP sockets and loops for WebRTC (default: available processors; 1: one loop). */
+  public static final String LOOPS_PROPERTY = "tally.rtc.loops";
 
   private final RtcTransportConfig config;
   private final EventLoopGroup loops;
@@ -50,8 +58,11 @@ public final class WebRtcTransportServer implements AutoCloseable {
   private final LongSupplier nanoClock;
   private final RtcCounters counters = new RtcCounters();
   private final IceLiteAgent agent = new IceLiteAgent(counters);
+  /** The first UDP socket (its address is every socket's address). */
   private Channel udp;
-  /** The UDP socket's own epoll loop (null: NIO on one of {@link #loops}). */
+  /** Every UDP socket, one per RTC loop, same port (SO_REUSEPORT). */
+  private java.util.List<Channel> udps = java.util.List.of();
+  /** The UDP sockets' own epoll loops (null: NIO on one of {@link #loops}). */
   private EventLoopGroup udpLoop;
   /** The fan-out's native send batch on {@link #udp} (null: Netty writes every datagram). */
   private MmsgSender mmsg;
@@ -73,31 +84,69 @@ public final class WebRtcTransportServer implements AutoCloseable {
     this.nanoClock = nanoClock;
   }
 
-  /** Binds the UDP socket ({@code port 0} = any free port; see {@link #udpAddress()}). */
+  /**
+   * Binds the UDP sockets ({@code port 0} = any free port; see {@link #udpAddress()}): one per RTC loop,
+   * {@value #LOOPS_PROPERTY} of them (default: available processors).
+   */
   public void bindUdp(InetSocketAddress address) throws IOException {
+    bindUdp(address, Integer.getInteger(LOOPS_PROPERTY, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** As {@link #bindUdp(InetSocketAddress)} with {@code rtcLoops} sockets and loops (1: everything on one loop). */
+  public void bindUdp(InetSocketAddress address, int rtcLoops) throws IOException {
     if (udp != null) {
       throw new IllegalStateException("UDP already bound on " + udp.localAddress());
     }
+    if (rtcLoops < 1) {
+      throw new IllegalArgumentException(LOOPS_PROPERTY + " must be at least 1: " + rtcLoops);
+    }
     // epoll where Netty's native transport loads (Linux; -Dio.netty.transport.noNative=true turns it off):
-    // its datagram channel sends a flushed batch with sendmmsg. It needs an epoll loop of its own.
+    // its datagram channel sends a flushed batch with sendmmsg. It needs epoll loops of its own.
     boolean native_ = !"nio".equals(System.getProperty(UDP_PROPERTY)) && Epoll.isAvailable();
+    if (!native_ && rtcLoops > 1) {
+      log.info("webrtc udp: one loop, not {}: SO_REUSEPORT needs the epoll transport ({})", rtcLoops,
+          "nio".equals(System.getProperty(UDP_PROPERTY)) ? "-D" + UDP_PROPERTY + "=nio"
+              : "epoll unavailable: " + Epoll.unavailabilityCause());
+      rtcLoops = 1;
+    }
     EventLoopGroup group = loops;
     if (native_) {
-      udpLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-rtc-udp", true), EpollIoHandler.newFactory());
+      udpLoop = new MultiThreadIoEventLoopGroup(rtcLoops, new DefaultThreadFactory("tally-rtc-udp", true),
+          EpollIoHandler.newFactory());
       group = udpLoop;
     }
+    java.util.List<Channel> bound = new java.util.ArrayList<>();
     try {
-      udp = new Bootstrap().group(group).channel(native_ ? EpollDatagramChannel.class : NioDatagramChannel.class)
-          .option(ChannelOption.SO_RCVBUF, 1 << 20)
-          .option(ChannelOption.SO_SNDBUF, 4 << 20)
-          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxUdpDatagram()))
-          .handler(new RtcUdpListener(this))
-          .bind(address).syncUninterruptibly().channel();
-      mmsg = UdpBatch.install(udp, native_ && !"epoll".equals(System.getProperty(UDP_PROPERTY)),
-          counters.udpSendDropped);
-      log.debug("webrtc udp on {} ({})", udp.localAddress(), mmsg != null ? "epoll, " + mmsg
+      InetSocketAddress at = address;
+      for (int i = 0; i < rtcLoops; i++) {
+        // each socket on its own loop (next() goes round the group), the first one's port for the others
+        Bootstrap b = new Bootstrap().group(group.next()).channel(native_ ? EpollDatagramChannel.class : NioDatagramChannel.class)
+            .option(ChannelOption.SO_RCVBUF, 1 << 20)
+            .option(ChannelOption.SO_SNDBUF, 4 << 20)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxUdpDatagram()))
+            .handler(new RtcUdpListener(this));
+        if (rtcLoops > 1) {
+          b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+        }
+        Channel c = b.bind(at).syncUninterruptibly().channel();
+        bound.add(c);
+        at = (InetSocketAddress) c.localAddress();
+        MmsgSender m = UdpBatch.install(c, native_ && !"epoll".equals(System.getProperty(UDP_PROPERTY)),
+            counters.udpSendDropped);
+        if (i == 0) {
+          udp = c;
+          mmsg = m;
+        }
+      }
+      udps = java.util.List.copyOf(bound);
+      log.debug("webrtc udp on {}, {} socket(s) ({})", udp.localAddress(), udps.size(), mmsg != null ? "epoll, " + mmsg
           : native_ ? "epoll, sendmmsg batches through Netty" : "nio");
     } catch (Exception e) {
+      for (Channel c : bound) {
+        c.close().awaitUninterruptibly(500);
+      }
+      udp = null;
+      mmsg = null;
       if (udpLoop != null) {
         udpLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         udpLoop = null;
@@ -116,6 +165,11 @@ public final class WebRtcTransportServer implements AutoCloseable {
    */
   public String udpTransport() {
     return udp == null ? null : mmsg != null ? "sendmmsg" : udp instanceof EpollDatagramChannel ? "epoll" : "nio";
+  }
+
+  /** UDP sockets (one per RTC loop), 0 before {@link #bindUdp}. */
+  public int udpSockets() {
+    return udps.size();
   }
 
   /** The bound UDP address (for host candidates), or null before {@link #bindUdp}. */
@@ -148,13 +202,14 @@ public final class WebRtcTransportServer implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("WebRTC transport server is closed");
     }
-    // Every transport lives on the UDP socket's loop: the SFU's fan-out (publisher's onRtp → each
-    // player's sendRtp → SRTP → socket write) then runs inline, with no task hop and no cross-thread
-    // wake-up per packet per player (the rtc-fanout bench measured those at ~17 % of the server's
-    // samples), and the socket writes had to run on that loop anyway.
-    EventLoop loop = udp != null ? udp.eventLoop() : loops.next();
-    RtcTransport t = new RtcTransport(this, credentials, remoteFingerprint, dtlsRole, listener, loop, nanoClock,
-        config.consentTimeout());
+    // A transport lives on the loop of the UDP socket its peer's address hashes to (or of its TCP
+    // connection): its first valid check adopts it there. The SFU's fan-out to the players of that
+    // loop (sendRtp → SRTP → socket write) then runs inline, with no task hop per packet per player
+    // (the rtc-fanout bench measured those at ~17 % of the server's samples). With one socket every
+    // transport lives on its loop from the start.
+    EventLoop home = udp != null ? (udps.size() == 1 ? udp.eventLoop() : udpLoop.next()) : loops.next();
+    RtcTransport t = new RtcTransport(this, credentials, remoteFingerprint, dtlsRole, listener, home,
+        udps.size() <= 1, nanoClock, config.consentTimeout());
     try {
       agent.register(t);
     } catch (IllegalArgumentException e) {
@@ -248,8 +303,8 @@ public final class WebRtcTransportServer implements AutoCloseable {
     for (RtcTransport t : agent.transports()) {
       t.close("server closed");
     }
-    if (udp != null) {
-      udp.close().awaitUninterruptibly(500);
+    for (Channel c : udps) {
+      c.close().awaitUninterruptibly(500);
     }
     if (udpLoop != null) {
       udpLoop.shutdownGracefully(0, 500, TimeUnit.MILLISECONDS).awaitUninterruptibly(2000);

@@ -39,7 +39,9 @@ import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
  * as RTX (RFC 4588) when it negotiated RTX, else as plain retransmissions; a gap in the publisher's
  * sequence numbers is NACKed upstream and the publisher's RTX answer reaches the player as the
  * original packet; the publisher's transport-wide sequence numbers come back as transport-cc
- * feedback.
+ * feedback. The server runs {@link #LOOPS} WebRTC loops (UDP sockets with SO_REUSEPORT): players of one
+ * stream spread over them all get the media, and a player on another loop than the publisher's gets
+ * its NACK answered.
  */
 @Timeout(60)
 class SfuFeedbackEndToEndTest {
@@ -48,6 +50,8 @@ class SfuFeedbackEndToEndTest {
   private static final int PUB_RTX_SSRC = 0x2222;
   private static final int TWCC_ID = 3;
   private static final StreamKey KEY = new StreamKey("live", "fb");
+  /** More loops than this machine may have cores: the spreading does not depend on the core count. */
+  private static final int LOOPS = 3;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -57,9 +61,14 @@ class SfuFeedbackEndToEndTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
-        .withRtcProtocol("udp").withConfigDir((configDir = Files.createTempDirectory("tally-sfu-feedback-e2e")).toString()),
-        "0.1.0-test");
+    System.setProperty(WebRtcTransportServer.LOOPS_PROPERTY, String.valueOf(LOOPS));
+    try {
+      server = TallyServer.start(ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
+          .withRtcProtocol("udp").withConfigDir((configDir = Files.createTempDirectory("tally-sfu-feedback-e2e")).toString()),
+          "0.1.0-test");
+    } finally {
+      System.clearProperty(WebRtcTransportServer.LOOPS_PROPERTY);
+    }
   }
 
   @AfterEach
@@ -267,6 +276,89 @@ class SfuFeedbackEndToEndTest {
     sendNack(s.player, s.playerSsrc, s.firstSeq - 100);
     await().atMost(WAIT).untilAsserted(() -> assertThat(s.sub.retransmissionsMissed()).isEqualTo(1));
     assertThat(s.sub.retransmissions()).isEqualTo(2);
+  }
+
+  @Test
+  void playersOnSeveralLoopsAllGetTheMediaAndNacksAcrossLoopsAreAnswered() throws Exception {
+    assertThat(server.webrtc().udpSockets()).isEqualTo(LOOPS);
+    Peer pub = join("/rtc/v1/whip/?app=live&stream=fb", "pubu", true, true);
+    await().atMost(WAIT).until(() -> server.rtcStreams().stream(KEY).map(s -> s.publisher() != null
+        && s.publisher().transport().state() == RtcTransport.State.CONNECTED).orElse(false));
+    var pubLoop = server.rtcStreams().stream(KEY).orElseThrow().publisher().transport().eventLoop();
+    // players from their own source ports until the kernel's 4-tuple hash put them on at least two loops,
+    // one of them not the publisher's
+    List<Peer> players = new ArrayList<>();
+    List<RtcSubscriberSession> subs = new ArrayList<>();
+    java.util.Set<io.netty.channel.EventLoop> loops = new java.util.HashSet<>();
+    while (players.size() < 24 && (loops.size() < 2 || !loops.stream().anyMatch(l -> l != pubLoop))) {
+      players.add(join("/rtc/v1/whep/?app=live&stream=fb", "pl" + players.size(), false, true));
+      RtcSubscriberSession sub = server.rtcStreams().stream(KEY).orElseThrow().subscribers().getLast();
+      await().atMost(WAIT).until(() -> sub.transport().state() == RtcTransport.State.CONNECTED);
+      subs.add(sub);
+      loops.add(sub.transport().eventLoop());
+    }
+    assertThat(loops).as("loops of %d players", players.size()).hasSizeGreaterThanOrEqualTo(2);
+    int remote = 0;
+    while (remote < subs.size() && subs.get(remote).transport().eventLoop() == pubLoop) {
+      remote++;
+    }
+    assertThat(remote).as("a player on another loop than the publisher's").isLessThan(subs.size());
+    // keyframes (each a new packet) until every player started
+    int seq = 1000;
+    int[] last = new int[players.size()];
+    java.util.Arrays.fill(last, -1);
+    int[] next = {seq};
+    await().atMost(WAIT).until(() -> {
+      publishVideo(pub, next[0]++, 0x65, 0);
+      boolean all = true;
+      for (int i = 0; i < players.size(); i++) {
+        for (byte[] raw; (raw = players.get(i).client.srtp.poll(20, TimeUnit.MILLISECONDS)) != null; ) {
+          byte[] plain = players.get(i).client.unprotect(raw);
+          if (!RtcTransport.isRtcp(raw[1])) {
+            last[i] = parse(plain).sequence();
+          }
+        }
+        all &= last[i] >= 0;
+      }
+      return all;
+    });
+    for (int i = 0; i < players.size(); i++) { // what is still on the way
+      for (byte[] raw; (raw = players.get(i).client.srtp.poll(200, TimeUnit.MILLISECONDS)) != null; ) {
+        byte[] plain = players.get(i).client.unprotect(raw);
+        if (!RtcTransport.isRtcp(raw[1])) {
+          last[i] = parse(plain).sequence();
+        }
+      }
+    }
+    seq = next[0];
+    for (int k = 1; k <= 6; k++) {
+      publishVideo(pub, seq + k - 1, 0x41, k);
+    }
+    int lost = (last[remote] + 3) & 0xffff; // the remote player "loses" the 3rd
+    int remoteSsrc = 0;
+    for (int i = 0; i < players.size(); i++) {
+      int base = last[i];
+      for (int k = 1; k <= 6; k++) {
+        if (i == remote && k == 3) {
+          continue;
+        }
+        byte[] p = nextRtp(players.get(i).client, i == remote ? s -> s == lost : s -> false);
+        assertThat(parse(p).sequence()).as("player %d packet %d", i, k).isEqualTo((base + k) & 0xffff);
+        assertThat(payload(p)).containsExactly(0x41, k);
+        if (i == remote) {
+          remoteSsrc = parse(p).ssrc();
+        }
+      }
+    }
+    Peer r = players.get(remote);
+    RtcSubscriberSession remoteSub = subs.get(remote);
+    sendNack(r, remoteSsrc, lost);
+    byte[] p = nextRtp(r.client, s -> false);
+    assertThat(parse(p).payloadType()).as("RTX").isEqualTo(97);
+    byte[] body = payload(p);
+    assertThat((body[0] & 0xff) << 8 | (body[1] & 0xff)).as("OSN").isEqualTo(lost);
+    assertThat(java.util.Arrays.copyOfRange(body, 2, body.length)).containsExactly(0x41, 3);
+    await().atMost(WAIT).untilAsserted(() -> assertThat(remoteSub.rtxSent()).isEqualTo(1));
   }
 
   @Test

@@ -34,7 +34,9 @@ import studio.tally.server.webrtc.sdp.SdpAnswerer;
  * The receiving side of one WHIP publisher: classifies its decrypted RTP by payload type (the chosen
  * audio and video codec, and video RTX, unwrapped into the original packet; anything else is
  * dropped), marks keyframe starts and hands each packet to every subscriber of the stream. Asks for
- * keyframes (PLI) when a subscriber joins and every second while one still waits.
+ * keyframes (PLI) when a subscriber joins and every second while one still waits. Players on this
+ * session's loop get each packet inline; each other loop with players gets it once, as one task
+ * ({@link LoopPlayers}).
  *
  * <p>Feedback to the publisher, every {@link #TICK_MS} ms: transport-wide congestion control
  * feedback when {@code transport-cc} was negotiated and the publisher stamps the transport-wide
@@ -341,9 +343,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener, RtpSour
       if (tap != null) {
         tap.onRtp(this, Negotiated.Kind.AUDIO, packet, p, receivedNanos / 1_000);
       }
-      for (RtcSubscriberSession s : stream.subscribers()) {
-        s.forward(Negotiated.Kind.AUDIO, packet, p, false, now);
-      }
+      LoopPlayers.fanOut(stream.loopPlayers(), alloc, Negotiated.Kind.AUDIO, packet, p, false, now);
     } else if (pt == videoRtxPt && videoPt >= 0) {
       onVideoRtx(packet, at, p, now);
     }
@@ -407,9 +407,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener, RtpSour
     if (tap != null) {
       tap.onRtp(this, Negotiated.Kind.VIDEO, packet, p, System.nanoTime() / 1_000);
     }
-    for (RtcSubscriberSession s : stream.subscribers()) {
-      s.forward(Negotiated.Kind.VIDEO, packet, p, keyframe, now);
-    }
+    LoopPlayers.fanOut(stream.loopPlayers(), alloc, Negotiated.Kind.VIDEO, packet, p, keyframe, now);
   }
 
   /** RFC 4588: an RTX packet carries the original sequence number first, then the original payload. */
@@ -491,9 +489,7 @@ public final class RtcPublisherSession implements RtcTransport.Listener, RtpSour
           tap.onSenderReport(this, kind, sr, System.nanoTime() / 1_000);
         }
         if (kind != null) {
-          for (RtcSubscriberSession s : stream.subscribers()) {
-            s.onSourceReport(kind, sr, now);
-          }
+          LoopPlayers.sourceReport(stream.loopPlayers(), kind, sr, now);
         }
       }
     }

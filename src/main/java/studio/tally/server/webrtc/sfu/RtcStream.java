@@ -31,6 +31,9 @@ public final class RtcStream {
   /** Bumped by every publisher change, so a grace timer of an earlier departure does nothing. */
   private long generation;
   private final CopyOnWriteArrayList<RtcSubscriberSession> subscribers = new CopyOnWriteArrayList<>();
+  /** The connected players grouped by their transports' loops (copy on write, under {@link #loopPlayersLock}). */
+  private volatile LoopPlayers[] loopPlayers = new LoopPlayers[0];
+  private final Object loopPlayersLock = new Object();
   private volatile RtcMediaTap tap;
 
   RtcStream(StreamKey key, RtcStreamRegistry registry, Instant createdAt) {
@@ -68,6 +71,32 @@ public final class RtcStream {
 
   public List<RtcSubscriberSession> subscribers() {
     return subscribers;
+  }
+
+  /** The connected players by event loop: what a source's packet is handed to, once per loop. */
+  LoopPlayers[] loopPlayers() {
+    return loopPlayers;
+  }
+
+  /** The group of this stream's players on {@code loop}, made on first use (groups stay for the stream's life: one per loop at most). */
+  LoopPlayers playersOn(io.netty.channel.EventLoop loop) {
+    for (LoopPlayers g : loopPlayers) {
+      if (g.loop == loop) {
+        return g;
+      }
+    }
+    synchronized (loopPlayersLock) {
+      for (LoopPlayers g : loopPlayers) {
+        if (g.loop == loop) {
+          return g;
+        }
+      }
+      LoopPlayers g = new LoopPlayers(loop);
+      LoopPlayers[] a = java.util.Arrays.copyOf(loopPlayers, loopPlayers.length + 1);
+      a[a.length - 1] = g;
+      loopPlayers = a;
+      return g;
+    }
   }
 
   /** Starts ({@code tap} non-null) or stops handing the publisher's media to a non-WebRTC reader. */

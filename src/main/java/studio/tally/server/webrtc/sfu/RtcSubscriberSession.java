@@ -30,9 +30,11 @@ import studio.tally.server.webrtc.sdp.SdpAnswerer;
  * The sending side of one WHEP player: the publisher's packets rewritten per track
  * ({@link TrackRewriter}), video held back until a keyframe starts, a sender report per track every
  * second, the player's PLI/FIR passed on to the publisher, and its NACKs answered from the
- * publisher's packet cache (RTX when negotiated). {@link #forward} runs on the
- * publisher's event loop, the rest on this transport's; the lock is never held across I/O waits
- * ({@code sendRtp} copies and returns).
+ * publisher's packet cache (RTX when negotiated). {@link #forward} and {@link #onSourceReport} run on
+ * this transport's event loop (its {@link LoopPlayers} group gets each source packet once per loop);
+ * {@link #retransmit} runs on the publisher's loop, {@link #sourceChanged} on the caller's: the lock
+ * serialises those rare calls with the fan-out (uncontended on the hot path) and is never held across
+ * I/O waits ({@code sendRtp} copies and returns).
  */
 public final class RtcSubscriberSession implements RtcTransport.Listener {
   private static final Logger log = LoggerFactory.getLogger(RtcSubscriberSession.class);
@@ -56,6 +58,8 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
   private volatile boolean connected;
   private volatile boolean waitingForKeyframe;
   private ScheduledFuture<?> reportTimer;
+  /** The stream's players on this transport's loop, once connected (loop only). */
+  private LoopPlayers group;
   /** RTX payload type and SSRC towards this player, -1/0 when it negotiated no RTX (plain resends). */
   private final int rtxPayloadType;
   private final int rtxSsrc;
@@ -175,7 +179,7 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
     }
   }
 
-  /** One packet of the publisher (on the publisher's loop); {@code packet} is not consumed. */
+  /** One packet of the source (on this transport's loop); {@code packet} is not consumed. */
   synchronized void forward(Negotiated.Kind kind, ByteBuf packet, RtpPacket p, boolean keyframeStart, Instant now) {
     if (!connected) {
       return;
@@ -269,6 +273,8 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
   public void onConnected(RtcTransport t) {
     log.info("rtc player {} connected for {}", t, stream.key());
     connected = true;
+    group = stream.playersOn(t.eventLoop());
+    group.join(this);
     reportTimer = t.eventLoop().scheduleAtFixedRate(this::sendReports, 1, 1, TimeUnit.SECONDS);
     stream.requestKeyframe();
   }
@@ -303,6 +309,9 @@ public final class RtcSubscriberSession implements RtcTransport.Listener {
   public void onClosed(RtcTransport t, String reason) {
     log.info("rtc player {} for {} closed: {}", t, stream.key(), reason);
     connected = false;
+    if (group != null) {
+      group.leave(this);
+    }
     if (reportTimer != null) {
       reportTimer.cancel(false);
     }

@@ -10,9 +10,11 @@ import studio.tally.server.webrtc.sdp.Negotiated;
 /**
  * A non-WebRTC source's handle on its {@link RtcStream} (from {@link RtcStreamRegistry#attach}): it
  * pushes plain RTP packets, which reach every player through the same rewrite as a WebRTC publisher's.
- * Calls come from one thread at a time (the source's own); close it when the source stops.
+ * Calls come from one thread at a time (the source's own); close it when the source stops. The source's
+ * thread is no player's loop: each loop with players gets each packet once, as a task ({@link LoopPlayers}).
  */
 public final class RtpFeed implements AutoCloseable {
+  private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
   private final RtcStream stream;
   private final RtpSource source;
   private volatile boolean closed;
@@ -54,9 +56,7 @@ public final class RtpFeed implements AutoCloseable {
       stream.stats().onVideo(packet, p, keyframeStart, source.media(kind)
           .map(m -> m.codec().name().equalsIgnoreCase("H264")).orElse(false));
     }
-    for (RtcSubscriberSession s : stream.subscribers()) {
-      s.forward(kind, packet, p, keyframeStart, now);
-    }
+    LoopPlayers.fanOut(stream.loopPlayers(), ALLOC, kind, packet, p, keyframeStart, now);
   }
 
   /** A packet kept for {@link #replay}. */
@@ -72,22 +72,17 @@ public final class RtpFeed implements AutoCloseable {
     if (closed || packets.isEmpty()) {
       return 0;
     }
-    java.util.List<RtcSubscriberSession> waiting = new java.util.ArrayList<>();
+    int waiting = 0;
     for (RtcSubscriberSession s : stream.subscribers()) {
       if (s.waitingForKeyframe()) {
-        waiting.add(s);
+        waiting++;
       }
     }
-    if (waiting.isEmpty()) {
+    if (waiting == 0) {
       return 0;
     }
-    for (Packet packet : packets) {
-      RtpPacket p = RtpPacket.parse(packet.bytes());
-      for (RtcSubscriberSession s : waiting) {
-        s.forward(packet.kind(), packet.bytes(), p, packet.keyframeStart(), now);
-      }
-    }
-    return waiting.size();
+    LoopPlayers.replay(stream.loopPlayers(), ALLOC, packets, now);
+    return waiting;
   }
 
   /** Our sender report for {@code kind} (NTP time against our RTP clock), handed to every player. */
@@ -95,9 +90,7 @@ public final class RtpFeed implements AutoCloseable {
     if (closed) {
       return;
     }
-    for (RtcSubscriberSession s : stream.subscribers()) {
-      s.onSourceReport(kind, sr, now);
-    }
+    LoopPlayers.sourceReport(stream.loopPlayers(), kind, sr, now);
   }
 
   /** The source stops: players wait the registry's grace for another one. */
