@@ -117,7 +117,7 @@ public final class WebRtcTransportServer implements AutoCloseable {
     }
     java.util.List<Channel> bound = new java.util.ArrayList<>();
     try {
-      InetSocketAddress at = address;
+      InetSocketAddress at = rtcLoops > 1 ? unshared(address) : address;
       for (int i = 0; i < rtcLoops; i++) {
         // each socket on its own loop (next() goes round the group), the first one's port for the others
         Bootstrap b = new Bootstrap().group(group.next()).channel(native_ ? EpollDatagramChannel.class : NioDatagramChannel.class)
@@ -151,11 +151,29 @@ public final class WebRtcTransportServer implements AutoCloseable {
         udpLoop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         udpLoop = null;
       }
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
+      // the JDK says BindException; Netty's epoll says "bind(..) failed with error(-98): Address already in use"
+      if (e instanceof BindException || e.getCause() instanceof BindException
+          || String.valueOf(e.getMessage()).contains("Address already in use")) {
         throw new IOException("cannot bind WebRTC UDP " + address + ": " + e.getMessage()
             + " (is another server using it?)", e);
       }
       throw new IOException("cannot bind WebRTC UDP " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The port for the SO_REUSEPORT group, checked free first with a plain socket: the kernel lets a
+   * reuse-port socket join any port that other reuse-port sockets of the same user hold — a second
+   * server on our port would share its datagrams instead of failing with "address in use", and even
+   * a bind to port 0 may be handed such a port (two servers of one user, e.g. two test JVMs, then steal
+   * each other's packets). A plain socket conflicts with every other one, so it fails where the port
+   * is taken and otherwise finds a port nobody holds; the group binds that port right after.
+   */
+  private static InetSocketAddress unshared(InetSocketAddress address) throws IOException {
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+      probe.setReuseAddress(false);
+      probe.bind(address);
+      return new InetSocketAddress(address.getAddress(), probe.getLocalPort());
     }
   }
 
