@@ -326,7 +326,7 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     ByteBuf p = opus.packet(data, ptsMicros);
     feed.send(Negotiated.Kind.AUDIO, p, false, clock.instant());
     audioPackets.incrementAndGet();
-    cache(new RtpFeed.Packet(Negotiated.Kind.AUDIO, p, false));
+    p.release(); // audio is not replayed: see replayGop
   }
 
   /** Keeps (takes ownership of) a packet of the current GOP, or releases it. */
@@ -351,7 +351,14 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     gopBytes = 0;
   }
 
-  /** Players that joined get the cached GOP now (on the loop, so no live packet overtakes it). */
+  /**
+   * Players that joined get the cached GOP now (on the loop, so no live packet overtakes it): video only.
+   * Their audio starts live, as soon as they connect: the GOP's audio at once filled Chromium's audio
+   * jitter buffer (NetEq) 450-600 ms deep, it plays every sample it holds, so the audio stayed that far
+   * behind and libwebrtc's A/V sync then held the video back to match, easing in over 20 s
+   * (A/V offset 100-450 ms in the first 15 s, RtmpToWhepTest). The replayed video catches up to live
+   * by itself (its frames are late, decoded at once), and the sync lines the two up on the sender reports.
+   */
   private void replayGop() {
     if (closed || feed == null || gop.isEmpty()) {
       return;

@@ -87,6 +87,10 @@ class RtmpToWhepTest {
   }
 
   private void awaitLive(String name) {
+    awaitLive(server, name);
+  }
+
+  static void awaitLive(TallyServer server, String name) {
     StreamKey key = new StreamKey("live", name);
     org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
         .until(() -> server.hub().stream(key).map(s -> s.hasVideo() && s.publisher() != null).orElse(false));
@@ -99,7 +103,7 @@ class RtmpToWhepTest {
     return b;
   }
 
-  private static JsonNode await(ChromeDriverClient.Browser b, String what, Duration wait, Predicate<JsonNode> done)
+  static JsonNode await(ChromeDriverClient.Browser b, String what, Duration wait, Predicate<JsonNode> done)
       throws Exception {
     long deadline = System.nanoTime() + wait.toNanos();
     JsonNode s = null;
