@@ -47,7 +47,7 @@ class PublishThroughTurnTest {
         String context = String.join("\n", log) + "\n" + turn.describe() + Coturn.stdout(turn).lines()
             .filter(l -> l.contains("ERROR") || l.contains("error")).limit(20).reduce("", (a, b) -> a + "\n" + b);
         assertThat(log).as(context).anyMatch(l -> l.matches(".*ICE connected via relay 198\\.18\\.\\d+\\.1:\\d+ to .*"));
-        assertThat(log).as(context).anyMatch(l -> l.contains(": live over /" + net.right().address(1) + ":" + UDP_PORT
+        assertThat(log).as(context).anyMatch(l -> l.contains(": live over ") && l.contains(net.right().address(1) + ":" + UDP_PORT
             + " (TURN relay)"));
         // played at the server's side, over HTTP-FLV
         PeerProcess probe = net.middle().start("tally-probe", TallyCli.javaCommand("probe",
