@@ -57,8 +57,9 @@ class PublishThroughTurnTest {
         String out = String.join("\n", TallyCli.stdout(probe));
         System.out.println("probe through TURN: " + out.strip());
         assertThat(code).as(TallyCli.describe(probe) + "\npublisher:\n" + context).isZero();
-        JsonNode first = JSON.readTree(out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
-        assertThat(first.toString()).contains("fps");
+        JsonNode stream = JSON.readTree(out).path("streams").path(0);
+        assertThat(stream.path("status").asText()).as(out).isEqualTo("pass");
+        assertThat(stream.path("fps").asDouble()).as(out).isGreaterThanOrEqualTo(25);
         assertThat(publish.waitFor(Duration.ofSeconds(90))).as(TallyCli.describe(publish)).isZero();
         assertThat(String.join("\n", publish.stderrLines()) + String.join("\n", TallyCli.stdout(publish)))
             .doesNotContain(Coturn.PASSWORD);
