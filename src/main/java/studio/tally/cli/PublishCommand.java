@@ -92,6 +92,10 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--ice-tcp", description = "WHIP: ICE over TCP only (the server's passive TCP candidate), for networks without UDP.")
   boolean iceTcp;
 
+  @Option(names = "--ice-server", paramLabel = "URL",
+      description = "WHIP: a TURN relay to use beside the direct path (repeatable; the first TURN server counts, before any the server's Link headers name): turn:user:pass@host:port (UDP).")
+  List<String> iceServers = new ArrayList<>();
+
   @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "Trust the RTMPS server whose certificate has this SHA-256.")
   String tlsFingerprint;
 
@@ -113,6 +117,15 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     if (destinations.isEmpty() && record == null) {
       throw new UserError("nothing to do: give --to URL (repeatable) and/or --record FILE");
+    }
+    for (String s : iceServers) {
+      if (!s.strip().toLowerCase(java.util.Locale.ROOT).startsWith("stun:")) {
+        try {
+          studio.tally.webrtc.ice.TurnServer.parse(s);
+        } catch (IllegalArgumentException e) {
+          throw new UserError("--ice-server: " + e.getMessage());
+        }
+      }
     }
     if (duration != null && !(duration > 0)) {
       throw new UserError("--duration must be more than 0 seconds");
@@ -186,7 +199,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
         publishers.add(new Dest(url.toString(), p::state, p::stats, p));
         sinks.add(p);
       }
-      WhipOptions whip = WhipOptions.DEFAULT.withToken(bearer, !bearerRaw).withTcpOnly(iceTcp)
+      WhipOptions whip = WhipOptions.DEFAULT.withToken(bearer, !bearerRaw).withTcpOnly(iceTcp).withIceServers(iceServers)
           .withKeyframeRequest(() -> {
             MediaSession s = sessionRef.get();
             if (s != null) s.requestKeyframe();

@@ -26,6 +26,7 @@ import studio.tally.media.encode.OpusTranscoder;
 import studio.tally.proto.h264.NalUnits;
 import studio.tally.proto.h264.AvcDecoderConfigurationRecord;
 import studio.tally.webrtc.WebRtcClientTransport;
+import studio.tally.webrtc.ice.TurnServer;
 import studio.tally.webrtc.dtls.DtlsConfig;
 import studio.tally.webrtc.dtls.DtlsIdentity;
 import studio.tally.webrtc.dtls.DtlsResult;
@@ -265,7 +266,8 @@ public final class WhipDestination implements PacketSink {
       try {
         WhipResponses.Created created = signaling.publish(offer.sdp());
         WhipOffer.Negotiated neg = offer.negotiate(created.answerSdp(), options.tcpOnly());
-        loop.execute(() -> answered(a, created, neg));
+        WebRtcClientTransport.Relay relay = neg.remote().tcp() != null ? null : relay(created.iceServers());
+        loop.execute(() -> answered(a, created, neg, relay));
       } catch (WhipException e) {
         // after a lost attempt, 409 is most likely our own previous session (a POST that timed out on
         // our side but was served): the server ends it on its consent timeout, so try again later
@@ -279,7 +281,41 @@ public final class WhipDestination implements PacketSink {
     });
   }
 
-  private void answered(Attempt a, WhipResponses.Created created, WhipOffer.Negotiated neg) {
+  /**
+   * The TURN relay for this attempt: the user's first TURN server, else the first usable one of the
+   * answer's Link headers; STUN servers add nothing toward a WHIP server (it learns our address from
+   * the checks) and TLS/TCP TURN is not supported, so both are skipped with a note. Resolves the host
+   * (blocking DNS): call off the event loop. Null when there is none.
+   */
+  private WebRtcClientTransport.Relay relay(List<WhipResponses.IceServer> linked) {
+    List<TurnServer> candidates = new java.util.ArrayList<>();
+    for (String s : options.iceServers()) {
+      if (s.strip().toLowerCase(java.util.Locale.ROOT).startsWith("turn")) {
+        candidates.add(TurnServer.parse(s)); // checked when the option was given
+      }
+    }
+    for (WhipResponses.IceServer s : linked) {
+      if (!s.isTurn()) {
+        continue;
+      }
+      try {
+        candidates.add(TurnServer.of(s.uri(), s.username(), s.credential()));
+      } catch (IllegalArgumentException e) {
+        log.info("{}: Link ICE server skipped: {}", url, e.getMessage());
+      }
+    }
+    for (TurnServer t : candidates) {
+      try {
+        return new WebRtcClientTransport.Relay(t, new java.net.InetSocketAddress(java.net.InetAddress.getByName(t.host()), t.port()));
+      } catch (java.net.UnknownHostException e) {
+        log.warn("{}: TURN {}: cannot resolve {}", url, t.uri(), t.host());
+      }
+    }
+    return null;
+  }
+
+  private void answered(Attempt a, WhipResponses.Created created, WhipOffer.Negotiated neg,
+      WebRtcClientTransport.Relay relay) {
     a.location = created.location();
     if (a != current || closed.get()) {
       deleteInBackground(created.location());
@@ -287,10 +323,10 @@ public final class WhipDestination implements PacketSink {
     }
     log.info("{}: answer accepted ({}, {}{}), checking {}", url, neg.remote().tcp() != null ? "ICE-TCP" : "UDP",
         neg.iceLite() ? "ice-lite" : "full ICE", created.iceServers().isEmpty() ? "" : ", ICE servers " + created.iceServers(),
-        WhipOffer.firstTarget(neg).map(Object::toString).orElse("?"));
+        WhipOffer.firstTarget(neg).map(Object::toString).orElse("?") + (relay == null ? "" : ", relay " + relay.server().uri()));
     a.neg = neg;
     a.transport = WebRtcClientTransport.start(neg.remote(), a.identity,
-        DtlsConfig.DEFAULT.withHandshakeTimeout(Duration.ofSeconds(10)), options.iceTimeout(), loop,
+        DtlsConfig.DEFAULT.withHandshakeTimeout(Duration.ofSeconds(10)), options.iceTimeout(), relay, loop,
         new WebRtcClientTransport.Listener() {
           @Override
           public void onConnected(DtlsResult dtls) {
@@ -306,7 +342,8 @@ public final class WhipDestination implements PacketSink {
 
           @Override
           public void onFailed(String reason) {
-            lost(a, reason, false);
+            // a TURN server that refused our credentials will refuse them again: a setting to fix
+            lost(a, reason, a.transport != null && a.transport.relayRefused());
           }
         });
   }
@@ -335,7 +372,12 @@ public final class WhipDestination implements PacketSink {
     }
     everLive = true;
     queue.setOnline(true);
-    log.info("{}: live over {}{}", url, t.selectedRemote(), reconnects > 0 ? " again (reconnect " + reconnects + ")" : "");
+    if (t.selectedViaRelay()) {
+      java.net.InetSocketAddress r = t.relayedAddress();
+      log.info("{}: ICE connected via relay {}:{} to {}", url, r.getAddress().getHostAddress(), r.getPort(), t.selectedRemote());
+    }
+    log.info("{}: live over {}{}{}", url, t.selectedRemote(), t.selectedViaRelay() ? " (TURN relay)" : "",
+        reconnects > 0 ? " again (reconnect " + reconnects + ")" : "");
     setState(DestinationState.LIVE);
     runKeyframeRequest(); // the server's viewers (and its RTMP bridge) need a keyframe now, not in a GOP
     drain();

@@ -23,6 +23,8 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import studio.tally.proto.srtp.SrtpContext;
 import studio.tally.proto.srtp.SrtpException;
 import studio.tally.proto.srtp.SrtpKeys;
@@ -38,6 +40,8 @@ import studio.tally.webrtc.dtls.DtlsServerSession;
 import studio.tally.webrtc.dtls.DtlsSession;
 import studio.tally.webrtc.ice.IceControllingAgent;
 import studio.tally.webrtc.ice.IceParameters;
+import studio.tally.webrtc.ice.TurnClient;
+import studio.tally.webrtc.ice.TurnServer;
 
 /**
  * The client end of a WebRTC transport (what a WHIP publisher needs): one Netty channel (UDP to the
@@ -46,8 +50,14 @@ import studio.tally.webrtc.ice.IceParameters;
  * Plain RTP/RTCP go in through {@link #sendRtp}/{@link #sendRtcp}; decrypted RTCP comes out through
  * the {@link Listener}. Everything runs on the channel's event loop; the DTLS handshake on its own
  * virtual thread ({@link DtlsSession}), its results hop back to the loop.
+ *
+ * <p>With a {@link Relay} (UDP only), the same socket also talks to the TURN server ({@link TurnClient}):
+ * once the allocation is ready, with a permission and a channel per remote candidate, ICE checks the
+ * relayed pairs beside the direct ones; if a relayed pair is selected, ICE, DTLS, SRTP and RTCP all go
+ * as ChannelData through the relay (Send indications until the channel is bound).
  */
 public final class WebRtcClientTransport implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WebRtcClientTransport.class);
 
   /** Transport events, called on the event loop; must not block. */
   public interface Listener {
@@ -82,7 +92,21 @@ public final class WebRtcClientTransport implements AutoCloseable {
     }
   }
 
+  /** A TURN server to relay through, its address already resolved (off the event loop). */
+  public record Relay(TurnServer server, InetSocketAddress address) {
+    public Relay {
+      Objects.requireNonNull(server, "server");
+      Objects.requireNonNull(address, "address");
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("resolve " + server.uri() + " before starting the transport");
+      }
+    }
+  }
+
   private final Remote remote;
+  private final TurnClient turn;
+  private final InetSocketAddress turnAddress;
+  private boolean turnReported;
   private final DtlsIdentity identity;
   private final DtlsConfig dtlsConfig;
   private final Listener listener;
@@ -97,16 +121,25 @@ public final class WebRtcClientTransport implements AutoCloseable {
   private boolean failed;
   private volatile boolean connected;
   private long srtpErrors;
+  private long sendErrors;
 
   private WebRtcClientTransport(Remote remote, DtlsIdentity identity, DtlsConfig dtlsConfig, Listener listener,
-      java.time.Duration iceTimeout) {
+      java.time.Duration iceTimeout, Relay relay) {
     this.remote = remote;
     this.identity = identity;
     this.dtlsConfig = dtlsConfig;
     this.listener = listener;
     List<InetSocketAddress> targets = remote.tcp() != null ? List.of(remote.tcp()) : remote.udpCandidates();
-    this.ice = new IceControllingAgent(remote.ice(), targets, new SecureRandom(), iceTimeout,
-        java.time.Duration.ofSeconds(30));
+    SecureRandom random = new SecureRandom();
+    this.ice = new IceControllingAgent(remote.ice(), targets, random, iceTimeout, java.time.Duration.ofSeconds(30));
+    if (relay != null && remote.tcp() == null) {
+      this.turn = new TurnClient(relay.server(), random);
+      this.turnAddress = relay.address();
+      targets.forEach(turn::addPeer);
+    } else {
+      this.turn = null;
+      this.turnAddress = null;
+    }
   }
 
   /**
@@ -115,7 +148,16 @@ public final class WebRtcClientTransport implements AutoCloseable {
    */
   public static WebRtcClientTransport start(Remote remote, DtlsIdentity identity, DtlsConfig dtlsConfig,
       java.time.Duration iceTimeout, EventLoop loop, Listener listener) {
-    WebRtcClientTransport t = new WebRtcClientTransport(remote, identity, dtlsConfig, listener, iceTimeout);
+    return start(remote, identity, dtlsConfig, iceTimeout, null, loop, listener);
+  }
+
+  /**
+   * As {@link #start(Remote, DtlsIdentity, DtlsConfig, java.time.Duration, EventLoop, Listener)}, also
+   * checking relayed pairs through {@code relay} (null: none; ignored for ICE over TCP).
+   */
+  public static WebRtcClientTransport start(Remote remote, DtlsIdentity identity, DtlsConfig dtlsConfig,
+      java.time.Duration iceTimeout, Relay relay, EventLoop loop, Listener listener) {
+    WebRtcClientTransport t = new WebRtcClientTransport(remote, identity, dtlsConfig, listener, iceTimeout, relay);
     t.open(loop);
     return t;
   }
@@ -160,14 +202,40 @@ public final class WebRtcClientTransport implements AutoCloseable {
     if (failed || closed.get()) {
       return;
     }
-    for (IceControllingAgent.Outgoing o : ice.tick(System.nanoTime())) {
+    long now = System.nanoTime();
+    if (turn != null) {
+      tickTurn(now);
+    }
+    for (IceControllingAgent.Outgoing o : ice.tick(now)) {
       write(o.candidate(), Unpooled.wrappedBuffer(o.message()));
     }
     if (ice.state() == IceControllingAgent.State.FAILED) {
-      fail(ice.failure());
+      // a relay that refused us is the likelier story when nothing answered: say it first
+      fail(turn != null && turn.state() == TurnClient.State.FAILED ? turn.failure() + "; " + ice.failure() : ice.failure());
     } else if (ice.state() == IceControllingAgent.State.CONNECTED && dtls == null) {
       startDtls();
     }
+  }
+
+  private void tickTurn(long now) {
+    for (byte[] m : turn.tick(now)) {
+      if (channel.isActive()) {
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(m), turnAddress), channel.voidPromise());
+      }
+    }
+    if (!turnReported && turn.state() == TurnClient.State.READY) {
+      turnReported = true;
+      ice.enableRelay();
+      log.info("TURN {}: relay {} allocated (we are {} to it); checking relayed pairs too", turn.server().uri(),
+          address(turn.relayed()), turn.mapped() == null ? "?" : address(turn.mapped()));
+    } else if (!turnReported && turn.state() == TurnClient.State.FAILED) {
+      turnReported = true;
+      log.warn("{}; only direct pairs are checked", turn.failure());
+    }
+  }
+
+  private static String address(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 
   private void startDtls() {
@@ -249,6 +317,14 @@ public final class WebRtcClientTransport implements AutoCloseable {
       packet.release();
       return;
     }
+    if (ice.isRelayed(candidate)) {
+      ByteBuf wrapped = turn.wrap(ice.remote(candidate), packet, channel.alloc());
+      packet.release();
+      if (wrapped != null) {
+        channel.writeAndFlush(new DatagramPacket(wrapped, turnAddress), channel.voidPromise());
+      }
+      return; // no permission yet: dropped, ICE checks again and DTLS retransmits
+    }
     if (remote.tcp() != null) {
       channel.writeAndFlush(packet, channel.voidPromise());
     } else {
@@ -260,10 +336,23 @@ public final class WebRtcClientTransport implements AutoCloseable {
     if (failed || closed.get() || packet.readableBytes() < 2) {
       return;
     }
+    if (turn != null && from.equals(turnAddress)) {
+      TurnClient.PeerData d = turn.onPacket(packet, System.nanoTime());
+      int pair = d == null ? -1 : ice.relayedPairOf(d.peer());
+      if (pair >= 0 && d.data().readableBytes() >= 2) {
+        dispatch(d.data(), pair, d.peer());
+      }
+      return;
+    }
     int candidate = remote.tcp() != null ? 0 : ice.candidateOf(from);
     if (candidate < 0) {
       return; // not from a candidate of the answer
     }
+    dispatch(packet, candidate, from);
+  }
+
+  /** One packet from the remote candidate of {@code pair} ({@code from}: its address, as the pair sees it). */
+  private void dispatch(ByteBuf packet, int candidate, InetSocketAddress from) {
     switch (Demux.classify(packet)) {
       case STUN -> {
         ice.onStun(ByteBufUtil.getBytes(packet), candidate, from, System.nanoTime())
@@ -315,6 +404,27 @@ public final class WebRtcClientTransport implements AutoCloseable {
     return ice.rttMillis();
   }
 
+  /** Whether the selected pair goes through the TURN relay. */
+  public boolean selectedViaRelay() {
+    int s = ice.selected();
+    return s >= 0 && ice.isRelayed(s);
+  }
+
+  /** Our relayed address on the TURN server, or null (no relay, or not allocated). */
+  public InetSocketAddress relayedAddress() {
+    return turn == null ? null : turn.relayed();
+  }
+
+  /** Why the TURN relay failed, or null. */
+  public String relayFailure() {
+    return turn == null || turn.state() != TurnClient.State.FAILED ? null : turn.failure();
+  }
+
+  /** Whether the TURN server refused our credentials (a setting to fix, not worth retrying). */
+  public boolean relayRefused() {
+    return turn != null && turn.refused();
+  }
+
   /** The remote candidate ICE selected, or null. */
   public InetSocketAddress selectedRemote() {
     int s = ice.selected();
@@ -344,6 +454,12 @@ public final class WebRtcClientTransport implements AutoCloseable {
       dtls.close();
     }
     connected = false;
+    if (turn != null && channel.isActive()) {
+      byte[] bye = turn.deallocate(System.nanoTime());
+      if (bye != null) {
+        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bye), turnAddress), channel.voidPromise());
+      }
+    }
     channel.close();
   }
 
@@ -351,6 +467,13 @@ public final class WebRtcClientTransport implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {
       onPacket(p.content(), p.sender());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // a send that failed (e.g. no route to one remote candidate): that pair just never answers
+      sendErrors++;
+      log.debug("UDP send failed: {}", cause.toString());
     }
   }
 

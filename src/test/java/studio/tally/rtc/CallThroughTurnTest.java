@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import studio.tally.testing.Coturn;
 import studio.tally.testing.NetNamespace;
 import studio.tally.testing.PeerFiles;
-import studio.tally.testing.PeerMissing;
 import studio.tally.testing.PeerProcess;
 import studio.tally.testing.PeerReaper;
 
@@ -25,20 +24,13 @@ import studio.tally.testing.PeerReaper;
  */
 @ExtendWith(PeerReaper.class)
 class CallThroughTurnTest {
-  private static final int TURN_PORT = 3478;
+  private static final int TURN_PORT = Coturn.PORT;
 
   @Test
   void p2pCallBetweenIsolatedNamespacesGoesThroughCoturn() throws Exception {
-    Path turnserver = Path.of("/usr/bin/turnserver");
-    if (!Files.isExecutable(turnserver)) {
-      throw new PeerMissing("coturn (turnserver)", "coturn", turnserver + " not found");
-    }
     try (NetNamespace.Isolated net = NetNamespace.createIsolated();
-        PeerProcess turn = coturn(net);
+        PeerProcess turn = Coturn.start(net);
         PeerProcess server = signaling(net)) {
-      await("coturn listening").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-          .failFast("coturn exited", () -> !turn.isAlive())
-          .until(() -> NamespacePeers.stdout(turn).contains("Total General servers"));
       await("server listening").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
           .failFast("server exited", () -> !server.isAlive())
           .until(() -> NamespacePeers.stdout(server).contains("webrtc ice-lite on"));
@@ -76,18 +68,6 @@ class CallThroughTurnTest {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     p.waitFor();
     return new String(p.getInputStream().readAllBytes());
-  }
-
-  /** coturn in the middle namespace, on both links, long-term credentials, no TLS, relays from its link addresses. */
-  private static PeerProcess coturn(NetNamespace.Isolated net) {
-    Path dir = PeerFiles.newDir("coturn");
-    List<String> c = new ArrayList<>(List.of("/usr/bin/turnserver", "-n",
-        "--listening-ip=" + net.left().address(1), "--listening-ip=" + net.right().address(1),
-        "--listening-port=" + TURN_PORT, "--min-port=49160", "--max-port=49260",
-        "--lt-cred-mech", "--user=tally:relay-secret", "--realm=tally.test", "--fingerprint",
-        "--no-tls", "--no-dtls", "--no-cli", "--log-file=stdout", "--simple-log",
-        "--pidfile=" + dir.resolve("turnserver.pid"), "--userdb=" + dir.resolve("turndb")));
-    return net.middle().start("coturn", c);
   }
 
   /** Our server in the middle namespace, on every address (signaling only: the call is peer-to-peer). */

@@ -22,14 +22,22 @@ import io.netty.buffer.ByteBuf;
 public sealed interface StunAttribute
     permits MappedAddress, XorMappedAddress, Username, Realm, Nonce, Software, MessageIntegrity,
         MessageIntegritySha256, Fingerprint, ErrorCode, UnknownAttributes, Priority, UseCandidate,
-        IceControlled, IceControlling, Nomination, OpaqueAttribute {
+        IceControlled, IceControlling, Nomination, XorPeerAddress, XorRelayedAddress, Lifetime,
+        RequestedTransport, Data, ChannelNumber, OpaqueAttribute {
   int MAPPED_ADDRESS = 0x0001;
   int USERNAME = 0x0006;
   int MESSAGE_INTEGRITY = 0x0008;
   int ERROR_CODE = 0x0009;
   int UNKNOWN_ATTRIBUTES = 0x000A;
+  /** TURN (RFC 8656 §18). */
+  int CHANNEL_NUMBER = 0x000C;
+  int LIFETIME = 0x000D;
+  int XOR_PEER_ADDRESS = 0x0012;
+  int DATA = 0x0013;
   int REALM = 0x0014;
   int NONCE = 0x0015;
+  int XOR_RELAYED_ADDRESS = 0x0016;
+  int REQUESTED_TRANSPORT = 0x0019;
   int MESSAGE_INTEGRITY_SHA256 = 0x001C;
   int XOR_MAPPED_ADDRESS = 0x0020;
   int PRIORITY = 0x0024;
@@ -62,6 +70,12 @@ public sealed interface StunAttribute
       case MESSAGE_INTEGRITY -> "MESSAGE-INTEGRITY";
       case ERROR_CODE -> "ERROR-CODE";
       case UNKNOWN_ATTRIBUTES -> "UNKNOWN-ATTRIBUTES";
+      case CHANNEL_NUMBER -> "CHANNEL-NUMBER";
+      case LIFETIME -> "LIFETIME";
+      case XOR_PEER_ADDRESS -> "XOR-PEER-ADDRESS";
+      case DATA -> "DATA";
+      case XOR_RELAYED_ADDRESS -> "XOR-RELAYED-ADDRESS";
+      case REQUESTED_TRANSPORT -> "REQUESTED-TRANSPORT";
       case REALM -> "REALM";
       case NONCE -> "NONCE";
       case MESSAGE_INTEGRITY_SHA256 -> "MESSAGE-INTEGRITY-SHA256";

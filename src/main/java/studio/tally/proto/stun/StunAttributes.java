@@ -33,6 +33,12 @@ final class StunAttributes {
       case StunAttribute.ICE_CONTROLLED -> new IceControlled(uint64(value, "ICE-CONTROLLED"));
       case StunAttribute.ICE_CONTROLLING -> new IceControlling(uint64(value, "ICE-CONTROLLING"));
       case StunAttribute.NOMINATION -> new Nomination(uint32(value, "NOMINATION"));
+      case StunAttribute.CHANNEL_NUMBER -> ChannelNumber.parse(value);
+      case StunAttribute.LIFETIME -> new Lifetime(uint32(value, "LIFETIME"));
+      case StunAttribute.XOR_PEER_ADDRESS -> XorPeerAddress.parse(value, transactionId);
+      case StunAttribute.DATA -> Data.parse(value);
+      case StunAttribute.XOR_RELAYED_ADDRESS -> XorRelayedAddress.parse(value, transactionId);
+      case StunAttribute.REQUESTED_TRANSPORT -> RequestedTransport.parse(value);
       default -> OpaqueAttribute.parse(type, value);
     };
   }

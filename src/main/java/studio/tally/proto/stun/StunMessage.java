@@ -33,7 +33,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>{@link #parse} enforces: header present, top bits zero, cookie, length a multiple of 4 and
  * within the buffer, every attribute (with padding) inside the length, strict UTF-8 text, known
- * attributes well-formed and not repeated, nothing after FINGERPRINT, and a correct FINGERPRINT when
+ * attributes well-formed and not repeated (XOR-PEER-ADDRESS may repeat: RFC 8656 §9.1), nothing after FINGERPRINT, and a correct FINGERPRINT when
  * present. Attributes after MESSAGE-INTEGRITY other than MESSAGE-INTEGRITY-SHA256 and FINGERPRINT
  * (and after MESSAGE-INTEGRITY-SHA256 other than FINGERPRINT) are skipped, as §14.5/§14.6 require.
  * MESSAGE-INTEGRITY needs the key, so it is checked separately: {@link StunIntegrity#verifyIntegrity}.
@@ -106,7 +106,7 @@ public record StunMessage(StunMessageType type, byte[] transactionId, List<StunA
           || (afterIntegrity && type != StunAttribute.FINGERPRINT && type != StunAttribute.MESSAGE_INTEGRITY_SHA256);
       if (!ignored) {
         StunAttribute attribute = StunAttributes.parse(type, in.slice(pos + 4, length), tid);
-        if (!(attribute instanceof OpaqueAttribute) && !seen.add(type)) {
+        if (!(attribute instanceof OpaqueAttribute || attribute instanceof XorPeerAddress) && !seen.add(type)) {
           throw new StunException("stun: duplicate " + StunAttribute.name(type));
         }
         switch (type) {

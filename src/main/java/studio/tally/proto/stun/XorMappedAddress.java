@@ -32,14 +32,23 @@ public record XorMappedAddress(StunAddress address) implements StunAttribute {
 
   @Override
   public void writeValue(ByteBuf out, byte[] transactionId) {
+    writeXor(out, address, transactionId);
+  }
+
+  static XorMappedAddress parse(ByteBuf value, byte[] transactionId) {
+    return new XorMappedAddress(readXor(value, transactionId, "XOR-MAPPED-ADDRESS"));
+  }
+
+  /** The XOR coding, shared with XOR-PEER-ADDRESS and XOR-RELAYED-ADDRESS (RFC 8656 §18.3, §18.5). */
+  static void writeXor(ByteBuf out, StunAddress address, byte[] transactionId) {
     out.writeByte(0).writeByte(address.family()).writeShort(address.port() ^ (StunMessage.MAGIC_COOKIE >>> 16));
     out.writeBytes(xor(address.address(), transactionId));
   }
 
-  static XorMappedAddress parse(ByteBuf value, byte[] transactionId) {
-    StunAddress x = MappedAddress.readAddress(value, "XOR-MAPPED-ADDRESS");
+  static StunAddress readXor(ByteBuf value, byte[] transactionId, String field) {
+    StunAddress x = MappedAddress.readAddress(value, field);
     int port = x.port() ^ (StunMessage.MAGIC_COOKIE >>> 16);
-    return new XorMappedAddress(new StunAddress(xor(x.address(), transactionId), port));
+    return new StunAddress(xor(x.address(), transactionId), port);
   }
 
   /** XOR is its own inverse: the same mask turns addresses into X-Addresses and back. */

@@ -35,13 +35,20 @@ import studio.tally.proto.stun.XorMappedAddress;
  * §5.1) and consent is lost when nothing verified answered for {@code consentTimeoutMillis}
  * (30 s by default). A full-ICE peer's own checks are answered (with XOR-MAPPED-ADDRESS) and count
  * as liveness too. Single-threaded: call all methods from one thread (the transport's event loop).
+ *
+ * <p>Pairs: with n remote candidates, pairs 0..n-1 go from our host socket to each candidate. After
+ * {@link #enableRelay} (a TURN allocation is ready), pairs n..2n-1 go from our relayed candidate to
+ * each of them and join the rotation; whichever pair verifies first is selected, so the relay is
+ * what connects when the host pairs cannot. Outgoing and incoming packets name the pair.
  */
 public final class IceControllingAgent {
   public static final int TICK_MILLIS = 50;
   /** Host candidate priority of component 1 (type preference 126, local 65535). */
   static final long PRIORITY = (126L << 24) | (65_535L << 8) | 255;
+  /** Relayed candidate priority of component 1 (type preference 0, local 65535): below every host pair. */
+  static final long RELAY_PRIORITY = (65_535L << 8) | 255;
 
-  /** One outgoing STUN message and the remote candidate it goes to. */
+  /** One outgoing STUN message and the pair it goes on (see the class comment). */
   public record Outgoing(int candidate, byte[] message) {}
 
   /** Where the agent is. */
@@ -67,6 +74,7 @@ public final class IceControllingAgent {
   private double rttMillis = Double.NaN;
   private long checksSent;
   private long responsesVerified;
+  private boolean relay;
 
   private record Pending(byte[] tid, int candidate, long sentNanos) {}
 
@@ -101,21 +109,21 @@ public final class IceControllingAgent {
     switch (state) {
       case CHECKING -> {
         if (nowNanos - startNanos >= checkTimeoutNanos) {
-          fail("ICE failed: no answer to connectivity checks from " + remotes + " within "
-              + checkTimeoutNanos / 1_000_000 + " ms");
+          fail("ICE failed: no answer to connectivity checks from " + remotes + (relay ? " (direct and relayed)" : "")
+              + " within " + checkTimeoutNanos / 1_000_000 + " ms");
           return out;
         }
         if (nowNanos >= nextCheckNanos) {
-          int c = nextCandidate;
-          nextCandidate = (nextCandidate + 1) % remotes.size();
+          int c = nextCandidate % pairCount();
+          nextCandidate = (c + 1) % pairCount();
           out.add(new Outgoing(c, check(c, true, nowNanos)));
-          // one check per tick over all candidates; each candidate again every 200 ms at the least
-          nextCheckNanos = nowNanos + Math.max(TICK_MILLIS, 200 / remotes.size()) * 1_000_000L;
+          // one check per tick over all pairs; each pair again every 200 ms at the least
+          nextCheckNanos = nowNanos + Math.max(TICK_MILLIS, 200 / pairCount()) * 1_000_000L;
         }
       }
       case CONNECTED -> {
         if (nowNanos - lastConsentNanos >= consentTimeoutNanos) {
-          fail("ICE consent lost: no answer from " + remotes.get(selected) + " for "
+          fail("ICE consent lost: no answer from " + remote(selected) + (isRelayed(selected) ? " (relayed)" : "") + " for "
               + consentTimeoutNanos / 1_000_000 + " ms");
           return out;
         }
@@ -166,7 +174,7 @@ public final class IceControllingAgent {
     if (m.type().messageClass() == StunClass.ERROR_RESPONSE) {
       int code = m.attribute(ErrorCode.class).map(ErrorCode::code).orElse(0);
       if (state == State.CHECKING && code != ErrorCode.ROLE_CONFLICT) {
-        fail("ICE check to " + remotes.get(p.candidate) + " refused with STUN error " + code);
+        fail("ICE check to " + remote(p.candidate) + " refused with STUN error " + code);
       }
       return Optional.empty(); // 487: RFC 8445 §7.2.5.1 says switch roles; a server that wants control is not a WHIP server
     }
@@ -207,7 +215,7 @@ public final class IceControllingAgent {
     byte[] tid = StunMessage.newTransactionId(random);
     StunMessage.Builder b = StunMessage.builder(StunMessageType.BINDING_REQUEST, tid)
         .add(new studio.tally.proto.stun.Username(params.remoteUfrag() + ":" + params.localUfrag()))
-        .add(new Priority(PRIORITY))
+        .add(new Priority(isRelayed(candidate) ? RELAY_PRIORITY : PRIORITY))
         .add(new IceControlling(tieBreaker));
     if (useCandidate) {
       b.add(new UseCandidate());
@@ -225,9 +233,30 @@ public final class IceControllingAgent {
     failure = reason;
   }
 
-  /** The index of {@code address} among the remote candidates, or -1 (a packet from elsewhere). */
+  /** The host pair of {@code address} (its index among the remote candidates), or -1 (a packet from elsewhere). */
   public int candidateOf(InetSocketAddress address) {
     return remotes.indexOf(address);
+  }
+
+  /** The relayed pair of {@code address} (data the TURN server relayed from it), or -1. */
+  public int relayedPairOf(InetSocketAddress address) {
+    int i = remotes.indexOf(address);
+    return i < 0 || !relay ? -1 : remotes.size() + i;
+  }
+
+  /** Adds the relayed pairs (relay → each remote candidate) to the checks. */
+  public void enableRelay() {
+    relay = true;
+  }
+
+  /** Whether {@code pair} goes through the TURN relay. */
+  public boolean isRelayed(int pair) {
+    return pair >= remotes.size();
+  }
+
+  /** The number of pairs checked: the remote candidates, twice once the relay is enabled. */
+  public int pairCount() {
+    return relay ? 2 * remotes.size() : remotes.size();
   }
 
   public State state() {
@@ -239,13 +268,14 @@ public final class IceControllingAgent {
     return failure;
   }
 
-  /** The selected remote candidate's index, or -1 before connecting. */
+  /** The selected pair, or -1 before connecting. */
   public int selected() {
     return selected;
   }
 
-  public InetSocketAddress remote(int candidate) {
-    return remotes.get(candidate);
+  /** The remote candidate of {@code pair}. */
+  public InetSocketAddress remote(int pair) {
+    return remotes.get(pair % remotes.size());
   }
 
   public int candidateCount() {

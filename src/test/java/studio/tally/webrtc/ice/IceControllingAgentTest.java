@@ -63,6 +63,38 @@ class IceControllingAgentTest {
   }
 
   @Test
+  void relayedPairsJoinTheChecksAndTheFirstVerifiedPairWins() {
+    IceControllingAgent a = agent(List.of(A, B));
+    assertThat(a.pairCount()).isEqualTo(2);
+    assertThat(a.relayedPairOf(A)).as("no relay yet").isEqualTo(-1);
+    a.tick(0);
+    a.enableRelay();
+    assertThat(a.pairCount()).isEqualTo(4);
+    assertThat(a.relayedPairOf(B)).isEqualTo(3);
+    List<Integer> pairs = new java.util.ArrayList<>();
+    IceControllingAgent.Outgoing relayedToB = null;
+    for (long t = 100; t <= 400; t += 100) {
+      IceControllingAgent.Outgoing o = a.tick(t * MS).getFirst();
+      pairs.add(o.candidate());
+      if (o.candidate() == 3) {
+        relayedToB = o;
+      }
+    }
+    assertThat(pairs).containsExactly(1, 2, 3, 0);
+    assertThat(a.isRelayed(3)).isTrue();
+    assertThat(a.isRelayed(1)).isFalse();
+    assertThat(a.remote(3)).isEqualTo(B);
+    long relayPriority = StunMessage.parse(relayedToB.message()).attribute(Priority.class).orElseThrow().priority();
+    long hostPriority = StunMessage.parse(a.tick(500 * MS).getFirst().message()).attribute(Priority.class).orElseThrow().priority();
+    assertThat(relayPriority).isLessThan(hostPriority);
+    // the host pairs never answer (no route); the relayed one does
+    a.onStun(success(relayedToB.message(), "remote-password-0123456789"), 3, B, 420 * MS);
+    assertThat(a.state()).isEqualTo(IceControllingAgent.State.CONNECTED);
+    assertThat(a.selected()).isEqualTo(3);
+    assertThat(a.isRelayed(a.selected())).isTrue();
+  }
+
+  @Test
   void aVerifiedResponseSelectsItsCandidateAndMeasuresTheRoundTrip() {
     IceControllingAgent a = agent(List.of(A, B));
     IceControllingAgent.Outgoing toA = a.tick(0).getFirst();
