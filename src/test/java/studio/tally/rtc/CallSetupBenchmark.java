@@ -28,7 +28,7 @@ public final class CallSetupBenchmark {
     List<Double> sfu = new ArrayList<>();
     List<Double> p2p = new ArrayList<>();
     double load0 = load();
-    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp", System.getenv().getOrDefault("CALL_SETUP_SERVER_LOG", "info").isEmpty() ? new String[0] : new String[] {"--log-level", System.getenv().getOrDefault("CALL_SETUP_SERVER_LOG", "info")})) {
       NamespacePeers.awaitServerReady(server);
       for (int i = 1; i <= runs; i++) {
         for (String mode : i % 2 == 1 ? List.of("sfu", "p2p") : List.of("p2p", "sfu")) {
@@ -37,7 +37,8 @@ public final class CallSetupBenchmark {
             for (JsonNode j : List.of(CallEndToEndTest.result(a), CallEndToEndTest.result(b))) {
               if (j.get("exit").asInt() != 0) throw new IllegalStateException("call failed: " + j);
               (mode.equals("sfu") ? sfu : p2p).add(j.get("setup_ms").asDouble());
-              System.out.printf(Locale.ROOT, "run %d %s %s: set-up %d ms%n", i, mode, j.get("name").asText(), j.get("setup_ms").asLong());
+              System.out.printf(Locale.ROOT, "run %d %s %s: set-up %d ms, steps %s%n", i, mode, j.get("name").asText(),
+                  j.get("setup_ms").asLong(), j.path("setup_steps"));
             }
           }
         }
