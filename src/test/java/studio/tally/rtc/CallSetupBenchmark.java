@@ -8,7 +8,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import studio.tally.testing.NetNamespace;
 import studio.tally.testing.PeerProcess;
 
@@ -28,6 +30,7 @@ public final class CallSetupBenchmark {
     Path doc = Path.of(args.length > 1 ? args[1] : "docs/benchmarks.md");
     List<Double> sfu = new ArrayList<>();
     List<Double> p2p = new ArrayList<>();
+    Map<String, List<Double>> sfuSteps = new LinkedHashMap<>();
     double load0 = load();
     try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp",
         "--log-level", System.getenv().getOrDefault("CALL_SETUP_SERVER_LOG", "info"))) {
@@ -39,6 +42,10 @@ public final class CallSetupBenchmark {
             for (JsonNode j : List.of(CallEndToEndTest.result(a), CallEndToEndTest.result(b))) {
               if (j.get("exit").asInt() != 0) throw new IllegalStateException("call failed: " + j);
               (mode.equals("sfu") ? sfu : p2p).add(j.get("setup_ms").asDouble());
+              if (mode.equals("sfu")) {
+                j.path("setup_steps").properties().forEach(
+                    e -> sfuSteps.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue().asDouble()));
+              }
               System.out.printf(Locale.ROOT, "run %d %s %s: set-up %d ms, steps %s%n", i, mode, j.get("name").asText(),
                   j.get("setup_ms").asLong(), j.path("setup_steps"));
             }
@@ -54,7 +61,12 @@ public final class CallSetupBenchmark {
         + "first decoded frame of the peer. Both sides of every run are counted. The machine was shared with other "
         + "builds and tests (load average " + String.format(Locale.ROOT, "%.1f → %.1f", load0, load()) + "). Goal: ≤ 1 s.\n\n"
         + "| mode | samples | median ms | min–max ms |\n|---|---|---|---|\n"
-        + row("SFU (WHIP + WHEP through the server)", sfu) + row("P2P (direct, SDP over `control`)", p2p) + END + "\n";
+        + row("SFU (WHIP + WHEP through the server)", sfu) + row("P2P (direct, SDP over `control`)", p2p) + "\n"
+        + "Where the SFU time goes: when each step ended, median ms from the moment both were in the room over the SFU "
+        + "samples that have it (`tally call --json`'s `setup_steps`; negative: before it): "
+        + String.join(", ", sfuSteps.entrySet().stream().filter(e -> !e.getKey().equals("start"))
+            .map(e -> String.format(Locale.ROOT, "%s %.0f (%d)", e.getKey(), median(e.getValue()), e.getValue().size())).toList())
+        + ".\n" + END + "\n";
     System.out.println(section);
     String text = Files.readString(doc);
     int a = text.indexOf(BEGIN);
@@ -63,11 +75,18 @@ public final class CallSetupBenchmark {
         : text + (text.endsWith("\n") ? "\n" : "\n\n") + section);
   }
 
+  private static double median(List<Double> v) {
+    List<Double> s = new ArrayList<>(v);
+    s.sort(null);
+    int n = s.size();
+    return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
   private static String row(String name, List<Double> v) {
     List<Double> s = new ArrayList<>(v);
     s.sort(null);
     int n = s.size();
-    double median = n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    double median = median(s);
     return String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f–%.0f |%n", name, n, median, n == 0 ? Double.NaN : s.getFirst(),
         n == 0 ? Double.NaN : s.getLast());
   }
