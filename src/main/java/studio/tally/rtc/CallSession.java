@@ -310,8 +310,13 @@ public final class CallSession implements AutoCloseable {
     if (options.mode() == Mode.SFU) {
       // Play at once, even before the peer publishes: our server answers such a player and starts it
       // when the publisher comes (its publish and our play then run side by side, not one after the
-      // other). A server that refuses (SRS) is asked again on the peer's publish notify.
-      play(p.display());
+      // other). A server that refuses (SRS) is asked again on the peer's publish notify. The peer's
+      // publish notify may come before our join reply lists it: a player it started is kept (a new
+      // one would wait for the publisher's next keyframe, which libwebrtc may hold back after the
+      // first player's request).
+      if (!playing(p.display())) {
+        play(p.display());
+      }
       return;
     }
     if (peer != null && p.display().equals(peerDisplay)) {

@@ -71,7 +71,7 @@ public final class CallSetupBenchmark {
     String text = Files.readString(doc);
     int a = text.indexOf(BEGIN);
     int z = text.indexOf(END);
-    Files.writeString(doc, a >= 0 && z > a ? text.substring(0, a) + section + text.substring(z + END.length()).stripLeading()
+    Files.writeString(doc, a >= 0 && z > a ? text.substring(0, a) + section + "\n" + text.substring(z + END.length()).stripLeading()
         : text + (text.endsWith("\n") ? "\n" : "\n\n") + section);
   }
 
