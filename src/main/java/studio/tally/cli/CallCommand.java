@@ -196,6 +196,8 @@ final class CallCommand implements Callable<Integer> {
         .put("packets_lost", rx == null ? 0 : rx.packetsLost())
         .put("bytes_received", rx == null ? 0 : rx.bytes())
         .put("candidate", rx == null ? "" : rx.candidateType());
+    ObjectNode steps = o.putObject("setup_steps"); // ms from the moment both were in the room, in order
+    st.setupSteps().forEach(steps::put);
     if (json) {
       System.out.println(o.toString());
     } else {

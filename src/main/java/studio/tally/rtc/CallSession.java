@@ -9,9 +9,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -62,10 +64,13 @@ public final class CallSession implements AutoCloseable {
   }
 
   /**
-   * Figures for {@code tally call}: frames each way, libwebrtc's stats for each direction, and the set-up
-   * time from the moment both were in the room to the peer's first decoded frame (-1: none).
+   * Figures for {@code tally call}: frames each way, libwebrtc's stats for each direction, the set-up
+   * time from the moment both were in the room to the peer's first decoded frame (-1: none), and when
+   * each step of the set-up ended, in ms from that moment (negative: before it), in the order they
+   * ended (empty while the peer was never seen).
    */
-  public record Stats(String peer, long framesReceived, long framesPushed, long setupMillis, RtcStats send, RtcStats receive) {}
+  public record Stats(String peer, long framesReceived, long framesPushed, long setupMillis, RtcStats send, RtcStats receive,
+      Map<String, Long> setupSteps) {}
 
   private final RtcFactory factory;
   private final Options options;
@@ -78,6 +83,8 @@ public final class CallSession implements AutoCloseable {
   private final AtomicLong pushed = new AtomicLong();
   private volatile long firstFrameNanos;
   private volatile long peerSeenNanos;
+  // when each set-up step first ended (System.nanoTime), for Stats.setupSteps
+  private final Map<String, Long> steps = new ConcurrentHashMap<>();
   // frames from the current peer since it (re)appeared: the call is "in call" from its first frame
   private volatile boolean peerMedia;
   private volatile boolean micMuted;
@@ -106,6 +113,7 @@ public final class CallSession implements AutoCloseable {
     this.remoteFrames = f -> {
       if (received.getAndIncrement() == 0) {
         firstFrameNanos = System.nanoTime();
+        step("first_frame");
         log.info("call: first frame from the peer");
       }
       if (!peerMedia) {
@@ -134,20 +142,23 @@ public final class CallSession implements AutoCloseable {
 
   private void begin() throws SignalingClientException, RtcException {
     long t0 = System.nanoTime();
-    // SFU: the publisher's peer connection and offer are made while signaling connects and joins
-    CompletableFuture<WhipPublisher> prepared = null;
+    step("start");
+    // SFU: we publish to <room>/<display> while signaling connects and joins (SRS's page joins first, but
+    // the stream is the media server's, not the room's), and a player is made ready for the peer
+    CompletableFuture<WhipPublisher> publishing = null;
     if (options.mode() == Mode.SFU) {
-      prepared = sfu.preparePublisher(factory, options.maxBitrate());
       sfu.warmUp(options.display());
+      publishing = sfu.publish(factory, options.maxBitrate(), options.display(), p -> p.mute(micMuted, cameraOff), this::step);
+      sfu.prepareSpare(factory, remoteFrames);
     }
     try {
       join(t0);
-      if (prepared != null) {
-        publish(prepared, t0);
+      if (publishing != null) {
+        publish(publishing, t0);
       }
     } finally {
-      if (prepared != null && publisher == null) {
-        sfu.closeUnused(prepared); // before the caller closes the factory under it
+      if (publishing != null && publisher == null) {
+        sfu.closeUnused(publishing); // before the caller closes the factory under it
       }
     }
     if (!peerMedia) {
@@ -156,23 +167,26 @@ public final class CallSession implements AutoCloseable {
     }
   }
 
-  private void publish(CompletableFuture<WhipPublisher> prepared, long t0) throws RtcException, SignalingClientException {
-    WhipPublisher p = sfu.awaitPrepared(prepared);
-    long ready = System.nanoTime();
-    try {
-      p.publish(sfu.exchange("whip", options.display()));
-    } catch (RtcException | RuntimeException e) {
-      p.close();
-      throw e;
-    }
+  private void publish(CompletableFuture<WhipPublisher> publishing, long t0) throws RtcException, SignalingClientException {
+    WhipPublisher p = sfu.awaitPublished(publishing);
     p.mute(micMuted, cameraOff); // no frame goes out unmuted
     synchronized (pushLock) {
       publisher = p;
     }
     p.mute(micMuted, cameraOff); // after publishing it: a setMuted in between sees it or set these flags first
     await(signaling.publish(), "publish");
-    log.info("call: published self {} ms after start (offer ready at {} ms, WHIP to connected {} ms)",
-        (System.nanoTime() - t0) / 1_000_000, (ready - t0) / 1_000_000, (System.nanoTime() - ready) / 1_000_000);
+    step("publish_sent");
+    log.info("call: published self {} ms after start (offer ready at {} ms, connected at {} ms)",
+        (System.nanoTime() - t0) / 1_000_000, sinceStart("publish_offer", t0), sinceStart("publish_connected", t0));
+  }
+
+  private void step(String name) {
+    steps.putIfAbsent(name, System.nanoTime());
+  }
+
+  private long sinceStart(String step, long t0) {
+    Long t = steps.get(step);
+    return t == null ? -1 : (t - t0) / 1_000_000;
   }
 
   private void join(long t0) throws SignalingClientException {
@@ -197,6 +211,7 @@ public final class CallSession implements AutoCloseable {
       }
     });
     ServerMessage.JoinReply joined = await(signaling.join(options.room(), options.display()), "join");
+    step("joined");
     if (joined.participants().size() > 1) {
       peerSeenNanos = System.nanoTime();
     }
@@ -281,16 +296,27 @@ public final class CallSession implements AutoCloseable {
       log.info("call: stats failed: {}", e.getMessage());
     }
     // from the moment both were in the room (our join, or the peer's join notify) to its first frame
-    long setup = firstFrameNanos == 0 || peerSeenNanos == 0 ? -1 : Math.max(0, firstFrameNanos - peerSeenNanos) / 1_000_000;
-    return new Stats(lastPeer, received.get(), pushed.get(), setup, send, receive);
+    long seen = peerSeenNanos;
+    long setup = firstFrameNanos == 0 || seen == 0 ? -1 : Math.max(0, firstFrameNanos - seen) / 1_000_000;
+    Map<String, Long> setupSteps = new LinkedHashMap<>();
+    if (seen != 0) {
+      steps.entrySet().stream().sorted(Map.Entry.comparingByValue())
+          .forEach(e -> setupSteps.put(e.getKey(), Math.floorDiv(e.getValue() - seen, 1_000_000L)));
+    }
+    return new Stats(lastPeer, received.get(), pushed.get(), setup, send, receive, setupSteps);
   }
 
   private void present(Participant p) {
     if (options.mode() == Mode.SFU) {
       // Play at once, even before the peer publishes: our server answers such a player and starts it
       // when the publisher comes (its publish and our play then run side by side, not one after the
-      // other). A server that refuses (SRS) is asked again on the peer's publish notify.
-      play(p.display());
+      // other). A server that refuses (SRS) is asked again on the peer's publish notify. The peer's
+      // publish notify may come before our join reply lists it: a player it started is kept (a new
+      // one would wait for the publisher's next keyframe, which libwebrtc may hold back after the
+      // first player's request).
+      if (!playing(p.display())) {
+        play(p.display());
+      }
       return;
     }
     if (peer != null && p.display().equals(peerDisplay)) {
@@ -312,6 +338,7 @@ public final class CallSession implements AutoCloseable {
       case ServerMessage.JOIN -> {
         if (peerSeenNanos == 0) {
           peerSeenNanos = System.nanoTime(); // (the worker's hop adds microseconds)
+          step("peer_joined");
         }
         if (options.mode() == Mode.P2P && from.equals(peerDisplay)) {
           dropPeer(); // it came back on a new socket: start over
@@ -351,8 +378,15 @@ public final class CallSession implements AutoCloseable {
     lastPeer = display;
     try {
       long t0 = System.nanoTime();
-      WhepPlayer p = WhepPlayer.connect(factory, sfu.exchange("whep", display),
-          remoteFrames, true, true, options.timeout());
+      step("play_start");
+      WhepPlayer p = sfu.takeSpare();
+      step("play_offer");
+      if (p != null) {
+        p.play(sfu.exchange("whep", display), options.timeout());
+      } else {
+        p = WhepPlayer.connect(factory, sfu.exchange("whep", display), remoteFrames, true, true, options.timeout());
+      }
+      step("play_connected");
       log.info("call: playing '{}', connected in {} ms", display, (System.nanoTime() - t0) / 1_000_000);
       synchronized (players) {
         players.put(display, p);

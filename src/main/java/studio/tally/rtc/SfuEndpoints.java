@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.signaling.SignalingOptions;
@@ -19,7 +20,7 @@ import studio.tally.signaling.SignalingOptions;
 /**
  * A call's SFU side of the server: WHIP/WHEP endpoints on the signaling server's host for
  * {@code webrtc://host/<room>/<display>}, one HTTP client for all of them (warmed up once, connections
- * kept alive), and the publisher made ahead while signaling connects and joins.
+ * kept alive), the publish done while signaling connects and joins, and a player made ahead for the peer.
  */
 final class SfuEndpoints implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SfuEndpoints.class);
@@ -29,6 +30,8 @@ final class SfuEndpoints implements AutoCloseable {
   private final Duration timeout;
   private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
       .connectTimeout(Duration.ofSeconds(5)).build();
+  private CompletableFuture<WhepPlayer> spare;
+  private boolean closed;
 
   SfuEndpoints(SignalingOptions signaling, String room, Duration timeout) {
     this.signaling = signaling;
@@ -65,49 +68,124 @@ final class SfuEndpoints implements AutoCloseable {
     });
   }
 
-  /** The publisher's peer connection and offer, made on a thread of their own. */
-  CompletableFuture<WhipPublisher> preparePublisher(RtcFactory factory, int maxBitrate) {
+  /**
+   * Publishes self to {@code <room>/<display>} on a thread of its own, while signaling connects and joins
+   * (the stream's name is known before the join): the peer connection and offer, {@code beforeSend}
+   * (mute the tracks), the WHIP exchange, ICE and DTLS. Completes with the connected publisher; one that
+   * failed is closed. {@code step} hears "publish_offer" and "publish_connected".
+   */
+  CompletableFuture<WhipPublisher> publish(RtcFactory factory, int maxBitrate, String display,
+      Consumer<WhipPublisher> beforeSend, Consumer<String> step) {
     var f = new CompletableFuture<WhipPublisher>();
-    Thread.ofPlatform().daemon().name("call-publish-prepare").start(() -> {
+    Thread.ofPlatform().daemon().name("call-publish").start(() -> {
+      WhipPublisher p = null;
       try {
-        f.complete(WhipPublisher.prepareForIceLite(factory, maxBitrate, timeout));
+        p = WhipPublisher.prepareForIceLite(factory, maxBitrate, timeout);
+        step.accept("publish_offer");
+        beforeSend.accept(p);
+        p.publish(exchange("whip", display));
+        step.accept("publish_connected");
+        f.complete(p);
       } catch (RtcException | RuntimeException e) {
+        if (p != null) {
+          p.close();
+        }
         f.completeExceptionally(e);
       }
     });
     return f;
   }
 
-  WhipPublisher awaitPrepared(CompletableFuture<WhipPublisher> prepared) throws RtcException {
+  WhipPublisher awaitPublished(CompletableFuture<WhipPublisher> publishing) throws RtcException {
     try {
-      return prepared.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return publishing.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RtcException r) {
         throw r;
       }
       throw new RtcException.NegotiationFailed("publisher", String.valueOf(e.getCause()));
     } catch (TimeoutException e) {
-      throw new RtcException.TimedOut("preparing the publisher", timeout);
+      throw new RtcException.TimedOut("publishing", timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RtcException.TimedOut("preparing the publisher (interrupted)", timeout);
+      throw new RtcException.TimedOut("publishing (interrupted)", timeout);
     }
   }
 
-  /** Closes a prepared publisher that was never used (waits for it, so the factory is not closed under it). */
-  void closeUnused(CompletableFuture<WhipPublisher> prepared) {
+  /** Closes a publisher that was never used (waits for it, so the factory is not closed under it). */
+  void closeUnused(CompletableFuture<WhipPublisher> publishing) {
+    closeWhenDone(publishing, WhipPublisher::close);
+  }
+
+  /**
+   * Makes a player ahead, while signaling joins: its peer connection and offer, so that playing the
+   * peer the call learns of is one WHEP exchange plus ICE and DTLS. One at a time; see {@link #takeSpare}.
+   */
+  void prepareSpare(RtcFactory factory, VideoFrameListener listener) {
+    var f = new CompletableFuture<WhepPlayer>();
+    synchronized (this) {
+      if (closed || spare != null) {
+        return;
+      }
+      spare = f;
+    }
+    Thread.ofPlatform().daemon().name("call-play-prepare").start(() -> {
+      try {
+        f.complete(WhepPlayer.prepareForIceLite(factory, listener, true, timeout));
+      } catch (RtcException | RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+  }
+
+  /** The player {@link #prepareSpare} made (waiting for it if need be), once; null if there is none or it failed. */
+  WhepPlayer takeSpare() {
+    CompletableFuture<WhepPlayer> f;
+    synchronized (this) {
+      f = spare;
+      spare = null;
+    }
+    if (f == null) {
+      return null;
+    }
     try {
-      prepared.get(timeout.toMillis(), TimeUnit.MILLISECONDS).close();
-    } catch (ExecutionException | TimeoutException e) {
-      prepared.thenAccept(WhipPublisher::close); // failed (nothing to close) or still going
+      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      log.info("call: preparing a player failed: {}", e.getCause().toString());
+      return null;
+    } catch (TimeoutException e) {
+      f.thenAccept(WhepPlayer::close);
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      prepared.thenAccept(WhipPublisher::close);
+      f.thenAccept(WhepPlayer::close);
+      return null;
     }
   }
 
+  private <T> void closeWhenDone(CompletableFuture<T> f, Consumer<T> close) {
+    try {
+      close.accept(f.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      f.thenAccept(close); // failed (nothing to close) or still going
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.thenAccept(close);
+    }
+  }
+
+  /** Closes the spare player, if unused; then the HTTP client. Call before the factory is closed. */
   @Override
   public void close() {
+    CompletableFuture<WhepPlayer> f;
+    synchronized (this) {
+      closed = true;
+      f = spare;
+      spare = null;
+    }
+    if (f != null) {
+      closeWhenDone(f, WhepPlayer::close);
+    }
     http.shutdownNow();
   }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class WhepPlayer implements AutoCloseable {
   private final PeerSession session;
-  private final SdpExchange exchange;
+  private volatile SdpExchange exchange;
+  private String preparedOffer;
   private final VideoTrack remoteVideo;
   private final VideoTrackSink sink;
   private final FrameCounter received;
@@ -114,21 +115,64 @@ public final class WhepPlayer implements AutoCloseable {
     var player = new WhepPlayer(factory, exchange, listener, withAudio, audioListener, options);
     try {
       String offer = iceLiteServer ? player.session.offerToIceLite(timeout) : player.session.offer(timeout);
-      String answer = exchange.answer(offer);
-      if (exchange instanceof WhipExchange w && !w.linkIceServers().isEmpty()) {
-        player.session.pc().setConfiguration(options.configuration(w.linkIceServers()));
-      }
-      try {
-        player.session.acceptAnswer(answer, timeout);
-      } catch (Error e) { // webrtc-java throws java.lang.Error when libwebrtc cannot parse the SDP
-        throw new RtcException.NegotiationFailed("setRemoteDescription(answer)", String.valueOf(e.getMessage()));
-      }
-      player.session.awaitConnected(timeout);
+      player.complete(offer, options, timeout);
       return player;
     } catch (RtcException | RuntimeException e) {
       player.close();
       throw e;
     }
+  }
+
+  /**
+   * The first half of a play from an ice-lite server (ours, SRS), done before the stream is known: the
+   * peer connection, receive-only transceivers and the offer with its first candidate (a call makes one
+   * while it joins, so playing the peer it learns of is one HTTP exchange plus ICE and DTLS).
+   * {@link #play} sends it.
+   */
+  public static WhepPlayer prepareForIceLite(RtcFactory factory, VideoFrameListener listener, boolean withAudio,
+      Duration timeout) throws RtcException {
+    var player = new WhepPlayer(factory, null, listener, withAudio, null, WhepOptions.defaults());
+    try {
+      player.preparedOffer = player.session.offerToIceLite(timeout);
+      return player;
+    } catch (RtcException | RuntimeException e) {
+      player.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Sends the offer {@link #prepareForIceLite} made through {@code exchange} and waits until connected;
+   * closes the player if that fails.
+   */
+  public void play(SdpExchange exchange, Duration timeout) throws RtcException {
+    String offer;
+    synchronized (this) {
+      if (preparedOffer == null || closed) throw new IllegalStateException("not a prepared, unsent player");
+      offer = preparedOffer;
+      preparedOffer = null;
+      this.exchange = exchange;
+    }
+    try {
+      complete(offer, WhepOptions.defaults(), timeout);
+    } catch (RtcException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void complete(String offer, WhepOptions options, Duration timeout) throws RtcException {
+    SdpExchange x = exchange;
+    String answer = x.answer(offer);
+    if (x instanceof WhipExchange w && !w.linkIceServers().isEmpty()) {
+      session.pc().setConfiguration(options.configuration(w.linkIceServers()));
+    }
+    try {
+      session.acceptAnswer(answer, timeout);
+    } catch (Error e) { // webrtc-java throws java.lang.Error when libwebrtc cannot parse the SDP
+      throw new RtcException.NegotiationFailed("setRemoteDescription(answer)", String.valueOf(e.getMessage()));
+    }
+    session.awaitConnected(timeout);
   }
 
   /** Frames handed to the listener so far. */
@@ -194,7 +238,8 @@ public final class WhepPlayer implements AutoCloseable {
     closed = true;
     if (remoteVideo != null && sink != null) remoteVideo.removeSink(sink);
     if (remoteAudio != null && audioSink != null) remoteAudio.removeSink(audioSink);
-    exchange.end();
+    SdpExchange x = exchange;
+    if (x != null) x.end();
     session.close();
   }
 }

@@ -1,6 +1,7 @@
 package studio.tally.rtc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -149,6 +150,46 @@ class CallEndToEndTest {
         assertThat(b.get("timecodes_read").asLong()).as("but nothing of alice's picture: " + b).isZero();
       }
     }
+  }
+
+  /**
+   * An SFU call publishes while it joins: a joiner the room refuses (full) must take its stream away
+   * again (WHIP DELETE) rather than leave it on the server until ICE consent runs out.
+   */
+  @Test
+  void aJoinerTheRoomRefusesLeavesNoStreamBehind() throws Exception {
+    try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
+      NamespacePeers.awaitServerReady(server);
+      String ip = ns.address(1);
+      try (PeerProcess alice = callFor(ns, ip, "alice", "sfu", 20); PeerProcess bob = callFor(ns, ip, "bob", "sfu", 20)) {
+        await("alice and bob in the room, per the server's log").atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> NamespacePeers.stdout(server).contains("'alice' joined room 'e2e-sfu'")
+                && NamespacePeers.stdout(server).contains("'bob' joined room 'e2e-sfu'"));
+        try (PeerProcess carol = callFor(ns, ip, "carol", "sfu", 8)) {
+          JsonNode c = result(carol);
+          assertThat(c.get("exit").asInt()).as(c.toString()).isEqualTo(2);
+          assertThat(c.get("result").asText()).contains("full");
+        }
+        // every publisher carol made is gone, deleted by carol itself (not timed out later)
+        await("carol's stream deleted, per the server's log").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> count(NamespacePeers.stdout(server), "for e2e-sfu/carol (rtc ")
+                == count(NamespacePeers.stdout(server), "for e2e-sfu/carol closed: deleted"));
+        JsonNode a = result(alice);
+        assertThat(a.get("exit").asInt()).as("alice's call goes on: " + a).isZero();
+        assertThat(a.get("peer").asText()).isEqualTo("bob");
+        assertThat(result(bob).get("exit").asInt()).isZero();
+      }
+    }
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   @Test
