@@ -112,10 +112,8 @@ common=(--name "Tally Studio" --app-version "$version" --vendor "Tally Studio"
 app_image=$(ls -d "$out"/image/*)
 say "app image: $(du -sh "$app_image" | cut -f1) ($(elapsed))"
 
-# 6. the packages, side by side: each is mostly one compressor (dpkg-deb's xz, rpm's, tar's), so on two
-#    cores the .deb, the .rpm and the tarball together take about as long as the slowest one alone
-package() {
-  local type=$1
+# 6. the packages
+for type in ${types//,/ }; do
   case "$type" in
     app-image)
       tarball="$out/dist/tally-studio-$version-$platform.tar.xz"
@@ -140,18 +138,5 @@ package() {
     *) echo "installers: unknown package type $type" >&2; exit 2 ;;
   esac
   say "$type: done ($(elapsed))"
-}
-pids=()
-for type in ${types//,/ }; do
-  package "$type" &
-  pids+=("$!:$type")
 done
-failed=()
-for p in "${pids[@]}"; do
-  wait "${p%%:*}" || failed+=("${p#*:}")
-done
-if ((${#failed[@]})); then
-  echo "installers: building ${failed[*]} failed (see above)" >&2
-  exit 1
-fi
 ls -l "$out/dist"
