@@ -99,6 +99,8 @@ public final class CallSession implements AutoCloseable {
   private boolean offering;
   private volatile String lastPeer;
   private volatile RtcStats lastReceive;
+  /** P2P: frames encoded on connections this call dropped (the peer came back, a new offer): still sent. */
+  private volatile long encodedOnDroppedPeers;
   private volatile boolean closed;
   // A native video source must never get a frame after its peer closed (that crashes, not throws).
   private final Object pushLock = new Object();
@@ -286,7 +288,7 @@ public final class CallSession implements AutoCloseable {
         }
         receive = any == null ? lastReceive : any.stats(options.timeout());
       } else if (peer != null) {
-        send = peer.stats();
+        send = peer.stats().plusEncodedEarlier(encodedOnDroppedPeers);
         receive = send; // one connection carries both directions
       } else {
         send = lastReceive;
@@ -341,6 +343,7 @@ public final class CallSession implements AutoCloseable {
           step("peer_joined");
         }
         if (options.mode() == Mode.P2P && from.equals(peerDisplay)) {
+          log.info("call: '{}' joined again (a new socket): starting over with a new connection", from);
           dropPeer(); // it came back on a new socket: start over
         }
         present(n.peer());
@@ -509,7 +512,9 @@ public final class CallSession implements AutoCloseable {
     offering = false;
     if (p != null) {
       try {
-        lastReceive = p.stats();
+        RtcStats last = p.stats();
+        encodedOnDroppedPeers += last.framesEncoded();
+        lastReceive = last.plusEncodedEarlier(encodedOnDroppedPeers - last.framesEncoded());
       } catch (RtcException e) {
         // no figures then
       }

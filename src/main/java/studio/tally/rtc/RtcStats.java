@@ -20,6 +20,12 @@ public record RtcStats(long packets, long bytes, long packetsLost, long framesDe
     long framesDropped, long nacks, long plis, long audioPackets, String codec, String transport, double roundTripMillis, double jitterBufferMillis,
     String candidateType) {
 
+  /** These figures with {@code earlier} frames encoded on connections this call had before this one. */
+  RtcStats plusEncodedEarlier(long earlier) {
+    return earlier == 0 ? this : new RtcStats(packets, bytes, packetsLost, framesDecoded, framesEncoded + earlier, framesDropped,
+        nacks, plis, audioPackets, codec, transport, roundTripMillis, jitterBufferMillis, candidateType);
+  }
+
   static RtcStats of(RTCStatsReport report) {
     long packets = 0, bytes = 0, lost = 0, decoded = 0, encoded = 0, dropped = 0, nacks = 0, plis = 0, audio = 0;
     String codecId = null;
