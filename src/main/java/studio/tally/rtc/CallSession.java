@@ -287,12 +287,9 @@ public final class CallSession implements AutoCloseable {
           any = players.values().stream().findFirst().orElse(null);
         }
         receive = any == null ? lastReceive : any.stats(options.timeout());
-      } else if (peer != null) {
-        send = peer.stats().plusEncodedEarlier(encodedOnDroppedPeers);
-        receive = send; // one connection carries both directions
       } else {
-        send = lastReceive;
-        receive = lastReceive;
+        send = p2pStats();
+        receive = send; // one connection carries both directions
       }
     } catch (RtcException e) {
       log.info("call: stats failed: {}", e.getMessage());
@@ -306,6 +303,24 @@ public final class CallSession implements AutoCloseable {
           .forEach(e -> setupSteps.put(e.getKey(), Math.floorDiv(e.getValue() - seen, 1_000_000L)));
     }
     return new Stats(lastPeer, received.get(), pushed.get(), setup, send, receive, setupSteps);
+  }
+
+  /**
+   * P2P figures now: the live connection's, or, when the peer hung up meanwhile (its bye drops the
+   * connection on the worker while the caller asks, typically both ending a call of the same length at
+   * once), the figures kept from it before it was dropped — never the empty report of a closed one.
+   */
+  private RtcStats p2pStats() {
+    CallPeer p = peer;
+    if (p != null) {
+      try {
+        RtcStats now = p.stats().plusEncodedEarlier(encodedOnDroppedPeers);
+        if (p == peer) return now;
+      } catch (RtcException e) {
+        // closed while we asked: its last figures were kept before it was dropped
+      }
+    }
+    return lastReceive;
   }
 
   private void present(Participant p) {
@@ -502,22 +517,24 @@ public final class CallSession implements AutoCloseable {
     return p;
   }
 
+  /** Worker thread: keeps the connection's last figures first (a stats() asking meanwhile falls back to them), then drops it. */
   private void dropPeer() {
-    CallPeer p;
+    CallPeer p = peer;
+    if (p != null) {
+      try {
+        RtcStats last = p.stats();
+        lastReceive = last.plusEncodedEarlier(encodedOnDroppedPeers);
+        encodedOnDroppedPeers += last.framesEncoded();
+      } catch (RtcException e) {
+        // no figures then
+      }
+    }
     synchronized (pushLock) {
-      p = peer;
       peer = null;
     }
     peerDisplay = null;
     offering = false;
     if (p != null) {
-      try {
-        RtcStats last = p.stats();
-        encodedOnDroppedPeers += last.framesEncoded();
-        lastReceive = last.plusEncodedEarlier(encodedOnDroppedPeers - last.framesEncoded());
-      } catch (RtcException e) {
-        // no figures then
-      }
       p.close();
     }
   }
