@@ -14,3 +14,12 @@ for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && br
   -re -f lavfi -i sine=frequency=1000:sample_rate=48000 -c:v libx264 -preset ultrafast -tune zerolatency \
   -pix_fmt yuv420p -g 30 -b:v 1500k -c:a aac -b:a 128k -f flv "rtmp://127.0.0.1:$PORT/live/ttff" \
   >"$WORK/ffmpeg.log" 2>&1 & PUB=$!
+# bench_java CLASS RUNS: runs studio.tally.server.webrtc.CLASS against the stream (after 3 s for it to start),
+# its samples (lines "name-ms value") into $WORK/samples, its log into $WORK/bench.err; on failure shows both.
+bench_java() {
+  sleep 3
+  "${TALLY_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" --enable-native-access=ALL-UNNAMED \
+    -cp "target/tally-studio.jar:target/lib/*:target/test-classes" "studio.tally.server.webrtc.$1" \
+    "http://127.0.0.1:$PORT" live ttff "$2" 2>"$WORK/bench.err" >"$WORK/samples" \
+    || { tail -20 "$WORK/bench.err" "$WORK/samples" >&2; exit 1; }
+}

@@ -7,11 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-7}
 PORT=${PORT:-18937}
-. bench/ffmpeg-stream.sh           # tally serve on $PORT + FFmpeg publishing live/ttff (sets FFDIR, WORK)
-sleep 3
-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java --enable-native-access=ALL-UNNAMED \
-  -cp "target/tally-studio.jar:target/lib/*:target/test-classes" studio.tally.server.webrtc.WhepTtffBench \
-  "http://127.0.0.1:$PORT" live ttff "$RUNS" 2>"$WORK/bench.err" >"$WORK/samples" || { tail -20 "$WORK/bench.err" "$WORK/samples" >&2; exit 1; }
+. bench/ffmpeg-stream.sh           # tally serve on $PORT + FFmpeg publishing live/ttff (sets FFDIR, WORK; bench_java)
+bench_java WhepTtffBench "$RUNS"
 python3 - "$WORK/samples" "$RUNS" <<'PY'
 import statistics, sys
 by = {}

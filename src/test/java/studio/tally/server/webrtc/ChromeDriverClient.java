@@ -105,6 +105,27 @@ final class ChromeDriverClient implements AutoCloseable {
       return execute("return window.tallyState || null;");
     }
 
+    /**
+     * Polls the page's state (every 20 ms, up to 20 s) until {@code done} holds, then stops the page's
+     * media ({@code window.tallyStop}) and returns that state; an {@code error} or {@code measureError}
+     * the page reports ends it at once.
+     */
+    JsonNode awaitState(java.util.function.Predicate<JsonNode> done, String what) throws Exception {
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        JsonNode s = state();
+        if (s != null && (s.hasNonNull("error") || s.hasNonNull("measureError"))) {
+          throw new IllegalStateException("Chromium: " + s.path("error").asText() + s.path("measureError").asText());
+        }
+        if (s != null && done.test(s)) {
+          execute("return window.tallyStop && window.tallyStop();");
+          return s;
+        }
+        Thread.sleep(20);
+      }
+      throw new IllegalStateException("Chromium: no " + what + " in 20 s: " + state());
+    }
+
     @Override
     public void close() throws Exception {
       call("DELETE", "/session/" + id, null);

@@ -35,19 +35,8 @@ public final class WhepFirstAudioBench {
   private static JsonNode run(ChromeDriverClient chrome, String page) throws Exception {
     try (ChromeDriverClient.Browser b = chrome.open()) {
       b.navigate(page);
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        JsonNode s = b.state();
-        if (s != null && (s.hasNonNull("error") || s.hasNonNull("measureError"))) {
-          throw new IllegalStateException("Chromium: " + s.path("error").asText() + s.path("measureError").asText());
-        }
-        if (s != null && s.path("firstVideoAt").isNumber() && s.path("firstAudioAt").isNumber()) {
-          b.execute("return window.tallyStop && window.tallyStop();");
-          return s;
-        }
-        Thread.sleep(20);
-      }
-      throw new IllegalStateException("Chromium got no frame and audio of " + page + " in 20 s: " + b.state());
+      return b.awaitState(st -> st.path("firstVideoAt").isNumber() && st.path("firstAudioAt").isNumber(),
+          "frame and audio of " + page);
     }
   }
 }

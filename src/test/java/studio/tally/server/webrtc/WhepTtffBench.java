@@ -51,19 +51,7 @@ public final class WhepTtffBench {
   private static double chromium(ChromeDriverClient chrome, String page) throws Exception {
     try (ChromeDriverClient.Browser b = chrome.open()) {
       b.navigate(page);
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        JsonNode s = b.state();
-        if (s != null && !s.path("error").isNull() && s.has("error")) {
-          throw new IllegalStateException("Chromium: " + s.path("error").asText());
-        }
-        if (s != null && s.path("firstFrameMs").isNumber()) {
-          b.execute("return window.tallyStop && window.tallyStop();");
-          return s.path("firstFrameMs").asDouble();
-        }
-        Thread.sleep(20);
-      }
-      throw new IllegalStateException("Chromium showed no frame of " + page + " in 20 s");
+      return b.awaitState(st -> st.path("firstFrameMs").isNumber(), "frame of " + page).path("firstFrameMs").asDouble();
     }
   }
 }
