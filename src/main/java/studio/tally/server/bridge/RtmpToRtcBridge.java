@@ -28,6 +28,7 @@ import studio.tally.server.hub.MediaTrack;
 import studio.tally.server.hub.Subscriber;
 import studio.tally.server.hub.UnitReader;
 import studio.tally.server.webrtc.sdp.Negotiated;
+import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
 import studio.tally.server.webrtc.sfu.RtpFeed;
 import studio.tally.server.webrtc.sfu.RtpSource;
 
@@ -37,8 +38,9 @@ import studio.tally.server.webrtc.sfu.RtpSource;
  * {@link H264ToRtp} (or AV1 from Enhanced RTMP through {@link Av1ToRtp}), AAC transcoded to Opus 48 kHz stereo ({@link AudioTranscoder}) and sent through
  * {@link OpusToRtp}. It keeps the RTP packets since the last keyframe, so a player that joins gets
  * that GOP at once instead of waiting for the encoder's next keyframe (an RTMP publisher cannot be
- * asked for one). Sends a sender report per track every second (both tracks on the stream's one
- * clock, so players can sync them). Everything runs on one event loop.
+ * asked for one). Players' NACKs are answered from the feed's packet cache. Sends a sender report per
+ * track every second (both tracks on the stream's one clock, so players can sync them). Everything
+ * runs on one event loop.
  */
 final class RtmpToRtcBridge implements UnitReader, RtpSource {
   private static final Logger log = LoggerFactory.getLogger(RtmpToRtcBridge.class);
@@ -166,6 +168,16 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
   @Override
   public void keyframeWanted() {
     execute(this::replayGop);
+  }
+
+  /** A player's NACK: answered on the loop from the feed's packets (the GOP cache's are not by sequence). */
+  @Override
+  public void retransmit(RtcSubscriberSession subscriber, int[] sentSequences) {
+    execute(() -> {
+      if (!closed && feed != null) {
+        feed.retransmit(subscriber, sentSequences, clock.instant());
+      }
+    });
   }
 
   @Override

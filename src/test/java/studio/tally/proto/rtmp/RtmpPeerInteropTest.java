@@ -214,15 +214,9 @@ class RtmpPeerInteropTest {
     Process nginx = new ProcessBuilder("/usr/sbin/nginx", "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
         .redirectErrorStream(true).redirectOutput(dir.resolve("logs/out.log").toFile()).start();
     try {
-      Socket s = null;
-      for (int i = 0; i < 100 && s == null; i++) {
-        try {
-          s = new Socket(InetAddress.getLoopbackAddress(), port);
-        } catch (java.net.ConnectException e) {
-          Thread.sleep(50);
-        }
-      }
-      assertThat(s).as("nginx listening").isNotNull();
+      Socket s = org.awaitility.Awaitility.await("nginx listening").atMost(java.time.Duration.ofSeconds(5))
+          .pollInterval(java.time.Duration.ofMillis(50)).ignoreException(java.net.ConnectException.class)
+          .until(() -> new Socket(InetAddress.getLoopbackAddress(), port), java.util.Objects::nonNull);
       try (Socket socket = s; RtmpChunkDecoder decoder = new RtmpChunkDecoder()) {
         socket.setSoTimeout(10_000);
         InputStream in = socket.getInputStream();

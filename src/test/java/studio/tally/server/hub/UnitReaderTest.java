@@ -106,8 +106,8 @@ class UnitReaderTest {
     reading.close();
     await().until(() -> r.ended != null);
     pub.onMedia(MediaTag.Kind.VIDEO, 160, avc(false, 1, 0, (byte) 8));
-    Thread.sleep(100);
-    assertThat(r.got).hasSize(5);
+    await("nothing after close").during(java.time.Duration.ofMillis(100)).atMost(java.time.Duration.ofSeconds(2))
+        .until(() -> r.got.size() == 5);
     pub.close();
   }
 

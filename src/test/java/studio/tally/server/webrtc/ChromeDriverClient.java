@@ -14,6 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Headless Chromium through chromedriver's W3C WebDriver REST API (JDK HttpClient + Jackson): one
@@ -106,24 +110,38 @@ final class ChromeDriverClient implements AutoCloseable {
     }
 
     /**
-     * Polls the page's state (every 20 ms, up to 20 s) until {@code done} holds, then stops the page's
-     * media ({@code window.tallyStop}) and returns that state; an {@code error} or {@code measureError}
-     * the page reports ends it at once.
+     * Polls the page's state until {@code done} holds and returns that state. An {@code error} (or
+     * {@code measureError}) the page reports fails at once; a timeout fails with the last state seen.
      */
-    JsonNode awaitState(java.util.function.Predicate<JsonNode> done, String what) throws Exception {
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        JsonNode s = state();
-        if (s != null && (s.hasNonNull("error") || s.hasNonNull("measureError"))) {
-          throw new IllegalStateException("Chromium: " + s.path("error").asText() + s.path("measureError").asText());
-        }
-        if (s != null && done.test(s)) {
-          execute("return window.tallyStop && window.tallyStop();");
+    JsonNode await(String what, Duration wait, Duration poll, Predicate<JsonNode> done) {
+      AtomicReference<JsonNode> last = new AtomicReference<>();
+      try {
+        return Awaitility.await(what).atMost(wait).pollDelay(Duration.ZERO).pollInterval(poll).until(() -> {
+          JsonNode s = state();
+          last.set(s);
+          if (s != null && (s.hasNonNull("error") || s.hasNonNull("measureError"))) {
+            throw new AssertionError(what + ": page error " + s.path("error").asText() + s.path("measureError").asText());
+          }
           return s;
-        }
-        Thread.sleep(20);
+        }, s -> s != null && done.test(s));
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(what + " not reached in " + wait + "; last state " + last.get());
       }
-      throw new IllegalStateException("Chromium: no " + what + " in 20 s: " + state());
+    }
+
+    /** {@link #await} with a 250 ms poll. */
+    JsonNode await(String what, Duration wait, Predicate<JsonNode> done) {
+      return await(what, wait, Duration.ofMillis(250), done);
+    }
+
+    /**
+     * Polls the page's state (every 20 ms, up to 20 s) until {@code done} holds, then stops the page's
+     * media ({@code window.tallyStop}) and returns that state.
+     */
+    JsonNode awaitState(Predicate<JsonNode> done, String what) throws Exception {
+      JsonNode s = await(what, Duration.ofSeconds(20), Duration.ofMillis(20), done);
+      execute("return window.tallyStop && window.tallyStop();");
+      return s;
     }
 
     @Override

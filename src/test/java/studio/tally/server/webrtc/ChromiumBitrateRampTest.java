@@ -77,14 +77,7 @@ class ChromiumBitrateRampTest {
         + "&width=1280&height=720&noise=1&maxBitrate=4000000" + query);
     StreamKey key = new StreamKey("live", name);
 
-    Awaitility.await("publisher connected").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
-        .until(() -> {
-          JsonNode s = page.state();
-          if (s != null && s.hasNonNull("error")) {
-            throw new AssertionError("whip page error: " + s.path("error").asText());
-          }
-          return s != null && s.path("connectionState").asText().equals("connected");
-        });
+    page.await("publisher connected", Duration.ofSeconds(20), s -> s.path("connectionState").asText().equals("connected"));
     RtcPublisherSession publisher = server.rtcStreams().stream(key).orElseThrow().publisher();
     assertThat(publisher).isNotNull();
 

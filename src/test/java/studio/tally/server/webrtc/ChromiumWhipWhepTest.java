@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,28 +84,12 @@ class ChromiumWhipWhepTest {
     return b;
   }
 
-  private static JsonNode await(ChromeDriverClient.Browser b, String what, Predicate<JsonNode> done) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    JsonNode s = null;
-    while (System.nanoTime() < deadline) {
-      s = b.state();
-      if (s != null && !s.path("error").isNull() && s.has("error")) {
-        throw new AssertionError(what + ": page error " + s.path("error").asText());
-      }
-      if (s != null && done.test(s)) {
-        return s;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(what + " not reached in " + WAIT + "; last state " + s);
-  }
-
   /** Publishes stream {@code name}, plays it, waits for 60+ decoded frames and audio; returns the player. */
   private ChromeDriverClient.Browser publishAndPlay(String name) throws Exception {
     ChromeDriverClient.Browser pub = page("/players/whip.html?app=live&stream=" + name);
-    JsonNode ps = await(pub, "publisher connected", s -> s.path("connectionState").asText().equals("connected"));
+    JsonNode ps = pub.await("publisher connected", WAIT, s -> s.path("connectionState").asText().equals("connected"));
     ChromeDriverClient.Browser play = page("/players/whep.html?app=live&stream=" + name);
-    JsonNode s = await(play, "60 frames decoded with audio",
+    JsonNode s = play.await("60 frames decoded with audio", WAIT,
         st -> st.path("framesDecoded").asInt() > 60 && st.path("audioPacketsReceived").asInt() > 0);
     System.out.printf("chromium %s: publisher POST->connected %d ms, player POST->connected %d ms, "
         + "framesDecoded %d, audio packets %d, %dx%d, %d kbps%n", name, ps.path("postToConnectedMs").asInt(),
@@ -146,10 +129,10 @@ class ChromiumWhipWhepTest {
   void publishAndPlayThroughTheSrsJsonApi() throws Exception {
     start("udp", null);
     ChromeDriverClient.Browser pub = page("/players/whip.html?api=srs&app=live&stream=json");
-    JsonNode ps = await(pub, "publisher connected through /rtc/v1/publish/",
+    JsonNode ps = pub.await("publisher connected through /rtc/v1/publish/", WAIT,
         s -> s.path("connectionState").asText().equals("connected"));
     ChromeDriverClient.Browser play = page("/players/whep.html?api=srs&app=live&stream=json");
-    JsonNode s = await(play, "60 frames decoded with audio through /rtc/v1/play/",
+    JsonNode s = play.await("60 frames decoded with audio through /rtc/v1/play/", WAIT,
         st -> st.path("framesDecoded").asInt() > 60 && st.path("audioPacketsReceived").asInt() > 0);
     JsonNode clients = JSON.readTree(send("GET", "/api/v1/clients", null, null, null).body()).path("clients");
     List<String> ids = new ArrayList<>();
@@ -161,9 +144,9 @@ class ChromiumWhipWhepTest {
   void aPlayerResumesWhenAPublisherReturnsToTheStream() throws Exception {
     start("udp", null);
     ChromeDriverClient.Browser first = page("/players/whip.html?app=live&stream=again");
-    await(first, "first publisher connected", s -> s.path("connectionState").asText().equals("connected"));
+    first.await("first publisher connected", WAIT, s -> s.path("connectionState").asText().equals("connected"));
     ChromeDriverClient.Browser play = page("/players/whep.html?app=live&stream=again");
-    int before = await(play, "frames from the first publisher", s -> s.path("framesDecoded").asInt() > 30)
+    int before = play.await("frames from the first publisher", WAIT, s -> s.path("framesDecoded").asInt() > 30)
         .path("framesDecoded").asInt();
     first.execute("window.tallyStop(); return true;");
     org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100))
@@ -171,8 +154,8 @@ class ChromiumWhipWhepTest {
     int paused = play.state().path("framesDecoded").asInt();
 
     ChromeDriverClient.Browser second = page("/players/whip.html?app=live&stream=again");
-    await(second, "second publisher connected", s -> s.path("connectionState").asText().equals("connected"));
-    JsonNode s = await(play, "frames from the second publisher in the same player",
+    second.await("second publisher connected", WAIT, s -> s.path("connectionState").asText().equals("connected"));
+    JsonNode s = play.await("frames from the second publisher in the same player", WAIT,
         st -> st.path("framesDecoded").asInt() > paused + 60);
     assertThat(s.path("connectionState").asText()).isEqualTo("connected");
     assertThat(s.path("framesDecoded").asInt()).isGreaterThan(before);

@@ -30,6 +30,7 @@ import studio.tally.proto.sdp.SsrcGroup;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
 import studio.tally.server.hub.StreamKey;
+import studio.tally.testing.Ffmpeg;
 import studio.tally.server.webrtc.sfu.RtcPublisherSession;
 import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
 
@@ -359,6 +360,52 @@ class SfuFeedbackEndToEndTest {
     assertThat((body[0] & 0xff) << 8 | (body[1] & 0xff)).as("OSN").isEqualTo(lost);
     assertThat(java.util.Arrays.copyOfRange(body, 2, body.length)).containsExactly(0x41, 3);
     await().atMost(WAIT).untilAsserted(() -> assertThat(remoteSub.rtxSent()).isEqualTo(1));
+  }
+
+  /**
+   * A player of a stream FFmpeg publishes over RTMP (through the RTMP -> WebRTC bridge) gets the packets
+   * it NACKs again as RTX, byte for byte the packets it was sent.
+   */
+  @Test
+  void aBridgedRtmpStreamAnswersItsPlayersNacksWithRtx() throws Exception {
+    int port = server.boundAddresses().getFirst().getPort();
+    closeables.add(Ffmpeg.bundled().publishTestSource("rtmp://127.0.0.1:" + port + "/live/fb", Duration.ofSeconds(60),
+        320, 240, 30, 30));
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.hub().stream(KEY).map(s -> s.hasVideo()).orElse(false));
+    Peer player = join("/rtc/v1/whep/?app=live&stream=fb", "brgu", false, true);
+    assertThat(server.rtcStreams().stream(KEY).orElseThrow().source().origin()).isEqualTo("rtmp");
+    RtcSubscriberSession sub = server.rtcStreams().stream(KEY).orElseThrow().subscribers().getFirst();
+    int rtxSsrc = player.answer.ssrcGroups().stream().filter(g -> g.semantics().equals("FID")).findFirst()
+        .orElseThrow(() -> new AssertionError("no FID group in the answer")).ssrcs().get(1).intValue();
+    java.util.Map<Integer, byte[]> sent = new java.util.HashMap<>();
+    int[] nacked = new int[2];
+    int ssrc = 0;
+    for (int i = 0; i < 12; i++) {
+      byte[] p = nextRtp(player.client, seq -> false);
+      sent.put(parse(p).sequence(), payload(p));
+      ssrc = parse(p).ssrc();
+      if (i == 4 || i == 9) {
+        nacked[i == 4 ? 0 : 1] = parse(p).sequence();
+      }
+    }
+    sendNack(player, ssrc, nacked);
+    for (int i = 0; i < 2; i++) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      byte[] p = nextRtp(player.client, seq -> false);
+      while (parse(p).ssrc() != rtxSsrc) { // live packets go on meanwhile
+        assertThat(System.nanoTime()).as("an RTX packet within %s", WAIT).isLessThan(deadline);
+        p = nextRtp(player.client, seq -> false);
+      }
+      assertThat(parse(p).payloadType()).as("RTX payload type of the player's offer").isEqualTo(97);
+      byte[] body = payload(p);
+      int osn = (body[0] & 0xff) << 8 | (body[1] & 0xff);
+      assertThat(osn).isIn(nacked[0], nacked[1]);
+      assertThat(java.util.Arrays.copyOfRange(body, 2, body.length)).isEqualTo(sent.get(osn));
+    }
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(sub.nacksReceived()).isEqualTo(1);
+      assertThat(sub.rtxSent()).isEqualTo(2);
+    });
   }
 
   @Test

@@ -116,33 +116,14 @@ class WhipDestinationChromiumTest {
     return d;
   }
 
-  private static DestinationState awaitState(WhipDestination d, Predicate<DestinationState> done) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      DestinationState s = d.state();
-      if (done.test(s)) {
-        return s;
-      }
-      Thread.sleep(100);
+  private static DestinationState awaitState(WhipDestination d, Predicate<DestinationState> done) {
+    try {
+      return org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(d::state, done);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("state not reached in " + WAIT + "; last " + d.state() + ", " + d.stats());
     }
-    throw new AssertionError("state not reached in " + WAIT + "; last " + d.state() + ", " + d.stats());
   }
 
-  private static JsonNode await(ChromeDriverClient.Browser b, String what, Predicate<JsonNode> done) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    JsonNode s = null;
-    while (System.nanoTime() < deadline) {
-      s = b.state();
-      if (s != null && s.has("error") && !s.path("error").isNull()) {
-        throw new AssertionError(what + ": page error " + s.path("error").asText());
-      }
-      if (s != null && done.test(s)) {
-        return s;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(what + " not reached in " + WAIT + "; last state " + s);
-  }
 
   private List<String> clientTypes() throws Exception {
     var r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/clients")).build(), HttpResponse.BodyHandlers.ofString());
@@ -166,7 +147,7 @@ class WhipDestinationChromiumTest {
     play.navigate(base + "/players/whep.html?app=live&stream=" + stream);
     JsonNode first;
     try {
-      first = await(play, "30 frames decoded with audio",
+      first = play.await("30 frames decoded with audio", WAIT,
           st -> st.path("framesDecoded").asInt() > 30 && st.path("audioPacketsReceived").asInt() > 0);
     } catch (AssertionError e) {
       throw new AssertionError(e.getMessage() + "; destination " + dest.stats() + ", " + dest.feedback()

@@ -199,9 +199,8 @@ class DtlsServerSessionTest {
     // capture the client's first datagram without delivering it
     connect(FAST.withHandshakeTimeout(Duration.ofMillis(700)), null, CLIENT, BOTH,
         to -> d -> clientHello.compareAndSet(null, d));
-    while (clientHello.get() == null) {
-      Thread.sleep(5);
-    }
+    org.awaitility.Awaitility.await("the client's first datagram").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(5)).until(() -> clientHello.get() != null);
     byte[] hello = clientHello.get();
     for (int len = 1; len < hello.length; len++) {
       session.onDatagram(hello, 0, len);

@@ -12,11 +12,15 @@ import studio.tally.server.webrtc.sdp.Negotiated;
  * pushes plain RTP packets, which reach every player through the same rewrite as a WebRTC publisher's.
  * Calls come from one thread at a time (the source's own); close it when the source stops. The source's
  * thread is no player's loop: each loop with players gets each packet once, as a task ({@link LoopPlayers}).
+ * The video packets sent lately are kept in a {@link PacketCache} so the players' NACKs are answered
+ * ({@link #retransmit}, RTX where the player negotiated it), as for a WebRTC publisher.
  */
 public final class RtpFeed implements AutoCloseable {
   private static final io.netty.buffer.ByteBufAllocator ALLOC = io.netty.buffer.PooledByteBufAllocator.DEFAULT;
   private final RtcStream stream;
   private final RtpSource source;
+  /** Video packets sent lately, by their sequence number; on the source's thread, made with the first. */
+  private PacketCache videoCache;
   private volatile boolean closed;
 
   RtpFeed(RtcStream stream, RtpSource source) {
@@ -55,6 +59,11 @@ public final class RtpFeed implements AutoCloseable {
     if (kind == Negotiated.Kind.VIDEO) {
       stream.stats().onVideo(packet, p, keyframeStart, source.media(kind)
           .map(m -> m.codec().name().equalsIgnoreCase("H264")).orElse(false));
+      if (videoCache == null) {
+        videoCache = PacketCache.withDefaults(ALLOC);
+      }
+      videoCache.put(packet, packet.readerIndex(), packet.readableBytes(), p.sequence(),
+          RtcPublisherSession.micros(now));
     }
     LoopPlayers.fanOut(stream.loopPlayers(), ALLOC, kind, packet, p, keyframeStart, now);
   }
@@ -93,11 +102,24 @@ public final class RtpFeed implements AutoCloseable {
     LoopPlayers.sourceReport(stream.loopPlayers(), kind, sr, now);
   }
 
-  /** The source stops: players wait the registry's grace for another one. */
+  /**
+   * Sends the video packets a player NACKed again (its own sequence numbers, as {@link
+   * RtpSource#retransmit} got them) from the packets sent lately. On the source's thread, like {@link #send}.
+   */
+  public void retransmit(RtcSubscriberSession subscriber, int[] sentSequences, Instant now) {
+    if (!closed && videoCache != null) {
+      subscriber.retransmit(sentSequences, videoCache, RtcPublisherSession.micros(now));
+    }
+  }
+
+  /** The source stops: players wait the registry's grace for another one. On the source's thread. */
   @Override
   public void close() {
     if (!closed) {
       closed = true;
+      if (videoCache != null) {
+        videoCache.close();
+      }
       stream.publisherLeft(source);
     }
   }
