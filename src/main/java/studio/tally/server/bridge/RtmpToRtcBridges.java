@@ -2,10 +2,14 @@ package studio.tally.server.bridge;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import studio.tally.server.hub.Client;
 import studio.tally.server.hub.LiveStream;
 import studio.tally.server.hub.StreamHub;
@@ -27,6 +31,7 @@ public final class RtmpToRtcBridges implements AutoCloseable {
   private final Set<StreamKey> dropBFrames = ConcurrentHashMap.newKeySet();
   private final BridgeCounters counters = new BridgeCounters();
   private final ConcurrentHashMap<StreamKey, RtmpToRtcBridge> bridges = new ConcurrentHashMap<>();
+  static final int WAITING_CHECK_MS = 200;
 
   /** @param transcoders AAC -&gt; Opus, or null (WebRTC players then get video only) */
   public RtmpToRtcBridges(StreamHub hub, RtcStreamRegistry registry, EventLoopGroup loops, ByteBufAllocator alloc,
@@ -98,6 +103,26 @@ public final class RtmpToRtcBridges implements AutoCloseable {
       b.start(feed.get());
       return true;
     }
+  }
+
+  /**
+   * WebRTC players wait for {@code key}, which nothing publishes yet: if it starts over RTMP within
+   * {@code upTo}, bridge it then. Checked every {@value #WAITING_CHECK_MS} ms while a player still waits
+   * (a bridge needs the RTMP stream's sequence headers, which follow its publish).
+   */
+  public void bridgeWhenPublished(StreamKey key, Duration upTo) {
+    long until = System.nanoTime() + upTo.toNanos();
+    AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+    task.set(loops.next().scheduleAtFixedRate(() -> {
+      boolean waiting = registry.stream(key).map(s -> s.source() == null && !s.subscribers().isEmpty())
+          .orElse(false);
+      if (!waiting || System.nanoTime() - until > 0 || ensure(key)) {
+        ScheduledFuture<?> t = task.get();
+        if (t != null) {
+          t.cancel(false);
+        }
+      }
+    }, WAITING_CHECK_MS, WAITING_CHECK_MS, TimeUnit.MILLISECONDS));
   }
 
   @Override

@@ -321,6 +321,9 @@ public final class WebRtcRoutes {
     s.attach(t);
     if (wait) {
       registry.startWaiting(s);
+      if (bridges != null) {
+        bridges.bridgeWhenPublished(key, registry.playWait()); // or an RTMP publisher
+      }
       log.info("rtc player of {} waits up to {} ms for a publisher", key, registry.playWait().toMillis());
     }
     return register(ctx, req, key, false, t, n, id, client, reason -> t.close("kicked: " + reason),

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
 import studio.tally.server.hub.StreamKey;
+import studio.tally.testing.Ffmpeg;
 import studio.tally.server.webrtc.sfu.RtcStream;
 import studio.tally.server.webrtc.sfu.RtcSubscriberSession;
 
@@ -198,6 +199,20 @@ class WebRtcStreamLifecycleTest {
       awaitPayloadType(player, WhipTestPeer.AUDIO_PT);
     }
     assertThat(stream("early").subscribers()).hasSize(2);
+  }
+
+  /** The same when the stream then starts over RTMP (FFmpeg): the bridge becomes the waiting player's source. */
+  @Test
+  void aWaitingPlayerGetsAStreamThatStartsOverRtmp() throws Exception {
+    start(30_000);
+    WhipTestPeer whep = player("rtmplate");
+    assertThat(whep.awaitRtp(Duration.ofMillis(300))).as("nothing to play yet").isNull();
+    closeLater(Ffmpeg.bundled().publishTestSource("rtmp://127.0.0.1:" + server.boundAddresses().getFirst().getPort()
+        + "/live/rtmplate", Duration.ofSeconds(60), 320, 240, 30, 30));
+    byte[] first = awaitPayloadType(whep, WhipTestPeer.VIDEO_PT);
+    assertThat(first[12] & 0x1f).as("starts at a keyframe: SPS/PPS as STAP-A").isEqualTo(24);
+    assertThat(stream("rtmplate").source().origin()).isEqualTo("rtmp");
+    assertThat(stream("rtmplate").subscribers()).hasSize(1);
   }
 
   @Test
