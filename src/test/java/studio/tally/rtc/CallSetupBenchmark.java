@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.awaitility.Awaitility;
+import studio.tally.testing.ChromiumPage;
 import studio.tally.testing.NetNamespace;
 import studio.tally.testing.PeerProcess;
 
@@ -30,6 +33,8 @@ public final class CallSetupBenchmark {
     Path doc = Path.of(args.length > 1 ? args[1] : "docs/benchmarks.md");
     List<Double> sfu = new ArrayList<>();
     List<Double> p2p = new ArrayList<>();
+    List<Double> chromiumSfu = new ArrayList<>();
+    List<Double> chromiumP2p = new ArrayList<>();
     Map<String, List<Double>> sfuSteps = new LinkedHashMap<>();
     double load0 = load();
     try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp",
@@ -50,6 +55,10 @@ public final class CallSetupBenchmark {
                   j.get("setup_ms").asLong(), j.path("setup_steps"));
             }
           }
+          for (double ms : chromiumPair(ns, mode, i)) {
+            (mode.equals("sfu") ? chromiumSfu : chromiumP2p).add(ms);
+            System.out.printf(Locale.ROOT, "run %d %s Chromium: set-up %.0f ms%n", i, mode, ms);
+          }
         }
       }
     }
@@ -58,10 +67,15 @@ public final class CallSetupBenchmark {
         + " on " + Runtime.getRuntime().availableProcessors() + " cores, by `bash bench/call-setup.sh " + runs + "`: "
         + "two fresh `tally call` JVMs (test source, 640x360, 30 fps) join one room on our server in a network namespace; "
         + "each reports `setup_ms`, from the moment both were in the room (its join reply or the peer's join notify) to the "
-        + "first decoded frame of the peer. Both sides of every run are counted. The machine was shared with other "
-        + "builds and tests (load average " + String.format(Locale.ROOT, "%.1f → %.1f", load0, load()) + "). Goal: ≤ 1 s.\n\n"
+        + "first decoded frame of the peer. Beside them in the same run, against the same server: two headless Chromium "
+        + "pages on our call page (`/call/<room>`, fake camera 640x360), whose `setupMs` is measured the same way (to the "
+        + "first frame of the peer's video on screen). Both sides of every run are counted. The machine was shared with "
+        + "other builds and tests (load average " + String.format(Locale.ROOT, "%.1f → %.1f", load0, load()) + "). Goal: ≤ 1 s.\n\n"
         + "| mode | samples | median ms | min–max ms |\n|---|---|---|---|\n"
-        + row("SFU (WHIP + WHEP through the server)", sfu) + row("P2P (direct, SDP over `control`)", p2p) + "\n"
+        + row("SFU (WHIP + WHEP through the server)", sfu) + row("SFU, Chromium ↔ Chromium", chromiumSfu)
+        + row("P2P (direct, SDP over `control`)", p2p) + row("P2P, Chromium ↔ Chromium", chromiumP2p)
+        + String.format(Locale.ROOT, "%nRatio of medians, tally call / Chromium: SFU %.2f×, P2P %.2f×.%n%n",
+            median(sfu) / median(chromiumSfu), median(p2p) / median(chromiumP2p))
         + "Where the SFU time goes: when each step ended, median ms from the moment both were in the room over the SFU "
         + "samples that have it (`tally call --json`'s `setup_steps`; negative: before it): "
         + String.join(", ", sfuSteps.entrySet().stream().filter(e -> !e.getKey().equals("start"))
@@ -73,6 +87,28 @@ public final class CallSetupBenchmark {
     int z = text.indexOf(END);
     Files.writeString(doc, a >= 0 && z > a ? text.substring(0, a) + section + "\n" + text.substring(z + END.length()).stripLeading()
         : text + (text.endsWith("\n") ? "\n" : "\n\n") + section);
+  }
+
+  /** Two Chromium pages call each other in {@code mode}; their set-up times (ms), once both reported one. */
+  private static List<Double> chromiumPair(NetNamespace ns, String mode, int run) throws Exception {
+    String page = "http://" + ns.address(1) + ":" + NamespacePeers.HTTP_PORT + "/call/chromium-" + mode + "-" + run
+        + "?mode=" + mode + "&auto=1&report=console&name=";
+    try (PeerProcess a = ChromiumPage.open(ns, "chromium-setup-a", page + "ann");
+        PeerProcess b = ChromiumPage.open(ns, "chromium-setup-b", page + "ben")) {
+      List<Double> out = new ArrayList<>();
+      Awaitility.await("both Chromium pages report their set-up time").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(250))
+          .failFast("Chromium exited", () -> !a.isAlive() || !b.isAlive())
+          .until(() -> {
+            out.clear();
+            for (PeerProcess p : List.of(a, b)) {
+              ChromiumPage.state(p).filter(st -> st.path("setupMs").isNumber())
+                  .ifPresent(st -> out.add(st.path("setupMs").asDouble()));
+            }
+            return out.size() == 2;
+          });
+      return out;
+    }
   }
 
   private static double median(List<Double> v) {
