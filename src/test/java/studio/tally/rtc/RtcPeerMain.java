@@ -35,6 +35,10 @@ import studio.tally.media.capture.TimecodeReader;
  *   <li>{@code play --server URL --stream NAME}: only a {@link WhepPlayer}, for a stream someone else publishes
  *       (FFmpeg's whip muxer).</li>
  *   <li>{@code play-unknown --server URL}: a WHEP play of a stream nobody publishes; prints the refusal.</li>
+ *   <li>{@code publish --server URL --stream NAME}: only a {@link WhipPublisher}, fed {@code fps} frames a
+ *       second cycled from one second of TestPattern frames drawn before it connects (so the process spends
+ *       its CPU on libwebrtc's encode and send, not on drawing); prints {@code TICK ms bytes frames_encoded}
+ *       every second (for the WHIP send CPU benchmark).</li>
  * </ul>
  * Common: {@code --video-only} (the player offers no audio: no A/V sync wait), {@code --seconds S --width W --height H --fps F --warmup-ms MS}. Prints one {@code SUMMARY k=v ...}
  * line (latencies of frames decoded after the warm-up, from the burnt-in time code) and exits 0, or
@@ -51,6 +55,7 @@ public final class RtcPeerMain {
         case "relay", "direct" -> stream(mode, o);
         case "play-unknown" -> playUnknown(o);
         case "play" -> play(o);
+        case "publish" -> publishOnly(o);
         default -> {
           System.out.println("ERROR unknown mode '" + mode + "' (relay, direct, play-unknown)");
           yield 2;
@@ -110,6 +115,60 @@ public final class RtcPeerMain {
         RtcStats st = playing.stats(TIMEOUT);
         System.out.println("SUMMARY mode=play frames=" + frames.get() + " sized=" + sized.get() + " codec=" + st.codec()
             + " decoded=" + st.framesDecoded() + " audio_packets=" + st.audioPackets() + " transport=" + st.transport());
+      }
+    }
+    return 0;
+  }
+
+  private static int publishOnly(Map<String, String> o) throws Exception {
+    int width = Integer.parseInt(o.getOrDefault("width", "1280"));
+    int height = Integer.parseInt(o.getOrDefault("height", "720"));
+    int fps = Integer.parseInt(o.getOrDefault("fps", "30"));
+    long seconds = Long.parseLong(o.getOrDefault("seconds", "60"));
+    int bitrate = Integer.parseInt(o.getOrDefault("bitrate", "2500000"));
+    String server = o.get("server");
+    awaitServer(server);
+    var clock = SessionClock.start(Clock.systemUTC());
+    List<ByteBuffer[]> frames = new ArrayList<>();
+    int[] strides = new int[3];
+    try (var pattern = new TestPattern("rtc-java", new VideoFormat(width, height, fps), clock)) {
+      for (int i = 0; i < fps; i++) {
+        AVFrame f = pattern.frameAt(i * 1_000_000L / fps);
+        try {
+          ByteBuffer[] planes = new ByteBuffer[3];
+          for (int p = 0; p < 3; p++) {
+            ByteBuffer src = plane(f, p, p == 0 ? height : height / 2);
+            planes[p] = ByteBuffer.allocateDirect(src.remaining()).put(src).flip();
+            strides[p] = f.linesize(p);
+          }
+          frames.add(planes);
+        } finally {
+          av_frame_free(f);
+        }
+      }
+    }
+    AtomicLong pushed = new AtomicLong();
+    try (var factory = new RtcFactory();
+        var publisher = WhipPublisher.connect(factory, new WhipExchange(URI.create(server + "/whip/live/"
+            + o.getOrDefault("stream", "rtcjava")), null, TIMEOUT), bitrate, TIMEOUT)) {
+      var pump = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("pattern-pump").unstarted(r));
+      pump.scheduleAtFixedRate(() -> {
+        ByteBuffer[] f = frames.get((int) (pushed.get() % frames.size()));
+        publisher.pushFrame(width, height, f[0].duplicate(), strides[0], f[1].duplicate(), strides[1], f[2].duplicate(),
+            strides[2], System.nanoTime());
+        pushed.incrementAndGet();
+      }, 0, 1_000_000 / fps, TimeUnit.MICROSECONDS);
+      System.out.println("CONNECTED");
+      long start = System.nanoTime();
+      try {
+        for (long s = 1; s <= seconds; s++) {
+          Thread.sleep(Math.max(0, start / 1_000_000 + s * 1000 - System.nanoTime() / 1_000_000));
+          RtcStats st = publisher.stats(TIMEOUT);
+          System.out.println("TICK " + (System.nanoTime() - start) / 1_000_000 + " " + st.bytes() + " " + st.framesEncoded());
+        }
+      } finally {
+        pump.shutdownNow();
+        pump.awaitTermination(5, TimeUnit.SECONDS);
       }
     }
     return 0;
