@@ -18,7 +18,7 @@ public final class BridgeCounters {
   public final LongAdder transcodeErrors = new LongAdder();
   /** H.264 units that could not be split into NAL units. */
   public final LongAdder badVideoUnits = new LongAdder();
-  /** Units of codecs the bridge does not map (HEVC, AV1, ...). */
+  /** Units of codecs the bridge does not map (VP8, VP9 from Enhanced RTMP, a second video codec...). */
   public final LongAdder unsupportedUnits = new LongAdder();
 
   /** name -&gt; value, for the status API. */

@@ -35,7 +35,7 @@ import studio.tally.server.webrtc.sfu.RtpSource;
 /**
  * One RTMP stream mapped for its WebRTC players: reads the hub's neutral form (a {@link UnitReader},
  * so it starts from the hub's cached GOP) and feeds the stream's {@link RtpFeed}: H.264 through
- * {@link H264ToRtp} (or AV1 from Enhanced RTMP through {@link Av1ToRtp}), AAC transcoded to Opus 48 kHz stereo ({@link AudioTranscoder}) and sent through
+ * {@link H264ToRtp} (or HEVC and AV1 from Enhanced RTMP through {@link H265ToRtp} and {@link Av1ToRtp}), AAC transcoded to Opus 48 kHz stereo ({@link AudioTranscoder}) and sent through
  * {@link OpusToRtp}. It keeps the RTP packets since the last keyframe, so a player that joins gets
  * that GOP at once instead of waiting for the encoder's next keyframe (an RTMP publisher cannot be
  * asked for one). Players' NACKs are answered from the feed's packet cache. Sends a sender report per
@@ -59,7 +59,7 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
   private final Runnable onClosed;
   private final Negotiated.Media video;
   private final Negotiated.Media audio;
-  /** H.264 or AV1, as the stream's video track is (null without a video track we map). */
+  /** H.264, HEVC or AV1, as the stream's video track is (null without a video track we map). */
   private final VideoToRtp videoRtp;
   private final MediaTrack.Codec videoCodec;
   private final OpusToRtp opus;
@@ -97,10 +97,13 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     VideoToRtp vr = null;
     MediaTrack.Codec vc = null;
     for (MediaTrack t : stream.tracks()) {
-      if (t.codec() == MediaTrack.Codec.H264 || t.codec() == MediaTrack.Codec.AV1) {
-        VideoToRtp candidate = t.codec() == MediaTrack.Codec.H264
-            ? new H264ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16))
-            : new Av1ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
+      if (v == null && (t.codec() == MediaTrack.Codec.H264 || t.codec() == MediaTrack.Codec.HEVC
+          || t.codec() == MediaTrack.Codec.AV1)) {
+        VideoToRtp candidate = switch (t.codec()) {
+          case H264 -> new H264ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
+          case HEVC -> new H265ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
+          default -> new Av1ToRtp(alloc, r.nextInt(), r.nextLong(1L << 32), r.nextInt(1 << 16));
+        };
         try {
           v = media(Negotiated.Kind.VIDEO, candidate.codec(t.config()));
           vr = candidate;
@@ -224,7 +227,7 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
       return;
     }
     switch (track.codec()) {
-      case H264, AV1 -> {
+      case H264, HEVC, AV1 -> {
         if (videoRtp == null || track.codec() != videoCodec) {
           return; // WebRTC players negotiated the first video codec: another one later is not theirs
         }
@@ -265,7 +268,7 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     long now = System.nanoTime() / 1_000_000;
     clockOffsetMillis = Math.min(clockOffsetMillis, now - unit.dtsMillis());
     switch (unit.track().codec()) {
-      case H264, AV1 -> {
+      case H264, HEVC, AV1 -> {
         if (unit.track().codec() == videoCodec) {
           onVideo(unit);
         } else {

@@ -408,6 +408,51 @@ class SfuFeedbackEndToEndTest {
     });
   }
 
+  /**
+   * HEVC over Enhanced RTMP (FFmpeg, libx265) to a player that offers H265 (and H.264 first): the bridge
+   * answers H265 and sends RFC 7798 RTP, which FFmpeg's own RTP depacketizer and HEVC decoder turn back
+   * into 320x240 pictures (the decrypted RTP relayed to it as plain RTP, described by an SDP file).
+   */
+  @Test
+  void anHevcRtmpStreamReachesAnH265PlayerAndFfmpegDecodesItsRtp() throws Exception {
+    int port = server.boundAddresses().getFirst().getPort();
+    closeables.add(Ffmpeg.bundled().publishHevcTestSource("rtmp://127.0.0.1:" + port + "/live/fb", Duration.ofSeconds(60),
+        320, 240, 30, 30));
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.hub().stream(KEY).map(s -> s.hasVideo()).orElse(false));
+    String ufrag = "hevu";
+    String offer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n"
+        + "m=video 9 UDP/TLS/RTP/SAVPF 102 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=ice-ufrag:" + ufrag
+        + "\r\na=ice-pwd:test-password-0123456789\r\na=fingerprint:" + RtcTestClient.fingerprint().toSdpValue()
+        + "\r\na=setup:actpass\r\na=recvonly\r\na=rtcp-mux\r\n"
+        + "a=rtpmap:102 H264/90000\r\na=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n"
+        + "a=rtpmap:96 H265/90000\r\na=rtcp-fb:96 nack\r\na=rtcp-fb:96 nack pli\r\n"
+        + "a=fmtp:96 level-id=93;profile-id=1;tier-flag=0;tx-mode=SRST\r\n";
+    Peer player = join("/rtc/v1/whep/?app=live&stream=fb", ufrag, offer);
+    assertThat(player.answer.codecs()).extracting(c -> c.name()).containsExactly("H265");
+    java.nio.file.Path sdp = Files.createTempFile("tally-hevc-rtp", ".sdp");
+    int ffmpegPort;
+    try (var probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+      ffmpegPort = probe.getLocalPort();
+    }
+    Files.writeString(sdp, "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=hevc\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=video " + ffmpegPort + " RTP/AVP 96\r\na=rtpmap:96 H265/90000\r\n");
+    var decoder = Ffmpeg.bundled().start(List.of("-protocol_whitelist", "file,udp,rtp", "-i", sdp.toString(),
+        "-frames:v", "30", "-f", "null", "-"));
+    closeables.add(decoder);
+    try (var out = new java.net.DatagramSocket()) {
+      var to = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), ffmpegPort);
+      long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+      while (decoder.isAlive() && System.nanoTime() < deadline) {
+        byte[] p = nextRtp(player.client, seq -> false);
+        out.send(new java.net.DatagramPacket(p, p.length, to));
+      }
+    }
+    assertThat(decoder.waitFor(Duration.ofSeconds(10))).as(decoder.describe()).isZero();
+    String log = String.join("\n", decoder.stderrLines());
+    assertThat(log).as(log).contains("Video: hevc").contains("320x240").containsPattern("frame=\\s*30 ");
+    Files.deleteIfExists(sdp);
+  }
+
   @Test
   void withoutRtxTheSamePacketIsSentAgain() throws Exception {
     Setup s = publishAndPlay(false);

@@ -100,6 +100,10 @@ final class CodecRules {
     if (source.codec().equalsIgnoreCase("opus")) {
       return c.channels() == source.channels() ? 0 : NO;
     }
+    if (source.codec().equalsIgnoreCase("H265")) {
+      // RFC 7798 §7.2.2: the receiver decodes the profile it names (profile-id absent: 1, Main)
+      return h265Profile(c.parameters()).equals(h265Profile(source.fmtp())) ? 0 : NO;
+    }
     if (!source.codec().equalsIgnoreCase("H264")) {
       return 0;
     }
@@ -150,9 +154,15 @@ final class CodecRules {
         why.add(n + " channels " + c.channels() + " (source has " + source.channels() + ")");
       } else if (n.equalsIgnoreCase("H264")) {
         why.add(h264Mismatch(c.parameters(), source.fmtp()));
+      } else if (n.equalsIgnoreCase("H265")) {
+        why.add("H265 profile-id " + h265Profile(c.parameters()) + " (source " + h265Profile(source.fmtp()) + ")");
       }
     }
     return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", new LinkedHashSet<>(why)));
+  }
+
+  private static String h265Profile(Map<String, String> fmtp) {
+    return fmtp.getOrDefault("profile-id", "1").trim();
   }
 
   private static String h264Mismatch(Map<String, String> theirs, Map<String, String> ours) {
