@@ -1,5 +1,7 @@
 package studio.tally.rtc;
 
+import static studio.tally.testing.Stats.median;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -111,12 +113,6 @@ public final class CallSetupBenchmark {
     }
   }
 
-  private static double median(List<Double> v) {
-    List<Double> s = new ArrayList<>(v);
-    s.sort(null);
-    int n = s.size();
-    return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-  }
 
   private static String row(String name, List<Double> v) {
     List<Double> s = new ArrayList<>(v);

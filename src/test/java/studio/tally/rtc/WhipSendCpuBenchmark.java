@@ -1,5 +1,7 @@
 package studio.tally.rtc;
 
+import static studio.tally.testing.Stats.median;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,12 +197,6 @@ public final class WhipSendCpuBenchmark {
         s.getLast(), median(v.stream().map(Sample::mbps).toList()));
   }
 
-  private static double median(List<Double> v) {
-    List<Double> s = new ArrayList<>(v);
-    s.sort(null);
-    int n = s.size();
-    return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-  }
 
   private static String today() {
     return DateTimeFormatter.ofPattern("yyyy-MM-dd").format(ZonedDateTime.now(ZoneOffset.UTC));

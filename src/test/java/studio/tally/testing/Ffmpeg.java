@@ -177,6 +177,28 @@ public final class Ffmpeg {
     return start(args);
   }
 
+  /**
+   * Runs this ffmpeg with {@code args} (a shell word list) to the end and returns its user + sys CPU time
+   * as a percentage of one core over {@code mediaSeconds} (the CLI side of a CPU benchmark; it includes
+   * its own start-up and demuxing).
+   */
+  public double cpuPercent(String args, double mediaSeconds) {
+    var p = PeerProcess.start("ffmpeg", List.of("bash", "-c", executable + " -nostdin -v error -y " + args + " && times"));
+    p.waitForSuccess(Duration.ofSeconds(600));
+    try {
+      // times: the shell's line, then its children's "XmY.YYYs XmZ.ZZZs"
+      String[] children = java.nio.file.Files.readAllLines(p.stdoutFile()).getLast().trim().split("\\s+");
+      return (clock(children[0]) + clock(children[1])) / mediaSeconds * 100;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static double clock(String t) {
+    int m = t.indexOf('m');
+    return Integer.parseInt(t.substring(0, m)) * 60 + Double.parseDouble(t.substring(m + 1, t.length() - 1));
+  }
+
   static List<String> timeoutArgs(String url) {
     // rw_timeout is the generic protocol read/write timeout (rtmp's own -timeout means listen mode)
     return url.contains("://") && !url.startsWith("file:") ? List.of("-rw_timeout", RW_TIMEOUT_MICROS) : List.of();

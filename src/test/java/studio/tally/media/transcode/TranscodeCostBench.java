@@ -1,7 +1,10 @@
 package studio.tally.media.transcode;
 
+import static studio.tally.testing.Stats.max;
+import static studio.tally.testing.Stats.median;
+import static studio.tally.testing.Stats.min;
+
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -14,7 +17,6 @@ import studio.tally.server.bridge.AudioTranscoder;
 import studio.tally.server.bridge.AudioUnit;
 import studio.tally.testing.Ffmpeg;
 import studio.tally.testing.PeerFiles;
-import studio.tally.testing.PeerProcess;
 
 /**
  * CPU of one bridged stream's audio (bench/transcode-cost.sh): N seconds of a 1 kHz stereo tone as
@@ -42,12 +44,7 @@ public final class TranscodeCostBench {
         for (AudioUnit u : opus.units()) t.transcode(u);
       }
       double share = (bean.getCurrentThreadCpuTime() - cpu0) / 1e9 / seconds * 100;
-      var p = PeerProcess.start("ffmpeg", List.of("bash", "-c", Ffmpeg.bundled().executable() + " -nostdin -v error -i "
-          + ogg + " -c:a aac -b:a 128k -f null - && times"));
-      p.waitForSuccess(Duration.ofSeconds(120));
-      // times: shell line, then children "XmY.YYYs XmZ.ZZZs"
-      String[] children = Files.readAllLines(p.stdoutFile()).getLast().trim().split("\\s+");
-      double peerShare = (clock(children[0]) + clock(children[1])) / seconds * 100;
+      double peerShare = Ffmpeg.bundled().cpuPercent("-i " + ogg + " -c:a aac -b:a 128k -f null -", seconds);
       if (run > 0) { // the first run warms up the JIT and loads the natives
         ours.add(share);
         peer.add(peerShare);
@@ -62,20 +59,7 @@ public final class TranscodeCostBench {
     System.out.printf(Locale.ROOT, "%nratio ours / ffmpeg: %.2f%n", median(ours) / median(peer));
   }
 
-  private static double clock(String t) {
-    int m = t.indexOf('m');
-    return Integer.parseInt(t.substring(0, m)) * 60 + Double.parseDouble(t.substring(m + 1, t.length() - 1));
-  }
 
-  private static double median(List<Double> v) {
-    return v.stream().sorted().toList().get(v.size() / 2);
-  }
 
-  private static double min(List<Double> v) {
-    return v.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-  }
 
-  private static double max(List<Double> v) {
-    return v.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-  }
 }
