@@ -3,7 +3,7 @@
 # (?measure=1: first frame at its expected display time, first audible sample at its output time through
 # WebAudio) on FFmpeg 8.1's testsrc2 640x360@30 + a continuous 1 kHz AAC tone over RTMP, through the
 # RTMP -> WebRTC bridge (each run a fresh bridge: AAC -> Opus transcoder opened with it, cached GOP replayed).
-# Usage: flock /work/bench.lock bash bench/first-audio.sh [runs=7]   (prints a markdown table for docs/benchmarks.md)
+# Usage: bash bench/first-audio.sh [runs=7]   (prints a markdown table for docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-7}
