@@ -93,13 +93,13 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
   boolean iceTcp;
 
   @Option(names = "--ice-server", paramLabel = "URL",
-      description = "WHIP: a TURN relay to use beside the direct path (repeatable; the first TURN server counts, before any the server's Link headers name): turn:user:pass@host:port (UDP).")
+      description = "WHIP: a TURN relay to use beside the direct path (repeatable; the first TURN server counts, before any the server's Link headers name): turn:user:pass@host:port (UDP), turn:user:pass@host:port?transport=tcp, turns:user:pass@host:port (TLS).")
   List<String> iceServers = new ArrayList<>();
 
-  @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "Trust the RTMPS server whose certificate has this SHA-256.")
+  @Option(names = "--tls-fingerprint", paramLabel = "SHA256", description = "Trust the RTMPS server (or the turns: TURN server) whose certificate has this SHA-256.")
   String tlsFingerprint;
 
-  @Option(names = "--insecure-tls", description = "Accept any RTMPS certificate (prints a warning).")
+  @Option(names = "--insecure-tls", description = "Accept any RTMPS (or turns: TURN) certificate (prints a warning).")
   boolean insecureTls;
 
   @Option(names = "--stats-interval", defaultValue = "5", paramLabel = "SECONDS", description = "(default: ${DEFAULT-VALUE}).")
@@ -119,12 +119,10 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
       throw new UserError("nothing to do: give --to URL (repeatable) and/or --record FILE");
     }
     for (String s : iceServers) {
-      if (!s.strip().toLowerCase(java.util.Locale.ROOT).startsWith("stun:")) {
-        try {
-          studio.tally.webrtc.ice.TurnServer.parse(s);
-        } catch (IllegalArgumentException e) {
-          throw new UserError("--ice-server: " + e.getMessage());
-        }
+      try {
+        WhipOptions.checkIceServer(s);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--ice-server: " + e.getMessage());
       }
     }
     if (duration != null && !(duration > 0)) {
@@ -200,6 +198,7 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
         sinks.add(p);
       }
       WhipOptions whip = WhipOptions.DEFAULT.withToken(bearer, !bearerRaw).withTcpOnly(iceTcp).withIceServers(iceServers)
+          .withRelayTls(tlsFingerprint != null || insecureTls ? new studio.tally.output.TlsTrust(tlsFingerprint, insecureTls) : null)
           .withKeyframeRequest(() -> {
             MediaSession s = sessionRef.get();
             if (s != null) s.requestKeyframe();
@@ -347,8 +346,9 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
         s.framesEncoded(), s.dropped(), s.encodeMicrosPerFrame() / 1000);
     for (Dest p : publishers) {
       DestinationStats d = p.stats();
-      System.out.printf("%s: %s, %.0f kbps, %.1f fps, dropped %d, queue %d ms, rtt %s, reconnects %d%n", d.destination(),
-          describe(d.state()), d.bitrateKbps(), d.fps(), d.framesDropped(), d.queuedMillis(), d.rttText(), d.reconnects());
+      System.out.printf("%s: %s, %.0f kbps, %.1f fps, dropped %d, queue %d ms, rtt %s, reconnects %d%s%n", d.destination(),
+          describe(d.state()), d.bitrateKbps(), d.fps(), d.framesDropped(), d.queuedMillis(), d.rttText(), d.reconnects(),
+          d.relay() == null ? "" : ", via TURN " + d.relay());
     }
     System.out.flush();
   }

@@ -76,6 +76,20 @@ final class ServeCommand implements Callable<Integer> {
       description = "Call signaling sockets must give this (?token= on the URL or token in join).")
   String signalingToken;
 
+  @Option(names = "--ice-server", paramLabel = "URL",
+      description = {"STUN/TURN server told to WHIP/WHEP clients in Link headers (repeatable):",
+          "stun:HOST:PORT, turn:USER:PASS@HOST:PORT[?transport=tcp], turns:...; without USER:PASS, --turn-secret makes the credentials."})
+  List<String> iceServers;
+
+  @Option(names = "--turn-secret", paramLabel = "SECRET",
+      description = "coturn's static-auth-secret (use-auth-secret): each answer gets TURN credentials valid for --turn-credential-ttl"
+          + " (username 'EXPIRY:tally', password base64(HMAC-SHA1)) instead of a static password every client sees.")
+  String turnSecret;
+
+  @Option(names = "--turn-credential-ttl", paramLabel = "SECONDS",
+      description = "How long --turn-secret credentials stay valid (default 86400).")
+  Long turnCredentialTtl;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
       description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
   String logLevel;
@@ -167,6 +181,17 @@ final class ServeCommand implements Callable<Integer> {
         throw new UserError("--signaling-token must not be empty");
       }
       cfg = cfg.withSignaling(cfg.signalingSettings().withToken(signalingToken));
+    }
+
+    if (iceServers != null || turnSecret != null || turnCredentialTtl != null) {
+      var file = cfg.iceServerLinks();
+      try {
+        cfg = cfg.withIceServers(new studio.tally.server.http.IceServerLinks(iceServers != null ? iceServers : file.urls(),
+            turnSecret != null ? turnSecret : file.turnSecret(),
+            turnCredentialTtl != null ? turnCredentialTtl : file.credentialTtlSeconds()));
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--ice-server: " + e.getMessage());
+      }
     }
 
     if (rtcPlayWaitMs != null && (rtcPlayWaitMs < 0 || rtcPlayWaitMs > 600_000)) {

@@ -22,9 +22,12 @@ import java.util.UUID;
  * @param insecureTls accept any RTMPS certificate
  * @param protocol RTMP (also when absent from an older settings file) or WHIP
  * @param rawToken WHIP: send the token as {@code Authorization: <token>}, without {@code Bearer }
+ * @param iceServers WHIP: STUN/TURN servers ({@code turn:user:pass@host:port}, {@code ?transport=tcp},
+ *     {@code turns:}); the first TURN server relays, before any the server's Link headers name. May
+ *     carry passwords: kept like the stream key, never shown by {@link #toString()}
  */
 public record Destination(String id, String name, String serverUrl, String streamKey, boolean enabled,
-    String tlsFingerprint, boolean insecureTls, Protocol protocol, boolean rawToken) {
+    String tlsFingerprint, boolean insecureTls, Protocol protocol, boolean rawToken, java.util.List<String> iceServers) {
   public static final String LOCAL_ID = "local";
 
   /** How the one encode goes out to this destination. */
@@ -37,6 +40,13 @@ public record Destination(String id, String name, String serverUrl, String strea
     protocol = protocol == null ? Protocol.RTMP : protocol;
     streamKey = protocol == Protocol.WHIP ? bareToken(streamKey) : Objects.requireNonNullElse(streamKey, "").strip();
     tlsFingerprint = tlsFingerprint == null || tlsFingerprint.isBlank() ? null : tlsFingerprint.strip();
+    iceServers = iceServers == null || protocol != Protocol.WHIP ? java.util.List.of() : java.util.List.copyOf(iceServers);
+  }
+
+  /** A destination without ICE servers. */
+  public Destination(String id, String name, String serverUrl, String streamKey, boolean enabled, String tlsFingerprint,
+      boolean insecureTls, Protocol protocol, boolean rawToken) {
+    this(id, name, serverUrl, streamKey, enabled, tlsFingerprint, insecureTls, protocol, rawToken, java.util.List.of());
   }
 
   /** An RTMP/RTMPS destination. */
@@ -78,19 +88,23 @@ public record Destination(String id, String name, String serverUrl, String strea
   }
 
   public Destination withEnabled(boolean on) {
-    return new Destination(id, name, serverUrl, streamKey, on, tlsFingerprint, insecureTls, protocol, rawToken);
+    return new Destination(id, name, serverUrl, streamKey, on, tlsFingerprint, insecureTls, protocol, rawToken, iceServers);
   }
 
   public Destination withServerUrl(String url) {
-    return new Destination(id, name, url, streamKey, enabled, tlsFingerprint, insecureTls, protocol, rawToken);
+    return new Destination(id, name, url, streamKey, enabled, tlsFingerprint, insecureTls, protocol, rawToken, iceServers);
   }
 
   public Destination withStreamKey(String key) {
-    return new Destination(id, name, serverUrl, key, enabled, tlsFingerprint, insecureTls, protocol, rawToken);
+    return new Destination(id, name, serverUrl, key, enabled, tlsFingerprint, insecureTls, protocol, rawToken, iceServers);
   }
 
   public Destination withTls(String fingerprint, boolean insecure) {
-    return new Destination(id, name, serverUrl, streamKey, enabled, fingerprint, insecure, protocol, rawToken);
+    return new Destination(id, name, serverUrl, streamKey, enabled, fingerprint, insecure, protocol, rawToken, iceServers);
+  }
+
+  public Destination withIceServers(java.util.List<String> urls) {
+    return new Destination(id, name, serverUrl, streamKey, enabled, tlsFingerprint, insecureTls, protocol, rawToken, urls);
   }
 
   /** The stream key (or token) as shown: first 3 characters and "…". */
@@ -102,6 +116,6 @@ public record Destination(String id, String name, String serverUrl, String strea
   public String toString() {
     return "Destination[id=" + id + ", name=" + name + ", protocol=" + protocol.name().toLowerCase(Locale.ROOT)
         + ", serverUrl=" + serverUrl + ", streamKey=" + maskedKey() + ", enabled=" + enabled + ", tlsFingerprint="
-        + tlsFingerprint + ", insecureTls=" + insecureTls + ", rawToken=" + rawToken + "]";
+        + tlsFingerprint + ", insecureTls=" + insecureTls + ", rawToken=" + rawToken + ", iceServers=" + iceServers.size() + "]";
   }
 }

@@ -231,13 +231,8 @@ public final class Call implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return "certificate: " + e.getMessage();
     }
-    for (String ice : connection.iceServers()) {
-      try {
-        CallSession.checkIceServer(ice);
-      } catch (IllegalArgumentException e) {
-        return e.getMessage();
-      }
-    }
+    String ice = IceServerChecks.forCall(connection.iceServers());
+    if (ice != null) return ice;
     if (!SignalingNames.isValid(room)) return SignalingNames.problem("room", room);
     if (!SignalingNames.isValid(name)) return SignalingNames.problem("name", name);
     return null;

@@ -71,7 +71,7 @@ final class DestinationLink implements AutoCloseable {
   private static DestinationLink whip(Destination d, Runnable keyframe) {
     WhipUrl url = WhipUrl.parse(d.serverUrl());
     WhipOptions options = WhipOptions.DEFAULT.withToken(d.streamKey().isEmpty() ? null : d.streamKey(), !d.rawToken())
-        .withKeyframeRequest(keyframe);
+        .withIceServers(d.iceServers()).withKeyframeRequest(keyframe);
     WhipDestination w = new WhipDestination(url, options);
     return new DestinationLink(d, w, w::stats, null);
   }
@@ -104,7 +104,7 @@ final class DestinationLink implements AutoCloseable {
 
   private DestinationStatus status(DestinationStatus.State state, double in, String reason, DestinationStats s) {
     return new DestinationStatus(destination.id(), destination.name(), state, in, reason, s.bitrateKbps(), s.framesDropped(),
-        s.rttMillis().orElse(Double.NaN));
+        s.rttMillis().orElse(Double.NaN), state == DestinationStatus.State.LIVE ? s.relay() : null);
   }
 
   /** Unpublishes and disconnects in the background (does not block). */

@@ -50,6 +50,9 @@ final class EmbeddedServer implements AutoCloseable {
     if (settings.rtcUdp() != null) config = config.withRtcUdp(settings.rtcUdp());
     if (configDir != null) config = config.withConfigDir(configDir.toString());
     try {
+      if (!settings.iceServers().isEmpty()) {
+        config = config.withIceServers(studio.tally.server.http.IceServerLinks.of(settings.iceServers(), settings.turnSecret()));
+      }
       // media's FFmpeg transcoder carries audio across the RTMP <-> WebRTC bridges (AAC <-> Opus)
       TallyServer s = TallyServer.start(config, VERSION, new studio.tally.media.transcode.FfmpegAudioTranscoders());
       List<String> bound = s.boundAddresses().stream().map(EmbeddedServer::hostPort).toList();

@@ -15,10 +15,19 @@ import java.util.OptionalDouble;
  * @param queuedMillis  media time span waiting in the queue
  * @param reconnects    connections made after the first
  * @param rttMillis     round trip of the last answered ping request; empty when the server never answers
+ * @param relay         WHIP: the TURN server media goes through ({@code turn:host:port}, {@code turns:...}),
+ *     null when it goes directly (or the destination never relays)
  */
 public record DestinationStats(String destination, DestinationState state, double bitrateKbps, double fps,
     long framesSent, long framesDropped, long audioDropped, long queuedBytes, long queuedMillis, int reconnects,
-    OptionalDouble rttMillis) {
+    OptionalDouble rttMillis, String relay) {
+
+  /** Stats of a destination that never relays (RTMP). */
+  public DestinationStats(String destination, DestinationState state, double bitrateKbps, double fps, long framesSent,
+      long framesDropped, long audioDropped, long queuedBytes, long queuedMillis, int reconnects, OptionalDouble rttMillis) {
+    this(destination, state, bitrateKbps, fps, framesSent, framesDropped, audioDropped, queuedBytes, queuedMillis,
+        reconnects, rttMillis, null);
+  }
 
   /** RTT as text: "12 ms" or "n/a". */
   public String rttText() {

@@ -26,7 +26,7 @@ import io.netty.buffer.ByteBufAllocator;
  * or anything (insecure). Remembers why the last certificate was refused so the destination can say
  * it in words, with the fingerprint to pin.
  */
-public final class TlsTrust {
+public final class TlsTrust implements studio.tally.webrtc.WebRtcClientTransport.RelayTls {
   private final SslContext context;
   private final Checker checker;
   private final boolean verifyHostname;
@@ -64,6 +64,7 @@ public final class TlsTrust {
   }
 
   /** A client SslHandler for host:port with SNI and, for default trust, host name verification. */
+  @Override
   public SslHandler newHandler(ByteBufAllocator alloc, String host, int port) {
     SslHandler handler = context.newHandler(alloc, host, port);
     SSLEngine engine = handler.engine();
@@ -74,6 +75,7 @@ public final class TlsTrust {
   }
 
   /** Why the last server certificate was refused, or null. */
+  @Override
   public String lastFailure() {
     return checker.failure;
   }

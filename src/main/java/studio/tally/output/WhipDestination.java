@@ -73,6 +73,7 @@ public final class WhipDestination implements PacketSink {
   // event loop only
   private volatile Attempt current; // written on the loop, read by stats()
   private int attempt;
+  private volatile TlsTrust defaultRelayTls; // made on first use by a turns: relay
   private boolean everLive;
 
   /** One POST + transport. */
@@ -138,7 +139,8 @@ public final class WhipDestination implements PacketSink {
     }
     return new DestinationStats(url.toString(), state, meter.kbps(now), meter.fps(now), framesSent.get(),
         queue.videoDropped(), queue.audioDropped(), queue.bytes(), queue.millis(), reconnects,
-        Double.isNaN(rtt) ? OptionalDouble.empty() : OptionalDouble.of(rtt));
+        Double.isNaN(rtt) ? OptionalDouble.empty() : OptionalDouble.of(rtt),
+        a != null && a.transport != null && a.transport.isConnected() ? a.transport.relayServer() : null);
   }
 
   /** The server's view of the path: fraction lost (0..1) from its last report, its REMB estimate in bit/s (-1: none). */
@@ -284,7 +286,8 @@ public final class WhipDestination implements PacketSink {
   /**
    * The TURN relay for this attempt: the user's first TURN server, else the first usable one of the
    * answer's Link headers; STUN servers add nothing toward a WHIP server (it learns our address from
-   * the checks) and TLS/TCP TURN is not supported, so both are skipped with a note. Resolves the host
+   * the checks), so they are skipped. A {@code turns:} relay is trusted by {@link WhipOptions#relayTls()}
+   * (default: the JDK's trust store and host name). Resolves the host
    * (blocking DNS): call off the event loop. Null when there is none.
    */
   private WebRtcClientTransport.Relay relay(List<WhipResponses.IceServer> linked) {
@@ -306,12 +309,28 @@ public final class WhipDestination implements PacketSink {
     }
     for (TurnServer t : candidates) {
       try {
-        return new WebRtcClientTransport.Relay(t, new java.net.InetSocketAddress(java.net.InetAddress.getByName(t.host()), t.port()));
+        return new WebRtcClientTransport.Relay(t, new java.net.InetSocketAddress(java.net.InetAddress.getByName(t.host()), t.port()),
+            t.transport() == TurnServer.Transport.TLS ? relayTls() : null);
       } catch (java.net.UnknownHostException e) {
         log.warn("{}: TURN {}: cannot resolve {}", url, t.uri(), t.host());
       }
     }
     return null;
+  }
+
+  private TlsTrust relayTls() {
+    if (options.relayTls() != null) {
+      return options.relayTls();
+    }
+    if (defaultRelayTls == null) {
+      defaultRelayTls = new TlsTrust(null, false);
+    }
+    return defaultRelayTls;
+  }
+
+  /** Whether {@code relay} came from the answer's Link headers (the user's own TURN servers go first). */
+  private boolean fromLink(WebRtcClientTransport.Relay relay) {
+    return options.iceServers().stream().noneMatch(s -> s.strip().toLowerCase(java.util.Locale.ROOT).startsWith("turn"));
   }
 
   private void answered(Attempt a, WhipResponses.Created created, WhipOffer.Negotiated neg,
@@ -343,7 +362,9 @@ public final class WhipDestination implements PacketSink {
           @Override
           public void onFailed(String reason) {
             // a TURN server that refused our credentials will refuse them again: a setting to fix
-            lost(a, reason, a.transport != null && a.transport.relayRefused());
+            boolean refused = a.transport != null && a.transport.relayRefused();
+            lost(a, refused && relay != null && fromLink(relay) && reason.contains("refused the credentials") ? reason + " (credentials from the WHIP server's Link"
+                + " header: the server's TURN secret or password does not match the TURN server's)" : reason, refused);
           }
         });
   }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import studio.tally.server.http.IceServerLinks;
 import studio.tally.server.hub.WriteBatching;
 import studio.tally.server.signaling.SignalingSettings;
 
@@ -31,17 +32,19 @@ import studio.tally.server.signaling.SignalingSettings;
  * @param candidates addresses advertised as ICE host candidates (default: the UDP and listener IPs)
  * @param rtcProtocol {@code udp}, {@code tcp} or {@code all} (default): which candidates are advertised
  * @param signaling call signaling ({@code /sig/v1/rtc}): room capacity, limits, keepalive, token
+ * @param iceServers STUN/TURN servers handed to WHIP/WHEP clients in {@code Link} headers, with static
+ *     or time-limited (coturn {@code use-auth-secret}) credentials
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, String publishToken, String configDir,
     Long sniffTimeoutMs, Long rtmpIdleTimeoutMs, Long mergeWriteMs, String rtcUdp, Long rtcConsentTimeoutMs,
-    List<String> candidates, String rtcProtocol, SignalingSettings signaling) {
+    List<String> candidates, String rtcProtocol, SignalingSettings signaling, IceServerLinks iceServers) {
 
   public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1:1935", "127.0.0.1:8080");
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ServerConfig defaults() {
-    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public static ServerConfig read(Path file) throws IOException {
@@ -55,60 +58,70 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
 
   ServerConfig withDefaults() {
     return new ServerConfig(listen == null || listen.isEmpty() ? DEFAULT_LISTEN : listen, tlsCert, tlsKey,
-        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+        publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withListen(List<String> l) {
-    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+    return new ServerConfig(l, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withTls(String cert, String key) {
-    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+    return new ServerConfig(listen, cert, key, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withPublishToken(String token) {
-    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+    return new ServerConfig(listen, tlsCert, tlsKey, token, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withConfigDir(String dir) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, dir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withSniffTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, ms, rtmpIdleTimeoutMs, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withRtmpIdleTimeoutMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, ms, mergeWriteMs, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withMergeWriteMs(long ms) {
-    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, ms, rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withRtcUdp(String hostPort) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        hostPort, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling);
+        hostPort, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withRtcConsentTimeoutMs(long ms) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        rtcUdp, ms, candidates, rtcProtocol, signaling);
+        rtcUdp, ms, candidates, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withCandidates(List<String> c) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        rtcUdp, rtcConsentTimeoutMs, c, rtcProtocol, signaling);
+        rtcUdp, rtcConsentTimeoutMs, c, rtcProtocol, signaling, iceServers);
   }
 
   public ServerConfig withRtcProtocol(String p) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        rtcUdp, rtcConsentTimeoutMs, candidates, p, signaling);
+        rtcUdp, rtcConsentTimeoutMs, candidates, p, signaling, iceServers);
   }
 
   public ServerConfig withSignaling(SignalingSettings s) {
     return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
-        rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, s);
+        rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, s, iceServers);
+  }
+
+  public ServerConfig withIceServers(IceServerLinks links) {
+    return new ServerConfig(listen, tlsCert, tlsKey, publishToken, configDir, sniffTimeoutMs, rtmpIdleTimeoutMs, mergeWriteMs,
+        rtcUdp, rtcConsentTimeoutMs, candidates, rtcProtocol, signaling, links);
+  }
+
+  /** {@code iceServers}, or none. */
+  public IceServerLinks iceServerLinks() {
+    return iceServers == null ? IceServerLinks.NONE : iceServers;
   }
 
   /** {@code signaling}, or the defaults. */

@@ -132,7 +132,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
 
   private void bind() throws IOException {
     var rtcRoutes = new studio.tally.server.http.WebRtcRoutes(webrtc, rtcStreams, this::rtcCandidates,
-        config.publishToken(), hub, bridges);
+        config.publishToken(), hub, bridges, config.iceServerLinks());
     HttpPipeline http = new HttpPipeline(hub, HttpLimits.DEFAULT, this, rtcRoutes, signaling);
     RtmpPipeline rtmp = new RtmpPipeline(hub, config.publishToken(), config.rtmpIdleTimeout());
     ProtocolHandlers handlers = new ProtocolHandlers() {

@@ -63,7 +63,8 @@ final class CallWindow {
   private final TextField server = new TextField();
   private final TextField room = new TextField();
   private final TextField name = new TextField();
-  private final TextField iceServers = new TextField();
+  private final IceServersField iceServers = new IceServersField("call-ice-servers",
+      "stun:host:3478 turn:user:pass@host:3478 (P2P; space-separated)", java.util.List.of());
   private final PasswordField token = new PasswordField();
   private final TextField tlsPin = new TextField();
   private final CheckBox tlsInsecure = new CheckBox("accept any certificate");
@@ -128,8 +129,6 @@ final class CallWindow {
     GridPane.setHgrow(server, Priority.ALWAYS);
 
     // what a call through someone else's server may need: TURN for P2P across NATs, its token, its certificate
-    iceServers.setId("call-ice-servers");
-    iceServers.setPromptText("stun:host:3478 turn:user:pass@host:3478 (P2P; space-separated)");
     token.setId("call-token");
     token.setPromptText("the signaling server's token, if it needs one");
     tlsPin.setId("call-tls-pin");
@@ -328,7 +327,7 @@ final class CallWindow {
 
   /** The Connection fields as the call takes them (FX thread). */
   private Call.Connection connection() {
-    return new Call.Connection(Call.Connection.iceServerList(iceServers.getText()), token.getText(), tlsPin.getText(),
+    return new Call.Connection(iceServers.urls(), token.getText(), tlsPin.getText(),
         tlsInsecure.isSelected());
   }
 

@@ -2,6 +2,7 @@ package studio.tally.ui;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javafx.geometry.Insets;
@@ -19,6 +20,7 @@ import javafx.stage.Window;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 import studio.tally.config.Destination;
+import studio.tally.live.IceServerChecks;
 
 /**
  * Add/edit a destination the way OBS asks for it: server URL and stream key apart (paste either
@@ -72,6 +74,10 @@ final class DestinationDialog {
     CheckBox insecure = new CheckBox("Accept any certificate (insecure)");
     insecure.setId("destination-insecure");
     insecure.setSelected(existing != null && existing.insecureTls());
+    // WHIP through a TURN relay (networks that block the server's UDP port): as the call window asks for it
+    IceServersField iceServers = new IceServersField("destination-ice-servers",
+        "WHIP: turn:user:pass@host:3478, ?transport=tcp, turns:user:pass@host:5349 (space-separated; optional)",
+        existing == null ? List.of() : existing.iceServers());
     CheckBox enabled = new CheckBox("Enabled");
     enabled.setSelected(existing == null || existing.enabled());
     Label problem = new Label();
@@ -99,6 +105,7 @@ final class DestinationDialog {
       boolean whip = isWhip(url.getText());
       keyLabel.setText(whip ? "Bearer token" : "Stream key");
       bearerPrefix.setDisable(!whip);
+      iceServers.setDisable(!whip);
     };
     url.textProperty().addListener((o, a, b) -> protocolShown.run());
     protocolShown.run();
@@ -113,8 +120,9 @@ final class DestinationDialog {
     form.add(bearerPrefix, 1, 3);
     form.addRow(4, new Label("Certificate"), fingerprint);
     form.add(insecure, 1, 5);
-    form.add(enabled, 1, 6);
-    form.add(problem, 0, 7, 3, 1);
+    form.addRow(6, new Label("ICE servers"), iceServers);
+    form.add(enabled, 1, 7);
+    form.add(problem, 0, 8, 3, 1);
     GridPane.setHgrow(url, Priority.ALWAYS);
     url.setPrefColumnCount(32);
     dialog.getDialogPane().setContent(form);
@@ -123,7 +131,7 @@ final class DestinationDialog {
     // keep the dialog open and say what is wrong rather than accept a destination that cannot work
     var ok = dialog.getDialogPane().lookupButton(ButtonType.OK);
     ok.addEventFilter(javafx.event.ActionEvent.ACTION, e -> {
-      String why = problem(url.getText(), key.getText(), fingerprint.getText());
+      String why = problem(url.getText(), key.getText(), fingerprint.getText(), iceServers.urls());
       problem.setText(why == null ? "" : why);
       if (why != null) e.consume();
     });
@@ -134,7 +142,8 @@ final class DestinationDialog {
       boolean whip = isWhip(url.getText());
       return new Destination(id, name.getText().isBlank() ? hostOf(url.getText()) : name.getText(), url.getText(),
           key.getText(), enabled.isSelected(), rtmps ? fingerprint.getText() : null, rtmps && insecure.isSelected(),
-          whip ? Destination.Protocol.WHIP : Destination.Protocol.RTMP, whip && !bearerPrefix.isSelected());
+          whip ? Destination.Protocol.WHIP : Destination.Protocol.RTMP, whip && !bearerPrefix.isSelected(),
+          whip ? iceServers.urls() : List.of());
     });
     return dialog.showAndWait();
   }
@@ -143,6 +152,16 @@ final class DestinationDialog {
   static boolean isWhip(String url) {
     String u = url == null ? "" : url.strip().toLowerCase(Locale.ROOT);
     return u.startsWith("http://") || u.startsWith("https://") || u.startsWith("webrtc://");
+  }
+
+  /** Why the form cannot be saved, in words, or null; {@code iceServers} count for WHIP only. */
+  static String problem(String url, String key, String fingerprint, List<String> iceServers) {
+    String why = problem(url, key, fingerprint);
+    if (why == null && isWhip(url)) {
+      String ice = IceServerChecks.forWhip(iceServers);
+      if (ice != null) return "ICE servers: " + ice;
+    }
+    return why;
   }
 
   /** Why the form cannot be saved, in words, or null. */

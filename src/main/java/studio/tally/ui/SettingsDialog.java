@@ -21,6 +21,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.Window;
 import studio.tally.config.RecordingSettings;
 import studio.tally.config.ServerSettings;
+import studio.tally.live.IceServerChecks;
 import studio.tally.config.StudioSettings;
 import studio.tally.config.VideoSettings;
 import studio.tally.live.EncoderChoice;
@@ -115,6 +116,16 @@ final class SettingsDialog {
       listen.setText(String.join(", ", busy.suggestedListen())); // offer the free ports the engine found
     }
 
+    // told to WHIP/WHEP clients in Link headers; a TURN secret makes time-limited credentials (coturn use-auth-secret)
+    IceServersField iceServers = new IceServersField("settings-ice-servers",
+        "stun:host:3478 turn:host:3478 (for WHIP/WHEP clients; optional)", srv.iceServers());
+    iceServers.disableProperty().bind(serverOn.selectedProperty().not());
+    javafx.scene.control.PasswordField turnSecret = new javafx.scene.control.PasswordField();
+    turnSecret.setId("settings-turn-secret");
+    turnSecret.setPromptText("coturn static-auth-secret (TURN URLs without user:pass)");
+    turnSecret.setText(srv.turnSecret() == null ? "" : srv.turnSecret());
+    turnSecret.disableProperty().bind(serverOn.selectedProperty().not());
+
     Label problem = new Label();
     problem.setId("settings-problem");
     problem.getStyleClass().add("destination-problem");
@@ -137,6 +148,8 @@ final class SettingsDialog {
     form.addRow(r++, section("Embedded server"));
     form.add(serverOn, 1, r++);
     form.addRow(r++, new Label("Listen on"), listen);
+    form.addRow(r++, new Label("ICE servers"), iceServers);
+    form.addRow(r++, new Label("TURN secret"), turnSecret);
     form.add(problem, 0, r, 2, 1);
     dialog.getDialogPane().setContent(form);
     dialog.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
@@ -153,7 +166,10 @@ final class SettingsDialog {
         RecordingSettings rec = new RecordingSettings(folder.getText(), format.getValue());
         List<String> addresses = new ArrayList<>();
         for (String a : listen.getText().split("[,\\s]+")) if (!a.isBlank()) addresses.add(a.strip());
-        ServerSettings server = srv.withEnabled(serverOn.isSelected()).withListen(addresses);
+        String ice = IceServerChecks.forServer(iceServers.urls(), turnSecret.getText());
+        if (ice != null) throw new IllegalArgumentException("ICE servers: " + ice);
+        ServerSettings server = srv.withEnabled(serverOn.isSelected()).withListen(addresses)
+            .withIceServers(iceServers.urls(), turnSecret.getText());
         result[0] = current.withVideo(video).withRecording(rec).withServer(server);
         problem.setText("");
       } catch (IllegalArgumentException ex) {

@@ -2,6 +2,7 @@ package studio.tally.webrtc;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -16,6 +17,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.List;
@@ -29,6 +31,7 @@ import studio.tally.proto.srtp.SrtpContext;
 import studio.tally.proto.srtp.SrtpException;
 import studio.tally.proto.srtp.SrtpKeys;
 import studio.tally.proto.stun.Demux;
+import studio.tally.proto.stun.TurnStreamFraming;
 import studio.tally.webrtc.dtls.CertificateFingerprint;
 import studio.tally.webrtc.dtls.DtlsClientSession;
 import studio.tally.webrtc.dtls.DtlsConfig;
@@ -51,10 +54,13 @@ import studio.tally.webrtc.ice.TurnServer;
  * the {@link Listener}. Everything runs on the channel's event loop; the DTLS handshake on its own
  * virtual thread ({@link DtlsSession}), its results hop back to the loop.
  *
- * <p>With a {@link Relay} (UDP only), the same socket also talks to the TURN server ({@link TurnClient}):
- * once the allocation is ready, with a permission and a channel per remote candidate, ICE checks the
- * relayed pairs beside the direct ones; if a relayed pair is selected, ICE, DTLS, SRTP and RTCP all go
- * as ChannelData through the relay (Send indications until the channel is bound).
+ * <p>With a {@link Relay}, the client also talks to a TURN server ({@link TurnClient}): over the same
+ * UDP socket ({@code turn:}), or over its own TCP connection ({@code turn:...?transport=tcp}) or TLS
+ * connection ({@code turns:}), where STUN messages and padded ChannelData follow each other framed by
+ * their own lengths ({@link TurnStreamFraming}). Once the allocation is ready, with a permission and a
+ * channel per remote candidate, ICE checks the relayed pairs beside the direct ones; if a relayed pair
+ * is selected, ICE, DTLS, SRTP and RTCP all go as ChannelData through the relay (Send indications until
+ * the channel is bound).
  */
 public final class WebRtcClientTransport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebRtcClientTransport.class);
@@ -92,20 +98,42 @@ public final class WebRtcClientTransport implements AutoCloseable {
     }
   }
 
-  /** A TURN server to relay through, its address already resolved (off the event loop). */
-  public record Relay(TurnServer server, InetSocketAddress address) {
+  /** How a {@code turns:} connection trusts the TURN server's certificate. */
+  public interface RelayTls {
+    /** A client SslHandler for host:port (SNI, and host name verification when trusting by CA). */
+    SslHandler newHandler(ByteBufAllocator alloc, String host, int port);
+
+    /** Why the last certificate was refused, in words, or null. */
+    String lastFailure();
+  }
+
+  /**
+   * A TURN server to relay through, its address already resolved (off the event loop).
+   *
+   * @param tls how to trust a {@code turns:} server (required for one, ignored otherwise)
+   */
+  public record Relay(TurnServer server, InetSocketAddress address, RelayTls tls) {
     public Relay {
       Objects.requireNonNull(server, "server");
       Objects.requireNonNull(address, "address");
       if (address.isUnresolved()) {
         throw new IllegalArgumentException("resolve " + server.uri() + " before starting the transport");
       }
+      if (server.transport() == TurnServer.Transport.TLS && tls == null) {
+        throw new IllegalArgumentException(server.uri() + " needs a way to trust its certificate");
+      }
+    }
+
+    public Relay(TurnServer server, InetSocketAddress address) {
+      this(server, address, null);
     }
   }
 
   private final Remote remote;
   private final TurnClient turn;
   private final InetSocketAddress turnAddress;
+  private final RelayTls turnTls;
+  private Channel turnChannel; // TCP/TLS to the TURN server; null when it goes over the UDP socket
   private boolean turnReported;
   private final DtlsIdentity identity;
   private final DtlsConfig dtlsConfig;
@@ -135,10 +163,12 @@ public final class WebRtcClientTransport implements AutoCloseable {
     if (relay != null && remote.tcp() == null) {
       this.turn = new TurnClient(relay.server(), random);
       this.turnAddress = relay.address();
+      this.turnTls = relay.tls();
       targets.forEach(turn::addPeer);
     } else {
       this.turn = null;
       this.turnAddress = null;
+      this.turnTls = null;
     }
   }
 
@@ -196,6 +226,53 @@ public final class WebRtcClientTransport implements AutoCloseable {
         loop.execute(() -> fail("connection closed by the server"));
       }
     });
+    if (turn != null && turn.server().transport().stream()) {
+      openTurnStream(eventLoop);
+    }
+  }
+
+  /** The TCP (or TLS) connection to the TURN server: messages framed by their own lengths. */
+  private void openTurnStream(EventLoop eventLoop) {
+    TurnServer server = turn.server();
+    ChannelFuture f = new Bootstrap().group(eventLoop).channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+        .handler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            if (server.transport() == TurnServer.Transport.TLS) {
+              ch.pipeline().addLast(turnTls.newHandler(ch.alloc(), server.host(), server.port()));
+            }
+            ch.pipeline().addLast(new TurnStreamDecoder(), new TurnStreamHandler());
+          }
+        }).connect(turnAddress);
+    turnChannel = f.channel();
+    f.addListener(done -> {
+      if (!done.isSuccess()) {
+        turnBroken("cannot connect over " + server.transport() + ": " + done.cause().getMessage(), false);
+      }
+    });
+    turnChannel.closeFuture().addListener(c -> loop.execute(() -> turnBroken("the connection closed", false)));
+  }
+
+  /** The TURN connection failed: the relay is gone, direct pairs go on (ICE decides). */
+  private void turnBroken(String reason, boolean refused) {
+    if (closed.get() || turn.state() == TurnClient.State.FAILED) {
+      return;
+    }
+    turn.transportFailed(reason, refused);
+    if (turnReported) {
+      log.warn("{}", turn.failure());
+    }
+  }
+
+  private void sendToTurn(ByteBuf message) {
+    if (turnChannel != null) {
+      turnChannel.writeAndFlush(message, turnChannel.voidPromise());
+    } else if (channel.isActive()) {
+      channel.writeAndFlush(new DatagramPacket(message, turnAddress), channel.voidPromise());
+    } else {
+      message.release();
+    }
   }
 
   private void tick() {
@@ -218,9 +295,11 @@ public final class WebRtcClientTransport implements AutoCloseable {
   }
 
   private void tickTurn(long now) {
-    for (byte[] m : turn.tick(now)) {
-      if (channel.isActive()) {
-        channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(m), turnAddress), channel.voidPromise());
+    if (turnChannel != null && !turnChannel.isActive() && turn.state() == TurnClient.State.ALLOCATING) {
+      // still connecting: the Allocate goes once the stream is up (its timeout starts then)
+    } else {
+      for (byte[] m : turn.tick(now)) {
+        sendToTurn(Unpooled.wrappedBuffer(m));
       }
     }
     if (!turnReported && turn.state() == TurnClient.State.READY) {
@@ -321,7 +400,7 @@ public final class WebRtcClientTransport implements AutoCloseable {
       ByteBuf wrapped = turn.wrap(ice.remote(candidate), packet, channel.alloc());
       packet.release();
       if (wrapped != null) {
-        channel.writeAndFlush(new DatagramPacket(wrapped, turnAddress), channel.voidPromise());
+        sendToTurn(wrapped);
       }
       return; // no permission yet: dropped, ICE checks again and DTLS retransmits
     }
@@ -336,12 +415,8 @@ public final class WebRtcClientTransport implements AutoCloseable {
     if (failed || closed.get() || packet.readableBytes() < 2) {
       return;
     }
-    if (turn != null && from.equals(turnAddress)) {
-      TurnClient.PeerData d = turn.onPacket(packet, System.nanoTime());
-      int pair = d == null ? -1 : ice.relayedPairOf(d.peer());
-      if (pair >= 0 && d.data().readableBytes() >= 2) {
-        dispatch(d.data(), pair, d.peer());
-      }
+    if (turn != null && turnChannel == null && from.equals(turnAddress)) {
+      fromTurn(packet);
       return;
     }
     int candidate = remote.tcp() != null ? 0 : ice.candidateOf(from);
@@ -349,6 +424,18 @@ public final class WebRtcClientTransport implements AutoCloseable {
       return; // not from a candidate of the answer
     }
     dispatch(packet, candidate, from);
+  }
+
+  /** One message from the TURN server (a datagram, or one framed message of the stream). */
+  private void fromTurn(ByteBuf message) {
+    if (failed || closed.get()) {
+      return;
+    }
+    TurnClient.PeerData d = turn.onPacket(message, System.nanoTime());
+    int pair = d == null ? -1 : ice.relayedPairOf(d.peer());
+    if (pair >= 0 && d.data().readableBytes() >= 2) {
+      dispatch(d.data(), pair, d.peer());
+    }
   }
 
   /** One packet from the remote candidate of {@code pair} ({@code from}: its address, as the pair sees it). */
@@ -410,6 +497,11 @@ public final class WebRtcClientTransport implements AutoCloseable {
     return s >= 0 && ice.isRelayed(s);
   }
 
+  /** The TURN server media goes through ({@link TurnServer#uri()}), or null when the selected pair is direct. */
+  public String relayServer() {
+    return selectedViaRelay() ? turn.server().uri() : null;
+  }
+
   /** Our relayed address on the TURN server, or null (no relay, or not allocated). */
   public InetSocketAddress relayedAddress() {
     return turn == null ? null : turn.relayed();
@@ -454,9 +546,15 @@ public final class WebRtcClientTransport implements AutoCloseable {
       dtls.close();
     }
     connected = false;
-    if (turn != null && channel.isActive()) {
+    if (turn != null) {
       byte[] bye = turn.deallocate(System.nanoTime());
-      if (bye != null) {
+      if (turnChannel != null) {
+        if (bye != null && turnChannel.isActive()) {
+          turnChannel.writeAndFlush(Unpooled.wrappedBuffer(bye)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        } else {
+          turnChannel.close();
+        }
+      } else if (bye != null && channel.isActive()) {
         channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bye), turnAddress), channel.voidPromise());
       }
     }
@@ -474,6 +572,45 @@ public final class WebRtcClientTransport implements AutoCloseable {
       // a send that failed (e.g. no route to one remote candidate): that pair just never answers
       sendErrors++;
       log.debug("UDP send failed: {}", cause.toString());
+    }
+  }
+
+  /** Cuts the TURN stream into STUN messages and ChannelData (padding included). */
+  private static final class TurnStreamDecoder extends io.netty.handler.codec.ByteToMessageDecoder {
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+      int n = TurnStreamFraming.frameLength(in); // throws on bytes that cannot start a message: the stream is broken
+      if (n >= 0 && in.readableBytes() >= n) {
+        out.add(in.readRetainedSlice(n));
+      }
+    }
+  }
+
+  private final class TurnStreamHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf message) {
+      fromTurn(message);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+      if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent e && !e.isSuccess()) {
+        exceptionCaught(ctx, e.cause());
+      }
+      ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      Throwable root = cause;
+      while (root.getCause() != null && !(root instanceof javax.net.ssl.SSLException)) {
+        root = root.getCause();
+      }
+      boolean tls = root instanceof javax.net.ssl.SSLHandshakeException;
+      String why = tls && turnTls != null && turnTls.lastFailure() != null ? turnTls.lastFailure() : root.getMessage();
+      // an untrusted certificate is a setting to fix, as refused credentials are
+      turnBroken((tls ? "TLS handshake failed: " : "") + why, tls);
+      ctx.close();
     }
   }
 

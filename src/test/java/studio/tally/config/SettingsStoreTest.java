@@ -21,10 +21,12 @@ class SettingsStoreTest {
     return StudioSettings.defaults()
         .withVideo(new VideoSettings(1920, 1080, 60, 6000, "libx264", 1))
         .withRecording(new RecordingSettings(dir.resolve("rec").toString(), "mkv"))
-        .withServer(ServerSettings.DEFAULT.withListen(List.of("127.0.0.1:11935", "127.0.0.1:18080")))
+        .withServer(ServerSettings.DEFAULT.withListen(List.of("127.0.0.1:11935", "127.0.0.1:18080"))
+            .withIceServers(List.of("stun:198.18.0.1:3478", "turn:198.18.0.1:3478"), "server_turn_secret"))
         .withDestination(remote)
         .withDestination(new Destination("whip", "WHIP box", "https://whip.example/rtc/v1/whip/?app=live&stream=s",
-            "Bearer whip_secret_token", true, null, false, Destination.Protocol.WHIP, true))
+            "Bearer whip_secret_token", true, null, false, Destination.Protocol.WHIP, true,
+            List.of("turn:relay_user:relay_pass@198.18.0.1:3478?transport=tcp")))
         .withSource(cam)
         .withSource(mic);
   }
@@ -65,7 +67,9 @@ class SettingsStoreTest {
       assertThat(d.protocol()).isEqualTo(Destination.Protocol.WHIP);
       assertThat(d.streamKey()).isEqualTo("whip_secret_token");
       assertThat(d.rawToken()).isTrue();
+      assertThat(d.iceServers()).containsExactly("turn:relay_user:relay_pass@198.18.0.1:3478?transport=tcp");
     });
+    assertThat(loaded.settings().server().turnSecret()).isEqualTo("server_turn_secret");
     assertThat(loaded.settings().destination(Destination.LOCAL_ID).protocol()).isEqualTo(Destination.Protocol.RTMP);
     // stream keys inside: owner only
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())))
@@ -75,7 +79,7 @@ class SettingsStoreTest {
   @Test
   void streamKeysNeverShowInToString() {
     StudioSettings s = sample();
-    assertThat(s.toString()).doesNotContain("live_secret_key", "studio\"", "whip_secret").contains("liv…", "whi…");
+    assertThat(s.toString()).doesNotContain("live_secret_key", "studio\"", "whip_secret", "relay_pass", "server_turn_secret").contains("liv…", "whi…");
     assertThat(s.destination(Destination.LOCAL_ID).toString()).doesNotContain("streamKey=studio").contains("stu…");
   }
 

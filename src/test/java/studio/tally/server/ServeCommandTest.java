@@ -94,6 +94,15 @@ class ServeCommandTest {
   }
 
   @Test
+  void aTurnServerWithoutCredentialsOrSecretIsOneLine() throws Exception {
+    Path dir = Files.createTempDirectory("tally-serve");
+    PeerProcess p = tally("serve", "--rtc-udp", "127.0.0.1:0", "--listen", "127.0.0.1:" + FreePort.tcp(),
+        "--config-dir", dir.toString(), "--ice-server", "stun:198.18.0.1:3478", "--ice-server", "turn:198.18.0.1:3478");
+    assertThat(p.waitFor(Duration.ofSeconds(30))).isNotZero();
+    assertOneCleanError(p, "--ice-server: TURN server 'turn:198.18.0.1:3478' needs USER:PASS@ or a TURN secret");
+  }
+
+  @Test
   void unknownConfigKeyIsNamed() throws Exception {
     Path dir = Files.createTempDirectory("tally-serve");
     Path config = dir.resolve("tally.json");

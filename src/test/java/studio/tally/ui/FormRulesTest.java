@@ -3,6 +3,7 @@ package studio.tally.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import studio.tally.config.Placement;
 
@@ -30,6 +31,17 @@ class FormRulesTest {
     assertThat(DestinationDialog.problem("webrtc://host/live", "", "")).contains("app and a stream");
     assertThat(DestinationDialog.problem("https://user:pw@host/whip", "", "")).contains("user name");
     assertThat(DestinationDialog.problem("https://host/whip", "Bearer two words", "")).contains("spaces");
+    // ICE servers as our TURN client takes them: TURN needs credentials; TCP and TLS relays are fine
+    String whip = "https://host/whip";
+    assertThat(DestinationDialog.problem(whip, "", "", List.of("stun:198.18.0.1:3478", "turn:u:p@198.18.0.1:3478?transport=tcp",
+        "turns:u:p@turn.example.net"))).isNull();
+    assertThat(DestinationDialog.problem(whip, "", "", List.of("turn:198.18.0.1:3478"))).startsWith("ICE servers: ")
+        .contains("no credentials");
+    assertThat(DestinationDialog.problem(whip, "", "", List.of("turns:u:secret@h?transport=udp"))).contains("DTLS")
+        .doesNotContain("secret");
+    assertThat(DestinationDialog.problem(whip, "", "", List.of("stun:a b"))).contains("stun:HOST[:PORT]");
+    assertThat(DestinationDialog.problem("rtmp://127.0.0.1:1935/live", "studio", "", List.of("turn:x"))).as("RTMP ignores them")
+        .isNull();
     assertThat(DestinationDialog.isWhip("WEBRTC://host/a/b")).isTrue();
     assertThat(DestinationDialog.isWhip("rtmp://host/a")).isFalse();
   }

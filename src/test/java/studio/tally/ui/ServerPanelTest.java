@@ -122,12 +122,19 @@ class ServerPanelTest {
 
     fill("Edge", "https://edge.example/whip/live/s", "Bearer  s3cret-token");
     robot.interact(() -> robot.lookup("#destination-bearer-prefix").queryAs(CheckBox.class).setSelected(false));
+    // a TURN relay as our TURN client takes it: credentials required
+    robot.interact(() -> robot.lookup("#destination-ice-servers").queryAs(TextField.class).setText("turn:198.18.0.1:3478"));
+    clickButton("OK");
+    assertThat(text("#destination-problem")).startsWith("ICE servers: ").contains("no credentials");
+    robot.interact(() -> robot.lookup("#destination-ice-servers").queryAs(TextField.class)
+        .setText("stun:198.18.0.1:3478 turn:relay:relay_pass@198.18.0.1:3478?transport=tcp"));
     clickButton("OK");
     await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().destinations().size() == 2);
     Destination d = studio.settings().destinations().stream().filter(x -> x.name().equals("Edge")).findFirst().orElseThrow();
     assertThat(d.protocol()).isEqualTo(Destination.Protocol.WHIP);
     assertThat(d.streamKey()).as("the pasted 'Bearer ' prefix is not part of the token").isEqualTo("s3cret-token");
     assertThat(d.rawToken()).isTrue();
+    assertThat(d.iceServers()).containsExactly("stun:198.18.0.1:3478", "turn:relay:relay_pass@198.18.0.1:3478?transport=tcp");
     assertThat(SettingsStore.at(profile).load(() -> null).settings().destination(d.id())).isEqualTo(d);
     await().atMost(Duration.ofSeconds(10)).until(() -> text("#url-" + d.id()).startsWith("WHIP https://edge.example"));
     assertThat(text("#url-" + d.id())).contains("token s3c…").doesNotContain("s3cret-token");

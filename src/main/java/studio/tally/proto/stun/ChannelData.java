@@ -21,8 +21,8 @@ import io.netty.buffer.ByteBuf;
  * </pre>
  * Channel numbers are 0x4000..0x4FFF (the first byte 0x40..0x4F, which RFC 7983 demultiplexes as a
  * TURN channel). Length counts the data without padding. Over UDP the datagram may carry padding up
- * to a multiple of 4 after the data (ignored); over TCP the padding is mandatory. {@link #encode}
- * writes no padding (UDP).
+ * to a multiple of 4 after the data (ignored); over TCP the padding is mandatory (RFC 8656 §12.5).
+ * {@link #encode} writes no padding (UDP), {@link #encodePadded} pads (TCP, TLS).
  */
 public final class ChannelData {
   public static final int HEADER_LENGTH = 4;
@@ -48,6 +48,17 @@ public final class ChannelData {
       throw new IllegalArgumentException("ChannelData payload of " + n + " bytes exceeds 65535");
     }
     out.writeShort(channel).writeShort(n).writeBytes(data, data.readerIndex(), n);
+  }
+
+  /** As {@link #encode}, then zero bytes up to a multiple of 4, as a stream transport needs (RFC 8656 §12.5). */
+  public static void encodePadded(int channel, ByteBuf data, ByteBuf out) {
+    encode(channel, data, out);
+    out.writeZero(padding(data.readableBytes()));
+  }
+
+  /** The zero bytes after {@code length} bytes of data on a stream transport: 0..3. */
+  public static int padding(int length) {
+    return -length & 3;
   }
 
   /** The channel number of the ChannelData message at the reader index (after {@link #payload} accepted it). */

@@ -73,6 +73,7 @@ public final class WebRtcRoutes {
   private final String publishToken;
   private final StreamHub hub;
   private final studio.tally.server.bridge.RtmpToRtcBridges bridges;
+  private final IceServerLinks iceServers;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final Map<String, Future<?>> timers = new ConcurrentHashMap<>();
 
@@ -137,6 +138,14 @@ public final class WebRtcRoutes {
   public WebRtcRoutes(WebRtcTransportServer webrtc, RtcStreamRegistry registry,
       Supplier<List<CandidateAddress>> candidates, String publishToken, StreamHub hub,
       studio.tally.server.bridge.RtmpToRtcBridges bridges) {
+    this(webrtc, registry, candidates, publishToken, hub, bridges, IceServerLinks.NONE);
+  }
+
+  /** @param iceServers the STUN/TURN servers named in {@code Link} headers on the 201 and on OPTIONS */
+  public WebRtcRoutes(WebRtcTransportServer webrtc, RtcStreamRegistry registry,
+      Supplier<List<CandidateAddress>> candidates, String publishToken, StreamHub hub,
+      studio.tally.server.bridge.RtmpToRtcBridges bridges, IceServerLinks iceServers) {
+    this.iceServers = java.util.Objects.requireNonNull(iceServers, "iceServers");
     this.bridges = bridges;
     this.webrtc = webrtc;
     this.registry = registry;
@@ -160,6 +169,9 @@ public final class WebRtcRoutes {
     if (req.method() == HttpMethod.OPTIONS) {
       FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
       cors(res);
+      if (!path.startsWith("/rtc/v1/publish") && !path.startsWith("/rtc/v1/play")) {
+        links(res); // RFC 9725 §4.6: a client may ask for the ICE servers before it offers
+      }
       res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
       write(ctx, req, res);
       return;
@@ -209,6 +221,7 @@ public final class WebRtcRoutes {
       FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CREATED,
           Unpooled.copiedBuffer(s.answer, StandardCharsets.UTF_8));
       cors(res);
+      links(res);
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/sdp")
           .set(HttpHeaderNames.LOCATION, location)
           .set("Session-Id", s.id)
@@ -487,8 +500,15 @@ public final class WebRtcRoutes {
     res.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*")
         .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "POST, DELETE, OPTIONS, PATCH")
         .set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, Authorization")
-        .set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location")
+        .set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Location, Link")
         .set(HttpHeaderNames.SERVER, "Tally");
+  }
+
+  /** One {@code Link: <uri>; rel="ice-server"} per configured STUN/TURN server (fresh REST credentials). */
+  private void links(FullHttpResponse res) {
+    for (String v : iceServers.headerValues(System.currentTimeMillis() / 1000)) {
+      res.headers().add("Link", v);
+    }
   }
 
   private static void write(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {

@@ -39,10 +39,13 @@ import studio.tally.proto.stun.XorPeerAddress;
 import studio.tally.proto.stun.XorRelayedAddress;
 
 /**
- * The client side of one TURN allocation over UDP (RFC 8656), as a pure state machine like
+ * The client side of one TURN allocation (RFC 8656), as a pure state machine like
  * {@link IceControllingAgent}: no sockets, no threads, time passed in. The owner sends what
  * {@link #tick} returns to the TURN server (every {@link IceControllingAgent#TICK_MILLIS} ms), hands every
- * datagram from the server to {@link #onPacket}, and wraps data for a peer with {@link #wrap}.
+ * datagram from the server to {@link #onPacket}, and wraps data for a peer with {@link #wrap}. Over TCP
+ * or TLS ({@link TurnServer.Transport#stream()}) the owner frames the stream ({@code TurnStreamFraming})
+ * and hands one message per call; requests then go once (the stream is reliable, RFC 8489 §6.2.2) and
+ * ChannelData is padded to 4 bytes (RFC 8656 §12.5). The relay toward peers is UDP either way.
  *
  * <ul>
  *   <li>Allocate (REQUESTED-TRANSPORT UDP) without credentials; the 401's REALM and NONCE give the
@@ -196,7 +199,8 @@ public final class TurnClient {
         }
       } else if (now >= t.nextSendNanos) {
         out.add(t.bytes);
-        t.nextSendNanos = now + t.rtoMillis * 1_000_000L;
+        // a stream delivers or breaks: no retransmission, only the transaction timeout
+        t.nextSendNanos = server.transport().stream() ? Long.MAX_VALUE : now + t.rtoMillis * 1_000_000L;
         t.rtoMillis = Math.min(t.rtoMillis * 2, 2_000);
       }
     }
@@ -289,8 +293,12 @@ public final class TurnClient {
     }
     Channel c = channelsByPeer.get(peer);
     if (c != null && c.bound) {
-      ByteBuf out = alloc.buffer(ChannelData.HEADER_LENGTH + data.readableBytes());
-      ChannelData.encode(c.number, data, out);
+      ByteBuf out = alloc.buffer(ChannelData.HEADER_LENGTH + data.readableBytes() + 3);
+      if (server.transport().stream()) {
+        ChannelData.encodePadded(c.number, data, out);
+      } else {
+        ChannelData.encode(c.number, data, out);
+      }
       return out;
     }
     Permission p = permissions.get(peer.getAddress());
@@ -325,6 +333,17 @@ public final class TurnClient {
     state = State.FAILED;
     failure = "closed";
     return t.bytes;
+  }
+
+  /**
+   * The connection to the server could not be made or broke (TCP refused, TLS certificate untrusted,
+   * reset): the client fails with {@code reason}; {@code refused} marks a configuration error not worth
+   * retrying (an untrusted certificate). No effect once failed.
+   */
+  public void transportFailed(String reason, boolean refused) {
+    if (state != State.FAILED) {
+      fail("TURN " + server.uri() + ": " + reason, refused);
+    }
   }
 
   private Transaction start(Kind kind, List<StunAttribute> attributes, Object subject, long now) {

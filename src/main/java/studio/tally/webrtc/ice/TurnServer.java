@@ -3,17 +3,36 @@ package studio.tally.webrtc.ice;
 import java.util.Locale;
 
 /**
- * A TURN server a client may relay through (RFC 8656 over UDP, long-term credentials RFC 8489 §9.2),
- * from a URL a user types ({@code turn:user:pass@host:port?transport=udp}, the spelling of
- * {@code tally call --ice-server}) or from a WHIP answer's {@code Link: <turn:host:port?transport=udp>;
- * rel="ice-server"; username="u"; credential="p"} (RFC 9725 §4.6). Only UDP to the server is
- * supported: {@code turns:} (TLS) and {@code transport=tcp} are refused with a clear reason. The
- * password is never shown by {@link #toString()}.
+ * A TURN server a client may relay through (RFC 8656, long-term credentials RFC 8489 §9.2), from a URL
+ * a user types ({@code turn:user:pass@host:port?transport=udp}, the spelling of {@code tally call
+ * --ice-server}) or from a WHIP answer's {@code Link: <turn:host:port?transport=udp>; rel="ice-server";
+ * username="u"; credential="p"} (RFC 9725 §4.6). The client reaches the server over UDP
+ * ({@code turn:}), one TCP connection ({@code turn:...?transport=tcp}) or TLS over TCP ({@code turns:},
+ * port 5349 by default, RFC 7065); the relay toward peers is UDP in every case. DTLS
+ * ({@code turns:...?transport=udp}) is refused with a clear reason. The password is never shown by
+ * {@link #toString()}.
  */
-public record TurnServer(String host, int port, String username, String password) {
+public record TurnServer(String host, int port, String username, String password, Transport transport) {
   public static final int DEFAULT_PORT = 3478;
+  public static final int DEFAULT_TLS_PORT = 5349;
+
+  /** How the client reaches the TURN server. */
+  public enum Transport {
+    UDP, TCP, TLS;
+
+    /** Whether messages go on a byte stream (framed by their own lengths, ChannelData padded). */
+    public boolean stream() {
+      return this != UDP;
+    }
+  }
+
+  /** A TURN server reached over UDP. */
+  public TurnServer(String host, int port, String username, String password) {
+    this(host, port, username, password, Transport.UDP);
+  }
 
   public TurnServer {
+    java.util.Objects.requireNonNull(transport, "transport");
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("TURN server without a host");
     }
@@ -25,7 +44,7 @@ public record TurnServer(String host, int port, String username, String password
     }
   }
 
-  /** {@code turn:user:pass@host[:port][?transport=udp]}. */
+  /** {@code turn:user:pass@host[:port][?transport=udp|tcp]}, {@code turns:user:pass@host[:port]}. */
   public static TurnServer parse(String url) {
     String u = url == null ? "" : url.strip();
     String scheme = schemeOf(u);
@@ -39,24 +58,30 @@ public record TurnServer(String host, int port, String username, String password
     return of(scheme + ":" + rest.substring(at + 1), c < 0 ? user : user.substring(0, c), c < 0 ? "" : user.substring(c + 1));
   }
 
-  /** A Link header's {@code turn:host[:port][?transport=udp]} with its username and credential. */
+  /** A Link header's {@code turn:host[:port][?transport=udp|tcp]} or {@code turns:...} with its username and credential. */
   public static TurnServer of(String uri, String username, String credential) {
     String u = uri == null ? "" : uri.strip();
     String scheme = schemeOf(u);
+    boolean tls = scheme.equals("turns");
+    Transport transport = tls ? Transport.TLS : Transport.UDP;
     String rest = u.substring(scheme.length() + 1);
     int q = rest.indexOf('?');
     if (q >= 0) {
       for (String param : rest.substring(q + 1).split("&")) {
         String p = param.toLowerCase(Locale.ROOT);
-        if (p.startsWith("transport=") && !p.equals("transport=udp")) {
+        if (p.equals("transport=tcp")) {
+          transport = tls ? Transport.TLS : Transport.TCP;
+        } else if (p.equals("transport=udp") && tls) {
+          throw new IllegalArgumentException("TURN over DTLS (" + u + ") is not supported: turns: over TCP, turn: over UDP or TCP");
+        } else if (p.startsWith("transport=") && !p.equals("transport=udp")) {
           throw new IllegalArgumentException("TURN over " + p.substring(10).toUpperCase(Locale.ROOT) + " (" + u
-              + ") is not supported: UDP relays only");
+              + ") is not supported: transport=udp or transport=tcp");
         }
       }
       rest = rest.substring(0, q);
     }
     String host;
-    int port = DEFAULT_PORT;
+    int port = tls ? DEFAULT_TLS_PORT : DEFAULT_PORT;
     if (rest.startsWith("[")) {
       int close = rest.indexOf(']');
       if (close < 0) {
@@ -76,17 +101,14 @@ public record TurnServer(String host, int port, String username, String password
     if (username == null || credential == null) {
       throw new IllegalArgumentException("TURN server " + u + " needs a username and a credential");
     }
-    return new TurnServer(host, port, username, credential);
+    return new TurnServer(host, port, username, credential, transport);
   }
 
   private static String schemeOf(String u) {
     int colon = u.indexOf(':');
     String scheme = colon < 0 ? "" : u.substring(0, colon).toLowerCase(Locale.ROOT);
-    if (scheme.equals("turns")) {
-      throw new IllegalArgumentException("TURN over TLS (" + redact(u) + ") is not supported: UDP relays only (turn:)");
-    }
-    if (!scheme.equals("turn") || u.length() == colon + 1) {
-      throw new IllegalArgumentException("TURN server '" + redact(u) + "' must be turn:USER:PASS@HOST:PORT");
+    if (!(scheme.equals("turn") || scheme.equals("turns")) || u.length() == colon + 1) {
+      throw new IllegalArgumentException("TURN server '" + redact(u) + "' must be turn:USER:PASS@HOST:PORT (or turns:)");
     }
     return scheme;
   }
@@ -105,9 +127,14 @@ public record TurnServer(String host, int port, String username, String password
     return at < 0 || colon < 0 ? u : u.substring(0, colon + 1) + "…@" + u.substring(at + 1);
   }
 
-  /** {@code turn:host:port}, as messages name it. */
+  /** {@code turn:host:port}, {@code turn:host:port?transport=tcp} or {@code turns:host:port}, as messages name it. */
   public String uri() {
-    return "turn:" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    String hostPort = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    return switch (transport) {
+      case UDP -> "turn:" + hostPort;
+      case TCP -> "turn:" + hostPort + "?transport=tcp";
+      case TLS -> "turns:" + hostPort;
+    };
   }
 
   @Override

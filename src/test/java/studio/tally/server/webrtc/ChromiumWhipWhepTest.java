@@ -196,7 +196,7 @@ class ChromiumWhipWhepTest {
     var options = send("OPTIONS", whip, null, null, null);
     assertThat(options.statusCode()).isEqualTo(200);
     assertThat(options.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
-    assertThat(options.headers().firstValue("Access-Control-Expose-Headers")).hasValue("Location");
+    assertThat(options.headers().firstValue("Access-Control-Expose-Headers")).hasValue("Location, Link");
 
     assertThat(send("POST", whip, "application/sdp", offer, "Bearer wrong").statusCode()).isEqualTo(401);
     assertThat(send("POST", whip, "application/sdp", offer, null).statusCode()).isEqualTo(401);

@@ -225,16 +225,63 @@ class TurnClientTest {
   }
 
   @Test
+  void overTcpRequestsGoOnceAndChannelDataIsPadded() {
+    TurnClient tcp = new TurnClient(TurnServer.parse("turn:tally:relay-secret@198.18.0.1:3478?transport=tcp"),
+        new SplittableRandom(7));
+    int sent = 0;
+    for (long t = 0; t <= TurnClient.TRANSACTION_TIMEOUT_MILLIS + 100; t += 50) {
+      List<byte[]> out = tcp.tick(now + t * 1_000_000L);
+      if (sent == 0 && !out.isEmpty()) {
+        assertEquals(new RequestedTransport(17), StunMessage.parse(out.getFirst()).attribute(RequestedTransport.class)
+            .orElseThrow(), "the relay toward peers stays UDP");
+      }
+      sent += out.size();
+    }
+    assertThat(sent).as("a stream is reliable: no retransmission").isEqualTo(1);
+    assertEquals("TURN turn:198.18.0.1:3478?transport=tcp did not answer the Allocate within 8 s", tcp.failure());
+
+    TurnClient tls = new TurnClient(TurnServer.parse("turns:tally:relay-secret@198.18.0.1"), new SplittableRandom(7));
+    StunMessage first = StunMessage.parse(tls.tick(now).getFirst());
+    tls.onPacket(Unpooled.wrappedBuffer(StunMessage.responseTo(first, StunClass.ERROR_RESPONSE)
+        .add(new ErrorCode(401, "Unauthorized")).add(new Realm("tally.test")).add(new Nonce("n1")).toBytes()), now);
+    StunMessage second = StunMessage.parse(tls.tick(now).getFirst());
+    tls.onPacket(Unpooled.wrappedBuffer(StunMessage.responseTo(second, StunClass.SUCCESS_RESPONSE)
+        .add(new XorRelayedAddress(stun(RELAY))).messageIntegrity(KEY).toBytes()), now);
+    tls.addPeer(PEER);
+    List<byte[]> out = tls.tick(now);
+    for (byte[] b : out) {
+      tls.onPacket(Unpooled.wrappedBuffer(StunMessage.responseTo(StunMessage.parse(b), StunClass.SUCCESS_RESPONSE)
+          .messageIntegrity(KEY).toBytes()), now);
+    }
+    assertEquals(0x4000, tls.channelOf(PEER));
+    ByteBuf framed = tls.wrap(PEER, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, 96, 0, 1, 7}), UnpooledByteBufAllocator.DEFAULT);
+    assertEquals("40000005" + "8060000107" + "000000", java.util.HexFormat.of().formatHex(ByteBufUtil.getBytes(framed)),
+        "RFC 8656 §12.5: padded to 4 bytes on a stream");
+
+    tls.transportFailed("TLS handshake failed: certificate not trusted", true);
+    assertEquals(TurnClient.State.FAILED, tls.state());
+    assertEquals("TURN turns:198.18.0.1:5349: TLS handshake failed: certificate not trusted", tls.failure());
+    assertThat(tls.refused()).isTrue();
+  }
+
+  @Test
   void urlsParseAsCallAndLinkHeadersSpellThem() {
     assertEquals(new TurnServer("198.18.0.1", 3478, "tally", "relay-secret"), SERVER);
     assertEquals("turn:198.18.0.1:3478 (user tally)", SERVER.toString());
     assertEquals(new TurnServer("turn.example.net", 3478, "u", "p:w"),
         TurnServer.parse("turn:u:p:w@turn.example.net?transport=udp"));
     assertEquals(new TurnServer("::1", 5349, "u", "p"), TurnServer.of("turn:[::1]:5349", "u", "p"));
+    TurnServer tcp = TurnServer.of("turn:h:3478?transport=tcp", "u", "p");
+    assertEquals(new TurnServer("h", 3478, "u", "p", TurnServer.Transport.TCP), tcp);
+    assertEquals("turn:h:3478?transport=tcp", tcp.uri());
+    TurnServer tls = TurnServer.parse("turns:u:secret@h");
+    assertEquals(new TurnServer("h", 5349, "u", "secret", TurnServer.Transport.TLS), tls);
+    assertEquals("turns:h:5349 (user u)", tls.toString());
+    assertEquals(TurnServer.Transport.TLS, TurnServer.of("turns:h:443?transport=tcp", "u", "p").transport());
     assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> TurnServer.of("turn:h:3478?transport=tcp", "u", "p")).getMessage()).contains("UDP relays only");
+        () -> TurnServer.parse("turns:u:secret@h:5349?transport=udp")).getMessage()).contains("DTLS").doesNotContain("secret");
     assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> TurnServer.parse("turns:u:secret@h:5349")).getMessage()).contains("TLS").doesNotContain("secret");
+        () -> TurnServer.of("turn:h:3478?transport=sctp", "u", "p")).getMessage()).contains("SCTP");
     assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> TurnServer.parse("turn:h:3478")).getMessage()).contains("no credentials");
     assertThat(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
