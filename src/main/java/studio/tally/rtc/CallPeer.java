@@ -7,8 +7,8 @@ import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
 import dev.onvoid.webrtc.media.MediaType;
-import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
@@ -20,26 +20,31 @@ import java.util.List;
  * One peer-to-peer leg of a call: send-receive video and audio on a single RTCPeerConnection, as the
  * offerer ({@link #offer}/{@link #acceptAnswer}) or the answerer ({@link #answer}). Complete SDP after
  * gathering; trickled remote candidates (from browsers) are added as they come. Frames go out through
- * {@link FramePush}, decoded remote frames to the listener.
+ * {@link FramePush}, audio from the factory ({@link RtcFactory#localAudio}); decoded remote frames and
+ * audio go to the listeners.
  */
 final class CallPeer implements AutoCloseable {
   private final PeerSession session;
+  private final RtcFactory factory;
   private final CustomVideoSource videoSource = new CustomVideoSource();
   private final VideoTrack videoTrack;
   private final AudioTrack audioTrack;
   private final FrameCounter received;
+  private final AudioFrameListener audio;
   private final Duration timeout;
   private final List<Runnable> sinks = new ArrayList<>();
   private volatile boolean closed;
 
-  CallPeer(RtcFactory factory, RTCConfiguration config, VideoFrameListener listener, Duration timeout) {
+  CallPeer(RtcFactory factory, RTCConfiguration config, VideoFrameListener listener, AudioFrameListener audio,
+      Duration timeout) {
     this.timeout = timeout;
+    this.audio = audio;
     this.received = new FrameCounter(listener);
+    this.factory = factory;
     this.session = new PeerSession(factory, config);
     session.disposeOnClose(videoSource::dispose);
     videoTrack = factory.peerConnections().createVideoTrack("call-video", videoSource);
-    audioTrack = factory.peerConnections().createAudioTrack("call-audio",
-        factory.peerConnections().createAudioSource(new AudioOptions()));
+    audioTrack = factory.peerConnections().createAudioTrack("call-audio", factory.localAudio());
     session.disposeOnClose(videoTrack::dispose);
     session.disposeOnClose(audioTrack::dispose);
   }
@@ -87,7 +92,7 @@ final class CallPeer implements AutoCloseable {
   /** Disabled tracks keep their place in the session: the peer gets black frames and silence. */
   synchronized void mute(boolean mic, boolean camera) {
     if (!closed) {
-      audioTrack.setEnabled(!mic);
+      if (!factory.mutePushedAudio(mic)) audioTrack.setEnabled(!mic); // pushed audio: silence, see RtcFactory
       videoTrack.setEnabled(!camera);
     }
   }
@@ -108,6 +113,16 @@ final class CallPeer implements AutoCloseable {
     for (RTCRtpTransceiver t : session.pc().getTransceivers()) {
       if (t.getReceiver().getTrack() instanceof VideoTrack remote) {
         VideoTrackSink sink = received::deliver;
+        remote.addSink(sink);
+        sinks.add(() -> remote.removeSink(sink));
+      } else if (t.getReceiver().getTrack() instanceof AudioTrack remote) {
+        AudioTrackSink sink = (data, bits, rate, channels, frames) -> {
+          try {
+            audio.onAudio(data, bits, rate, channels, frames);
+          } catch (RuntimeException e) {
+            // never unwind into libwebrtc's audio thread
+          }
+        };
         remote.addSink(sink);
         sinks.add(() -> remote.removeSink(sink));
       }

@@ -7,7 +7,6 @@ import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
 import dev.onvoid.webrtc.media.MediaType;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
-import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import java.nio.ByteBuffer;
@@ -15,14 +14,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Publishes pushed I420 frames (audio: the headless audio device's silence, so the session has an Opus
- * stream) with libwebrtc: as a WHIP client
+ * Publishes pushed I420 frames (audio: the factory's, see {@link RtcFactory}: silence, pushed PCM or a
+ * microphone) with libwebrtc: as a WHIP client
  * ({@link #connect}) or, for a direct peer-to-peer link, as the answerer of a player's offer
  * ({@link #awaitingOffer} + {@link #answerer()}). libwebrtc encodes (H.264 preferred), paces, sends RTCP
  * SRs and reacts to NACK/PLI. Push from one thread at a time, and stop pushing before {@link #close()}.
  */
 public final class WhipPublisher implements AutoCloseable {
   private final PeerSession session;
+  private final RtcFactory factory;
   private volatile SdpExchange exchange;
   private String preparedOffer;
   private final Duration timeout;
@@ -36,13 +36,12 @@ public final class WhipPublisher implements AutoCloseable {
     this.exchange = exchange;
     this.timeout = timeout;
     this.maxBitrate = maxBitrate;
+    this.factory = factory;
     this.session = new PeerSession(factory);
     session.disposeOnClose(videoSource::dispose);
     videoTrack = factory.peerConnections().createVideoTrack("tally-video", videoSource);
-    // audio from the factory's (headless) audio device: pushing PCM through a CustomAudioSource as well
-    // made two threads feed the send stream and libwebrtc aborted (audio_send_stream.cc race check)
-    audioTrack = factory.peerConnections().createAudioTrack("tally-audio",
-        factory.peerConnections().createAudioSource(new AudioOptions()));
+    // what the factory's audio is: silence, pushed PCM or its microphone (see RtcFactory)
+    audioTrack = factory.peerConnections().createAudioTrack("tally-audio", factory.localAudio());
     session.disposeOnClose(videoTrack::dispose);
     session.disposeOnClose(audioTrack::dispose);
   }
