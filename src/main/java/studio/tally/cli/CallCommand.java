@@ -54,6 +54,10 @@ final class CallCommand implements Callable<Integer> {
       description = "--source camera: the PulseAudio source to send (its name, or its id pulse:NAME as 'tally devices' lists it). Default: the server's default source.")
   String mic;
 
+  @Option(names = "--voice-processing", defaultValue = "echo,noise,gain", split = ",", paramLabel = "echo,noise,gain|none",
+      description = "--source camera: libwebrtc's processing of the microphone: echo cancellation, noise suppression, gain control (a high-pass filter comes with any). Default: ${DEFAULT-VALUE}.")
+  List<String> voiceProcessing;
+
   @Option(names = "--audio-out", paramLabel = "FILE.wav", description = "Write the peer's audio, as received, to a WAV file.")
   java.nio.file.Path audioOut;
 
@@ -131,12 +135,22 @@ final class CallCommand implements Callable<Integer> {
     var options = new CallSession.Options(so, room, name, m, List.copyOf(iceServers), 1_500_000, TIMEOUT)
         .muted(mute.contains("mic"), mute.contains("camera"));
 
+    var processing = java.util.EnumSet.noneOf(RtcFactory.VoiceProcessing.class);
+    for (String v : voiceProcessing) {
+      switch (v) {
+        case "echo" -> processing.add(RtcFactory.VoiceProcessing.ECHO_CANCELLATION);
+        case "noise" -> processing.add(RtcFactory.VoiceProcessing.NOISE_SUPPRESSION);
+        case "gain" -> processing.add(RtcFactory.VoiceProcessing.GAIN_CONTROL);
+        case "none" -> { }
+        default -> throw new UserError("--voice-processing: echo, noise, gain or none, got '" + v + "'");
+      }
+    }
     String micDescription = source.equals("camera") ? microphone(mic) : null;
     AtomicLong timecodes = new AtomicLong();
     AtomicLong latencySum = new AtomicLong();
     AtomicLong sampled = new AtomicLong();
     AtomicLong lastSize = new AtomicLong();
-    try (RtcFactory factory = audioFactory(micDescription); I420Pattern pattern = new I420Pattern(name, WIDTH, HEIGHT, FPS);
+    try (RtcFactory factory = audioFactory(micDescription, processing); I420Pattern pattern = new I420Pattern(name, WIDTH, HEIGHT, FPS);
         ReceivedAudio heard = audioOut == null ? new ReceivedAudio() : new ReceivedAudio(audioOut);
         TonePcm tone = source.equals("test") ? new TonePcm() : null) {
       CallSession session;
@@ -218,10 +232,10 @@ final class CallCommand implements Callable<Integer> {
     }
   }
 
-  private static RtcFactory audioFactory(String micDescription) {
-    if (micDescription == null) return RtcFactory.withPushedAudio();
+  private RtcFactory audioFactory(String micDescription, java.util.Set<RtcFactory.VoiceProcessing> processing) {
+    if (!source.equals("camera")) return RtcFactory.withPushedAudio();
     try {
-      return RtcFactory.withMicrophone(micDescription, RtcFactory.VoiceProcessing.ALL);
+      return RtcFactory.withMicrophone(micDescription, processing);
     } catch (IllegalArgumentException e) {
       throw new UserError("--mic: " + e.getMessage());
     }
