@@ -162,8 +162,10 @@ public final class Call implements AutoCloseable {
     if (tone != null) {
       source.scheduleAtFixedRate(() -> {
         try {
-          RtcFactory f = factory;
-          if (f != null && session != null) tone.drain(pcm -> f.pushAudio(pcm, TonePcm.SAMPLE_RATE, TonePcm.CHANNELS));
+          RtcFactory f = factory; // null while connecting: the tone goes nowhere yet
+          tone.drain(pcm -> {
+            if (f != null) f.pushAudio(pcm, TonePcm.SAMPLE_RATE, TonePcm.CHANNELS);
+          });
         } catch (RuntimeException e) {
           log.debug("call: audio lost: {}", e.toString());
         }

@@ -10,13 +10,16 @@ import studio.tally.media.SessionClock;
 /**
  * The test source's sound ({@link TestTone}: 1 kHz at −20 dBFS, an 880 Hz beep at −6 dBFS on every
  * whole wall-clock second) as the 10 ms blocks of interleaved signed 16-bit stereo PCM that libwebrtc
- * takes. Samples are counted against the session clock: however late {@link #drain} is called, it
- * hands over exactly what is due by then, so the sound keeps real time. One thread at a time.
+ * takes. Samples are counted against the session clock, so the sound keeps real time and the beeps
+ * stay on the whole seconds: {@link #drain} hands over what is due by then, but never more than
+ * {@value #MAX_BACKLOG_BLOCKS} blocks at once (a late first call, or a pause, drops the older ones
+ * rather than bursting seconds of sound into a call). One thread at a time.
  */
 public final class TonePcm implements AutoCloseable {
   public static final int SAMPLE_RATE = TestTone.SAMPLE_RATE;
   public static final int CHANNELS = 2;
   private static final int BLOCK = SAMPLE_RATE / 100;
+  private static final int MAX_BACKLOG_BLOCKS = 10;
 
   /** Receives one 10 ms block; the array is reused after the call returns. */
   @FunctionalInterface
@@ -48,7 +51,7 @@ public final class TonePcm implements AutoCloseable {
         av_frame_free(f);
       }
     }
-    int used = 0;
+    int used = Math.max(0, (pendingSamples / BLOCK - MAX_BACKLOG_BLOCKS) * BLOCK);
     while (pendingSamples - used >= BLOCK) {
       for (int i = 0; i < BLOCK; i++) {
         int v = Math.round(Math.max(-1f, Math.min(1f, pending[used + i])) * 32767f);
