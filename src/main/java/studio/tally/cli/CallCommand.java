@@ -288,7 +288,7 @@ final class CallCommand implements Callable<Integer> {
         .put("packets_lost", rx == null ? 0 : rx.packetsLost())
         .put("bytes_received", rx == null ? 0 : rx.bytes())
         .put("candidate", rx == null ? "" : rx.candidateType());
-    o.put("audio_source", source.equals("test") ? "test tone" : "pulse:" + mic)
+    o.put("audio_source", source.equals("test") ? "test tone" : mic.startsWith("pulse:") ? mic : "pulse:" + mic)
         .put("audio_samples", audio.samples()).put("audio_sample_rate", audio.sampleRate())
         .put("audio_channels", audio.channels()).put("audio_rms_dbfs", round(audio.rmsDb()));
     var levels = o.putArray("audio_levels"); // [wall clock ms, RMS dBFS] of each 100 ms received, the last minute
