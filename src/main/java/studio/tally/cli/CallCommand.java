@@ -145,12 +145,12 @@ final class CallCommand implements Callable<Integer> {
         default -> throw new UserError("--voice-processing: echo, noise, gain or none, got '" + v + "'");
       }
     }
-    String micDescription = source.equals("camera") ? microphone(mic) : null;
+    String micSource = source.equals("camera") ? microphone(mic) : null;
     AtomicLong timecodes = new AtomicLong();
     AtomicLong latencySum = new AtomicLong();
     AtomicLong sampled = new AtomicLong();
     AtomicLong lastSize = new AtomicLong();
-    try (RtcFactory factory = audioFactory(micDescription, processing); I420Pattern pattern = new I420Pattern(name, WIDTH, HEIGHT, FPS);
+    try (RtcFactory factory = audioFactory(micSource, processing); I420Pattern pattern = new I420Pattern(name, WIDTH, HEIGHT, FPS);
         ReceivedAudio heard = audioOut == null ? new ReceivedAudio() : new ReceivedAudio(audioOut);
         TonePcm tone = source.equals("test") ? new TonePcm() : null) {
       CallSession session;
@@ -226,16 +226,16 @@ final class CallCommand implements Callable<Integer> {
   /** The description of the --mic source (null: the default source); a source the server lacks is a user error. */
   private static String microphone(String mic) {
     try {
-      return PulseSources.microphoneDescription(mic);
+      return PulseSources.microphone(mic);
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new UserError("--mic " + mic + ": " + e.getMessage());
     }
   }
 
-  private RtcFactory audioFactory(String micDescription, java.util.Set<RtcFactory.VoiceProcessing> processing) {
+  private RtcFactory audioFactory(String micSource, java.util.Set<RtcFactory.VoiceProcessing> processing) {
     if (!source.equals("camera")) return RtcFactory.withPushedAudio();
     try {
-      return RtcFactory.withMicrophone(micDescription, processing);
+      return RtcFactory.withMicrophone(micSource, processing);
     } catch (IllegalArgumentException e) {
       throw new UserError("--mic: " + e.getMessage());
     }

@@ -133,7 +133,7 @@ public final class Call implements AutoCloseable {
   private final AtomicLong peerSize = new AtomicLong();
   private volatile CallSession session;
   private volatile RtcFactory factory;
-  private volatile String micDescription;
+  private volatile String micSource;
   private volatile boolean micMuted;
   private volatile boolean cameraOff;
   private volatile boolean closed;
@@ -226,10 +226,10 @@ public final class Call implements AutoCloseable {
       boolean cameraOff, Studio scene, String microphone, PreviewListener self, PreviewListener peer, Listener listener) {
     String problem = problem(signalUrl, connection, room, name);
     if (problem != null) throw new StudioException(problem);
-    String micDescription = null;
+    String micSource = null;
     if (microphone != null) {
       try {
-        micDescription = PulseSources.microphoneDescription(microphone);
+        micSource = PulseSources.microphone(microphone);
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw new StudioException("microphone: " + e.getMessage());
       }
@@ -238,7 +238,7 @@ public final class Call implements AutoCloseable {
         .withTls(connection.tlsFingerprint(), connection.insecureTls()).withToken(connection.token())
         .withTimeouts(TIMEOUT, Duration.ofSeconds(5), Duration.ofSeconds(30));
     Call c = new Call(so, connection.iceServers(), room, name, mode, scene, microphone, self, peer, listener);
-    c.micDescription = micDescription;
+    c.micSource = micSource;
     c.micMuted = micMuted;
     c.cameraOff = cameraOff;
     listener.onState(State.CONNECTING, "joining '" + room + "' at " + so.uri().getHost() + ":" + so.port());
@@ -323,7 +323,7 @@ public final class Call implements AutoCloseable {
   private void connect() {
     try {
       // the sound is the factory's: libwebrtc's microphone, our pushed test tone, or silence (the scene)
-      RtcFactory f = microphone != null ? RtcFactory.withMicrophone(micDescription, RtcFactory.VoiceProcessing.ALL)
+      RtcFactory f = microphone != null ? RtcFactory.withMicrophone(micSource, RtcFactory.VoiceProcessing.ALL)
           : tone != null ? RtcFactory.withPushedAudio() : new RtcFactory();
       factory = f;
       if (closed) return;

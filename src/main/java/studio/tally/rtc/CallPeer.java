@@ -3,6 +3,7 @@ package studio.tally.rtc;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
@@ -34,6 +35,7 @@ final class CallPeer implements AutoCloseable {
   private final Duration timeout;
   private final List<Runnable> sinks = new ArrayList<>();
   private volatile boolean closed;
+  private boolean micMuted; // applied again once the track has its sender
 
   CallPeer(RtcFactory factory, RTCConfiguration config, VideoFrameListener listener, AudioFrameListener audio,
       Duration timeout) {
@@ -54,6 +56,7 @@ final class CallPeer implements AutoCloseable {
     RTCRtpTransceiver video = session.pc().addTransceiver(videoTrack, sendRecv());
     PeerSession.prefer(video, PeerSession.sendCodecs(factory, MediaType.VIDEO), "video/H264");
     session.pc().addTransceiver(audioTrack, sendRecv());
+    remute();
     attachSinks();
     return session.offer(timeout);
   }
@@ -67,6 +70,7 @@ final class CallPeer implements AutoCloseable {
     session.acceptOffer(offer, timeout);
     session.pc().addTrack(videoTrack, List.of("call"));
     session.pc().addTrack(audioTrack, List.of("call"));
+    remute();
     attachSinks();
     return session.answer(timeout);
   }
@@ -89,10 +93,11 @@ final class CallPeer implements AutoCloseable {
     return session.state();
   }
 
-  /** Disabled tracks keep their place in the session: the peer gets black frames and silence. */
+  /** Muted tracks keep their place in the session: the peer gets black frames and silence. */
   synchronized void mute(boolean mic, boolean camera) {
+    micMuted = mic;
     if (!closed) {
-      if (!factory.mutePushedAudio(mic)) audioTrack.setEnabled(!mic); // pushed audio: silence, see RtcFactory
+      factory.muteAudio(audioTrack, audioSender(), mic);
       videoTrack.setEnabled(!camera);
     }
   }
@@ -144,5 +149,17 @@ final class CallPeer implements AutoCloseable {
     closed = true;
     sinks.forEach(Runnable::run);
     session.close();
+  }
+
+  private synchronized void remute() {
+    if (micMuted && !closed) factory.muteAudio(audioTrack, audioSender(), true);
+  }
+
+  /** The sender of our audio track, or null before the track is in the session. */
+  private RTCRtpSender audioSender() {
+    for (RTCRtpSender s : session.pc().getSenders()) {
+      if (s.getTrack() != null && s.getTrack().getId().equals(audioTrack.getId())) return s;
+    }
+    return null;
   }
 }

@@ -5,7 +5,9 @@ import dev.onvoid.webrtc.RTCBundlePolicy;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCRtcpMuxPolicy;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
+import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.media.audio.AudioOptions;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSource;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
@@ -59,16 +61,14 @@ public final class RtcFactory implements AutoCloseable {
   }
 
   /**
-   * Local audio tracks carry the PulseAudio source {@code source} ("default": the server's default source),
-   * recorded by libwebrtc with its audio processing on; the peers are heard on the default output.
+   * Local audio tracks carry the PulseAudio source {@code source} (its name; null: the server's default
+   * source), recorded by libwebrtc with the given audio processing; the peers are heard on the default
+   * output.
    *
-   * @param description the source's description as the sound server gives it ("Built-in Audio Analog
-   *     Stereo"; libwebrtc knows sources by it), or null for the server's default source
-   * @throws IllegalArgumentException when libwebrtc finds no such source (the message names those it has)
+   * @throws IllegalArgumentException when libwebrtc finds no source to record
    */
-  public static RtcFactory withMicrophone(String description, Set<VoiceProcessing> processing) {
-    var device = Microphones.open(description);
-    return new RtcFactory(device, false, true, processing);
+  public static RtcFactory withMicrophone(String source, Set<VoiceProcessing> processing) {
+    return new RtcFactory(Microphones.open(source), false, true, processing);
   }
 
   /** What libwebrtc's audio processing does to a microphone ({@link #withMicrophone}); a high-pass filter comes with any. */
@@ -126,12 +126,24 @@ public final class RtcFactory implements AutoCloseable {
   }
 
   /**
-   * Mutes pushed audio: silence is pushed instead (disabling the track would make libwebrtc restart
-   * the device's recording on unmute, see {@link #pushAudio}). Whether this factory's audio is pushed.
+   * Mutes or unmutes a local audio track of this factory, sent by {@code sender} (null: not sending yet).
+   * Pushed audio: silence is pushed instead (disabling the track makes libwebrtc restart the device's
+   * recording on unmute, see {@link #pushAudio}). A microphone: the sender stops sending (its encoding
+   * inactive); a disabled track would not come back (libwebrtc's PulseAudio recording stayed silent
+   * after the track was enabled again). Silence: the track is disabled.
    */
-  boolean mutePushedAudio(boolean muted) {
-    pushedMuted = muted;
-    return pushedAudio != null;
+  void muteAudio(AudioTrack track, RTCRtpSender sender, boolean muted) {
+    if (pushedAudio != null) {
+      pushedMuted = muted;
+    } else if (microphone) {
+      if (sender == null) return;
+      var params = sender.getParameters();
+      if (params.encodings == null || params.encodings.isEmpty()) return;
+      params.encodings.forEach(e -> e.active = !muted);
+      sender.setParameters(params);
+    } else {
+      track.setEnabled(!muted);
+    }
   }
 
   private byte[] silence(int length) {

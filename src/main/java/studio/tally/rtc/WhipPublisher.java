@@ -2,6 +2,7 @@ package studio.tally.rtc;
 
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpEncodingParameters;
+import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
@@ -31,6 +32,7 @@ public final class WhipPublisher implements AutoCloseable {
   private final AudioTrack audioTrack;
   private final int maxBitrate;
   private volatile boolean closed;
+  private boolean audioMuted; // applied again once the track has its sender (a direct link's answer)
 
   private WhipPublisher(RtcFactory factory, SdpExchange exchange, int maxBitrate, Duration timeout) {
     this.exchange = exchange;
@@ -123,6 +125,9 @@ public final class WhipPublisher implements AutoCloseable {
         // after the remote offer, addTrack takes over its receive-only m-lines and makes them send-only
         session.pc().addTrack(videoTrack, List.of("tally"));
         session.pc().addTrack(audioTrack, List.of("tally"));
+        synchronized (WhipPublisher.this) {
+          if (audioMuted && !closed) factory.muteAudio(audioTrack, audioSender(), true);
+        }
         limitBitrate();
         return session.answer(timeout);
       }
@@ -156,12 +161,14 @@ public final class WhipPublisher implements AutoCloseable {
   }
 
   /**
-   * Mutes or unmutes: a disabled track stays in the session, so the player gets black frames and silence
-   * (no renegotiation, unmuting is instant).
+   * Mutes or unmutes: the tracks stay in the session, so the player gets black frames and silence (no
+   * renegotiation, unmuting is instant); how audio is muted depends on the factory's audio ({@link
+   * RtcFactory}).
    */
   public synchronized void mute(boolean audio, boolean video) {
+    audioMuted = audio;
     if (closed) return;
-    audioTrack.setEnabled(!audio);
+    factory.muteAudio(audioTrack, audioSender(), audio);
     videoTrack.setEnabled(!video);
   }
 
@@ -206,5 +213,13 @@ public final class WhipPublisher implements AutoCloseable {
     SdpExchange e = exchange;
     if (e != null) e.end();
     session.close();
+  }
+
+  /** The sender of our audio track, or null before the track is in the session. */
+  private RTCRtpSender audioSender() {
+    for (RTCRtpSender s : session.pc().getSenders()) {
+      if (s.getTrack() != null && s.getTrack().getId().equals(audioTrack.getId())) return s;
+    }
+    return null;
   }
 }

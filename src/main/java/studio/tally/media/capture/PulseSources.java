@@ -101,14 +101,14 @@ public final class PulseSources {
   }
 
   /**
-   * The description of the microphone {@code device} names (a source name, or its device id
-   * "pulse:NAME"): what libwebrtc knows a source by. Null for the server's default source ("default").
+   * The name of the microphone {@code device} names (a source name, or its device id "pulse:NAME"),
+   * checked against the server's list; null for the server's default source ("default").
    *
    * @throws IllegalArgumentException naming the server's microphones when it has no such source, or
    *     when the source is a monitor (what a sink plays)
    * @throws IllegalStateException when the server cannot be reached
    */
-  public static String microphoneDescription(String device) {
+  public static String microphone(String device) {
     String name = device.startsWith("pulse:") ? device.substring("pulse:".length()) : device;
     if (ALIASES.contains(name)) return null;
     List<Source> sources = list();
@@ -120,7 +120,7 @@ public final class PulseSources {
       throw new IllegalArgumentException("'" + name + "' is a monitor (what a sink plays), not a microphone; the microphones: "
           + microphones);
     }
-    return found.description();
+    return found.name();
   }
 
   /** Whether the server lists a source of this name (aliases such as "default" always count as present). */
