@@ -57,7 +57,7 @@ class CallAudioEndToEndTest {
             .pollInterval(Duration.ofMillis(100))
             .until(() -> NamespacePeers.stdout(server).contains("'alice' joined room 'audio-" + mode + "'")
                 && NamespacePeers.stdout(server).contains("'bob' joined room 'audio-" + mode + "'"));
-        Thread.sleep(4000); // media flowing both ways
+        Thread.sleep(3000); // media flowing both ways
         alice.sendLine("mute mic");
         Thread.sleep(3000);
         alice.sendLine("unmute mic");
@@ -100,7 +100,7 @@ class CallAudioEndToEndTest {
     List<String> c = new ArrayList<>(List.of("env", "PULSE_SERVER=" + pulse.server(), NamespacePeers.java(), "-Xmx512m",
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "call",
         "--signal", "ws://" + ns.address(1) + ":" + NamespacePeers.HTTP_PORT + "/sig/v1/rtc",
-        "--room", "audio-" + mode, "--name", name, "--mode", mode, "--duration", "16", "--json",
+        "--room", "audio-" + mode, "--name", name, "--mode", mode, "--duration", "13", "--json",
         "--source", "camera", "--mic", "pulse:" + name + "_mic", "--voice-processing", "echo",
         "--audio-out", dir.resolve(name + ".wav").toString()));
     return ns.start("call-audio-" + mode + "-" + name, c);
