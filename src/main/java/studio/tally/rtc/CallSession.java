@@ -514,6 +514,7 @@ public final class CallSession implements AutoCloseable {
 
   private void watchConnected(CallPeer p, String from) throws RtcException {
     p.awaitConnected();
+    p.mute(micMuted, cameraOff); // a microphone's sender has its encoding to turn off only once negotiated
     log.info("call: connected peer to peer with '{}'", from);
     events.onState(State.IN_CALL, from);
   }
