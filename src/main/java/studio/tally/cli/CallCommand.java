@@ -13,9 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import studio.tally.media.capture.I420Pattern;
+import studio.tally.media.capture.PulseSources;
+import studio.tally.media.capture.TonePcm;
 import studio.tally.media.capture.TimecodeReader;
 import studio.tally.proto.signaling.SignalingNames;
 import studio.tally.rtc.CallSession;
+import studio.tally.rtc.ReceivedAudio;
 import studio.tally.rtc.RtcException;
 import studio.tally.rtc.RtcFactory;
 import studio.tally.rtc.RtcStats;
@@ -41,9 +44,22 @@ final class CallCommand implements Callable<Integer> {
       description = "sfu: media through the server (as SRS's one2one page); p2p: directly between the peers. Default: ${DEFAULT-VALUE}.")
   String mode;
 
-  @Option(names = "--source", defaultValue = "test", paramLabel = "test",
-      description = "What to send: test (a pattern with a readable time code). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--source", defaultValue = "test", paramLabel = "test|camera",
+      description = {"What to send: test (a pattern with a readable time code and the test tone: 1 kHz, a beep each second),",
+          "or camera (the microphone of --mic through libwebrtc's echo cancellation, noise suppression and gain control;",
+          "the picture stays the test pattern headless). Default: ${DEFAULT-VALUE}."})
   String source;
+
+  @Option(names = "--mic", defaultValue = "default", paramLabel = "DEVICE",
+      description = "--source camera: the PulseAudio source to send (its name, or its id pulse:NAME as 'tally devices' lists it). Default: the server's default source.")
+  String mic;
+
+  @Option(names = "--voice-processing", defaultValue = "echo,noise,gain", split = ",", paramLabel = "echo,noise,gain|none",
+      description = "--source camera: libwebrtc's processing of the microphone: echo cancellation, noise suppression, gain control (a high-pass filter comes with any). Default: ${DEFAULT-VALUE}.")
+  List<String> voiceProcessing;
+
+  @Option(names = "--audio-out", paramLabel = "FILE.wav", description = "Write the peer's audio, as received, to a WAV file.")
+  java.nio.file.Path audioOut;
 
   @Option(names = "--ice-server", paramLabel = "URL",
       description = "STUN/TURN server for p2p (repeatable): stun:host:port, turn:user:pass@host:port?transport=udp.")
@@ -80,8 +96,8 @@ final class CallCommand implements Callable<Integer> {
       case "p2p" -> CallSession.Mode.P2P;
       default -> throw new UserError("--mode must be sfu or p2p, got '" + mode + "'");
     };
-    if (!source.equals("test")) {
-      throw new UserError("--source: only 'test' is supported headless so far, got '" + source + "'");
+    if (!source.equals("test") && !source.equals("camera")) {
+      throw new UserError("--source must be test or camera (scene needs the studio), got '" + source + "'");
     }
     if (!SignalingNames.isValid(room)) {
       throw new UserError("--room: " + SignalingNames.problem("room", room));
@@ -119,11 +135,24 @@ final class CallCommand implements Callable<Integer> {
     var options = new CallSession.Options(so, room, name, m, List.copyOf(iceServers), 1_500_000, TIMEOUT)
         .muted(mute.contains("mic"), mute.contains("camera"));
 
+    var processing = java.util.EnumSet.noneOf(RtcFactory.VoiceProcessing.class);
+    for (String v : voiceProcessing) {
+      switch (v) {
+        case "echo" -> processing.add(RtcFactory.VoiceProcessing.ECHO_CANCELLATION);
+        case "noise" -> processing.add(RtcFactory.VoiceProcessing.NOISE_SUPPRESSION);
+        case "gain" -> processing.add(RtcFactory.VoiceProcessing.GAIN_CONTROL);
+        case "none" -> { }
+        default -> throw new UserError("--voice-processing: echo, noise, gain or none, got '" + v + "'");
+      }
+    }
+    String micSource = source.equals("camera") ? microphone(mic) : null;
     AtomicLong timecodes = new AtomicLong();
     AtomicLong latencySum = new AtomicLong();
     AtomicLong sampled = new AtomicLong();
     AtomicLong lastSize = new AtomicLong();
-    try (RtcFactory factory = new RtcFactory(); I420Pattern pattern = new I420Pattern(name, WIDTH, HEIGHT, FPS)) {
+    try (RtcFactory factory = audioFactory(micSource, processing); I420Pattern pattern = new I420Pattern(name, WIDTH, HEIGHT, FPS);
+        ReceivedAudio heard = audioOut == null ? new ReceivedAudio() : new ReceivedAudio(audioOut);
+        TonePcm tone = source.equals("test") ? new TonePcm() : null) {
       CallSession session;
       try {
         session = CallSession.start(factory, options, f -> {
@@ -135,7 +164,7 @@ final class CallCommand implements Callable<Integer> {
             timecodes.incrementAndGet();
             latencySum.addAndGet(System.currentTimeMillis() - tc.wallMillis());
           });
-        }, new CallSession.Events() {
+        }, heard, new CallSession.Events() {
           @Override
           public void onState(CallSession.State state, String detail) {
             if (!json) {
@@ -155,6 +184,16 @@ final class CallCommand implements Callable<Integer> {
           // a frame lost while the media path changes; the next one goes out
         }
       }, 0, 1_000_000 / FPS, TimeUnit.MICROSECONDS);
+      if (tone != null) {
+        pump.scheduleAtFixedRate(() -> {
+          try {
+            tone.drain(pcm -> factory.pushAudio(pcm, TonePcm.SAMPLE_RATE, TonePcm.CHANNELS));
+          } catch (RuntimeException e) {
+            // a block lost; the next ones go out
+          }
+        }, 0, 10, TimeUnit.MILLISECONDS);
+      }
+      Thread commands = Thread.ofPlatform().daemon().name("call-commands").start(() -> readCommands(session));
       CallSession.Stats st;
       try {
         Thread.sleep(duration * 1000);
@@ -162,13 +201,15 @@ final class CallCommand implements Callable<Integer> {
       } finally {
         pump.shutdownNow();
         pump.awaitTermination(5, TimeUnit.SECONDS);
+        commands.interrupt();
         session.close();
       }
       boolean sent = st.send() != null && st.send().framesEncoded() > 0;
       int code = st.peer() == null ? 1 : st.framesReceived() > 0 && sent ? 0 : 1;
       String reason = st.peer() == null ? "the peer never came" : st.framesReceived() == 0 ? "no media from " + st.peer()
           : !sent ? "nothing sent to " + st.peer() : "media both ways";
-      report(st, code, reason, session.micMuted(), session.cameraOff(), timecodes.get(), timecodes.get() == 0 ? -1 : latencySum.get() / timecodes.get(), lastSize.get());
+      report(st, heard.figures(), code, reason, session.micMuted(), session.cameraOff(), timecodes.get(),
+          timecodes.get() == 0 ? -1 : latencySum.get() / timecodes.get(), lastSize.get());
       return code;
     }
   }
@@ -182,7 +223,58 @@ final class CallCommand implements Callable<Integer> {
     return code;
   }
 
-  private void report(CallSession.Stats st, int code, String reason, boolean micMuted, boolean cameraOff, long timecodes, long latencyMs, long size) {
+  /** The description of the --mic source (null: the default source); a source the server lacks is a user error. */
+  private static String microphone(String mic) {
+    try {
+      return PulseSources.microphone(mic);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new UserError("--mic " + mic + ": " + e.getMessage());
+    }
+  }
+
+  private RtcFactory audioFactory(String micSource, java.util.Set<RtcFactory.VoiceProcessing> processing) {
+    if (!source.equals("camera")) return RtcFactory.withPushedAudio();
+    try {
+      return RtcFactory.withMicrophone(micSource, processing);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--mic: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Lines on stdin while the call runs: "mute mic", "unmute mic", "mute camera", "unmute camera"
+   * (scripts and tests drive a headless call this way). Each is acknowledged on stdout with the wall
+   * clock, as JSON with --json.
+   */
+  private void readCommands(CallSession session) {
+    var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (String line; (line = in.readLine()) != null; ) {
+        String[] w = line.strip().split("\\s+");
+        if (w.length != 2 || !(w[0].equals("mute") || w[0].equals("unmute")) || !(w[1].equals("mic") || w[1].equals("camera"))) {
+          System.err.println("tally call: unknown command '" + line.strip() + "' (mute|unmute mic|camera)");
+          continue;
+        }
+        boolean on = w[0].equals("mute");
+        boolean micNow = w[1].equals("mic") ? on : session.micMuted();
+        boolean cameraNow = w[1].equals("camera") ? on : session.cameraOff();
+        session.setMuted(micNow, cameraNow);
+        long wall = System.currentTimeMillis();
+        if (json) {
+          System.out.println(new ObjectMapper().createObjectNode().put("event", line.strip()).put("mic_muted", micNow)
+              .put("camera_off", cameraNow).put("wall_ms", wall).toString());
+        } else {
+          System.out.println("call: " + line.strip() + " at " + wall);
+        }
+        System.out.flush();
+      }
+    } catch (java.io.IOException e) {
+      // stdin closed: no more commands
+    }
+  }
+
+  private void report(CallSession.Stats st, ReceivedAudio.Figures audio, int code, String reason, boolean micMuted,
+      boolean cameraOff, long timecodes, long latencyMs, long size) {
     RtcStats rx = st.receive();
     RtcStats tx = st.send();
     ObjectNode o = new ObjectMapper().createObjectNode()
@@ -196,15 +288,26 @@ final class CallCommand implements Callable<Integer> {
         .put("packets_lost", rx == null ? 0 : rx.packetsLost())
         .put("bytes_received", rx == null ? 0 : rx.bytes())
         .put("candidate", rx == null ? "" : rx.candidateType());
+    o.put("audio_source", source.equals("test") ? "test tone" : mic.startsWith("pulse:") ? mic : "pulse:" + mic)
+        .put("audio_samples", audio.samples()).put("audio_sample_rate", audio.sampleRate())
+        .put("audio_channels", audio.channels()).put("audio_rms_dbfs", round(audio.rmsDb()));
+    var levels = o.putArray("audio_levels"); // [wall clock ms, RMS dBFS] of each 100 ms received, the last minute
+    audio.levels().forEach(l -> levels.addArray().add(l.wallMillis()).add(round(l.rmsDb())));
     ObjectNode steps = o.putObject("setup_steps"); // ms from the moment both were in the room, in order
     st.setupSteps().forEach(steps::put);
     if (json) {
       System.out.println(o.toString());
     } else {
-      System.out.printf(Locale.ROOT, "call %s with %s: %s; received %d frames (%d time codes read, %d ms), sent %d, set-up %d ms, rtt %.1f ms%n",
+      System.out.printf(Locale.ROOT, "call %s with %s: %s; received %d frames (%d time codes read, %d ms), sent %d, set-up %d ms, rtt %.1f ms;"
+              + " heard %.1f s of audio at %.1f dBFS%n",
           room, st.peer(), reason, st.framesReceived(), timecodes, latencyMs, st.framesPushed(), st.setupMillis(),
-          rx == null ? -1.0 : rx.roundTripMillis());
+          rx == null ? -1.0 : rx.roundTripMillis(), audio.sampleRate() == 0 ? 0.0 : audio.samples() / (double) audio.sampleRate(),
+          audio.rmsDb());
     }
     System.out.flush();
+  }
+
+  private static double round(double db) {
+    return Math.round(db * 10) / 10.0;
   }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.media.capture.I420Pattern;
+import studio.tally.media.capture.PulseSources;
+import studio.tally.media.capture.TonePcm;
 import studio.tally.play.I420;
 import studio.tally.proto.signaling.SignalingError;
 import studio.tally.proto.signaling.SignalingNames;
@@ -119,6 +121,8 @@ public final class Call implements AutoCloseable {
   private final PreviewListener peerFrames;
   private final Listener listener;
   private final I420Pattern pattern; // the test pattern, or null when the scene is sent
+  private final String microphone; // a PulseAudio source ("pulse:NAME", "pulse:default"), or null: the source's own sound
+  private final TonePcm tone; // the test tone with the test pattern when no microphone is sent
   private final Studio scene;
   private final List<String> iceServers;
   private final SceneFeed sceneFeed;
@@ -129,6 +133,7 @@ public final class Call implements AutoCloseable {
   private final AtomicLong peerSize = new AtomicLong();
   private volatile CallSession session;
   private volatile RtcFactory factory;
+  private volatile String micSource;
   private volatile boolean micMuted;
   private volatile boolean cameraOff;
   private volatile boolean closed;
@@ -141,8 +146,9 @@ public final class Call implements AutoCloseable {
   private long lastFrames;
 
   private Call(SignalingOptions signaling, List<String> iceServers, String room, String name, Mode mode, Studio scene,
-      PreviewListener self, PreviewListener peerFrames, Listener listener) {
+      String microphone, PreviewListener self, PreviewListener peerFrames, Listener listener) {
     this.signaling = signaling;
+    this.microphone = microphone;
     this.iceServers = iceServers;
     this.room = room;
     this.name = name;
@@ -152,6 +158,19 @@ public final class Call implements AutoCloseable {
     this.scene = scene;
     this.sceneFeed = scene == null ? null : new SceneFeed();
     this.pattern = scene == null ? new I420Pattern(name, WIDTH, HEIGHT, FPS) : null;
+    this.tone = scene == null && microphone == null ? new TonePcm() : null;
+    if (tone != null) {
+      source.scheduleAtFixedRate(() -> {
+        try {
+          RtcFactory f = factory; // null while connecting: the tone goes nowhere yet
+          tone.drain(pcm -> {
+            if (f != null) f.pushAudio(pcm, TonePcm.SAMPLE_RATE, TonePcm.CHANNELS);
+          });
+        } catch (RuntimeException e) {
+          log.debug("call: audio lost: {}", e.toString());
+        }
+      }, 0, 10, TimeUnit.MILLISECONDS);
+    }
     int[] selfArgb = new int[WIDTH * HEIGHT];
     AtomicLong tick = new AtomicLong();
     source.scheduleAtFixedRate(() -> {
@@ -193,18 +212,33 @@ public final class Call implements AutoCloseable {
    */
   public static Call start(String signalUrl, String room, String name, Mode mode, boolean micMuted, boolean cameraOff,
       Studio scene, PreviewListener self, PreviewListener peer, Listener listener) {
-    return start(signalUrl, Connection.DIRECT, room, name, mode, micMuted, cameraOff, scene, self, peer, listener);
+    return start(signalUrl, Connection.DIRECT, room, name, mode, micMuted, cameraOff, scene, null, self, peer, listener);
   }
 
-  /** As above, with the ICE servers, token and certificate trust of {@code connection}. */
+  /**
+   * As above, with the ICE servers, token and certificate trust of {@code connection}, and the sound:
+   * {@code microphone} is a PulseAudio source ({@code pulse:NAME} as {@link Studio#audioDevices()} lists
+   * it, {@code pulse:default}) recorded by libwebrtc with echo cancellation, noise suppression and gain
+   * control (the peer is heard on the default output), or null for the source's own sound: the test
+   * tone with the test pattern; silence with the scene.
+   */
   public static Call start(String signalUrl, Connection connection, String room, String name, Mode mode, boolean micMuted,
-      boolean cameraOff, Studio scene, PreviewListener self, PreviewListener peer, Listener listener) {
+      boolean cameraOff, Studio scene, String microphone, PreviewListener self, PreviewListener peer, Listener listener) {
     String problem = problem(signalUrl, connection, room, name);
     if (problem != null) throw new StudioException(problem);
+    String micSource = null;
+    if (microphone != null) {
+      try {
+        micSource = PulseSources.microphone(microphone);
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new StudioException("microphone: " + e.getMessage());
+      }
+    }
     SignalingOptions so = SignalingOptions.of(signalUrl.strip())
         .withTls(connection.tlsFingerprint(), connection.insecureTls()).withToken(connection.token())
         .withTimeouts(TIMEOUT, Duration.ofSeconds(5), Duration.ofSeconds(30));
-    Call c = new Call(so, connection.iceServers(), room, name, mode, scene, self, peer, listener);
+    Call c = new Call(so, connection.iceServers(), room, name, mode, scene, microphone, self, peer, listener);
+    c.micSource = micSource;
     c.micMuted = micMuted;
     c.cameraOff = cameraOff;
     listener.onState(State.CONNECTING, "joining '" + room + "' at " + so.uri().getHost() + ":" + so.port());
@@ -283,7 +317,9 @@ public final class Call implements AutoCloseable {
 
   private void connect() {
     try {
-      RtcFactory f = new RtcFactory();
+      // the sound is the factory's: libwebrtc's microphone, our pushed test tone, or silence (the scene)
+      RtcFactory f = microphone != null ? RtcFactory.withMicrophone(micSource, RtcFactory.VoiceProcessing.ALL)
+          : tone != null ? RtcFactory.withPushedAudio() : new RtcFactory();
       factory = f;
       if (closed) return;
       var options = new CallSession.Options(signaling, room, name, mode == Mode.SFU ? CallSession.Mode.SFU : CallSession.Mode.P2P,
@@ -437,5 +473,6 @@ public final class Call implements AutoCloseable {
     RtcFactory f = factory;
     if (f != null && !connector.isAlive()) f.close();
     if (pattern != null) pattern.close();
+    if (tone != null) tone.close();
   }
 }

@@ -3,12 +3,13 @@ package studio.tally.rtc;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
 import dev.onvoid.webrtc.media.MediaType;
-import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
@@ -20,26 +21,32 @@ import java.util.List;
  * One peer-to-peer leg of a call: send-receive video and audio on a single RTCPeerConnection, as the
  * offerer ({@link #offer}/{@link #acceptAnswer}) or the answerer ({@link #answer}). Complete SDP after
  * gathering; trickled remote candidates (from browsers) are added as they come. Frames go out through
- * {@link FramePush}, decoded remote frames to the listener.
+ * {@link FramePush}, audio from the factory ({@link RtcFactory#localAudio}); decoded remote frames and
+ * audio go to the listeners.
  */
 final class CallPeer implements AutoCloseable {
   private final PeerSession session;
+  private final RtcFactory factory;
   private final CustomVideoSource videoSource = new CustomVideoSource();
   private final VideoTrack videoTrack;
   private final AudioTrack audioTrack;
   private final FrameCounter received;
+  private final AudioFrameListener audio;
   private final Duration timeout;
   private final List<Runnable> sinks = new ArrayList<>();
   private volatile boolean closed;
+  private boolean micMuted; // applied again once the track has its sender
 
-  CallPeer(RtcFactory factory, RTCConfiguration config, VideoFrameListener listener, Duration timeout) {
+  CallPeer(RtcFactory factory, RTCConfiguration config, VideoFrameListener listener, AudioFrameListener audio,
+      Duration timeout) {
     this.timeout = timeout;
+    this.audio = audio;
     this.received = new FrameCounter(listener);
+    this.factory = factory;
     this.session = new PeerSession(factory, config);
     session.disposeOnClose(videoSource::dispose);
     videoTrack = factory.peerConnections().createVideoTrack("call-video", videoSource);
-    audioTrack = factory.peerConnections().createAudioTrack("call-audio",
-        factory.peerConnections().createAudioSource(new AudioOptions()));
+    audioTrack = factory.peerConnections().createAudioTrack("call-audio", factory.localAudio());
     session.disposeOnClose(videoTrack::dispose);
     session.disposeOnClose(audioTrack::dispose);
   }
@@ -49,6 +56,7 @@ final class CallPeer implements AutoCloseable {
     RTCRtpTransceiver video = session.pc().addTransceiver(videoTrack, sendRecv());
     PeerSession.prefer(video, PeerSession.sendCodecs(factory, MediaType.VIDEO), "video/H264");
     session.pc().addTransceiver(audioTrack, sendRecv());
+    remute();
     attachSinks();
     return session.offer(timeout);
   }
@@ -62,6 +70,7 @@ final class CallPeer implements AutoCloseable {
     session.acceptOffer(offer, timeout);
     session.pc().addTrack(videoTrack, List.of("call"));
     session.pc().addTrack(audioTrack, List.of("call"));
+    remute();
     attachSinks();
     return session.answer(timeout);
   }
@@ -84,10 +93,11 @@ final class CallPeer implements AutoCloseable {
     return session.state();
   }
 
-  /** Disabled tracks keep their place in the session: the peer gets black frames and silence. */
+  /** Muted tracks keep their place in the session: the peer gets black frames and silence. */
   synchronized void mute(boolean mic, boolean camera) {
+    micMuted = mic;
     if (!closed) {
-      audioTrack.setEnabled(!mic);
+      factory.muteAudio(audioTrack, audioSender(), mic);
       videoTrack.setEnabled(!camera);
     }
   }
@@ -110,6 +120,16 @@ final class CallPeer implements AutoCloseable {
         VideoTrackSink sink = received::deliver;
         remote.addSink(sink);
         sinks.add(() -> remote.removeSink(sink));
+      } else if (t.getReceiver().getTrack() instanceof AudioTrack remote) {
+        AudioTrackSink sink = (data, bits, rate, channels, frames) -> {
+          try {
+            audio.onAudio(data, bits, rate, channels, frames);
+          } catch (RuntimeException e) {
+            // never unwind into libwebrtc's audio thread
+          }
+        };
+        remote.addSink(sink);
+        sinks.add(() -> remote.removeSink(sink));
       }
     }
   }
@@ -129,5 +149,17 @@ final class CallPeer implements AutoCloseable {
     closed = true;
     sinks.forEach(Runnable::run);
     session.close();
+  }
+
+  private synchronized void remute() {
+    if (micMuted && !closed) factory.muteAudio(audioTrack, audioSender(), true);
+  }
+
+  /** The sender of our audio track, or null before the track is in the session. */
+  private RTCRtpSender audioSender() {
+    for (RTCRtpSender s : session.pc().getSenders()) {
+      if (s.getTrack() != null && s.getTrack().getId().equals(audioTrack.getId())) return s;
+    }
+    return null;
   }
 }

@@ -75,6 +75,7 @@ public final class CallSession implements AutoCloseable {
   private final RtcFactory factory;
   private final Options options;
   private final VideoFrameListener remoteFrames;
+  private final AudioFrameListener remoteAudio;
   private final Events events;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(
       r -> Thread.ofPlatform().daemon().name("call-worker").unstarted(r));
@@ -105,8 +106,10 @@ public final class CallSession implements AutoCloseable {
   // A native video source must never get a frame after its peer closed (that crashes, not throws).
   private final Object pushLock = new Object();
 
-  private CallSession(RtcFactory factory, Options options, VideoFrameListener remoteFrames, Events events) {
+  private CallSession(RtcFactory factory, Options options, VideoFrameListener remoteFrames, AudioFrameListener remoteAudio,
+      Events events) {
     this.factory = factory;
+    this.remoteAudio = remoteAudio;
     this.options = options;
     this.events = events;
     this.sfu = new SfuEndpoints(options.signaling(), options.room(), options.timeout());
@@ -132,7 +135,16 @@ public final class CallSession implements AutoCloseable {
    */
   public static CallSession start(RtcFactory factory, Options options, VideoFrameListener remoteFrames, Events events)
       throws SignalingClientException, RtcException {
-    CallSession c = new CallSession(factory, options, remoteFrames, events);
+    return start(factory, options, remoteFrames, (pcm, bits, rate, channels, frames) -> { }, events);
+  }
+
+  /**
+   * As above; the peer's decoded audio goes to remoteAudio (libwebrtc's audio thread, 10 ms blocks). What
+   * we send is the factory's audio (see {@link RtcFactory}).
+   */
+  public static CallSession start(RtcFactory factory, Options options, VideoFrameListener remoteFrames,
+      AudioFrameListener remoteAudio, Events events) throws SignalingClientException, RtcException {
+    CallSession c = new CallSession(factory, options, remoteFrames, remoteAudio, events);
     try {
       c.begin();
       return c;
@@ -151,7 +163,7 @@ public final class CallSession implements AutoCloseable {
     if (options.mode() == Mode.SFU) {
       sfu.warmUp(options.display());
       publishing = sfu.publish(factory, options.maxBitrate(), options.display(), p -> p.mute(micMuted, cameraOff), this::step);
-      sfu.prepareSpare(factory, remoteFrames);
+      sfu.prepareSpare(factory, remoteFrames, remoteAudio);
     }
     try {
       join(t0);
@@ -402,7 +414,8 @@ public final class CallSession implements AutoCloseable {
       if (p != null) {
         p.play(sfu.exchange("whep", display), options.timeout());
       } else {
-        p = WhepPlayer.connect(factory, sfu.exchange("whep", display), remoteFrames, true, true, options.timeout());
+        p = WhepPlayer.connect(factory, sfu.exchange("whep", display), remoteFrames, remoteAudio, true, true,
+            WhepOptions.defaults(), options.timeout());
       }
       step("play_connected");
       log.info("call: playing '{}', connected in {} ms", display, (System.nanoTime() - t0) / 1_000_000);
@@ -501,12 +514,13 @@ public final class CallSession implements AutoCloseable {
 
   private void watchConnected(CallPeer p, String from) throws RtcException {
     p.awaitConnected();
+    p.mute(micMuted, cameraOff); // a microphone's sender has its encoding to turn off only once negotiated
     log.info("call: connected peer to peer with '{}'", from);
     events.onState(State.IN_CALL, from);
   }
 
   private CallPeer newPeer(String display) {
-    CallPeer p = new CallPeer(factory, configuration(), remoteFrames, options.timeout());
+    CallPeer p = new CallPeer(factory, configuration(), remoteFrames, remoteAudio, options.timeout());
     p.mute(micMuted, cameraOff);
     synchronized (pushLock) {
       peer = p;

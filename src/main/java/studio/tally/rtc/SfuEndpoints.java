@@ -121,7 +121,7 @@ final class SfuEndpoints implements AutoCloseable {
    * Makes a player ahead, while signaling joins: its peer connection and offer, so that playing the
    * peer the call learns of is one WHEP exchange plus ICE and DTLS. One at a time; see {@link #takeSpare}.
    */
-  void prepareSpare(RtcFactory factory, VideoFrameListener listener) {
+  void prepareSpare(RtcFactory factory, VideoFrameListener listener, AudioFrameListener audio) {
     var f = new CompletableFuture<WhepPlayer>();
     synchronized (this) {
       if (closed || spare != null) {
@@ -131,7 +131,7 @@ final class SfuEndpoints implements AutoCloseable {
     }
     Thread.ofPlatform().daemon().name("call-play-prepare").start(() -> {
       try {
-        f.complete(WhepPlayer.prepareForIceLite(factory, listener, true, timeout));
+        f.complete(WhepPlayer.prepareForIceLite(factory, listener, audio, true, timeout));
       } catch (RtcException | RuntimeException e) {
         f.completeExceptionally(e);
       }

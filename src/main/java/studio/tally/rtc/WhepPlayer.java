@@ -109,7 +109,7 @@ public final class WhepPlayer implements AutoCloseable {
     return connect(factory, exchange, listener, audioListener, true, false, options, timeout);
   }
 
-  private static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
+  static WhepPlayer connect(RtcFactory factory, SdpExchange exchange, VideoFrameListener listener,
       AudioFrameListener audioListener, boolean withAudio, boolean iceLiteServer, WhepOptions options,
       Duration timeout) throws RtcException {
     var player = new WhepPlayer(factory, exchange, listener, withAudio, audioListener, options);
@@ -131,7 +131,13 @@ public final class WhepPlayer implements AutoCloseable {
    */
   public static WhepPlayer prepareForIceLite(RtcFactory factory, VideoFrameListener listener, boolean withAudio,
       Duration timeout) throws RtcException {
-    var player = new WhepPlayer(factory, null, listener, withAudio, null, WhepOptions.defaults());
+    return prepareForIceLite(factory, listener, null, withAudio, timeout);
+  }
+
+  /** As above, with the decoded audio to audioListener (when non-null). */
+  public static WhepPlayer prepareForIceLite(RtcFactory factory, VideoFrameListener listener,
+      AudioFrameListener audioListener, boolean withAudio, Duration timeout) throws RtcException {
+    var player = new WhepPlayer(factory, null, listener, withAudio, audioListener, WhepOptions.defaults());
     try {
       player.preparedOffer = player.session.offerToIceLite(timeout);
       return player;

@@ -2,12 +2,12 @@ package studio.tally.rtc;
 
 import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpEncodingParameters;
+import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
 import dev.onvoid.webrtc.media.MediaType;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
-import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import java.nio.ByteBuffer;
@@ -15,14 +15,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Publishes pushed I420 frames (audio: the headless audio device's silence, so the session has an Opus
- * stream) with libwebrtc: as a WHIP client
+ * Publishes pushed I420 frames (audio: the factory's, see {@link RtcFactory}: silence, pushed PCM or a
+ * microphone) with libwebrtc: as a WHIP client
  * ({@link #connect}) or, for a direct peer-to-peer link, as the answerer of a player's offer
  * ({@link #awaitingOffer} + {@link #answerer()}). libwebrtc encodes (H.264 preferred), paces, sends RTCP
  * SRs and reacts to NACK/PLI. Push from one thread at a time, and stop pushing before {@link #close()}.
  */
 public final class WhipPublisher implements AutoCloseable {
   private final PeerSession session;
+  private final RtcFactory factory;
   private volatile SdpExchange exchange;
   private String preparedOffer;
   private final Duration timeout;
@@ -31,18 +32,18 @@ public final class WhipPublisher implements AutoCloseable {
   private final AudioTrack audioTrack;
   private final int maxBitrate;
   private volatile boolean closed;
+  private boolean audioMuted; // applied again once the track has its sender (a direct link's answer)
 
   private WhipPublisher(RtcFactory factory, SdpExchange exchange, int maxBitrate, Duration timeout) {
     this.exchange = exchange;
     this.timeout = timeout;
     this.maxBitrate = maxBitrate;
+    this.factory = factory;
     this.session = new PeerSession(factory);
     session.disposeOnClose(videoSource::dispose);
     videoTrack = factory.peerConnections().createVideoTrack("tally-video", videoSource);
-    // audio from the factory's (headless) audio device: pushing PCM through a CustomAudioSource as well
-    // made two threads feed the send stream and libwebrtc aborted (audio_send_stream.cc race check)
-    audioTrack = factory.peerConnections().createAudioTrack("tally-audio",
-        factory.peerConnections().createAudioSource(new AudioOptions()));
+    // what the factory's audio is: silence, pushed PCM or its microphone (see RtcFactory)
+    audioTrack = factory.peerConnections().createAudioTrack("tally-audio", factory.localAudio());
     session.disposeOnClose(videoTrack::dispose);
     session.disposeOnClose(audioTrack::dispose);
   }
@@ -124,6 +125,9 @@ public final class WhipPublisher implements AutoCloseable {
         // after the remote offer, addTrack takes over its receive-only m-lines and makes them send-only
         session.pc().addTrack(videoTrack, List.of("tally"));
         session.pc().addTrack(audioTrack, List.of("tally"));
+        synchronized (WhipPublisher.this) {
+          if (audioMuted && !closed) factory.muteAudio(audioTrack, audioSender(), true);
+        }
         limitBitrate();
         return session.answer(timeout);
       }
@@ -157,12 +161,14 @@ public final class WhipPublisher implements AutoCloseable {
   }
 
   /**
-   * Mutes or unmutes: a disabled track stays in the session, so the player gets black frames and silence
-   * (no renegotiation, unmuting is instant).
+   * Mutes or unmutes: the tracks stay in the session, so the player gets black frames and silence (no
+   * renegotiation, unmuting is instant); how audio is muted depends on the factory's audio ({@link
+   * RtcFactory}).
    */
   public synchronized void mute(boolean audio, boolean video) {
+    audioMuted = audio;
     if (closed) return;
-    audioTrack.setEnabled(!audio);
+    factory.muteAudio(audioTrack, audioSender(), audio);
     videoTrack.setEnabled(!video);
   }
 
@@ -207,5 +213,13 @@ public final class WhipPublisher implements AutoCloseable {
     SdpExchange e = exchange;
     if (e != null) e.end();
     session.close();
+  }
+
+  /** The sender of our audio track, or null before the track is in the session. */
+  private RTCRtpSender audioSender() {
+    for (RTCRtpSender s : session.pc().getSenders()) {
+      if (s.getTrack() != null && s.getTrack().getId().equals(audioTrack.getId())) return s;
+    }
+    return null;
   }
 }

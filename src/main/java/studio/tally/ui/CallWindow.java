@@ -1,5 +1,6 @@
 package studio.tally.ui;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -34,6 +35,8 @@ import javafx.stage.Window;
 import javafx.util.Duration;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
+import studio.tally.config.SceneSource;
+import studio.tally.live.AvailableDevice;
 import studio.tally.live.Call;
 import studio.tally.live.Studio;
 
@@ -48,6 +51,9 @@ final class CallWindow {
   static final String TITLE = "Tally — Call";
   static final String TEST_PATTERN = "Test pattern";
   static final String SCENE = "Studio scene";
+  /** The microphone choice that sends no microphone: the test pattern's tone (silence with the scene). */
+  static final String NO_MIC = "";
+  static final String DEFAULT_MIC = "pulse:default";
 
   private final Stage stage;
   private final Executor fx;
@@ -70,6 +76,8 @@ final class CallWindow {
   private final CheckBox tlsInsecure = new CheckBox("accept any certificate");
   private final ChoiceBox<Call.Mode> mode = new ChoiceBox<>();
   private final ChoiceBox<String> source = new ChoiceBox<>();
+  private final ChoiceBox<String> microphone = new ChoiceBox<>(); // device ids; NO_MIC
+  private final java.util.Map<String, String> micNames = new java.util.concurrent.ConcurrentHashMap<>();
   private final Button join = new Button("Join", new FontIcon(Feather.PHONE_CALL));
   private final Button hangUp = new Button("Hang up", new FontIcon(Feather.PHONE_OFF));
   private final ToggleButton mic = new ToggleButton("Mute mic", new FontIcon(Feather.MIC_OFF));
@@ -83,6 +91,7 @@ final class CallWindow {
   private final ReadOnlyObjectWrapper<Call.State> state = new ReadOnlyObjectWrapper<>(this, "state");
   private final Timeline refresh;
   private boolean serverEdited;
+  private boolean filled; // fill() chose the microphone: the listing does not change it
   private Call call; // FX thread
 
   /**
@@ -117,6 +126,23 @@ final class CallWindow {
     source.setId("call-source");
     source.getItems().setAll(TEST_PATTERN, SCENE);
     source.setValue(TEST_PATTERN);
+    microphone.setId("call-microphone");
+    micNames.put(NO_MIC, "None: the test tone (silence with the scene)");
+    micNames.put(DEFAULT_MIC, "Default microphone");
+    microphone.setConverter(new javafx.util.StringConverter<>() {
+      @Override
+      public String toString(String id) {
+        return id == null ? "" : micNames.getOrDefault(id, id);
+      }
+
+      @Override
+      public String fromString(String text) {
+        return text;
+      }
+    });
+    microphone.getItems().setAll(NO_MIC);
+    microphone.setValue(NO_MIC);
+    listMicrophones();
 
     GridPane form = new GridPane();
     form.setHgap(8);
@@ -126,6 +152,8 @@ final class CallWindow {
     form.addRow(2, new Label("Name"), name);
     form.addRow(3, new Label("Mode"), new HBox(8, mode, hint("SFU: media through the server · P2P: directly between you")));
     form.addRow(4, new Label("Send"), source);
+    form.addRow(5, new Label("Microphone"), new HBox(8, microphone,
+        hint("with echo cancellation; you hear the peer on the default output")));
     GridPane.setHgrow(server, Priority.ALWAYS);
 
     // what a call through someone else's server may need: TURN for P2P across NATs, its token, its certificate
@@ -202,6 +230,30 @@ final class CallWindow {
     refresh = new Timeline(new KeyFrame(Duration.seconds(1), e -> pollFigures()));
     refresh.setCycleCount(Timeline.INDEFINITE);
     followStudioServer();
+  }
+
+  /**
+   * Asks the sound server for its microphones off the FX thread (the device listing the studio's
+   * sources use) and offers them; the default microphone is chosen when there is one, unless the user
+   * or a test chose already.
+   */
+  private void listMicrophones() {
+    CompletableFuture.supplyAsync(Studio::audioDevices, control).whenComplete((devices, error) -> fx.execute(() -> {
+      if (error != null || devices == null) return;
+      List<String> ids = new java.util.ArrayList<>(List.of(NO_MIC));
+      boolean any = false;
+      for (AvailableDevice d : devices) {
+        if (d.kind() != SceneSource.Kind.MIC || !d.openable() || !d.deviceId().startsWith("pulse:")) continue;
+        if (!any) ids.add(DEFAULT_MIC);
+        any = true;
+        micNames.put(d.deviceId(), d.description() + " (" + d.deviceId() + ")");
+        ids.add(d.deviceId());
+      }
+      String chosen = microphone.getValue();
+      for (String extra : microphone.getItems()) if (!ids.contains(extra)) ids.add(extra); // set by fill()
+      microphone.getItems().setAll(ids);
+      microphone.setValue(chosen == null || (chosen.equals(NO_MIC) && !filled && any) ? (any ? DEFAULT_MIC : NO_MIC) : chosen);
+    }));
   }
 
   private static Label hint(String text) {
@@ -281,6 +333,14 @@ final class CallWindow {
   }
 
   void fill(String serverUrl, String roomName, String displayName, Call.Mode callMode, String send) {
+    fill(serverUrl, roomName, displayName, callMode, send, NO_MIC);
+  }
+
+  /** As above, with the microphone to send (a device id, {@link #DEFAULT_MIC}, or {@link #NO_MIC}). */
+  void fill(String serverUrl, String roomName, String displayName, Call.Mode callMode, String send, String mic) {
+    filled = true;
+    if (!microphone.getItems().contains(mic)) microphone.getItems().add(mic);
+    microphone.setValue(mic);
     source.setValue(send);
     if (serverUrl != null) server.setText(serverUrl);
     room.setText(roomName);
@@ -309,7 +369,8 @@ final class CallWindow {
     Call.Mode m = mode.getValue();
     setInCall(true);
     showState(Call.State.CONNECTING, "joining '" + r + "'");
-    CompletableFuture.supplyAsync(() -> Call.start(url, connection, r, n, m, mic.isSelected(), camera.isSelected(), scene,
+    String micId = microphone.getValue() == null || microphone.getValue().equals(NO_MIC) ? null : microphone.getValue();
+    CompletableFuture.supplyAsync(() -> Call.start(url, connection, r, n, m, mic.isSelected(), camera.isSelected(), scene, micId,
             (w, h, argb, pts) -> self.offer(w, h, argb), (w, h, argb, pts) -> peer.offer(w, h, argb),
             (s, detail) -> fx.execute(() -> onState(s, detail))), control)
         .whenComplete((c, error) -> fx.execute(() -> {
@@ -415,6 +476,7 @@ final class CallWindow {
     name.setDisable(inCall);
     mode.setDisable(inCall);
     source.setDisable(inCall);
+    microphone.setDisable(inCall);
     iceServers.setDisable(inCall);
     token.setDisable(inCall);
     tlsInsecure.setDisable(inCall);

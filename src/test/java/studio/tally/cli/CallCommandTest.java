@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import studio.tally.media.capture.PulseSources;
+import studio.tally.testing.PulseAudioServer;
 
 /** `tally call` refuses bad input with exit 2 and one clear line, before touching the network or libwebrtc. */
 class CallCommandTest {
@@ -57,12 +59,38 @@ class CallCommandTest {
     assertThat(mute.code()).isEqualTo(2);
     assertThat(mute.err()).contains("--mute must be mic or camera");
 
-    Run source = run(call("--source", "camera"));
+    Run source = run(call("--source", "scene"));
     assertThat(source.code()).isEqualTo(2);
-    assertThat(source.err()).contains("only 'test'");
+    assertThat(source.err()).contains("--source must be test or camera");
+
+    Run processing = run(call("--source", "camera", "--voice-processing", "echo,loud"));
+    assertThat(processing.code()).isEqualTo(2);
+    assertThat(processing.err()).contains("--voice-processing").contains("'loud'");
 
     Run missing = run("call", "--signal", "ws://h:1");
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("--room");
+  }
+
+  /** A microphone the sound server does not have: exit 2, naming it and the microphones it has (a real PulseAudio). */
+  @Test
+  void aMicrophoneTheSoundServerLacksIsExitTwoNamingTheOnesItHas() {
+    try (PulseAudioServer pulse = PulseAudioServer.start()) {
+      pulse.loadSineSource("desk_mic", 440);
+      pulse.loadNullSink("speakers");
+      System.setProperty(PulseSources.SERVER_PROPERTY, pulse.server());
+      try {
+        Run nosuch = run(call("--source", "camera", "--mic", "pulse:usb_headset"));
+        assertThat(nosuch.code()).as(nosuch.err()).isEqualTo(2);
+        assertThat(nosuch.err()).contains("--mic pulse:usb_headset").contains("no PulseAudio source 'usb_headset'")
+            .contains("desk_mic").doesNotContain("speakers.monitor");
+
+        Run monitor = run(call("--source", "camera", "--mic", "speakers.monitor"));
+        assertThat(monitor.code()).as(monitor.err()).isEqualTo(2);
+        assertThat(monitor.err()).contains("is a monitor").contains("desk_mic");
+      } finally {
+        System.clearProperty(PulseSources.SERVER_PROPERTY);
+      }
+    }
   }
 }

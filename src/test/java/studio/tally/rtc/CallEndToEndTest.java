@@ -1,27 +1,34 @@
 package studio.tally.rtc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import studio.tally.media.capture.TestTone;
 import studio.tally.testing.NetNamespace;
+import studio.tally.testing.PeerFiles;
 import studio.tally.testing.PeerProcess;
 import studio.tally.testing.PeerReaper;
+import studio.tally.testing.ToneAnalysis;
 
 /**
  * Two {@code tally call} processes in a network namespace (libwebrtc ignores loopback) call each other
  * through our server's signaling, in SFU mode (media through the server) and P2P mode (direct); each
- * must decode the other's test pattern and read its time codes.
+ * must decode the other's test pattern and read its time codes, and hear its test tone.
  */
 @ExtendWith(PeerReaper.class)
 class CallEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** RMS of the test tone's 1 kHz (amplitude 0.1), dBFS. */
+  private static final double TONE_DB = 20 * Math.log10(0.1 / Math.sqrt(2));
 
   static PeerProcess call(NetNamespace ns, String name, String mode) {
     return callVia(ns, ns.address(1), name, mode);
@@ -59,7 +66,9 @@ class CallEndToEndTest {
 
   private void callBothWays(NetNamespace ns, String serverIp, String mode) throws Exception {
     {
-      try (PeerProcess alice = callVia(ns, serverIp, "alice", mode); PeerProcess bob = callVia(ns, serverIp, "bob", mode)) {
+      Path dir = PeerFiles.newDir("call-" + mode);
+      try (PeerProcess alice = callVia(ns, serverIp, "alice", mode, "--audio-out", dir.resolve("alice.wav").toString());
+          PeerProcess bob = callVia(ns, serverIp, "bob", mode, "--audio-out", dir.resolve("bob.wav").toString())) {
         JsonNode a = result(alice);
         JsonNode b = result(bob);
         System.out.println("CALL " + mode + " alice: " + a + "\nCALL " + mode + " bob: " + b);
@@ -72,6 +81,13 @@ class CallEndToEndTest {
           assertThat(me.get("timecodes_read").asLong()).as("the peer's time codes decoded: " + me).isPositive();
           assertThat(me.get("width").asInt()).isEqualTo(640);
           assertThat(me.get("height").asInt()).isEqualTo(360);
+          // the peer's test tone, not silence: its 1 kHz at the level sent, over 1.4 s in the middle of what was heard
+          assertThat(me.get("audio_source").asText()).isEqualTo("test tone");
+          assertThat(me.get("audio_samples").asLong()).as("a few seconds of audio: " + me).isGreaterThan(2 * 48_000);
+          ToneAnalysis heard = ToneAnalysis.of(dir.resolve(me.get("name").asText() + ".wav"));
+          int n = 1 << 16;
+          assertThat(heard.toneDb(TestTone.TONE_HZ, heard.samples() / 2 - n / 2, heard.samples() / 2 + n / 2))
+              .as("the peer's 1 kHz tone heard by " + me.get("name")).isCloseTo(TONE_DB, within(3.0));
         }
       }
     }

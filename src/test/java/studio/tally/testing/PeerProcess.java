@@ -141,6 +141,17 @@ public class PeerProcess implements AutoCloseable {
     if (code != 0) throw new AssertionError(name + " exited with " + code + "\n" + describe());
   }
 
+  /** Writes one line to the peer's stdin (a command to a running peer, e.g. "mute mic" to {@code tally call}). */
+  public void sendLine(String line) {
+    try {
+      OutputStream stdin = process.getOutputStream();
+      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(name + ": cannot write to its stdin", e);
+    }
+  }
+
   /**
    * Ends the peer and returns its exit code: the quit input on stdin (if any) with 3 s to finish,
    * then SIGTERM with 3 s, then SIGKILL. Never returns while the process (or a child of it) lives.

@@ -24,11 +24,15 @@ public final class ToneAnalysis {
     this.samples = samples;
   }
 
-  /** The first (stereo) audio stream of file, from fromSeconds for seconds, as the mean of its two channels. */
+  /**
+   * The first audio stream of file (stereo, or a mono WAV such as {@code tally call --audio-out} writes),
+   * from fromSeconds for seconds, as the mean of its two channels.
+   */
   public static ToneAnalysis of(Path file, double fromSeconds, double seconds) {
     Path raw = PeerFiles.newDir("tone").resolve("pcm.f32");
+    String mono = monoWav(file) ? "pan=mono|c0=c0" : "pan=mono|c0=0.5*c0+0.5*c1";
     var p = Ffmpeg.bundled().start(List.of("-ss", fmt(fromSeconds), "-t", fmt(seconds), "-i", file.toString(),
-        "-map", "0:a:0", "-af", "pan=mono|c0=0.5*c0+0.5*c1", "-ar", Integer.toString(RATE), "-f", "f32le", raw.toString()));
+        "-map", "0:a:0", "-af", mono, "-ar", Integer.toString(RATE), "-f", "f32le", raw.toString()));
     p.waitForSuccess(Duration.ofSeconds(60));
     try {
       ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(raw)).order(ByteOrder.LITTLE_ENDIAN);
@@ -37,6 +41,18 @@ public final class ToneAnalysis {
       return new ToneAnalysis(s);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether file is a RIFF/WAVE file of one channel (its fmt chunk right after the header, as ours are). */
+  private static boolean monoWav(Path file) {
+    try (var in = Files.newInputStream(file)) {
+      byte[] h = in.readNBytes(24);
+      return h.length == 24 && new String(h, 0, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("RIFF")
+          && new String(h, 8, 8, java.nio.charset.StandardCharsets.US_ASCII).equals("WAVEfmt ")
+          && ByteBuffer.wrap(h, 22, 2).order(ByteOrder.LITTLE_ENDIAN).getShort() == 1;
+    } catch (IOException e) {
+      return false;
     }
   }
 

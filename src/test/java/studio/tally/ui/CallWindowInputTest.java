@@ -18,12 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 import studio.tally.live.Call;
+import studio.tally.media.capture.PulseSources;
 import studio.tally.proto.signaling.ServerMessage;
 import studio.tally.server.ServerConfig;
 import studio.tally.server.TallyServer;
 import studio.tally.signaling.SignalingClient;
 import studio.tally.signaling.SignalingOptions;
 import studio.tally.testing.FreePort;
+import studio.tally.testing.PulseAudioServer;
 
 /**
  * What the Call window does with input a call cannot use: every case is one sentence under the form,
@@ -45,6 +47,15 @@ class CallWindowInputTest {
     });
     c.join(room, name).get(10, TimeUnit.SECONDS);
     return c;
+  }
+
+  /** A Call window following the studio server {@code signal} (null: none), shown. */
+  private static CallWindow openWindow(String signal) throws Exception {
+    return WaitForAsyncUtils.asyncFx(() -> {
+      CallWindow cw = new CallWindow(new Stage(), Platform::runLater, () -> signal, () -> null);
+      cw.show();
+      return cw;
+    }).get(30, TimeUnit.SECONDS);
   }
 
   /** Fills the form, presses Join and waits until the window has settled: a message, or a state other than CONNECTING. */
@@ -91,11 +102,7 @@ class CallWindowInputTest {
         SignalingClient a = member(signal, "full", "a", seen);
         SignalingClient b = member(signal, "full", "b", seen);
         SignalingClient watcher = member(signal, "watched", "watcher", seen)) {
-      CallWindow w = WaitForAsyncUtils.asyncFx(() -> {
-        CallWindow cw = new CallWindow(new Stage(), Platform::runLater, () -> signal, () -> null);
-        cw.show();
-        return cw;
-      }).get(30, TimeUnit.SECONDS);
+      CallWindow w = openWindow(signal);
       assertThat(fx(() -> robot.lookup("#call-server").queryTextInputControl().getText())).isEqualTo(signal);
 
       assertThat(joinWith(w, null, "", "me", Call.Mode.P2P)).isEqualTo("room is missing");
@@ -161,6 +168,48 @@ class CallWindowInputTest {
     }
   }
 
+  /**
+   * The microphone choice is the sound server's microphones as the studio's device listing gives them
+   * (a real PulseAudio: monitors are not offered), the default one chosen; a microphone gone by the
+   * time Join is pressed is one sentence under the form naming what the server has.
+   */
+  @Test
+  void theMicrophoneChoiceIsTheSoundServersMicrophones() throws Exception {
+    try (PulseAudioServer pulse = PulseAudioServer.start()) {
+      int desk = pulse.loadSineSource("desk_mic", 440);
+      pulse.loadSineSource("headset_mic", 880);
+      pulse.loadNullSink("speakers");
+      System.setProperty(PulseSources.SERVER_PROPERTY, pulse.server());
+      try {
+        CallWindow w = openWindow(null);
+        try {
+          javafx.scene.control.ChoiceBox<String> mics = robot.lookup("#call-microphone").query();
+          await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> mics.getItems().contains("pulse:desk_mic")));
+          List<String> offered = fx(() -> List.copyOf(mics.getItems()));
+          System.out.println("CALL WINDOW microphones: " + offered);
+          assertThat(offered).containsExactly(CallWindow.NO_MIC, CallWindow.DEFAULT_MIC, "pulse:desk_mic", "pulse:headset_mic");
+          assertThat(fx(mics::getValue)).as("the default microphone, when there is one").isEqualTo(CallWindow.DEFAULT_MIC);
+          assertThat(fx(() -> mics.getConverter().toString("pulse:desk_mic"))).contains("Sine source at 440 Hz");
+
+          pulse.unloadModule(desk); // unplugged after the list was made
+          fx(() -> {
+            w.fill("ws://127.0.0.1:9/sig/v1/rtc", "r1", "me", Call.Mode.SFU, CallWindow.TEST_PATTERN, "pulse:desk_mic");
+            return null;
+          });
+          robot.clickOn("#call-join");
+          await().atMost(Duration.ofSeconds(20)).until(() -> !fx(w::messageText).isEmpty());
+          assertThat(fx(w::messageText)).isEqualTo(
+              "microphone: no PulseAudio source 'desk_mic' on this sound server; its microphones: [headset_mic]");
+          assertThat(joinEnabled()).isTrue();
+        } finally {
+          WaitForAsyncUtils.asyncFx(() -> w.close()).get(10, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        System.clearProperty(PulseSources.SERVER_PROPERTY);
+      }
+    }
+  }
+
   /** The peer leaves: "Peer left"; the server goes away: "Reconnecting: why"; Hang up still ends the call. */
   @Test
   void thePeerLeavingAndTheServerGoingAwayAreSaid(@TempDir Path config) throws Exception {
@@ -169,11 +218,7 @@ class CallWindowInputTest {
     String signal = "ws://127.0.0.1:" + server.boundAddresses().getFirst().getPort() + "/sig/v1/rtc";
     List<ServerMessage.Notify> seen = new CopyOnWriteArrayList<>();
     try (server; SignalingClient other = member(signal, "brief", "other", seen)) {
-      CallWindow w = WaitForAsyncUtils.asyncFx(() -> {
-        CallWindow cw = new CallWindow(new Stage(), Platform::runLater, () -> signal, () -> null);
-        cw.show();
-        return cw;
-      }).get(30, TimeUnit.SECONDS);
+      CallWindow w = openWindow(signal);
       try {
         assertThat(joinWith(w, signal, "brief", "me", Call.Mode.P2P)).isEmpty();
         assertThat(fx(() -> w.stateProperty().get())).isEqualTo(Call.State.WAITING);

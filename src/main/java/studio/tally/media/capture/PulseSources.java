@@ -100,6 +100,29 @@ public final class PulseSources {
     return sources;
   }
 
+  /**
+   * The name of the microphone {@code device} names (a source name, or its device id "pulse:NAME"),
+   * checked against the server's list; null for the server's default source ("default").
+   *
+   * @throws IllegalArgumentException naming the server's microphones when it has no such source, or
+   *     when the source is a monitor (what a sink plays)
+   * @throws IllegalStateException when the server cannot be reached
+   */
+  public static String microphone(String device) {
+    String name = device.startsWith("pulse:") ? device.substring("pulse:".length()) : device;
+    if (ALIASES.contains(name)) return null;
+    List<Source> sources = list();
+    List<String> microphones = sources.stream().filter(s -> !s.monitor()).map(Source::name).toList();
+    Source found = sources.stream().filter(s -> s.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no PulseAudio source '" + name + "' on this sound server; its microphones: "
+            + microphones));
+    if (found.monitor()) {
+      throw new IllegalArgumentException("'" + name + "' is a monitor (what a sink plays), not a microphone; the microphones: "
+          + microphones);
+    }
+    return found.name();
+  }
+
   /** Whether the server lists a source of this name (aliases such as "default" always count as present). */
   static boolean present(String name) {
     if (ALIASES.contains(name)) return true;
