@@ -8,7 +8,8 @@
 # Cases interleaved, the first run of each (it writes its class-data archive/AOT cache) not counted.
 # Usage: bash bench/cold-start.sh [runs=5] [case...]
 #   a case is `tally` (default), `app-image` (default when target/installer/image exists) or
-#   `label=command` (any launcher, e.g. `aot=env TALLY_AOT=1 ./tally`; the profile flag is appended).
+#   `label=command` (any launcher, e.g. `serial=env TALLY_JAVA_OPTS=-XX:+UseSerialGC ./tally`; the
+#   profile flag is appended).
 # Prints a table (median, min–max per case, load average per run) and leaves the raw samples in
 # target/cold-start/samples.
 set -euo pipefail
@@ -34,11 +35,12 @@ cat >"$profile/settings.json" <<EOF
   "scene": [ { "id": "pattern1", "kind": "test-pattern", "placement": { "x": 0.0, "y": 0.0, "width": 1.0, "height": 1.0 } },
              { "id": "tone1", "kind": "tone" } ] }
 EOF
-display=:$(( 70 + RANDOM % 20 ))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$out/xvfb.log" 2>&1 & XVFB=$!
+# a free display number, chosen by Xvfb itself
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$out/display" >"$out/xvfb.log" 2>&1 & XVFB=$!
 cleanup() { kill "$XVFB" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$profile"; }
 trap cleanup EXIT
-sleep 1
+for _ in $(seq 1 100); do [ -s "$out/display" ] && break; sleep 0.1; done
+display=:$(head -n 1 "$out/display")
 
 command_of() {
   case "$1" in
