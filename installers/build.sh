@@ -76,7 +76,9 @@ fi
 
 # 5. the app image: the studio launcher (desktop entry, Start menu, Dock) and `tally`, the command line.
 #    Each keeps a dynamic AppCDS archive in the user's cache, written by its first run and mapped by every
-#    later one (the JVM checks it against the jars and rewrites it after an upgrade). JavaCPP's unpacked
+#    later one. Its name carries this build's jars (a checksum): JDK 25's AutoCreateSharedArchive refuses an
+#    archive whose jars changed but does not write a new one, so a package rebuilt under the same version
+#    started without class data for good (docs/benchmarks.md, studio cold start). JavaCPP's unpacked
 #    FFmpeg libraries go to the same cache dir, so one directory holds everything the app writes but settings.
 case $os in
   linux) cache='$HOME/.cache/tally-studio' ;;
@@ -85,14 +87,15 @@ case $os in
 esac
 common_opts=(--enable-native-access=ALL-UNNAMED "-Dtally.cache.dir=$cache" "-Dorg.bytedeco.javacpp.cachedir=$cache/javacpp"
   -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off)
+build_id=$(cat "$out"/input/*.jar | cksum | cut -d' ' -f1)
 java_options=()
-for o in "${common_opts[@]}" "-XX:SharedArchiveFile=$cache/studio-$full_version.jsa"; do java_options+=(--java-options "$o"); done
+for o in "${common_opts[@]}" "-XX:SharedArchiveFile=$cache/studio-$full_version-$build_id.jsa"; do java_options+=(--java-options "$o"); done
 cli_props="$out/tally.properties"
 {
   echo "main-class=studio.tally.cli.Main"
   echo "description=Tally Studio on the command line: tally serve, publish, encoders, devices, or the studio"
   # one line, space-separated: jpackage splits it like a command line; quoted because the cache path may hold a space
-  printf 'java-options='; for o in "${common_opts[@]}" "-XX:SharedArchiveFile=$cache/cli-$full_version.jsa"; do printf '"%s" ' "$o"; done; echo
+  printf 'java-options='; for o in "${common_opts[@]}" "-XX:SharedArchiveFile=$cache/cli-$full_version-$build_id.jsa"; do printf '"%s" ' "$o"; done; echo
   case $os in
     linux) echo "linux-shortcut=false" ;;
     windows) echo "win-console=true"; echo "win-shortcut=false"; echo "win-menu=false" ;;

@@ -69,6 +69,9 @@ final class StudioEngine implements AutoCloseable {
   private volatile EmbeddedServer server;
   private volatile CompletableFuture<Void> serverStart = CompletableFuture.completedFuture(null);
   private static final long SERVER_START_MILLIS = 20_000;
+  // opened by the preview's first picture, by the first command that needs the server, or after this long
+  private final CompletableFuture<Void> serverGate = new CompletableFuture<>();
+  private static final long SERVER_DEFER_MILLIS = 3_000;
   private volatile PreviewListener preview;
   // more listeners of the preview's pictures (a call sending the scene); they get them while the preview runs
   private final List<PreviewListener> sceneTaps = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -102,13 +105,14 @@ final class StudioEngine implements AutoCloseable {
 
   static StudioEngine open(StudioSettings settings, Path profileDir, Executor eventExecutor) {
     StudioEngine e = new StudioEngine(settings, profileDir, eventExecutor);
-    // The server starts on its own thread while this one opens the scene: its TLS and BouncyCastle
-    // set-up takes a second or more, and neither the scene nor the preview (a command) may wait for it
-    // (Studio.open took 2.2-3.6 s with the two in sequence). Commands that need the server wait for it.
+    // The server starts on its own thread, after the preview's first picture: its TLS, BouncyCastle and
+    // Netty set-up takes most of a second of CPU, which on two cores delayed that picture (Studio.open
+    // took 2.2-3.6 s with the two in sequence; side by side they still shared the cores). It shows as
+    // starting meanwhile; commands that need it open the gate at once and wait for it.
     e.server = EmbeddedServer.starting(settings.server());
     if (settings.server().enabled()) {
-      e.serverStart = CompletableFuture.runAsync(e::startServer,
-          r -> Thread.ofPlatform().name("tally-studio-server-start").daemon().start(r));
+      e.serverStart = e.serverGate.completeOnTimeout(null, SERVER_DEFER_MILLIS, TimeUnit.MILLISECONDS)
+          .thenRunAsync(e::startServer, r -> Thread.ofPlatform().name("tally-studio-server-start").daemon().start(r));
     }
     try {
       e.scene = e.openScene();
@@ -127,6 +131,7 @@ final class StudioEngine implements AutoCloseable {
 
   /** Waits (bounded) for the server start begun in open; streaming, settings and close need it settled. */
   private void awaitServer() {
+    serverGate.complete(null);
     try {
       serverStart.get(SERVER_START_MILLIS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException ex) {
@@ -137,6 +142,7 @@ final class StudioEngine implements AutoCloseable {
   }
 
   private void startServer() {
+    if (closed) return; // closed before the gate opened: nothing to start
     server = EmbeddedServer.start(settings.server(), profileDir == null ? null : profileDir.resolve("server"));
     if (server.status().state() == ServerStatus.State.FAILED) {
       notice(StudioEvent.Severity.WARNING, "embedded server: " + server.status().problem());
@@ -394,6 +400,7 @@ final class StudioEngine implements AutoCloseable {
     if (l == null) s.session().setPreview(null, 0, 0);
     else s.session().setPreview(f -> {
       l.onFrame(f.width(), f.height(), f.pixels(), f.ptsMicros());
+      serverGate.complete(null);
       for (PreviewListener t : sceneTaps) t.onFrame(f.width(), f.height(), f.pixels().duplicate(), f.ptsMicros());
     }, previewWidth, previewHeight);
   }

@@ -86,9 +86,11 @@ final class StudioWindow {
     stage.show();
     surface.onFirstFrame(() -> {
       firstFrameNanos = System.nanoTime();
-      // cold start as a user sees it: from JVM start to the first composed picture on screen
-      LOG.info("first preview frame {} ms after start",
-          System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
+      // cold start as a user sees it: from JVM start to the first composed picture on screen; the CPU
+      // time the process spent until then is what a busy machine cannot hide (benchmarks compare it too)
+      LOG.info("first preview frame {} ms after start, {} ms of CPU",
+          System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime(),
+          ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L));
     });
   }
 
