@@ -26,8 +26,8 @@ import studio.tally.testing.FfmpegProcess;
  * Chromium, chromedriver and the bundled FFmpeg must be present (the test fails otherwise).
  *
  * <p>Not in the suite (surefire runs *Test classes) while the goal it checks is not met: the bridge read
- * 43–113 ms (median of 14 runs 98 ms) against the 100 ms goal, and the reference method (Chromium's own
- * stream through the SFU, no bridge) 38–67 ms in the same runs (docs/benchmarks.md, first audio and A/V
+ * 43–113 ms (median of 15 runs 100 ms) against the 100 ms goal, and the reference method (Chromium's own
+ * stream through the SFU, no bridge) 38–74 ms in the same runs (docs/benchmarks.md, first audio and A/V
  * offset). Run it by hand with {@code -Dtest=RtmpToWhepAvSyncCheck}; rename it to *Test when it passes.
  */
 @Timeout(value = 150)
