@@ -60,6 +60,53 @@ class FfmpegAudioTranscodersTest {
     assertThat(AudioSpecificConfig.parse(out.config()).sampleRate()).isEqualTo(44_100);
   }
 
+  /**
+   * The bridge's own A/V bias on the audio side: a beep at each whole second of AAC (labelled as FFmpeg's
+   * muxers label it, priming included) through the transcoder to Opus, decoded as libwebrtc decodes RTP
+   * (no pre-skip: the encoder's look-ahead is in the packets' times), starts at the time it was made,
+   * within 1 ms, at 48 kHz (no resampling) and at 44.1 kHz (the resampler's delay).
+   */
+  @Test
+  void beepsKeepTheirTimeFromAacToOpus() throws Exception {
+    for (int rate : new int[] {48_000, 44_100}) {
+      for (int channels : new int[] {1, 2}) {
+        List<Double> errors = beepOnsetErrorsMillis(rate, channels);
+        System.out.printf("AAC %d Hz %d ch -> Opus: beep onset minus its time, ms %s%n", rate, channels, errors);
+        assertThat(errors).as("AAC %d Hz, %d channels", rate, channels).hasSize(BEEPS)
+            .allSatisfy(e -> assertThat(e).isCloseTo(0.0, within(1.0)));
+      }
+    }
+  }
+
+  private static final int BEEPS = 3;
+
+  /** Onset time (from the Opus units' times) minus the time each beep was made, one per beep, ms. */
+  private List<Double> beepOnsetErrorsMillis(int rate, int channels) throws Exception {
+    // 880 Hz for 100 ms at each whole second from 1 s on (as the A/V check's test pattern), silence between
+    var in = ToneUnits.encode("aac", rate, channels,
+        n -> n >= rate && n % rate < rate / 10 ? 0.5 * Math.sin(2 * Math.PI * 880 * n / rate) : 0, BEEPS + 1, START);
+    List<AudioUnit> out = new ArrayList<>();
+    try (AudioTranscoder t = factory.open(new AudioFormat(AudioCodecId.AAC, rate, channels, in.config()),
+        AudioFormat.opus())) {
+      for (AudioUnit u : in.units()) out.addAll(t.transcode(u));
+    }
+    long first = out.getFirst().ptsMicros();
+    for (int i = 0; i < out.size(); i++) { // contiguous: sample k of the decoded output is at first + k / 48 kHz
+      assertThat(out.get(i).ptsMicros()).as("pts of unit %d", i).isCloseTo(first + i * 20_000L, within(1L));
+    }
+    float[] pcm = ToneUnits.decodeMono(AV_CODEC_ID_OPUS, ToneUnits.opusHead(2), 48_000, 2, out);
+    List<Double> errors = new ArrayList<>();
+    int from = 0;
+    for (int k = 1; k <= BEEPS; k++) {
+      int at = ToneUnits.onset(pcm, from, 0.05); // the page's threshold: -26 dBFS
+      if (at < 0) break;
+      double onsetMicros = first + at * 1e6 / 48_000;
+      errors.add(Math.round((onsetMicros - (START + k * 1e6)) / 10) / 100.0);
+      from = at + 48_000 / 2;
+    }
+    return errors;
+  }
+
   private AudioFormat roundTrip(AudioFormat inFormat, AudioFormat outFormat, ToneUnits.Encoded in) throws Exception {
     List<AudioUnit> out = new ArrayList<>();
     AudioFormat produced;

@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.swresample.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongToDoubleFunction;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -30,6 +31,15 @@ final class ToneUnits {
 
   /** seconds of a hz sine at amplitude (0..1), every channel the same, through encoder name, starting at startMicros. */
   static Encoded encode(String name, int rate, int channels, double hz, double amplitude, double seconds, long startMicros) {
+    return encode(name, rate, channels, n -> amplitude * Math.sin(2 * Math.PI * hz * n / rate), seconds, startMicros);
+  }
+
+  /**
+   * seconds of {@code signal} (input sample index to -1..1, every channel the same) through encoder name; sample 0
+   * is at startMicros, and each unit's time is the encoder's packet time (negative for its priming), so the units
+   * are labelled as FFmpeg's muxers label them.
+   */
+  static Encoded encode(String name, int rate, int channels, LongToDoubleFunction signal, double seconds, long startMicros) {
     Av.loadCodecs();
     AVCodec codec = avcodec_find_encoder_by_name(name);
     if (codec == null) throw new IllegalStateException("no encoder " + name);
@@ -58,7 +68,7 @@ final class ToneUnits {
         frame.nb_samples(frameSize);
         Av.check(av_frame_get_buffer(frame, 0), "frame");
         for (int i = 0; i < frameSize; i++) {
-          float v = (float) (amplitude * Math.sin(2 * Math.PI * hz * (done + i) / rate));
+          float v = (float) signal.applyAsDouble(done + i);
           for (int c = 0; c < channels; c++) {
             if (interleaved) new FloatPointer(frame.data(0)).put((long) i * channels + c, v);
             else new FloatPointer(frame.data(c)).put(i, v);
@@ -150,6 +160,14 @@ final class ToneUnits {
       }
     }
     return crossings * (double) rate / (last - first);
+  }
+
+  /** Index of the first sample from {@code from} on whose magnitude exceeds {@code threshold}, or -1. */
+  static int onset(float[] s, int from, double threshold) {
+    for (int i = Math.max(0, from); i < s.length; i++) {
+      if (Math.abs(s[i]) > threshold) return i;
+    }
+    return -1;
   }
 
   /** RMS of samples [from, to), dBFS. */

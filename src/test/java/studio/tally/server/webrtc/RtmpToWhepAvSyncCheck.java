@@ -3,6 +3,11 @@ package studio.tally.server.webrtc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +25,10 @@ import studio.tally.testing.FfmpegProcess;
  * RTMP, headless Chromium plays it through the bridge on {@code /players/whep.html?measure=1}.
  * Chromium, chromedriver and the bundled FFmpeg must be present (the test fails otherwise).
  *
- * <p>Not in the suite (surefire runs *Test classes) while the goal it checks is not met: it measured
- * 106–134 ms against the 100 ms goal at low load (docs/benchmarks.md, first audio and A/V offset). Run
- * it by hand with {@code -Dtest=RtmpToWhepAvSyncCheck}; rename it back to *Test when it passes.
+ * <p>Not in the suite (surefire runs *Test classes) while the goal it checks is not met: the bridge read
+ * 43–113 ms (median of 15 runs 100 ms) against the 100 ms goal, and the reference method (Chromium's own
+ * stream through the SFU, no bridge) 38–74 ms in the same runs (docs/benchmarks.md, first audio and A/V
+ * offset). Run it by hand with {@code -Dtest=RtmpToWhepAvSyncCheck}; rename it to *Test when it passes.
  */
 @Timeout(value = 150)
 class RtmpToWhepAvSyncCheck {
@@ -47,13 +53,51 @@ class RtmpToWhepAvSyncCheck {
         ChromeDriverClient chrome = new ChromeDriverClient();
         ChromeDriverClient.Browser player = chrome.open()) {
       RtmpToWhepTest.awaitLive(server, "sync");
-      player.navigate("http://127.0.0.1:" + server.boundAddresses().getFirst().getPort()
-          + "/players/whep.html?app=live&stream=sync&measure=1");
-      measure(player, skewMs);
+      String base = "http://127.0.0.1:" + server.boundAddresses().getFirst().getPort();
+      player.navigate(base + "/players/whep.html?app=live&stream=sync&measure=1");
+      double median = measure(player, "rtmp->whep (audio skew " + skewMs + " ms)");
+      try (HttpClient http = HttpClient.newHttpClient()) { // how late each track left the bridge, last second
+        String streams = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/streams")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        new ObjectMapper().readTree(streams).path("streams").forEach(st -> {
+          JsonNode b = st.path("bridge");
+          if (!b.isMissingNode()) {
+            System.out.printf("bridge, last second: units ready %s ms (audio) and %s ms (video) after their stream time%n",
+                b.path("audio_lag_ms"), b.path("video_lag_ms"));
+          }
+        });
+      }
+      assertThat(Math.abs(median)).as("|median A/V offset| ms").isLessThanOrEqualTo(100);
     }
   }
 
-  private static void measure(ChromeDriverClient.Browser player, long skewMs) throws Exception {
+  /**
+   * The instrument's own reading: Chromium publishes the same pattern over WHIP ({@code whip.html?pattern=sync}:
+   * flash and beep from one audio clock, libwebrtc's own capture times and sender reports) and the SFU forwards
+   * its RTP untouched to the same measuring page. Whatever offset this reads is Chromium's and the page's, not
+   * the bridge's. It must find the pairs; the offset is printed, not judged.
+   */
+  @Test
+  void referenceChromiumToChromiumThroughTheSfu() throws Exception {
+    ServerConfig c = ServerConfig.defaults().withListen(List.of("127.0.0.1:0")).withRtcUdp("127.0.0.1:0")
+        .withConfigDir(Files.createTempDirectory("tally-avsync-ref").toString());
+    try (TallyServer server = TallyServer.start(c, "0.1.0-test");
+        ChromeDriverClient chrome = new ChromeDriverClient();
+        ChromeDriverClient.Browser publisher = chrome.open();
+        ChromeDriverClient.Browser player = chrome.open()) {
+      String base = "http://127.0.0.1:" + server.boundAddresses().getFirst().getPort();
+      publisher.navigate(base + "/players/whip.html?app=live&stream=ref&pattern=sync");
+      RtmpToWhepTest.await(publisher, "publisher connected", WAIT,
+          st -> st.path("connectionState").asText().equals("connected"));
+      player.navigate(base + "/players/whep.html?app=live&stream=ref&measure=1");
+      double median = measure(player, "chromium->sfu->whep (reference)");
+      System.out.printf("reference: median %.1f ms; publisher drew each flash this long after its beep's audio time,"
+          + " ms: %s%n", median, publisher.state().path("flashLagMs"));
+    }
+  }
+
+  /** Median offset of the pairs after the first 4 s (audio later if > 0), printed with every pair. */
+  private static double measure(ChromeDriverClient.Browser player, String what) throws Exception {
     JsonNode first = RtmpToWhepTest.await(player, "first frame", WAIT, st -> st.path("firstVideoAt").isNumber());
     double settled = first.path("firstVideoAt").asDouble() + 4000;
     int pairs = Integer.getInteger("tally.test.avPairs", 8);
@@ -68,11 +112,12 @@ class RtmpToWhepAvSyncCheck {
     }
     List<Double> offsets = AvPairs.offsets(s, settled);
     double median = AvPairs.median(offsets);
-    System.out.printf("rtmp->whep A/V (audio skew %d ms): median offset %.1f ms (audio later if > 0) over %d pairs %s;"
-        + " first video %.0f ms, first audio %.0f ms after start%n", skewMs, median, offsets.size(), offsets,
-        s.path("firstVideoAt").asDouble(), s.path("firstAudioAt").asDouble());
+    System.out.printf("%s A/V: median offset %.1f ms (audio later if > 0) over %d pairs %s;"
+        + " first video %.0f ms, first audio %.0f ms after start; load %s%n", what, median, offsets.size(), offsets,
+        s.path("firstVideoAt").asDouble(), s.path("firstAudioAt").asDouble(),
+        Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
     assertThat(s.path("audioSamplesReceived").asLong()).isPositive();
-    assertThat(Math.abs(median)).as("|median A/V offset| ms over %s", offsets).isLessThanOrEqualTo(100);
+    return median;
   }
 
   /**
