@@ -22,6 +22,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
   public static void main(String[] args) {
     prepareCacheDir();
+    StaleArchives.pruneLater();
     System.exit(run(args));
   }
 
