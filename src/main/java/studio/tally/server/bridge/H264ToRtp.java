@@ -112,16 +112,7 @@ final class H264ToRtp implements VideoToRtp {
     }
     List<H264Packetizer.Payload> payloads = new ArrayList<>();
     packetizer.packetize(send, payloads);
-    long ts = timestamp(dtsMillis);
-    List<ByteBuf> packets = new ArrayList<>(payloads.size());
-    for (H264Packetizer.Payload p : payloads) {
-      try {
-        packets.add(writer.write(p.bytes(), p.marker(), ts));
-      } finally {
-        p.bytes().release();
-      }
-    }
-    return new Packets(packets, idr);
+    return new Packets(writer.writeAll(payloads, timestamp(dtsMillis)), idr);
   }
 
   /** A coded slice whose slice_type (ITU-T H.264 7.3.3: ue first_mb_in_slice, ue slice_type) is B. */

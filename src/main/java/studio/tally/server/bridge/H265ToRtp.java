@@ -99,15 +99,6 @@ final class H265ToRtp implements VideoToRtp {
     }
     List<H264Packetizer.Payload> payloads = new ArrayList<>();
     packetizer.packetize(send, payloads);
-    long ts = timestamp(dtsMillis);
-    List<ByteBuf> packets = new ArrayList<>(payloads.size());
-    for (H264Packetizer.Payload p : payloads) {
-      try {
-        packets.add(writer.write(p.bytes(), p.marker(), ts));
-      } finally {
-        p.bytes().release();
-      }
-    }
-    return new Packets(packets, irap);
+    return new Packets(writer.writeAll(payloads, timestamp(dtsMillis)), irap);
   }
 }

@@ -2,6 +2,9 @@ package studio.tally.server.bridge;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayList;
+import java.util.List;
+import studio.tally.proto.rtp.H264Packetizer;
 import studio.tally.proto.rtp.RtpPacket;
 
 /** One bridged track's RTP packets: its payload type, SSRC and running sequence number. Not thread-safe. */
@@ -23,6 +26,22 @@ final class RtpWriter {
     ByteBuf out = header(payload.readableBytes(), marker, timestamp);
     out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
     return out;
+  }
+
+  /**
+   * One access unit's payloads (H.264 or H.265 packetizer output) as RTP packets at {@code timestamp}, owned by
+   * the caller; the payloads are released.
+   */
+  List<ByteBuf> writeAll(List<H264Packetizer.Payload> payloads, long timestamp) {
+    List<ByteBuf> packets = new ArrayList<>(payloads.size());
+    for (H264Packetizer.Payload p : payloads) {
+      try {
+        packets.add(write(p.bytes(), p.marker(), timestamp));
+      } finally {
+        p.bytes().release();
+      }
+    }
+    return packets;
   }
 
   ByteBuf write(byte[] payload, boolean marker, long timestamp) {
