@@ -84,11 +84,7 @@ public final class CallSetupBenchmark {
             .map(e -> String.format(Locale.ROOT, "%s %.0f (%d)", e.getKey(), median(e.getValue()), e.getValue().size())).toList())
         + ".\n" + END + "\n";
     System.out.println(section);
-    String text = Files.readString(doc);
-    int a = text.indexOf(BEGIN);
-    int z = text.indexOf(END);
-    Files.writeString(doc, a >= 0 && z > a ? text.substring(0, a) + section + "\n" + text.substring(z + END.length()).stripLeading()
-        : text + (text.endsWith("\n") ? "\n" : "\n\n") + section);
+    studio.tally.testing.BenchDoc.replaceSection(doc, section, BEGIN, END);
   }
 
   /** Two Chromium pages call each other in {@code mode}; their set-up times (ms), once both reported one. */

@@ -53,7 +53,7 @@ public final class RtcLatencyBenchmark {
     double minutes = (System.nanoTime() - t0) / 60e9;
     String section = markdown(relay, direct, runs, seconds, minutes, load0, loadAverage());
     System.out.println(section);
-    replaceSection(doc, section);
+    studio.tally.testing.BenchDoc.replaceSection(doc, section, BEGIN, END);
   }
 
   private static Run run(NetNamespace ns, String mode, int i, int seconds) {
@@ -109,15 +109,6 @@ public final class RtcLatencyBenchmark {
         runs.isEmpty() ? "" : runs.getFirst().codec));
   }
 
-  static void replaceSection(Path doc, String section) throws IOException {
-    String text = Files.readString(doc);
-    int a = text.indexOf(BEGIN);
-    int z = text.indexOf(END);
-    String updated = a >= 0 && z > a
-        ? text.substring(0, a) + section + text.substring(z + END.length() + (text.startsWith("\n", z + END.length()) ? 1 : 0))
-        : text + (text.endsWith("\n") ? "\n" : "\n\n") + section;
-    Files.writeString(doc, updated);
-  }
 
   private static double median(List<Double> v) {
     if (v.isEmpty()) return Double.NaN;

@@ -85,11 +85,7 @@ public final class WhipSendCpuBenchmark {
         + String.format(Locale.ROOT, "%nRatio of medians, ours / webrtc-java: **%.3f×** (goal ≤ 1/3).%n", ourMedian / theirMedian)
         + END + "\n";
     System.out.println(section);
-    String text = Files.readString(doc);
-    int a = text.indexOf(BEGIN);
-    int z = text.indexOf(END);
-    Files.writeString(doc, a >= 0 && z > a ? text.substring(0, a) + section + "\n" + text.substring(z + END.length()).stripLeading()
-        : text + (text.endsWith("\n") ? "\n" : "\n\n") + section);
+    studio.tally.testing.BenchDoc.replaceSection(doc, section, BEGIN, END);
   }
 
   private static Sample tally(NetNamespace ns, String base, String stream, int window) throws Exception {
