@@ -18,8 +18,9 @@ import java.util.UUID;
  * @param id stable identity for edits (not shown to users)
  * @param serverUrl RTMP: {@code rtmp[s]://host[:port]/app}; WHIP: the endpoint
  * @param streamKey RTMP: the stream key; WHIP: the bearer token without its prefix (empty = none)
- * @param tlsFingerprint SHA-256 of the RTMPS server's certificate to trust (hex, colons optional), or null
- * @param insecureTls accept any RTMPS certificate
+ * @param tlsFingerprint SHA-256 of the certificate to trust (hex, colons optional), or null: the RTMPS
+ *     server's, or for WHIP the {@code turns:} relay's (the endpoint's {@code https://} uses the system's trust)
+ * @param insecureTls accept any RTMPS (or {@code turns:} relay) certificate
  * @param protocol RTMP (also when absent from an older settings file) or WHIP
  * @param rawToken WHIP: send the token as {@code Authorization: <token>}, without {@code Bearer }
  * @param iceServers WHIP: STUN/TURN servers ({@code turn:user:pass@host:port}, {@code ?transport=tcp},

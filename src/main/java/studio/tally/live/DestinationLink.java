@@ -10,6 +10,7 @@ import studio.tally.output.OutputLoops;
 import studio.tally.output.RtmpPublisher;
 import studio.tally.output.RtmpPublisherOptions;
 import studio.tally.output.RtmpUrl;
+import studio.tally.output.TlsTrust;
 import studio.tally.output.WhipDestination;
 import studio.tally.output.WhipOptions;
 import studio.tally.output.WhipUrl;
@@ -71,9 +72,15 @@ final class DestinationLink implements AutoCloseable {
   private static DestinationLink whip(Destination d, Runnable keyframe) {
     WhipUrl url = WhipUrl.parse(d.serverUrl());
     WhipOptions options = WhipOptions.DEFAULT.withToken(d.streamKey().isEmpty() ? null : d.streamKey(), !d.rawToken())
-        .withIceServers(d.iceServers()).withKeyframeRequest(keyframe);
+        .withIceServers(d.iceServers()).withKeyframeRequest(keyframe)
+        .withRelayTls(relayTls(d));
     WhipDestination w = new WhipDestination(url, options);
     return new DestinationLink(d, w, w::stats, null);
+  }
+
+  /** How a WHIP destination trusts its turns: relay: the pinned fingerprint or "any", else null (the system's trust). */
+  static TlsTrust relayTls(Destination d) {
+    return d.tlsFingerprint() != null || d.insecureTls() ? new TlsTrust(d.tlsFingerprint(), d.insecureTls()) : null;
   }
 
   Destination destination() {

@@ -25,8 +25,9 @@ import studio.tally.live.IceServerChecks;
 /**
  * Add/edit a destination the way OBS asks for it: server URL and stream key apart (paste either
  * from the platform's dashboard; a full URL pasted into the server field is split at its last
- * path segment when the key is empty), the key masked with a show toggle, and for RTMPS a
- * certificate fingerprint to pin or "accept any certificate".
+ * path segment when the key is empty), the key masked with a show toggle, and for RTMPS (or a WHIP
+ * destination relayed through a {@code turns:} TURN server) a certificate fingerprint to pin or
+ * "accept any certificate".
  *
  * <p>The URL's scheme says the protocol: {@code http(s)://} (a WHIP endpoint) and
  * {@code webrtc://host/app/stream} make a WHIP destination, whose secret is a bearer token (pasted
@@ -69,7 +70,7 @@ final class DestinationDialog {
     StackPane keyBox = new StackPane(key, keyShown);
 
     TextField fingerprint = new TextField(existing == null || existing.tlsFingerprint() == null ? "" : existing.tlsFingerprint());
-    fingerprint.setPromptText("SHA-256 of the server certificate (optional, rtmps only)");
+    fingerprint.setPromptText("SHA-256 of the rtmps:// server's or the turns: relay's certificate (optional)");
     fingerprint.setId("destination-fingerprint");
     CheckBox insecure = new CheckBox("Accept any certificate (insecure)");
     insecure.setId("destination-insecure");
@@ -93,14 +94,15 @@ final class DestinationDialog {
         url.setText(s.substring(0, cut));
       }
     });
-    boolean tls = existing != null && existing.serverUrl().startsWith("rtmps://");
-    fingerprint.setDisable(!tls);
-    insecure.setDisable(!tls);
-    url.textProperty().addListener((o, a, b) -> {
-      boolean rtmps = b != null && b.strip().startsWith("rtmps://");
-      fingerprint.setDisable(!rtmps);
-      insecure.setDisable(!rtmps);
-    });
+    // the pin is for whichever TLS peer the destination has: the RTMPS server, or a WHIP destination's turns: relay
+    Runnable tlsShown = () -> {
+      boolean tls = pinsCertificate(url.getText(), iceServers.urls());
+      fingerprint.setDisable(!tls);
+      insecure.setDisable(!tls);
+    };
+    url.textProperty().addListener((o, a, b) -> tlsShown.run());
+    iceServers.textProperty().addListener((o, a, b) -> tlsShown.run());
+    tlsShown.run();
     Runnable protocolShown = () -> {
       boolean whip = isWhip(url.getText());
       keyLabel.setText(whip ? "Bearer token" : "Stream key");
@@ -138,12 +140,13 @@ final class DestinationDialog {
     dialog.setResultConverter(b -> {
       if (b != ButtonType.OK) return null;
       String id = existing == null ? null : existing.id();
-      boolean rtmps = url.getText().strip().startsWith("rtmps://");
       boolean whip = isWhip(url.getText());
+      List<String> ice = whip ? iceServers.urls() : List.of();
+      boolean tls = pinsCertificate(url.getText(), ice);
       return new Destination(id, name.getText().isBlank() ? hostOf(url.getText()) : name.getText(), url.getText(),
-          key.getText(), enabled.isSelected(), rtmps ? fingerprint.getText() : null, rtmps && insecure.isSelected(),
+          key.getText(), enabled.isSelected(), tls ? fingerprint.getText() : null, tls && insecure.isSelected(),
           whip ? Destination.Protocol.WHIP : Destination.Protocol.RTMP, whip && !bearerPrefix.isSelected(),
-          whip ? iceServers.urls() : List.of());
+          ice);
     });
     return dialog.showAndWait();
   }
@@ -154,12 +157,24 @@ final class DestinationDialog {
     return u.startsWith("http://") || u.startsWith("https://") || u.startsWith("webrtc://");
   }
 
+  /**
+   * True when the certificate fields apply: an {@code rtmps://} server, or a WHIP destination with a
+   * {@code turns:} relay (the pin trusts the relay's certificate; the WHIP endpoint's own {@code https://}
+   * is checked against the system's trust, as browsers do).
+   */
+  static boolean pinsCertificate(String url, List<String> iceServers) {
+    String u = url == null ? "" : url.strip();
+    if (u.regionMatches(true, 0, "rtmps://", 0, 8)) return true;
+    return isWhip(u) && iceServers.stream().anyMatch(s -> s.regionMatches(true, 0, "turns:", 0, 6));
+  }
+
   /** Why the form cannot be saved, in words, or null; {@code iceServers} count for WHIP only. */
   static String problem(String url, String key, String fingerprint, List<String> iceServers) {
     String why = problem(url, key, fingerprint);
     if (why == null && isWhip(url)) {
       String ice = IceServerChecks.forWhip(iceServers);
       if (ice != null) return "ICE servers: " + ice;
+      if (pinsCertificate(url, iceServers)) why = fingerprintProblem(fingerprint);
     }
     return why;
   }
@@ -174,8 +189,12 @@ final class DestinationDialog {
     }
     if (!u.matches("rtmps?://[^/\\s]+(/\\S*)?")) return "The server URL must start with rtmp:// or rtmps:// and name a host.";
     if (key != null && key.strip().chars().anyMatch(Character::isWhitespace)) return "The stream key must not contain spaces.";
+    return u.startsWith("rtmps://") ? fingerprintProblem(fingerprint) : null;
+  }
+
+  private static String fingerprintProblem(String fingerprint) {
     String f = fingerprint == null ? "" : fingerprint.strip().replace(":", "");
-    if (u.startsWith("rtmps://") && !f.isEmpty() && !f.matches("(?i)[0-9a-f]{64}")) {
+    if (!f.isEmpty() && !f.matches("(?i)[0-9a-f]{64}")) {
       return "The certificate fingerprint must be 64 hex digits (SHA-256), colons allowed.";
     }
     return null;

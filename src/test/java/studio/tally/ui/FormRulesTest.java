@@ -40,6 +40,13 @@ class FormRulesTest {
     assertThat(DestinationDialog.problem(whip, "", "", List.of("turns:u:secret@h?transport=udp"))).contains("DTLS")
         .doesNotContain("secret");
     assertThat(DestinationDialog.problem(whip, "", "", List.of("stun:a b"))).contains("stun:HOST[:PORT]");
+    // a turns: relay's certificate pin is checked like an RTMPS one; without a TLS relay the field does not apply
+    assertThat(DestinationDialog.problem(whip, "", "AB:CD", List.of("turns:u:p@turn.example.net"))).contains("64 hex");
+    assertThat(DestinationDialog.problem(whip, "", "ab".repeat(32), List.of("turns:u:p@turn.example.net"))).isNull();
+    assertThat(DestinationDialog.problem(whip, "", "AB:CD", List.of("turn:u:p@198.18.0.1:3478"))).isNull();
+    assertThat(DestinationDialog.pinsCertificate(whip, List.of("TURNS:u:p@h"))).isTrue();
+    assertThat(DestinationDialog.pinsCertificate(whip, List.of("turn:u:p@h"))).isFalse();
+    assertThat(DestinationDialog.pinsCertificate("rtmps://h/app", List.of())).isTrue();
     assertThat(DestinationDialog.problem("rtmp://127.0.0.1:1935/live", "studio", "", List.of("turn:x"))).as("RTMP ignores them")
         .isNull();
     assertThat(DestinationDialog.isWhip("WEBRTC://host/a/b")).isTrue();

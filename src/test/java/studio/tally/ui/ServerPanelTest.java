@@ -126,15 +126,27 @@ class ServerPanelTest {
     robot.interact(() -> robot.lookup("#destination-ice-servers").queryAs(TextField.class).setText("turn:198.18.0.1:3478"));
     clickButton("OK");
     assertThat(text("#destination-problem")).startsWith("ICE servers: ").contains("no credentials");
+    assertThat(fx(() -> robot.lookup("#destination-fingerprint").queryAs(TextField.class).isDisabled()))
+        .as("no TLS peer to pin: https:// uses the system's trust, the relay is plain TURN").isTrue();
+    // a turns: relay: its certificate can be pinned like an RTMPS server's
+    String turns = "turns:relay:relay_pass@198.18.0.1:5349";
     robot.interact(() -> robot.lookup("#destination-ice-servers").queryAs(TextField.class)
-        .setText("stun:198.18.0.1:3478 turn:relay:relay_pass@198.18.0.1:3478?transport=tcp"));
+        .setText("stun:198.18.0.1:3478 turn:relay:relay_pass@198.18.0.1:3478?transport=tcp " + turns));
+    assertThat(fx(() -> robot.lookup("#destination-fingerprint").queryAs(TextField.class).isDisabled())).isFalse();
+    robot.interact(() -> robot.lookup("#destination-fingerprint").queryAs(TextField.class).setText("AB:CD"));
+    clickButton("OK");
+    assertThat(text("#destination-problem")).contains("64 hex");
+    String pin = "AB:".repeat(31) + "CD";
+    robot.interact(() -> robot.lookup("#destination-fingerprint").queryAs(TextField.class).setText(pin));
     clickButton("OK");
     await().atMost(Duration.ofSeconds(20)).until(() -> studio.settings().destinations().size() == 2);
     Destination d = studio.settings().destinations().stream().filter(x -> x.name().equals("Edge")).findFirst().orElseThrow();
     assertThat(d.protocol()).isEqualTo(Destination.Protocol.WHIP);
     assertThat(d.streamKey()).as("the pasted 'Bearer ' prefix is not part of the token").isEqualTo("s3cret-token");
     assertThat(d.rawToken()).isTrue();
-    assertThat(d.iceServers()).containsExactly("stun:198.18.0.1:3478", "turn:relay:relay_pass@198.18.0.1:3478?transport=tcp");
+    assertThat(d.iceServers()).containsExactly("stun:198.18.0.1:3478", "turn:relay:relay_pass@198.18.0.1:3478?transport=tcp",
+        turns);
+    assertThat(d.tlsFingerprint()).isEqualTo(pin);
     assertThat(SettingsStore.at(profile).load(() -> null).settings().destination(d.id())).isEqualTo(d);
     await().atMost(Duration.ofSeconds(10)).until(() -> text("#url-" + d.id()).startsWith("WHIP https://edge.example"));
     assertThat(text("#url-" + d.id())).contains("token s3c…").doesNotContain("s3cret-token");
