@@ -18,6 +18,10 @@ import studio.tally.media.FilterGraph;
  * the frame number and the capture wall-clock ms at the top, and the same as text beneath it
  * (UTC HH:MM:SS.mmm and #frame; text only when DejaVuSans is installed). Frames are yuv420p and
  * never leave native memory.
+ *
+ * <p>{@link #plain} leaves the block band out: the picture is then exactly what FFmpeg's own
+ * {@code testsrc2,drawtext} graph draws, which benchmarks against the ffmpeg CLI need (the band changes
+ * every frame in high contrast and costs the encoder ~1 ms per 1080p frame more than testsrc2's corner).
  */
 public final class TestPattern implements VideoSource {
   /** Where Debian/Ubuntu keep the font drawtext uses; without it the pattern carries blocks only. */
@@ -28,10 +32,21 @@ public final class TestPattern implements VideoSource {
   private final SessionClock clock;
   private final FilterGraph background;
   private final FilterGraph text;
+  private final boolean blockCode;
   private long frameNumber;
 
   public TestPattern(String name, VideoFormat format, SessionClock clock) {
+    this(name, format, clock, true);
+  }
+
+  /** The test picture and its text without the {@link BlockCode} band (not machine-readable for latency). */
+  public static TestPattern plain(String name, VideoFormat format, SessionClock clock) {
+    return new TestPattern(name, format, clock, false);
+  }
+
+  private TestPattern(String name, VideoFormat format, SessionClock clock, boolean blockCode) {
     Av.load();
+    this.blockCode = blockCode;
     this.name = name;
     this.format = format;
     this.clock = clock;
@@ -88,7 +103,7 @@ public final class TestPattern implements VideoSource {
     long number = frameNumber++;
     long wallMillis = clock.wallMicros(sessionMicros) / 1000;
     frame.pts(sessionMicros);
-    BlockCode.draw(frame, number, wallMillis);
+    if (blockCode) BlockCode.draw(frame, number, wallMillis);
     if (text == null) return frame;
     AVDictionary metadata = frame.metadata();
     if (metadata == null) metadata = new AVDictionary(null);

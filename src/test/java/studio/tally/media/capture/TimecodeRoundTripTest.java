@@ -52,6 +52,27 @@ class TimecodeRoundTripTest {
   }
 
   @Test
+  void thePlainPatternCarriesNoBlockCodeTheStampedOneDoes() {
+    var clock = SessionClock.virtual(Clock.systemUTC());
+    var format = new VideoFormat(640, 360, 30);
+    try (var plain = TestPattern.plain("plain", format, clock); var stamped = new TestPattern("stamped", format, clock)) {
+      for (int k = 0; k < 3; k++) {
+        var p = plain.frameAt(format.frameTime(k));
+        var s = stamped.frameAt(format.frameTime(k));
+        try {
+          assertThat(TimecodeReader.read(p)).as("plain frame " + k).isEmpty();
+          assertThat(TimecodeReader.read(s).orElseThrow().frame()).isEqualTo(k);
+          assertThat(p.width()).isEqualTo(640);
+          assertThat(p.format()).isEqualTo(AV_PIX_FMT_YUV420P);
+        } finally {
+          av_frame_free(p);
+          av_frame_free(s);
+        }
+      }
+    }
+  }
+
+  @Test
   void readerRejectsAPictureWithoutCode() {
     int w = 640;
     int h = 360;
