@@ -13,15 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import studio.tally.config.Placement;
-import studio.tally.config.RecordingSettings;
-import studio.tally.config.SceneSource;
-import studio.tally.config.ServerSettings;
-import studio.tally.config.SettingsStore;
-import studio.tally.config.StudioSettings;
-import studio.tally.config.VideoSettings;
 import studio.tally.testing.Ffprobe;
-import studio.tally.testing.FreePort;
 import studio.tally.testing.PeerProcess;
 import studio.tally.testing.XvfbDisplay;
 
@@ -49,7 +41,7 @@ class StudioWindowBench {
       List<Long> firstFrame = new ArrayList<>();
       for (int run = 0; run < 5; run++) {
         Path profile = Files.createTempDirectory(Path.of("target"), "studio-bench-profile");
-        setup(profile);
+        StudioCpuBenchmark.streamingProfile(profile, "auto");
         try (PeerProcess studio = TallyCli.start(Map.of("DISPLAY", x.display()), List.of(), "studio", "--profile", profile.toString())) {
           await().atMost(Duration.ofSeconds(120)).until(() -> find(studio, FIRST_FRAME) != null);
           firstFrame.add(Long.parseLong(find(studio, FIRST_FRAME).group(1)));
@@ -63,9 +55,9 @@ class StudioWindowBench {
           + ", max " + firstFrame.stream().mapToLong(l -> l).max().orElse(0) + " (" + firstFrame + ")");
 
       Path profile = Files.createTempDirectory(Path.of("target"), "studio-bench-profile");
-      Setup s = setup(profile);
+      int http = StudioCpuBenchmark.streamingProfile(profile, "auto");
       try (PeerProcess studio = TallyCli.start(Map.of("DISPLAY", x.display()), List.of(), "studio", "--profile", profile.toString(), "--start-streaming")) {
-        String flv = "http://127.0.0.1:" + s.http + "/live/studio.flv";
+        String flv = "http://127.0.0.1:" + http + "/live/studio.flv";
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions()
             .until(() -> Ffprobe.bundled().probe(flv, Duration.ofSeconds(20)).video().isPresent());
         long pid = studio.pid();
@@ -96,21 +88,6 @@ class StudioWindowBench {
     }
     out.forEach(System.out::println);
     Files.write(Path.of("target", "studio-bench.txt"), out);
-  }
-
-  private record Setup(int rtmp, int http) {}
-
-  private static Setup setup(Path profile) throws IOException {
-    int rtmp = FreePort.tcp();
-    int http = FreePort.tcp();
-    StudioSettings settings = StudioSettings.defaults(List.of(
-            SceneSource.video(SceneSource.Kind.TEST_PATTERN, null, Placement.FULL),
-            SceneSource.audio(SceneSource.Kind.TONE, null)))
-        .withVideo(new VideoSettings(1920, 1080, 30, 4500, "auto", 2))
-        .withRecording(new RecordingSettings(profile.toString(), "mp4"))
-        .withServer(new ServerSettings(true, List.of("127.0.0.1:" + rtmp, "127.0.0.1:" + http), "127.0.0.1:" + FreePort.udp()));
-    SettingsStore.at(profile).save(settings);
-    return new Setup(rtmp, http);
   }
 
   private static Matcher find(PeerProcess p, Pattern pattern) throws IOException {

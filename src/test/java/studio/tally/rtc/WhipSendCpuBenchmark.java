@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +19,7 @@ import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import studio.tally.testing.NetNamespace;
 import studio.tally.testing.PeerProcess;
+import studio.tally.testing.ThreadCpu;
 
 /**
  * CPU of sending one stream over WHIP, per Mbit/s sent: {@code tally publish}'s WHIP destination (the one
@@ -38,7 +38,6 @@ public final class WhipSendCpuBenchmark {
   private static final int FPS = 30;
   private static final int KBPS = 2500;
   private static final Duration WARMUP = Duration.ofSeconds(10);
-  private static final double TICKS_PER_SECOND = 100; // USER_HZ
   private static final Pattern LIVE_KBPS = Pattern.compile("/whip/.*: live[^,]*, (\\d+) kbps");
 
   record Sample(String who, double cpuPercent, double mbps, Map<String, Double> threads) {
@@ -138,46 +137,20 @@ public final class WhipSendCpuBenchmark {
   private static Sample measure(PeerProcess p, String who, int window, Predicate<String> counted, Mbps mbps)
       throws Exception {
     Thread.sleep(WARMUP.toMillis()); // a fixed warm-up before the window, not a wait for a condition
-    Map<String, Long> before = threadTicks(p.pid());
+    Map<String, Long> before = ThreadCpu.ticks(p.pid());
     long t0 = System.nanoTime();
     Thread.sleep(window * 1000L);
-    Map<String, Long> after = threadTicks(p.pid());
+    Map<String, Long> after = ThreadCpu.ticks(p.pid());
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (!p.isAlive()) {
       throw new IllegalStateException(who + " exited during the window: " + p.describe());
     }
-    Map<String, Double> byName = new HashMap<>();
-    double counted0 = 0;
-    for (var e : after.entrySet()) {
-      String name = e.getKey().substring(e.getKey().indexOf(' ') + 1);
-      double pct = (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / TICKS_PER_SECOND / seconds * 100;
-      byName.merge(name, pct, Double::sum);
-      if (counted.test(name)) {
-        counted0 += pct;
-      }
-    }
+    Map<String, Double> byName = ThreadCpu.percentByName(before, after, seconds);
+    double counted0 = byName.entrySet().stream().filter(e -> counted.test(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
     Map<String, Double> top = new java.util.LinkedHashMap<>();
     byName.entrySet().stream().filter(e -> e.getValue() >= 0.5).sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .limit(6).forEach(e -> top.put(e.getKey(), Math.round(e.getValue() * 10) / 10.0));
     return new Sample(who, counted0, mbps.read(), top);
-  }
-
-  /** "tid name" → utime + stime ticks, for every thread of {@code pid}. */
-  private static Map<String, Long> threadTicks(long pid) throws IOException {
-    Map<String, Long> out = new HashMap<>();
-    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-      for (Path t : tasks.toList()) {
-        try {
-          String stat = Files.readString(t.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          out.put(t.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
-        } catch (IOException e) {
-          // the thread ended meanwhile
-        }
-      }
-    }
-    return out;
   }
 
   private static void awaitLine(PeerProcess p, Predicate<String> line, String what) {
