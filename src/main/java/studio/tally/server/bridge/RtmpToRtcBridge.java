@@ -82,6 +82,16 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
   /** How long after its stream time each track's units are ready to leave (ms, mean over the last second; see sendLag). */
   private final SendLag audioLag = new SendLag();
   private final SendLag videoLag = new SendLag();
+  /**
+   * Experiment (off; -Dtally.bridge.paceAudio=true): transcoded audio leaves evenly on its media clock (see
+   * AudioPacer). Measured against the lumps it replaces, it made the A/V offset worse; removed next.
+   */
+  private final boolean paceAudio = Boolean.getBoolean("tally.bridge.paceAudio");
+  private final AudioPacer pacer = new AudioPacer();
+  private final ArrayDeque<Paced> paced = new ArrayDeque<>();
+  private ScheduledFuture<?> pacing;
+
+  private record Paced(byte[] data, long ptsMicros, double sendAtMillis) {}
 
   RtmpToRtcBridge(LiveStream stream, EventExecutor loop, ByteBufAllocator alloc, InstantSource clock,
       AudioTranscoderFactory transcoders, BridgeCounters counters, boolean dropBFrames, Runnable onClosed) {
@@ -213,6 +223,8 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     m.put("gop_replays", replays.get());
     m.put("audio_lag_ms", audioLag.lastMean);
     m.put("video_lag_ms", videoLag.lastMean);
+    m.put("audio_lag_spread_ms", audioLag.lastSpread);
+    m.put("video_lag_spread_ms", videoLag.lastSpread);
     return m;
   }
 
@@ -336,8 +348,34 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
       return;
     }
     for (AudioUnit u : out) {
-      audioLag.add(sendLag(u.ptsMicros()));
-      sendOpus(u.data(), u.ptsMicros());
+      if (!paceAudio) {
+        audioLag.add(sendLag(u.ptsMicros()));
+        sendOpus(u.data(), u.ptsMicros());
+        continue;
+      }
+      double now = System.nanoTime() / 1e6;
+      paced.add(new Paced(u.data(), u.ptsMicros(), pacer.sendAt(clockOffsetMillis + u.ptsMicros() / 1000.0, now)));
+    }
+    sendPaced();
+  }
+
+  /** Sends the paced packets whose time has come and schedules the next one (on the loop). */
+  private void sendPaced() {
+    if (closed) {
+      return;
+    }
+    double now = System.nanoTime() / 1e6;
+    while (!paced.isEmpty() && paced.peekFirst().sendAtMillis() <= now + 0.5) {
+      Paced p = paced.pollFirst();
+      audioLag.add(sendLag(p.ptsMicros()));
+      sendOpus(p.data(), p.ptsMicros());
+    }
+    if (!paced.isEmpty() && pacing == null) {
+      long waitMicros = Math.max(0, Math.round((paced.peekFirst().sendAtMillis() - now) * 1000));
+      pacing = loop.schedule(() -> {
+        pacing = null;
+        sendPaced();
+      }, waitMicros, TimeUnit.MICROSECONDS);
     }
   }
 
@@ -353,21 +391,32 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     return System.nanoTime() / 1_000_000 - clockOffsetMillis - ptsMicros / 1000.0;
   }
 
-  /** Mean of a second's values (null: none), kept for the counters (the loop writes, any thread reads lastMean). */
+  /**
+   * Mean and spread (largest minus smallest) of a second's values (null: none), kept for the counters (the loop
+   * writes, any thread reads). The spread is what a receiver's jitter buffer sees of the send times.
+   */
   private static final class SendLag {
     private double sum;
     private int count;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
     private volatile Double lastMean;
+    private volatile Double lastSpread;
 
     void add(double v) {
       sum += v;
       count++;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
     }
 
     void roll() {
       lastMean = count == 0 ? null : Math.round(sum / count * 10) / 10.0;
+      lastSpread = count == 0 ? null : Math.round((max - min) * 10) / 10.0;
       sum = 0;
       count = 0;
+      min = Double.POSITIVE_INFINITY;
+      max = Double.NEGATIVE_INFINITY;
     }
   }
 
@@ -491,6 +540,10 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
         log.debug("leaving the stream: {}", e.toString());
       }
     }
+    if (pacing != null) {
+      pacing.cancel(false);
+    }
+    paced.clear();
     closeTranscoder();
     clearGop();
     if (feed != null) {
