@@ -82,16 +82,6 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
   /** How long after its stream time each track's units are ready to leave (ms, mean over the last second; see sendLag). */
   private final SendLag audioLag = new SendLag();
   private final SendLag videoLag = new SendLag();
-  /**
-   * Experiment (off; -Dtally.bridge.paceAudio=true): transcoded audio leaves evenly on its media clock (see
-   * AudioPacer). Measured against the lumps it replaces, it made the A/V offset worse; removed next.
-   */
-  private final boolean paceAudio = Boolean.getBoolean("tally.bridge.paceAudio");
-  private final AudioPacer pacer = new AudioPacer();
-  private final ArrayDeque<Paced> paced = new ArrayDeque<>();
-  private ScheduledFuture<?> pacing;
-
-  private record Paced(byte[] data, long ptsMicros, double sendAtMillis) {}
 
   RtmpToRtcBridge(LiveStream stream, EventExecutor loop, ByteBufAllocator alloc, InstantSource clock,
       AudioTranscoderFactory transcoders, BridgeCounters counters, boolean dropBFrames, Runnable onClosed) {
@@ -348,34 +338,8 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
       return;
     }
     for (AudioUnit u : out) {
-      if (!paceAudio) {
-        audioLag.add(sendLag(u.ptsMicros()));
-        sendOpus(u.data(), u.ptsMicros());
-        continue;
-      }
-      double now = System.nanoTime() / 1e6;
-      paced.add(new Paced(u.data(), u.ptsMicros(), pacer.sendAt(clockOffsetMillis + u.ptsMicros() / 1000.0, now)));
-    }
-    sendPaced();
-  }
-
-  /** Sends the paced packets whose time has come and schedules the next one (on the loop). */
-  private void sendPaced() {
-    if (closed) {
-      return;
-    }
-    double now = System.nanoTime() / 1e6;
-    while (!paced.isEmpty() && paced.peekFirst().sendAtMillis() <= now + 0.5) {
-      Paced p = paced.pollFirst();
-      audioLag.add(sendLag(p.ptsMicros()));
-      sendOpus(p.data(), p.ptsMicros());
-    }
-    if (!paced.isEmpty() && pacing == null) {
-      long waitMicros = Math.max(0, Math.round((paced.peekFirst().sendAtMillis() - now) * 1000));
-      pacing = loop.schedule(() -> {
-        pacing = null;
-        sendPaced();
-      }, waitMicros, TimeUnit.MICROSECONDS);
+      audioLag.add(sendLag(u.ptsMicros()));
+      sendOpus(u.data(), u.ptsMicros());
     }
   }
 
@@ -540,10 +504,6 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
         log.debug("leaving the stream: {}", e.toString());
       }
     }
-    if (pacing != null) {
-      pacing.cancel(false);
-    }
-    paced.clear();
     closeTranscoder();
     clearGop();
     if (feed != null) {
