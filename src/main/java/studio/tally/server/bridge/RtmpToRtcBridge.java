@@ -213,6 +213,8 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     m.put("gop_replays", replays.get());
     m.put("audio_lag_ms", audioLag.lastMean);
     m.put("video_lag_ms", videoLag.lastMean);
+    m.put("audio_lag_spread_ms", audioLag.lastSpread);
+    m.put("video_lag_spread_ms", videoLag.lastSpread);
     return m;
   }
 
@@ -353,21 +355,32 @@ final class RtmpToRtcBridge implements UnitReader, RtpSource {
     return System.nanoTime() / 1_000_000 - clockOffsetMillis - ptsMicros / 1000.0;
   }
 
-  /** Mean of a second's values (null: none), kept for the counters (the loop writes, any thread reads lastMean). */
+  /**
+   * Mean and spread (largest minus smallest) of a second's values (null: none), kept for the counters (the loop
+   * writes, any thread reads). The spread is what a receiver's jitter buffer sees of the send times.
+   */
   private static final class SendLag {
     private double sum;
     private int count;
+    private double min = Double.POSITIVE_INFINITY;
+    private double max = Double.NEGATIVE_INFINITY;
     private volatile Double lastMean;
+    private volatile Double lastSpread;
 
     void add(double v) {
       sum += v;
       count++;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
     }
 
     void roll() {
       lastMean = count == 0 ? null : Math.round(sum / count * 10) / 10.0;
+      lastSpread = count == 0 ? null : Math.round((max - min) * 10) / 10.0;
       sum = 0;
       count = 0;
+      min = Double.POSITIVE_INFINITY;
+      max = Double.NEGATIVE_INFINITY;
     }
   }
 
