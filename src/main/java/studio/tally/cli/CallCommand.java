@@ -287,7 +287,11 @@ final class CallCommand implements Callable<Integer> {
         .put("codec", rx == null ? "" : rx.codec()).put("rtt_ms", rx == null ? -1 : rx.roundTripMillis())
         .put("packets_lost", rx == null ? 0 : rx.packetsLost())
         .put("bytes_received", rx == null ? 0 : rx.bytes())
-        .put("candidate", rx == null ? "" : rx.candidateType());
+        .put("candidate", rx == null ? "" : rx.candidateType())
+        .put("jitter_buffer_ms", rx == null ? -1 : Math.round(rx.jitterBufferMillis()))
+        .put("audio_jitter_buffer_ms", rx == null ? -1 : Math.round(rx.audioJitterBufferMillis()))
+        .put("audio_target_delay_ms", rx == null ? -1 : Math.round(rx.audioTargetDelayMillis()))
+        .put("audio_accelerated_ms", rx == null ? 0 : rx.audioAcceleratedSamples() / 48);
     o.put("audio_source", source.equals("test") ? "test tone" : mic.startsWith("pulse:") ? mic : "pulse:" + mic)
         .put("audio_samples", audio.samples()).put("audio_sample_rate", audio.sampleRate())
         .put("audio_channels", audio.channels()).put("audio_rms_dbfs", round(audio.rmsDb()));

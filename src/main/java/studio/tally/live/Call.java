@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import studio.tally.media.PcmBlocks;
 import studio.tally.media.capture.I420Pattern;
 import studio.tally.media.capture.PulseSources;
 import studio.tally.media.capture.TonePcm;
@@ -42,6 +43,9 @@ public final class Call implements AutoCloseable {
   private static final int HEIGHT = 360;
   private static final int FPS = 30;
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  /** Why a call sending the scene takes no microphone of its own. */
+  public static final String SCENE_HAS_ITS_MICROPHONES = "the studio's scene is sent with its own sound (the mixer's"
+      + " microphones, gain and mute): a call microphone would send your voice twice; choose none";
 
   public enum Mode { SFU, P2P }
 
@@ -123,6 +127,7 @@ public final class Call implements AutoCloseable {
   private final I420Pattern pattern; // the test pattern, or null when the scene is sent
   private final String microphone; // a PulseAudio source ("pulse:NAME", "pulse:default"), or null: the source's own sound
   private final TonePcm tone; // the test tone with the test pattern when no microphone is sent
+  private final PcmBlocks sceneMix; // the scene's mixed audio when the scene is sent
   private final Studio scene;
   private final List<String> iceServers;
   private final SceneFeed sceneFeed;
@@ -159,13 +164,18 @@ public final class Call implements AutoCloseable {
     this.sceneFeed = scene == null ? null : new SceneFeed();
     this.pattern = scene == null ? new I420Pattern(name, WIDTH, HEIGHT, FPS) : null;
     this.tone = scene == null && microphone == null ? new TonePcm() : null;
-    if (tone != null) {
+    this.sceneMix = scene == null ? null : new PcmBlocks();
+    if (tone != null || sceneMix != null) {
+      // every 10 ms on the source thread: the tone due by now, or the mix the scene thread left (a call that
+      // falls behind loses the older sound, see PcmBlocks); never on the mixer's thread or the FX thread
       source.scheduleAtFixedRate(() -> {
         try {
-          RtcFactory f = factory; // null while connecting: the tone goes nowhere yet
-          tone.drain(pcm -> {
-            if (f != null) f.pushAudio(pcm, TonePcm.SAMPLE_RATE, TonePcm.CHANNELS);
-          });
+          RtcFactory f = factory; // null while connecting: the sound goes nowhere yet
+          PcmBlocks.BlockSink push = pcm -> {
+            if (f != null) f.pushAudio(pcm, PcmBlocks.SAMPLE_RATE, PcmBlocks.CHANNELS);
+          };
+          if (tone != null) tone.drain(push);
+          else sceneMix.drain(push);
         } catch (RuntimeException e) {
           log.debug("call: audio lost: {}", e.toString());
         }
@@ -196,7 +206,10 @@ public final class Call implements AutoCloseable {
         log.debug("call: a frame lost: {}", e.toString()); // while the media path changes; the next one goes out
       }
     }, 0, 1_000_000 / FPS, TimeUnit.MICROSECONDS);
-    if (scene != null) scene.addSceneTap(sceneFeed);
+    if (scene != null) {
+      scene.addSceneTap(sceneFeed);
+      scene.addMixTap(sceneMix);
+    }
     this.connector = Thread.ofPlatform().daemon().name("call-connect").unstarted(this::connect);
   }
 
@@ -220,12 +233,16 @@ public final class Call implements AutoCloseable {
    * {@code microphone} is a PulseAudio source ({@code pulse:NAME} as {@link Studio#audioDevices()} lists
    * it, {@code pulse:default}) recorded by libwebrtc with echo cancellation, noise suppression and gain
    * control (the peer is heard on the default output), or null for the source's own sound: the test
-   * tone with the test pattern; silence with the scene.
+   * tone with the test pattern; with the scene, the scene's mixed audio (what the stream and the
+   * recording get: its microphones are in it already, with their gain and mute, so the call takes no
+   * second microphone: {@link #SCENE_HAS_ITS_MICROPHONES}). Mute mic silences the call's sound on the
+   * call only.
    */
   public static Call start(String signalUrl, Connection connection, String room, String name, Mode mode, boolean micMuted,
       boolean cameraOff, Studio scene, String microphone, PreviewListener self, PreviewListener peer, Listener listener) {
     String problem = problem(signalUrl, connection, room, name);
     if (problem != null) throw new StudioException(problem);
+    if (scene != null && microphone != null) throw new StudioException(SCENE_HAS_ITS_MICROPHONES);
     String micSource = null;
     if (microphone != null) {
       try {
@@ -317,9 +334,9 @@ public final class Call implements AutoCloseable {
 
   private void connect() {
     try {
-      // the sound is the factory's: libwebrtc's microphone, our pushed test tone, or silence (the scene)
+      // the sound is the factory's: libwebrtc's microphone, or what we push (the test tone, the scene's mix)
       RtcFactory f = microphone != null ? RtcFactory.withMicrophone(micSource, RtcFactory.VoiceProcessing.ALL)
-          : tone != null ? RtcFactory.withPushedAudio() : new RtcFactory();
+          : RtcFactory.withPushedAudio();
       factory = f;
       if (closed) return;
       var options = new CallSession.Options(signaling, room, name, mode == Mode.SFU ? CallSession.Mode.SFU : CallSession.Mode.P2P,
@@ -453,7 +470,10 @@ public final class Call implements AutoCloseable {
   public void close() {
     if (closed) return;
     closed = true;
-    if (scene != null) scene.removeSceneTap(sceneFeed);
+    if (scene != null) {
+      scene.removeSceneTap(sceneFeed);
+      scene.removeMixTap(sceneMix);
+    }
     source.shutdownNow();
     try {
       source.awaitTermination(5, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import studio.tally.config.Destination;
 import studio.tally.config.Placement;
 import studio.tally.config.SceneSource;
 import studio.tally.config.StudioSettings;
+import studio.tally.media.PcmBlocks;
 
 /**
  * The headless studio: one per window. Owns the scene (preview runs from {@link #open} on), one
@@ -124,6 +125,19 @@ public final class Studio implements AutoCloseable {
 
   public void removeSceneTap(PreviewListener tap) {
     engine.removeSceneTap(tap);
+  }
+
+  /**
+   * Copies the scene's mixed audio (what the stream and the recording get: every source after its gain
+   * and mute) into {@code tap} from now on, across scene rebuilds, on the media scene thread (a copy that
+   * never waits for the reader); a call drains it in 10 ms blocks.
+   */
+  void addMixTap(PcmBlocks tap) {
+    engine.addMixTap(tap);
+  }
+
+  void removeMixTap(PcmBlocks tap) {
+    engine.removeMixTap(tap);
   }
 
   /**

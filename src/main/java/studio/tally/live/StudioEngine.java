@@ -29,6 +29,7 @@ import studio.tally.config.StudioSettings;
 import studio.tally.media.AudioLevel;
 import studio.tally.media.EncoderChoice;
 import studio.tally.media.MediaException;
+import studio.tally.media.PcmBlocks;
 import studio.tally.media.session.MediaSession;
 import studio.tally.media.SessionClock;
 import studio.tally.media.encode.EncoderSettings;
@@ -75,6 +76,8 @@ final class StudioEngine implements AutoCloseable {
   private volatile PreviewListener preview;
   // more listeners of the preview's pictures (a call sending the scene); they get them while the preview runs
   private final List<PreviewListener> sceneTaps = new java.util.concurrent.CopyOnWriteArrayList<>();
+  // copies of the mixed audio (a call sending the scene); they follow the scene through rebuilds
+  private final List<PcmBlocks> mixTaps = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int previewWidth;
   private volatile int previewHeight;
   // the shared encode: non-null while streaming or recording
@@ -413,6 +416,19 @@ final class StudioEngine implements AutoCloseable {
     sceneTaps.remove(tap);
   }
 
+  /** Any thread: the scene's mixed audio from now on, also after a rebuild (synchronized with {@link #rebuildScene}). */
+  synchronized void addMixTap(PcmBlocks tap) {
+    mixTaps.add(Objects.requireNonNull(tap, "tap"));
+    StudioScene s = scene;
+    if (s != null) s.session().addMixTap(tap);
+  }
+
+  synchronized void removeMixTap(PcmBlocks tap) {
+    mixTaps.remove(tap);
+    StudioScene s = scene;
+    if (s != null) s.session().removeMixTap(tap);
+  }
+
   void applySettings(StudioSettings s) {
     Objects.requireNonNull(s, "settings");
     StudioSettings old = settings;
@@ -444,7 +460,11 @@ final class StudioEngine implements AutoCloseable {
   private void rebuildScene() {
     StudioScene old = scene;
     old.close();
-    scene = openScene();
+    StudioScene now = openScene();
+    synchronized (this) {
+      scene = now;
+      for (PcmBlocks tap : mixTaps) now.session().addMixTap(tap);
+    }
     applyPreview(scene);
   }
 

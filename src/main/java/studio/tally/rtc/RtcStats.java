@@ -15,15 +15,21 @@ import java.util.Map;
  * @param roundTripMillis current ICE round-trip time of the selected candidate pair, or -1 if unknown
  * @param jitterBufferMillis receiver: mean time a video frame waited in the jitter buffer (incl. A/V sync), or -1
  * @param candidateType the selected pair's local candidate type (host, srflx, prflx, relay), or ""
+ * @param audioJitterBufferMillis receiver: mean time an audio sample waited in the jitter buffer (NetEq,
+ *     incl. the delay A/V sync adds), or -1
+ * @param audioTargetDelayMillis receiver: the mean of NetEq's target for that wait, or -1 (a buffer that
+ *     holds far more than its target got a burst it time-compresses away slowly)
+ * @param audioAcceleratedSamples receiver: samples NetEq removed by time-compression to shrink its buffer
  */
 public record RtcStats(long packets, long bytes, long packetsLost, long framesDecoded, long framesEncoded,
     long framesDropped, long nacks, long plis, long audioPackets, String codec, String transport, double roundTripMillis, double jitterBufferMillis,
-    String candidateType) {
+    String candidateType, double audioJitterBufferMillis, double audioTargetDelayMillis, long audioAcceleratedSamples) {
 
   /** These figures with {@code earlier} frames encoded on connections this call had before this one. */
   RtcStats plusEncodedEarlier(long earlier) {
     return earlier == 0 ? this : new RtcStats(packets, bytes, packetsLost, framesDecoded, framesEncoded + earlier, framesDropped,
-        nacks, plis, audioPackets, codec, transport, roundTripMillis, jitterBufferMillis, candidateType);
+        nacks, plis, audioPackets, codec, transport, roundTripMillis, jitterBufferMillis, candidateType, audioJitterBufferMillis,
+        audioTargetDelayMillis, audioAcceleratedSamples);
   }
 
   static RtcStats of(RTCStatsReport report) {
@@ -33,12 +39,22 @@ public record RtcStats(long packets, long bytes, long packetsLost, long framesDe
     String localCandidate = null;
     double jbDelay = 0;
     long jbEmitted = 0;
+    double audioJbDelay = 0;
+    double audioJbTarget = 0;
+    long audioJbEmitted = 0;
+    long audioAccelerated = 0;
     Map<String, RTCStats> all = report.getStats();
     for (RTCStats s : all.values()) {
       Map<String, Object> a = s.getAttributes();
       boolean video = "video".equals(a.get("kind"));
       if ("audio".equals(a.get("kind"))) {
         audio += num(a, s.getType() == RTCStatsType.INBOUND_RTP ? "packetsReceived" : "packetsSent");
+        if (s.getType() == RTCStatsType.INBOUND_RTP) {
+          if (a.get("jitterBufferDelay") instanceof Number d) audioJbDelay += d.doubleValue();
+          if (a.get("jitterBufferTargetDelay") instanceof Number d) audioJbTarget += d.doubleValue();
+          audioJbEmitted += num(a, "jitterBufferEmittedCount");
+          audioAccelerated += num(a, "removedSamplesForAcceleration");
+        }
       }
       if (s.getType() == RTCStatsType.INBOUND_RTP && video) {
         packets += num(a, "packetsReceived");
@@ -76,7 +92,9 @@ public record RtcStats(long packets, long bytes, long packetsLost, long framesDe
       if (local.get("candidateType") != null) candidateType = String.valueOf(local.get("candidateType"));
     }
     return new RtcStats(packets, bytes, lost, decoded, encoded, dropped, nacks, plis, audio, codec, transport, rtt,
-        jbEmitted == 0 ? -1 : jbDelay * 1000 / jbEmitted, candidateType);
+        jbEmitted == 0 ? -1 : jbDelay * 1000 / jbEmitted, candidateType,
+        audioJbEmitted == 0 ? -1 : audioJbDelay * 1000 / audioJbEmitted,
+        audioJbEmitted == 0 ? -1 : audioJbTarget * 1000 / audioJbEmitted, audioAccelerated);
   }
 
   private static long num(Map<String, Object> a, String key) {

@@ -51,7 +51,7 @@ final class CallWindow {
   static final String TITLE = "Tally — Call";
   static final String TEST_PATTERN = "Test pattern";
   static final String SCENE = "Studio scene";
-  /** The microphone choice that sends no microphone: the test pattern's tone (silence with the scene). */
+  /** The microphone choice that sends no microphone: the test pattern's tone, or the scene's own sound. */
   static final String NO_MIC = "";
   static final String DEFAULT_MIC = "pulse:default";
 
@@ -77,6 +77,13 @@ final class CallWindow {
   private final ChoiceBox<Call.Mode> mode = new ChoiceBox<>();
   private final ChoiceBox<String> source = new ChoiceBox<>();
   private final ChoiceBox<String> microphone = new ChoiceBox<>(); // device ids; NO_MIC
+  static final String NO_MIC_TONE = "None: the test tone";
+  static final String NO_MIC_SCENE = "The scene's own sound";
+  static final String HINT_MIC = "with echo cancellation; you hear the peer on the default output";
+  static final String HINT_SCENE = "the mixer's sources, gain and mute as the stream gets them (its microphones included);"
+      + " Mute mic silences the call only";
+  private final Label micHint = hint(HINT_MIC);
+  private String micBeforeScene; // FX thread: the choice to give back when the test pattern is chosen again
   private final java.util.Map<String, String> micNames = new java.util.concurrent.ConcurrentHashMap<>();
   private final Button join = new Button("Join", new FontIcon(Feather.PHONE_CALL));
   private final Button hangUp = new Button("Hang up", new FontIcon(Feather.PHONE_OFF));
@@ -127,7 +134,7 @@ final class CallWindow {
     source.getItems().setAll(TEST_PATTERN, SCENE);
     source.setValue(TEST_PATTERN);
     microphone.setId("call-microphone");
-    micNames.put(NO_MIC, "None: the test tone (silence with the scene)");
+    micNames.put(NO_MIC, NO_MIC_TONE);
     micNames.put(DEFAULT_MIC, "Default microphone");
     microphone.setConverter(new javafx.util.StringConverter<>() {
       @Override
@@ -152,8 +159,10 @@ final class CallWindow {
     form.addRow(2, new Label("Name"), name);
     form.addRow(3, new Label("Mode"), new HBox(8, mode, hint("SFU: media through the server · P2P: directly between you")));
     form.addRow(4, new Label("Send"), source);
-    form.addRow(5, new Label("Microphone"), new HBox(8, microphone,
-        hint("with echo cancellation; you hear the peer on the default output")));
+    micHint.setId("call-microphone-hint");
+    form.addRow(5, new Label("Microphone"), new HBox(8, microphone, micHint));
+    // the scene carries its own sound (its microphones are in the mix): no call microphone with it
+    source.valueProperty().addListener((o, a, b) -> sourceChosen());
     GridPane.setHgrow(server, Priority.ALWAYS);
 
     // what a call through someone else's server may need: TURN for P2P across NATs, its token, its certificate
@@ -252,8 +261,34 @@ final class CallWindow {
       String chosen = microphone.getValue();
       for (String extra : microphone.getItems()) if (!ids.contains(extra)) ids.add(extra); // set by fill()
       microphone.getItems().setAll(ids);
-      microphone.setValue(chosen == null || (chosen.equals(NO_MIC) && !filled && any) ? (any ? DEFAULT_MIC : NO_MIC) : chosen);
+      String choice = chosen == null || (chosen.equals(NO_MIC) && !filled && any) ? (any ? DEFAULT_MIC : NO_MIC) : chosen;
+      if (SCENE.equals(source.getValue())) {
+        if (micBeforeScene == null && !choice.equals(NO_MIC)) micBeforeScene = choice; // for when the test pattern comes back
+        microphone.setValue(NO_MIC);
+      } else {
+        microphone.setValue(choice);
+      }
     }));
+  }
+
+  /**
+   * FX thread: with the scene the microphone choice is "the scene's own sound" and cannot change (the
+   * mixer's microphones are in it: a call microphone would send the voice twice); back to the test
+   * pattern, the choice made before comes back.
+   */
+  private void sourceChosen() {
+    boolean sceneSound = SCENE.equals(source.getValue());
+    if (sceneSound && !NO_MIC.equals(microphone.getValue())) {
+      micBeforeScene = microphone.getValue();
+      microphone.setValue(NO_MIC);
+    } else if (!sceneSound && micBeforeScene != null) {
+      microphone.setValue(micBeforeScene);
+      micBeforeScene = null;
+    }
+    micNames.put(NO_MIC, sceneSound ? NO_MIC_SCENE : NO_MIC_TONE);
+    microphone.setConverter(microphone.getConverter()); // shows the new label
+    micHint.setText(sceneSound ? HINT_SCENE : HINT_MIC);
+    microphone.setDisable(sceneSound || join.isDisabled());
   }
 
   private static Label hint(String text) {
@@ -476,7 +511,7 @@ final class CallWindow {
     name.setDisable(inCall);
     mode.setDisable(inCall);
     source.setDisable(inCall);
-    microphone.setDisable(inCall);
+    microphone.setDisable(inCall || SCENE.equals(source.getValue()));
     iceServers.setDisable(inCall);
     token.setDisable(inCall);
     tlsInsecure.setDisable(inCall);

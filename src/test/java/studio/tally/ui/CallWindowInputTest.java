@@ -191,6 +191,26 @@ class CallWindowInputTest {
           assertThat(fx(mics::getValue)).as("the default microphone, when there is one").isEqualTo(CallWindow.DEFAULT_MIC);
           assertThat(fx(() -> mics.getConverter().toString("pulse:desk_mic"))).contains("Sine source at 440 Hz");
 
+          // the scene is sent with its own sound (the mixer's microphones): no call microphone beside it, and the
+          // window says so; the choice comes back with the test pattern
+          javafx.scene.control.ChoiceBox<String> sources = robot.lookup("#call-source").query();
+          fx(() -> {
+            sources.setValue(CallWindow.SCENE);
+            return null;
+          });
+          assertThat(fx(mics::getValue)).isEqualTo(CallWindow.NO_MIC);
+          assertThat(fx(mics::isDisabled)).as("no microphone to choose with the scene").isTrue();
+          assertThat(fx(() -> mics.getConverter().toString(mics.getValue()))).isEqualTo(CallWindow.NO_MIC_SCENE);
+          assertThat(fx(() -> robot.lookup("#call-microphone-hint").queryAs(javafx.scene.control.Label.class).getText()))
+              .isEqualTo(CallWindow.HINT_SCENE);
+          fx(() -> {
+            sources.setValue(CallWindow.TEST_PATTERN);
+            return null;
+          });
+          assertThat(fx(mics::getValue)).isEqualTo(CallWindow.DEFAULT_MIC);
+          assertThat(fx(mics::isDisabled)).isFalse();
+          assertThat(fx(() -> mics.getConverter().toString(CallWindow.NO_MIC))).isEqualTo(CallWindow.NO_MIC_TONE);
+
           pulse.unloadModule(desk); // unplugged after the list was made
           fx(() -> {
             w.fill("ws://127.0.0.1:9/sig/v1/rtc", "r1", "me", Call.Mode.SFU, CallWindow.TEST_PATTERN, "pulse:desk_mic");

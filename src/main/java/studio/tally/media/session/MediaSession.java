@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avutil.*;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,7 @@ import studio.tally.media.VideoFormat;
 import studio.tally.media.AudioLevel;
 import studio.tally.media.EncoderChoice;
 import studio.tally.media.PacketSink;
+import studio.tally.media.PcmBlocks;
 import studio.tally.media.PreviewSink;
 import studio.tally.media.SourceFailure;
 
@@ -117,6 +119,7 @@ public final class MediaSession implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private volatile boolean running = true;
   private volatile boolean closed;
+  private final CopyOnWriteArrayList<PcmBlocks> mixTaps = new CopyOnWriteArrayList<>();
   private final LiveScene.Output output = new LiveScene.Output() {
     @Override
     public void video(AVFrame frame) {
@@ -128,8 +131,10 @@ public final class MediaSession implements AutoCloseable {
     @Override
     public void audio(AVFrame frame) {
       if (encoding != null) encoding.offerAudio(frame);
+      for (PcmBlocks tap : mixTaps) tap.write(frame); // a copy under a short lock: never waits for the reader
     }
   };
+
 
   private MediaSession(SessionClock clock, Scene config, int pixelFormat, boolean encodeOnly) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -276,6 +281,20 @@ public final class MediaSession implements AutoCloseable {
   public void setPreview(PreviewSink sinkOrNull, int width, int height) {
     if (sinkOrNull != null) checkOpen();
     preview.set(sinkOrNull, width, height);
+  }
+
+  /**
+   * Also copies the mixed audio (what the encoder gets: every input after its gain and mute, 48 kHz
+   * stereo) into {@code tap}, from the next mixed frame on, on the scene thread; the tap's reader drains
+   * 10 ms blocks on a thread of its own (a call). Adding a tap twice adds it once.
+   */
+  public void addMixTap(PcmBlocks tap) {
+    Objects.requireNonNull(tap, "tap");
+    mixTaps.addIfAbsent(tap);
+  }
+
+  public void removeMixTap(PcmBlocks tap) {
+    mixTaps.remove(tap);
   }
 
   /** Latest meter reading of every audio input, in input order; a lock-free read. */
