@@ -241,11 +241,23 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
     }
   }
 
-  /** Keeps BouncyCastle reading so it can answer a retransmitted final flight; drops application data. */
+  /**
+   * Keeps BouncyCastle reading so it can answer a retransmitted final flight; drops application data.
+   * The thread waits for a datagram before it enters BouncyCastle's receive, and only then allocates
+   * the receive buffer (dropped again after a quiet poll): an idle session (every connected WebRTC
+   * peer, for its whole life) holds no record buffers (2 x 16 KiB while parked inside BouncyCastle).
+   */
   private void serveUntilClosed(DTLSTransport dtls) throws IOException {
-    byte[] buf = new byte[dtls.getReceiveLimit()];
+    byte[] buf = null; // kept while datagrams keep coming, dropped after a quiet poll
     while (!closeRequested && !outcome.connectionClosed()) {
       try {
+        if (!transport.awaitDatagram(POST_HANDSHAKE_POLL_MILLIS)) {
+          buf = null;
+          continue;
+        }
+        if (buf == null) {
+          buf = new byte[dtls.getReceiveLimit()];
+        }
         if (dtls.receive(buf, 0, buf.length, (int) POST_HANDSHAKE_POLL_MILLIS) >= 0) {
           droppedApplicationData.increment();
           listener.onAuthenticatedRecord();
