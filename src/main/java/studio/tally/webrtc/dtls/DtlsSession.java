@@ -91,9 +91,20 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
    * BouncyCastle's lightweight crypto, one for all sessions (thread-safe). Not JcaTlsCrypto on the JDK
    * providers: it asks JCA for "SHA256WITHRSAANDMGF1", which only the BC provider knows, so a client
    * signing its CertificateVerify with RSA-PSS (OpenSSL with an RSA key) failed with internal_error.
+   *
+   * <p>AES-GCM record ciphers use the basic GHASH multiplier instead of BouncyCastle's default 4 KiB
+   * table one: a session keeps its two record ciphers for life (about 10 KiB of tables each, 20 KiB
+   * per connected WebRTC peer), yet after the handshake they only ever see an alert or close_notify;
+   * SRTP is not encrypted here.
    */
   static final class Crypto {
-    static final BcTlsCrypto INSTANCE = new BcTlsCrypto(new SecureRandom());
+    static final BcTlsCrypto INSTANCE = new BcTlsCrypto(new SecureRandom()) {
+      @Override
+      protected org.bouncycastle.crypto.modes.AEADBlockCipher createGCMMode(org.bouncycastle.crypto.BlockCipher cipher) {
+        return org.bouncycastle.crypto.modes.GCMBlockCipher.newInstance(cipher,
+            new org.bouncycastle.crypto.modes.gcm.BasicGCMMultiplier());
+      }
+    };
   }
 
   private final SrtpDtlsEndpoint endpoint;
@@ -241,11 +252,23 @@ public abstract sealed class DtlsSession implements AutoCloseable permits DtlsSe
     }
   }
 
-  /** Keeps BouncyCastle reading so it can answer a retransmitted final flight; drops application data. */
+  /**
+   * Keeps BouncyCastle reading so it can answer a retransmitted final flight; drops application data.
+   * The thread waits for a datagram before it enters BouncyCastle's receive, and only then allocates
+   * the receive buffer (dropped again after a quiet poll): an idle session (every connected WebRTC
+   * peer, for its whole life) holds no record buffers (2 x 16 KiB while parked inside BouncyCastle).
+   */
   private void serveUntilClosed(DTLSTransport dtls) throws IOException {
-    byte[] buf = new byte[dtls.getReceiveLimit()];
+    byte[] buf = null; // kept while datagrams keep coming, dropped after a quiet poll
     while (!closeRequested && !outcome.connectionClosed()) {
       try {
+        if (!transport.awaitDatagram(POST_HANDSHAKE_POLL_MILLIS)) {
+          buf = null;
+          continue;
+        }
+        if (buf == null) {
+          buf = new byte[dtls.getReceiveLimit()];
+        }
         if (dtls.receive(buf, 0, buf.length, (int) POST_HANDSHAKE_POLL_MILLIS) >= 0) {
           droppedApplicationData.increment();
           listener.onAuthenticatedRecord();

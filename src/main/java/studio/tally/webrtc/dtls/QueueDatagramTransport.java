@@ -54,6 +54,8 @@ final class QueueDatagramTransport implements DatagramTransport {
   private volatile boolean interruptRequested;
   // handshake thread only
   private final java.io.ByteArrayOutputStream packing = new java.io.ByteArrayOutputStream();
+  /** A datagram {@link #awaitDatagram} took from the queue; the next {@link #receive} returns it first. */
+  private byte[] pending;
   private long datagramsSent;
 
   QueueDatagramTransport(DtlsConfig config, Consumer<byte[]> sender, long startNanos) {
@@ -100,6 +102,27 @@ final class QueueDatagramTransport implements DatagramTransport {
     return closed;
   }
 
+  /**
+   * Waits up to {@code millis} for a datagram (or a wake-up from {@link #close()} or
+   * {@link #interruptReceive()}) without handing it to BouncyCastle yet; the next {@link #receive}
+   * returns it. True if one is waiting. After the handshake the session thread parks here instead of
+   * inside BouncyCastle's receive, which holds a {@link #getReceiveLimit()}-sized record buffer for as
+   * long as it waits: 16 KiB per idle WebRTC peer, plus the caller's own buffer of the same size.
+   */
+  boolean awaitDatagram(long millis) throws InterruptedIOException {
+    if (pending == null) {
+      try {
+        pending = queue.poll(millis, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException interrupted = new InterruptedIOException("DTLS session thread interrupted");
+        interrupted.initCause(e);
+        throw interrupted;
+      }
+    }
+    return pending != null;
+  }
+
   @Override
   public int getReceiveLimit() {
     return receiveLimit;
@@ -121,9 +144,12 @@ final class QueueDatagramTransport implements DatagramTransport {
     }
     // waitMillis <= 0 means "no limit" for a socket transport; we still wake up to re-check the deadline
     long waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis > 0 ? waitMillis : IDLE_POLL_MILLIS);
-    byte[] datagram;
+    byte[] datagram = pending;
+    pending = null;
     try {
-      datagram = queue.poll(Math.min(waitNanos, untilDeadline), TimeUnit.NANOSECONDS);
+      if (datagram == null) {
+        datagram = queue.poll(Math.min(waitNanos, untilDeadline), TimeUnit.NANOSECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       InterruptedIOException interrupted = new InterruptedIOException("DTLS handshake thread interrupted");

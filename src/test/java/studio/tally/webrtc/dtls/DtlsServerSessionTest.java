@@ -297,6 +297,31 @@ class DtlsServerSessionTest {
   }
 
   @Test
+  void anIdleEstablishedSessionWaitsOutsideBouncyCastlesReceive() throws Exception {
+    // parked inside BouncyCastle's receive, each connected peer's thread held two 16 KiB record buffers for life
+    connect(FAST, BOTH);
+    harness.awaitResult();
+    DTLSTransport client = clientDone.get(5, TimeUnit.SECONDS);
+    Thread thread = harness.threads.getFirst();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> parkedIn(thread, "awaitDatagram"));
+    assertThat(frames(thread)).as("idle: nothing of BouncyCastle on the stack")
+        .noneMatch(f -> f.getClassName().startsWith("org.bouncycastle"));
+    // and records still reach BouncyCastle: application data is authenticated and counted
+    client.send(new byte[] {7}, 0, 1);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> session.stats().droppedApplicationData() == 1);
+    assertThat(harness.authenticatedRecords).hasValue(1);
+  }
+
+  private static java.util.List<StackTraceElement> frames(Thread t) {
+    return java.util.List.of(t.getStackTrace());
+  }
+
+  private static boolean parkedIn(Thread t, String method) {
+    return t.getState() != Thread.State.RUNNABLE && frames(t).stream().anyMatch(f -> f.getMethodName().equals(method));
+  }
+
+  @Test
   void peerCloseNotifyIsReported() throws Exception {
     connect(FAST, BOTH);
     harness.awaitResult();
