@@ -3,6 +3,12 @@ package studio.tally.rtc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
+import static studio.tally.testing.HeardLevels.audible;
+import static studio.tally.testing.HeardLevels.between;
+import static studio.tally.testing.HeardLevels.firstAbove;
+import static studio.tally.testing.HeardLevels.firstBelow;
+import static studio.tally.testing.HeardLevels.levels;
+import static studio.tally.testing.HeardLevels.median;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -112,43 +118,6 @@ class CallAudioEndToEndTest {
         "--source", "camera", "--mic", "pulse:" + name + "_mic", "--voice-processing", "echo",
         "--audio-out", dir.resolve(name + ".wav").toString()));
     return ns.start("call-audio-" + mode + "-" + name, c);
-  }
-
-  /** [wall ms, RMS dBFS] of each 100 ms the call heard. */
-  private static List<double[]> levels(JsonNode result) {
-    List<double[]> out = new ArrayList<>();
-    result.get("audio_levels").forEach(l -> out.add(new double[] {l.get(0).asDouble(), l.get(1).asDouble()}));
-    return out;
-  }
-
-  /** Levels in [from, to) from the first one above −40 dBFS on (the tone has arrived). */
-  private static List<Double> audible(List<double[]> levels, long from, long to) {
-    List<Double> out = new ArrayList<>();
-    boolean started = false;
-    for (double[] l : levels) {
-      started |= l[1] > -40;
-      if (started && l[0] >= from && l[0] < to) out.add(l[1]);
-    }
-    return out;
-  }
-
-  private static List<Double> between(List<double[]> levels, long from, long to) {
-    return levels.stream().filter(l -> l[0] >= from && l[0] < to).map(l -> l[1]).toList();
-  }
-
-  /** ms from t to the first window below db, or -1. */
-  private static long firstBelow(List<double[]> levels, long t, double db) {
-    return levels.stream().filter(l -> l[0] > t && l[1] < db).findFirst().map(l -> (long) l[0] - t).orElse(-1L);
-  }
-
-  /** ms from t to the first window above db, or -1. */
-  private static long firstAbove(List<double[]> levels, long t, double db) {
-    return levels.stream().filter(l -> l[0] > t && l[1] > db).findFirst().map(l -> (long) l[0] - t).orElse(-1L);
-  }
-
-  private static double median(List<Double> values) {
-    assertThat(values).as("levels to take the median of").isNotEmpty();
-    return values.stream().sorted().toList().get(values.size() / 2);
   }
 
   /** The wall clock at which the call acknowledged a stdin command. */

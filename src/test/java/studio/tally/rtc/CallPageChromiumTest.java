@@ -22,13 +22,14 @@ import studio.tally.testing.PeerReaper;
 @ExtendWith(PeerReaper.class)
 class CallPageChromiumTest {
 
-  private void browserCalls(String mode, String tallyName, String browserName) throws Exception {
+  /** @param api the page's SFU exchange: "whip" (WHIP/WHEP) or "srs" (SRS's JSON API, as SRS's one-to-one page) */
+  private void browserCalls(String mode, String api, String tallyName, String browserName) throws Exception {
     try (NetNamespace ns = NetNamespace.create(); PeerProcess server = NamespacePeers.server(ns, "udp")) {
       NamespacePeers.awaitServerReady(server);
       String ip = ns.address(1);
       try (PeerProcess tally = CallEndToEndTest.callFor(ns, ip, tallyName, mode, 25);
           PeerProcess chromium = ChromiumPage.open(ns, "chromium-call-" + mode, "http://" + ip + ":" + NamespacePeers.HTTP_PORT
-              + "/call/e2e-" + mode + "?name=" + browserName + "&mode=" + mode + "&auto=1&report=console")) {
+              + "/call/e2e-" + mode + "?name=" + browserName + "&mode=" + mode + "&api=" + api + "&auto=1&report=console")) {
         AtomicReference<JsonNode> last = new AtomicReference<>();
         Awaitility.await("Chromium decodes the tally call's frames").atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(250))
@@ -43,6 +44,7 @@ class CallPageChromiumTest {
         JsonNode page = last.get();
         System.out.println("CALL PAGE " + mode + ": " + page);
         assertThat(page.path("state").asText()).isEqualTo("in call");
+        assertThat(page.path("api").asText()).isEqualTo(api);
         assertThat(page.path("peer").asText()).isEqualTo(tallyName);
         assertThat(page.path("source").asText()).as("getUserMedia with the fake devices").isEqualTo("camera");
         assertThat(page.path("width").asInt()).isEqualTo(640);
@@ -60,12 +62,22 @@ class CallPageChromiumTest {
 
   @Test
   void aBrowserCallsThroughTheServer() throws Exception {
-    browserCalls("sfu", "alice", "bob");
+    browserCalls("sfu", "whip", "alice", "bob");
+  }
+
+  /**
+   * SRS's one-to-one flow in a browser: join on the signaling, publish self through SRS's JSON API
+   * ({@code /rtc/v1/publish/}, {@code webrtc://host/<room>/<name>}), send {@code publish}, play the peer through
+   * {@code /rtc/v1/play/} — what SRS's own page does (which is not distributed in any registry we can fetch).
+   */
+  @Test
+  void aBrowserCallsThroughTheServerTheWaySrsOneToOnePageDoes() throws Exception {
+    browserCalls("sfu", "srs", "carol", "dave");
   }
 
   /** The browser has the lower name, so it offers and tally call answers. */
   @Test
   void aBrowserCallsPeerToPeer() throws Exception {
-    browserCalls("p2p", "zoe", "anna");
+    browserCalls("p2p", "whip", "zoe", "anna");
   }
 }
