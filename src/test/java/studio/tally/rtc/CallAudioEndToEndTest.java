@@ -39,8 +39,12 @@ class CallAudioEndToEndTest {
   private static final double SENT_DB = PulseAudioServer.HALF_SCALE_SINE_RMS_DB;
   private static final int ALICE_HZ = 440;
   private static final int BOB_HZ = 880;
-  /** How long after a mute the peer must hear silence (below −60 dBFS). */
-  private static final long MUTE_MILLIS = 2500;
+  /**
+   * How long after a mute the peer must hear silence (below −60 dBFS): a bound on "mute works", not the
+   * figure (printed, and in docs/architecture.md: 0.95–1.76 s in either mode on a quiet machine, 2.5 s once
+   * beside a CI run, from the early burst libwebrtc's receive buffer drains slowly).
+   */
+  private static final long MUTE_MILLIS = 3000;
 
   @Test
   void eachHearsTheOthersMicrophoneInSfuMode() throws Exception {
@@ -67,7 +71,7 @@ class CallAudioEndToEndTest {
                 && NamespacePeers.stdout(server).contains("'bob' joined room 'audio-" + mode + "'"));
         Thread.sleep(3000); // media flowing both ways
         alice.sendLine("mute mic");
-        Thread.sleep(4000);
+        Thread.sleep(4000); // muted: the last second is checked for silence
         alice.sendLine("unmute mic");
         JsonNode a = CallEndToEndTest.result(alice);
         JsonNode b = CallEndToEndTest.result(bob);
