@@ -5,7 +5,5 @@
 # Needs pulseaudio and pulseaudio-utils (apt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA=${TALLY_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-./mvnw -q -B test-compile
-CP=$(./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=/dev/stdout):target/classes:target/test-classes
-exec "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$CP" studio.tally.media.capture.AudioDriftBench "${1:-600}"
+. bench/java-main.sh
+bench_java 1g studio.tally.media.capture.AudioDriftBench "${1:-600}"

@@ -4,7 +4,5 @@
 # Usage: bash bench/call-setup.sh [runs=5]   (refreshes its marked section of docs/benchmarks.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA=${TALLY_JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-./mvnw -q -B -o test-compile
-CP=$(./mvnw -q -B -o dependency:build-classpath -Dmdep.outputFile=/dev/stdout):target/classes:target/test-classes
-exec "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx512m -cp "$CP" studio.tally.rtc.CallSetupBenchmark "${1:-5}" docs/benchmarks.md
+. bench/java-main.sh
+bench_java 512m studio.tally.rtc.CallSetupBenchmark "${1:-5}" docs/benchmarks.md
