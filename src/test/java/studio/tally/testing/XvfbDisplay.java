@@ -53,18 +53,20 @@ public final class XvfbDisplay implements AutoCloseable {
     command.addAll(List.of("-displayfd", "1", "-screen", "0", width + "x" + height + "x24", "-nolisten", "tcp", "-noreset"));
     command.addAll(extra);
     PeerProcess p = PeerProcess.start("xvfb", command);
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < deadline && p.isAlive()) {
-      try {
-        String out = Files.readString(p.stdoutFile()).strip();
-        if (out.matches("\\d+")) return new XvfbDisplay(p, Integer.parseInt(out));
-        Thread.sleep(50);
-      } catch (IOException e) {
-        // not written yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    // -displayfd: Xvfb writes the display number it took once it is ready
+    java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger(-1);
+    try {
+      org.awaitility.Awaitility.await("Xvfb's display number").atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(50)).ignoreException(java.io.IOException.class) // not written yet
+          .failFast("Xvfb exited", () -> !p.isAlive())
+          .until(() -> {
+            String out = Files.readString(p.stdoutFile()).strip();
+            if (out.matches("\\d+")) taken.set(Integer.parseInt(out));
+            return taken.get() >= 0;
+          });
+      return new XvfbDisplay(p, taken.get());
+    } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+      // said below, with what Xvfb printed
     }
     String why = p.describe();
     p.stop();

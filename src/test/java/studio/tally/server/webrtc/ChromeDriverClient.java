@@ -45,19 +45,18 @@ final class ChromeDriverClient implements AutoCloseable {
     driver = new ProcessBuilder(CHROMEDRIVER.toString(), "--port=" + port)
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     base = URI.create("http://127.0.0.1:" + port);
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (true) {
-      try {
-        if (call("GET", "/status", null).path("value").path("ready").asBoolean()) {
-          break;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      if (System.nanoTime() > deadline || !driver.isAlive()) {
-        throw new AssertionError("chromedriver did not become ready on " + base);
-      }
-      Thread.sleep(100);
+    try {
+      Awaitility.await("chromedriver ready on " + base).atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(100)).failFast("chromedriver exited", () -> !driver.isAlive())
+          .until(() -> {
+            try {
+              return call("GET", "/status", null).path("value").path("ready").asBoolean();
+            } catch (IOException e) {
+              return false; // not listening yet
+            }
+          });
+    } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+      throw new AssertionError("chromedriver did not become ready on " + base + ": " + e.getMessage());
     }
   }
 

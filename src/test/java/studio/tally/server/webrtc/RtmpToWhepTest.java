@@ -103,21 +103,9 @@ class RtmpToWhepTest {
     return b;
   }
 
-  static JsonNode await(ChromeDriverClient.Browser b, String what, Duration wait, Predicate<JsonNode> done)
-      throws Exception {
-    long deadline = System.nanoTime() + wait.toNanos();
-    JsonNode s = null;
-    while (System.nanoTime() < deadline) {
-      s = b.state();
-      if (s != null && s.has("error") && !s.path("error").isNull()) {
-        throw new AssertionError(what + ": page error " + s.path("error").asText());
-      }
-      if (s != null && done.test(s)) {
-        return s;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(what + " not reached in " + wait + "; last state " + s);
+  /** The page's state once {@code done} holds (a page error fails at once): {@link ChromeDriverClient.Browser#await}. */
+  static JsonNode await(ChromeDriverClient.Browser b, String what, Duration wait, Predicate<JsonNode> done) {
+    return b.await(what, wait, done);
   }
 
   private JsonNode streams() throws Exception {
