@@ -41,7 +41,6 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
     List<String> candidates, String rtcProtocol, SignalingSettings signaling, IceServerLinks iceServers) {
 
   public static final List<String> DEFAULT_LISTEN = List.of("127.0.0.1:1935", "127.0.0.1:8080");
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public static ServerConfig defaults() {
     return new ServerConfig(DEFAULT_LISTEN, null, null, null, null, null, null, null, null, null, null, null, null, null);
@@ -49,7 +48,9 @@ public record ServerConfig(List<String> listen, String tlsCert, String tlsKey, S
 
   public static ServerConfig read(Path file) throws IOException {
     try {
-      ServerConfig c = JSON.readValue(file.toFile(), ServerConfig.class);
+      // a mapper for this one read: a server started from flags alone never loads Jackson's ~400 classes
+      ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+      ServerConfig c = json.readValue(file.toFile(), ServerConfig.class);
       return c.withDefaults();
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new IOException(file + ": " + e.getOriginalMessage(), e);

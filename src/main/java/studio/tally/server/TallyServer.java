@@ -12,7 +12,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.server.http.HttpLimits;
@@ -42,6 +40,7 @@ import studio.tally.server.net.ProtocolHandlers;
 import studio.tally.server.net.SniffStats;
 import studio.tally.server.rtmp.RtmpPipeline;
 import studio.tally.server.signaling.SignalingEndpoint;
+import studio.tally.server.net.LazySslContext;
 import studio.tally.server.tls.ServerCertificate;
 import studio.tally.server.webrtc.RtcTransportConfig;
 import studio.tally.server.webrtc.WebRtcTransportServer;
@@ -62,7 +61,7 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
   private final StreamHub hub;
   private final SniffStats sniffStats = new SniffStats();
   private final ServerCertificate certificate;
-  private final SslContext ssl;
+  private final LazySslContext ssl;
   private final List<Channel> listeners = new ArrayList<>();
   private final String serverId;
   private final String serviceId;
@@ -83,11 +82,8 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     this.certificate = config.tlsCert() != null
         ? ServerCertificate.load(Path.of(config.tlsCert()), Path.of(config.tlsKey() != null ? config.tlsKey() : config.tlsCert()))
         : ServerCertificate.loadOrCreate(config.configPath());
-    try {
-      this.ssl = SslContextBuilder.forServer(certificate.key(), certificate.chain()).build();
-    } catch (SSLException e) {
-      throw new IOException("TLS setup failed: " + e.getMessage(), e);
-    }
+    ServerCertificate tlsIdentity = certificate;
+    this.ssl = new LazySslContext(() -> SslContextBuilder.forServer(tlsIdentity.key(), tlsIdentity.chain()).build());
     this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-accept", true), NioIoHandler.newFactory());
     this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("tally-io", true), NioIoHandler.newFactory());

@@ -73,10 +73,10 @@ class PackageAllowListTest {
           JACKSON, List.of("com.sun.management"))),
       // JavaFX views: the engine's facade and config records only; snapshots saved as PNG through AWT
       Map.entry("ui", concat(ours("live", "config"), JAVAFX, List.of("java.awt.image", "javax.imageio.."))),
-      // entry points: anything below; picocli; logback levels for --verbose; POSIX signals
+      // entry points: anything below; picocli; logback (its set-up in code, levels for --log-level); POSIX signals
       Map.entry("cli", concat(
           ours("ui", "live", "config", "media", "output", "play", "rtc", "signaling", "server", "webrtc", "proto"),
-          JACKSON, List.of("picocli..", "ch.qos.logback.classic..", "sun.misc"))));
+          JACKSON, List.of("picocli..", "ch.qos.logback.classic..", "ch.qos.logback.core..", "sun.misc"))));
 
   /**
    * Netty (network I/O) only in the packages that speak a network protocol themselves: the server,

@@ -109,16 +109,33 @@ public final class ServeRssBench {
         : old + "\n" + text);
   }
 
-  /** A first run of the launcher writes the AppCDS archive that every later `tally serve` maps. */
+  /**
+   * The config directory every run shares, as a user's: the first run writes the server's certificate
+   * there and later runs load it (generating one loads BouncyCastle's certificate builder, loading it
+   * does not).
+   */
+  private Path configDir;
+
+  /**
+   * A first run of the launcher writes the AppCDS archive that every later `tally serve` maps, and the
+   * certificate they load.
+   */
   private void warmArchive() throws Exception {
     PeerProcess p = startServe(freePort(), freePort());
     FanoutBench.sleep(3);
     p.stop();
   }
 
+  private Path configDir() throws IOException {
+    if (configDir == null) {
+      configDir = PeerFiles.newDir("serve-rss");
+    }
+    return configDir;
+  }
+
   private PeerProcess startServe(int port, int udp) throws Exception {
     PeerProcess p = PeerProcess.start("tally-serve", List.of(System.getProperty("rss.launcher", "./tally"), "serve", "--listen", "127.0.0.1:" + port,
-        "--rtc-udp", "127.0.0.1:" + udp, "--config-dir", PeerFiles.newDir("serve-rss").toString()));
+        "--rtc-udp", "127.0.0.1:" + udp, "--config-dir", configDir().toString()));
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       try (Socket s = new Socket("127.0.0.1", port)) {

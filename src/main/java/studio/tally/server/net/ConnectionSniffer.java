@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,18 +26,19 @@ public final class ConnectionSniffer extends ByteToMessageDecoder {
   private static final Logger log = LoggerFactory.getLogger(ConnectionSniffer.class);
 
   private final ProtocolHandlers handlers;
-  private final SslContext ssl;
+  private final LazySslContext ssl;
   private final Duration timeout;
   private final SniffStats stats;
   private final boolean insideTls;
   private final ProtocolSniffer sniffer;
   private ScheduledFuture<?> timer;
+  private boolean waitingForTls;
 
-  public ConnectionSniffer(ProtocolHandlers handlers, SslContext ssl, Duration timeout, SniffStats stats) {
+  public ConnectionSniffer(ProtocolHandlers handlers, LazySslContext ssl, Duration timeout, SniffStats stats) {
     this(handlers, ssl, timeout, stats, false);
   }
 
-  private ConnectionSniffer(ProtocolHandlers handlers, SslContext ssl, Duration timeout, SniffStats stats, boolean insideTls) {
+  private ConnectionSniffer(ProtocolHandlers handlers, LazySslContext ssl, Duration timeout, SniffStats stats, boolean insideTls) {
     this.handlers = handlers;
     this.ssl = ssl;
     this.timeout = timeout;
@@ -91,6 +93,9 @@ public final class ConnectionSniffer extends ByteToMessageDecoder {
       in.skipBytes(in.readableBytes());
       return;
     }
+    if (waitingForTls) { // the bytes stay buffered until the TLS handler is in place
+      return;
+    }
     switch (sniffer.classify(in)) {
       case SniffResult.NeedMore ignored -> { }
       case SniffResult.Reject(String reason) -> {
@@ -103,16 +108,40 @@ public final class ConnectionSniffer extends ByteToMessageDecoder {
         cancelTimer();
         stats.matched(p);
         if (p == Protocol.TLS) {
-          SslHandler tls = ssl.newHandler(ctx.alloc());
-          tls.setHandshakeTimeoutMillis(timeout.toMillis());
-          ctx.pipeline().addLast("tls", tls);
-          ctx.pipeline().addLast("sniff-tls", new ConnectionSniffer(handlers, ssl, timeout, stats, true));
-        } else {
-          handlers.install(p, ctx.pipeline(), insideTls);
+          CompletableFuture<SslContext> context = ssl.get();
+          if (context.isDone() && !context.isCompletedExceptionally()) {
+            startTls(ctx, context.join());
+          } else { // the first TLS client: pause reads until the context is built off this loop
+            waitingForTls = true;
+            ctx.channel().config().setAutoRead(false);
+            context.whenCompleteAsync((built, failure) -> {
+              if (!ctx.channel().isActive() || ctx.pipeline().context(this) == null) {
+                return;
+              }
+              if (failure != null) {
+                stats.tlsFailed.increment();
+                log.warn("{}: TLS is not available: {}", ctx.channel().remoteAddress(), rootMessage(failure));
+                ctx.close();
+                return;
+              }
+              startTls(ctx, built);
+              ctx.channel().config().setAutoRead(true);
+            }, ctx.executor());
+          }
+          return;
         }
+        handlers.install(p, ctx.pipeline(), insideTls);
         ctx.pipeline().remove(this); // hands the buffered bytes to what was just installed
       }
     }
+  }
+
+  private void startTls(ChannelHandlerContext ctx, SslContext context) {
+    SslHandler tls = context.newHandler(ctx.alloc());
+    tls.setHandshakeTimeoutMillis(timeout.toMillis());
+    ctx.pipeline().addLast("tls", tls);
+    ctx.pipeline().addLast("sniff-tls", new ConnectionSniffer(handlers, ssl, timeout, stats, true));
+    ctx.pipeline().remove(this); // hands the buffered bytes to the TLS handler
   }
 
   @Override

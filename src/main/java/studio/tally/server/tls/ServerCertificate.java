@@ -1,5 +1,6 @@
 package studio.tally.server.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -8,16 +9,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,7 +31,6 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -68,27 +72,60 @@ public record ServerCertificate(List<X509Certificate> chain, PrivateKey key) {
     }
   }
 
-  /** Loads {@code certPem} (leaf first, then intermediates) and {@code keyPem} (PKCS#8 or SEC1). */
+  /**
+   * Loads {@code certPem} (leaf first, then intermediates) and {@code keyPem} (PKCS#8, SEC1 or PKCS#1).
+   * Certificates and PKCS#8 keys (what {@link #loadOrCreate} writes) are read with the JDK alone:
+   * BouncyCastle's PEM and ASN.1 classes (~700) are loaded only for the SEC1/PKCS#1 key forms.
+   */
   public static ServerCertificate load(Path certPem, Path keyPem) throws IOException {
     List<X509Certificate> chain = new ArrayList<>();
-    try (Reader r = Files.newBufferedReader(certPem); PEMParser parser = new PEMParser(r)) {
-      JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-      for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-        if (o instanceof X509CertificateHolder holder) {
-          chain.add(converter.getCertificate(holder));
+    try {
+      CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+      for (PemBlock block : PemBlock.all(Files.readString(certPem))) {
+        if (block.type().equals("CERTIFICATE")) {
+          chain.add((X509Certificate) x509.generateCertificate(new ByteArrayInputStream(block.der())));
         }
       }
-    } catch (GeneralSecurityException | RuntimeException e) {
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IOException(certPem + ": not a PEM certificate (" + e.getMessage() + ")", e);
     }
     if (chain.isEmpty()) {
       throw new IOException(certPem + ": no CERTIFICATE block found");
     }
-    PrivateKey key;
+    PemBlock keyBlock;
+    try {
+      keyBlock = PemBlock.all(Files.readString(keyPem)).stream()
+          .filter(b -> b.type().endsWith("PRIVATE KEY")).findFirst()
+          .orElseThrow(() -> new IOException(keyPem + ": no unencrypted PRIVATE KEY block found"));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(keyPem + ": not a PEM private key (" + e.getMessage() + ")", e);
+    }
+    PrivateKey key = switch (keyBlock.type()) {
+      case "PRIVATE KEY" -> pkcs8(keyBlock.der(), keyPem);
+      case "EC PRIVATE KEY", "RSA PRIVATE KEY" -> legacyKey(keyPem);
+      default -> throw new IOException(keyPem + ": no unencrypted PRIVATE KEY block found (found "
+          + keyBlock.type() + ")");
+    };
+    return new ServerCertificate(chain, key);
+  }
+
+  private static PrivateKey pkcs8(byte[] der, Path keyPem) throws IOException {
+    for (String algorithm : List.of("EC", "RSA", "Ed25519", "Ed448")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException e) {
+        // not this algorithm: try the next
+      }
+    }
+    throw new IOException(keyPem + ": not a PEM private key (PKCS#8 key of no EC, RSA or EdDSA algorithm)");
+  }
+
+  /** SEC1 ("EC PRIVATE KEY") and PKCS#1 ("RSA PRIVATE KEY") keys, which the JDK does not parse. */
+  private static PrivateKey legacyKey(Path keyPem) throws IOException {
     try (Reader r = Files.newBufferedReader(keyPem); PEMParser parser = new PEMParser(r)) {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      key = switch (o) {
+      return switch (o) {
         case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
         case PrivateKeyInfo info -> converter.getPrivateKey(info);
         case null, default -> throw new IOException(keyPem + ": no unencrypted PRIVATE KEY block found");
@@ -96,7 +133,22 @@ public record ServerCertificate(List<X509Certificate> chain, PrivateKey key) {
     } catch (RuntimeException e) {
       throw new IOException(keyPem + ": not a PEM private key (" + e.getMessage() + ")", e);
     }
-    return new ServerCertificate(chain, key);
+  }
+
+  /** One {@code -----BEGIN type----- base64 -----END type-----} block of a PEM file. */
+  private record PemBlock(String type, byte[] der) {
+    private static final java.util.regex.Pattern BLOCK = java.util.regex.Pattern.compile(
+        "-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
+
+    /** Every block in {@code text}, in order; text around them (openssl's "Bag Attributes") is skipped. */
+    static List<PemBlock> all(String text) {
+      List<PemBlock> blocks = new ArrayList<>();
+      var m = BLOCK.matcher(text);
+      while (m.find()) {
+        blocks.add(new PemBlock(m.group(1), Base64.getMimeDecoder().decode(m.group(2).strip())));
+      }
+      return blocks;
+    }
   }
 
   /** Loads the certificate kept in {@code dir}, generating and saving one on first use. */

@@ -35,4 +35,58 @@ class ServerCertificateTest {
         .isInstanceOf(IOException.class).hasMessageContaining("k.pem");
     assertThat(good.chain()).hasSize(1);
   }
+
+  /** Key and certificate files as openssl writes them (the openssl command line, a real peer). */
+  @Test
+  void readsWhatOpensslWritesAndAChain(@TempDir Path dir) throws Exception {
+    Path sec1 = dir.resolve("sec1.pem");
+    openssl(dir, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", sec1.toString());
+    assertThat(Files.readString(sec1)).startsWith("-----BEGIN EC PRIVATE KEY-----");
+    Path leafPem = dir.resolve("leaf.pem");
+    openssl(dir, "req", "-x509", "-key", sec1.toString(), "-subj", "/CN=leaf", "-days", "2", "-out", leafPem.toString());
+    Path pkcs8 = dir.resolve("p8.pem");
+    openssl(dir, "pkcs8", "-topk8", "-nocrypt", "-in", sec1.toString(), "-out", pkcs8.toString());
+    assertThat(Files.readString(pkcs8)).startsWith("-----BEGIN PRIVATE KEY-----");
+    Path rsa1 = dir.resolve("rsa1.pem");
+    openssl(dir, "genrsa", "-traditional", "-out", rsa1.toString(), "2048");
+    assertThat(Files.readString(rsa1)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    Path rsa8 = dir.resolve("rsa8.pem");
+    openssl(dir, "pkcs8", "-topk8", "-nocrypt", "-in", rsa1.toString(), "-out", rsa8.toString());
+    Path encrypted = dir.resolve("enc.pem");
+    openssl(dir, "pkcs8", "-topk8", "-passout", "pass:secret", "-in", sec1.toString(), "-out", encrypted.toString());
+
+    // a chain as openssl's pkcs12 export writes it: "Bag Attributes" and subject lines around each block
+    ServerCertificate intermediate = ServerCertificate.selfSigned("intermediate", java.time.Duration.ofDays(1));
+    Path chain = Files.writeString(dir.resolve("chain.pem"), "Bag Attributes\n    friendlyName: x\nsubject=/CN=leaf\n"
+        + Files.readString(leafPem) + "subject=/CN=intermediate\n" + ServerCertificate.toPem(intermediate.leaf()));
+
+    ServerCertificate fromSec1 = ServerCertificate.load(chain, sec1);
+    assertThat(fromSec1.chain()).extracting(c -> c.getSubjectX500Principal().getName())
+        .containsExactly("CN=leaf", "CN=intermediate");
+    ServerCertificate fromPkcs8 = ServerCertificate.load(leafPem, pkcs8);
+    // the same key either way (the two encodings differ in whether the curve is repeated inside)
+    assertThat(((java.security.interfaces.ECPrivateKey) fromPkcs8.key()).getS())
+        .isEqualTo(((java.security.interfaces.ECPrivateKey) fromSec1.key()).getS());
+    assertThat(((java.security.interfaces.RSAPrivateKey) ServerCertificate.load(leafPem, rsa1).key()).getPrivateExponent())
+        .isEqualTo(((java.security.interfaces.RSAPrivateKey) ServerCertificate.load(leafPem, rsa8).key()).getPrivateExponent());
+
+    assertThatThrownBy(() -> ServerCertificate.load(chain, encrypted))
+        .isInstanceOf(IOException.class).hasMessageContaining("enc.pem").hasMessageContaining("ENCRYPTED");
+    Path garbageKey = Files.writeString(dir.resolve("g.pem"),
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> ServerCertificate.load(chain, garbageKey))
+        .isInstanceOf(IOException.class).hasMessageContaining("g.pem");
+    Path garbageCert = Files.writeString(dir.resolve("gc.pem"),
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    assertThatThrownBy(() -> ServerCertificate.load(garbageCert, pkcs8))
+        .isInstanceOf(IOException.class).hasMessageContaining("gc.pem");
+  }
+
+  private static void openssl(Path dir, String... args) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl"));
+    command.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as("openssl %s: %s", String.join(" ", args), out).isZero();
+  }
 }
