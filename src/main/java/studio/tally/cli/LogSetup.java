@@ -22,14 +22,16 @@ import java.time.ZoneId;
  * Done in code rather than a logback.xml because logback's XML configuration loads ~400 classes (its
  * model processor and the JDK's XML parser) into every process, a server idling included.
  * A {@code -Dlogback.configurationFile=...} of the user's, or a logback-test.xml on the class path
- * (the tests'), still takes over.
+ * (the tests'), still takes over; tests that start the app as a process and read what a user would
+ * see pass {@code -Dtally.log=app} to get this set-up beside their logback-test.xml.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
     if (System.getProperty("logback.configurationFile") != null
-        || LogSetup.class.getClassLoader().getResource("logback-test.xml") != null) {
+        || (LogSetup.class.getClassLoader().getResource("logback-test.xml") != null
+            && !"app".equals(System.getProperty("tally.log")))) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
     OneLine layout = new OneLine();

@@ -194,7 +194,7 @@ class FanoutBench {
   private PeerProcess startOurs(String name, String... serverArgs) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, "-Dlogback.configurationFile=logback.xml",
+    List<String> cmd = new ArrayList<>(List.of(java, "-cp", cp, "-Dtally.log=app",
         "--enable-native-access=ALL-UNNAMED"));
     String extra = System.getProperty("bench.serverJvmArgs", "").trim();
     if (!extra.isEmpty()) {

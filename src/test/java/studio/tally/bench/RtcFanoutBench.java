@@ -475,7 +475,7 @@ public final class RtcFanoutBench {
   private static List<String> childJvm() {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "-Dlogback.configurationFile=logback.xml", "-Dio.netty.leakDetection.level=disabled",
+        "-Dtally.log=app", "-Dio.netty.leakDetection.level=disabled",
         "--enable-native-access=ALL-UNNAMED"));
     String extra = System.getProperty("rtc.serverJvmArgs", "").trim();
     if (!extra.isEmpty()) {

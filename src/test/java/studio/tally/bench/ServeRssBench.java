@@ -117,7 +117,8 @@ public final class ServeRssBench {
   private Path configDir;
 
   /**
-   * A first run of the launcher writes the AppCDS archive that every later `tally serve` maps, and the
+   * A first run of the launcher writes the AppCDS archive that every later `tally serve` maps (the
+   * launcher records what a server starts with, in a start of its own that exits at once), and the
    * certificate they load.
    */
   private void warmArchive() throws Exception {

@@ -2,7 +2,6 @@ package studio.tally.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +10,8 @@ import java.util.Map;
 import studio.tally.testing.PeerProcess;
 
 /**
- * {@code tally ARGS} as a child process: this test JVM's java, this test's classpath and the production
- * logback.xml (what a user sees: INFO and up on stderr, no test DEBUG logging on stdout).
+ * {@code tally ARGS} as a child process: this test JVM's java, this test's classpath and the app's own
+ * logging (what a user sees: INFO and up on stderr, no test DEBUG logging on stdout).
  */
 final class TallyCli {
   private TallyCli() {}
@@ -47,7 +46,7 @@ final class TallyCli {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-Dlogback.configurationFile=" + productionLogConfig());
+    cmd.add("-Dtally.log=app"); // the app's own logging, not the tests' logback-test.xml
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("studio.tally.cli.Main");
@@ -69,15 +68,6 @@ final class TallyCli {
     return p.describe() + "  stdout (" + p.stdoutFile() + "):\n" + String.join("\n", stdout(p)).indent(4);
   }
 
-  private static Path productionLogConfig() {
-    try {
-      Path p = Path.of(TallyCli.class.getResource("/logback.xml").toURI());
-      if (p.toString().contains("test-classes")) throw new IllegalStateException("found a test logback.xml: " + p);
-      return p;
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static final class Child extends PeerProcess {
     Child(String name, List<String> command, Map<String, String> environment) {

@@ -143,9 +143,8 @@ class CallSceneAudioTest {
   /** {@code tally call --source test} as a child process: it hears us and writes what it heard to wav. */
   private static PeerProcess tallyCall(String signal, String room, String name, String mode, Path wav)
       throws URISyntaxException {
-    Path logback = Path.of(CallSceneAudioTest.class.getResource("/logback.xml").toURI());
     List<String> c = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-        "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=" + logback,
+        "--enable-native-access=ALL-UNNAMED", "-Dtally.log=app",
         "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "call",
         "--signal", signal, "--room", room, "--name", name, "--mode", mode, "--duration", "20", "--json",
         "--audio-out", wav.toString()));

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.net.InetSocketAddress;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +20,8 @@ import studio.tally.testing.PeerProcess;
 import studio.tally.testing.PeerReaper;
 
 /**
- * {@code tally serve} as a real process (java -cp with this test's classpath and the production
- * logback.xml): startup log lines, a clean SIGTERM stop with exit 0 while a player is connected, and
+ * {@code tally serve} as a real process (java -cp with this test's classpath and the app's own
+ * logging): startup log lines, a clean SIGTERM stop with exit 0 while a player is connected, and
  * one-line errors for bad flags.
  */
 @ExtendWith(PeerReaper.class)
@@ -65,6 +64,21 @@ class ServeCommandTest {
         assertThat(publisher.waitFor(Duration.ofSeconds(15))).as("the publisher's connection ended too").isNotNull();
       }
     }
+  }
+
+  /** The launcher's first start of a build: start (every listener bound), stop, exit 0. */
+  @Test
+  void exitAfterStartStartsThenStopsCleanly() throws Exception {
+    int port = FreePort.tcp();
+    Path dir = Files.createTempDirectory("tally-serve");
+    PeerProcess serve = tally("serve", "--rtc-udp", "127.0.0.1:0", "--listen", "127.0.0.1:" + port,
+        "--config-dir", dir.toString(), "--exit-after-start");
+    assertThat(serve.waitFor(Duration.ofSeconds(60))).as(serve.describe()).isZero();
+    List<String> lines = serve.stderrLines();
+    assertThat(lines).as(serve.describe()).anyMatch(l -> l.contains("listening on 127.0.0.1:" + port + ": "))
+        .anyMatch(l -> l.contains("server stopped")).noneMatch(l -> l.contains("Exception"));
+    assertThat(lines.getFirst()).as("the app's own line format").matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  TallyServer - .*");
+    assertThat(dir.resolve(ServerCertificate.CERT_FILE)).exists();
   }
 
   @Test
@@ -132,26 +146,16 @@ class ServeCommandTest {
     System.out.println(p.command().subList(p.command().size() - 4, p.command().size()) + " -> " + errors.getFirst());
   }
 
-  /** {@code tally ARGS} as a process: this JVM's java, this test's classpath, the production log config. */
+  /** {@code tally ARGS} as a process: this JVM's java, this test's classpath, the app's own logging. */
   static PeerProcess tally(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-Dlogback.configurationFile=" + productionLogConfig());
+    cmd.add("-Dtally.log=app"); // the app's own logging, not the tests' logback-test.xml
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("studio.tally.cli.Main");
     cmd.addAll(List.of(args));
     return PeerProcess.start("tally-" + args[0], cmd);
-  }
-
-  private static Path productionLogConfig() {
-    try {
-      Path p = Path.of(ServeCommandTest.class.getResource("/logback.xml").toURI());
-      assertThat(p.toString()).doesNotContain("test-classes");
-      return p;
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -44,9 +44,8 @@ class CallWindowTest {
 
   /** {@code tally call ...} as a child process with the production log set-up (INFO on stderr, JSON alone on stdout). */
   static PeerProcess tallyCall(String signal, String room, String name, String mode, int seconds) throws URISyntaxException {
-    Path logback = Path.of(CallWindowTest.class.getResource("/logback.xml").toURI());
     List<String> c = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-        "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile=" + logback,
+        "--enable-native-access=ALL-UNNAMED", "-Dtally.log=app",
         "-cp", System.getProperty("java.class.path"), "studio.tally.cli.Main", "call",
         "--signal", signal, "--room", room, "--name", name, "--mode", mode, "--duration", Integer.toString(seconds), "--json"));
     return PeerProcess.start("call-" + mode + "-" + name, c);
