@@ -12,7 +12,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.BindException;
@@ -27,6 +26,9 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import studio.tally.server.http.HttpLimits;
@@ -35,12 +37,12 @@ import studio.tally.server.http.ServerStatus;
 import studio.tally.server.hub.HubLimits;
 import studio.tally.server.hub.StreamHub;
 import studio.tally.server.net.ConnectionSniffer;
+import studio.tally.server.net.LazySslContext;
 import studio.tally.server.net.Protocol;
 import studio.tally.server.net.ProtocolHandlers;
 import studio.tally.server.net.SniffStats;
 import studio.tally.server.rtmp.RtmpPipeline;
 import studio.tally.server.signaling.SignalingEndpoint;
-import studio.tally.server.net.LazySslContext;
 import studio.tally.server.tls.ServerCertificate;
 import studio.tally.server.webrtc.RtcTransportConfig;
 import studio.tally.server.webrtc.WebRtcTransportServer;
@@ -82,8 +84,15 @@ public final class TallyServer implements AutoCloseable, ServerStatus {
     this.certificate = config.tlsCert() != null
         ? ServerCertificate.load(Path.of(config.tlsCert()), Path.of(config.tlsKey() != null ? config.tlsKey() : config.tlsCert()))
         : ServerCertificate.loadOrCreate(config.configPath());
+    // the JDK's SSLContext with our key manager, not Netty's SslContextBuilder: building Netty's JDK server
+    // context first probes its PEM reader, which instantiates BouncyCastle's JCE provider when BouncyCastle is
+    // on the class path (~100 MB of allocation, seconds of start-up); no trust store: no client certificates
     ServerCertificate tlsIdentity = certificate;
-    this.ssl = new LazySslContext(() -> SslContextBuilder.forServer(tlsIdentity.key(), tlsIdentity.chain()).build());
+    this.ssl = new LazySslContext(() -> {
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(new KeyManager[] {tlsIdentity.keyManager()}, new TrustManager[0], null);
+      return tls;
+    });
     this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tally-accept", true), NioIoHandler.newFactory());
     this.workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("tally-io", true), NioIoHandler.newFactory());

@@ -3,7 +3,6 @@ package studio.tally.server.net;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.time.Duration;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +109,7 @@ public final class ConnectionSniffer extends ByteToMessageDecoder {
         cancelTimer();
         stats.matched(p);
         if (p == Protocol.TLS) {
-          CompletableFuture<SslContext> context = ssl.get();
+          CompletableFuture<SSLContext> context = ssl.get();
           if (context.isDone() && !context.isCompletedExceptionally()) {
             startTls(ctx, context.join());
           } else { // the first TLS client: pause reads until the context is built off this loop
@@ -136,8 +137,10 @@ public final class ConnectionSniffer extends ByteToMessageDecoder {
     }
   }
 
-  private void startTls(ChannelHandlerContext ctx, SslContext context) {
-    SslHandler tls = context.newHandler(ctx.alloc());
+  private void startTls(ChannelHandlerContext ctx, SSLContext context) {
+    SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(false);
+    SslHandler tls = new SslHandler(engine);
     tls.setHandshakeTimeoutMillis(timeout.toMillis());
     ctx.pipeline().addLast("tls", tls);
     ctx.pipeline().addLast("sniff-tls", new ConnectionSniffer(handlers, ssl, timeout, stats, true));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -13,6 +14,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
@@ -26,6 +28,8 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -60,6 +64,55 @@ public record ServerCertificate(List<X509Certificate> chain, PrivateKey key) {
 
   public X509Certificate leaf() {
     return chain.getFirst();
+  }
+
+  /** A key manager that offers this chain and key to every TLS client (the server's one identity). */
+  public X509ExtendedKeyManager keyManager() {
+    X509Certificate[] certificates = chain.toArray(new X509Certificate[0]);
+    return new X509ExtendedKeyManager() {
+      private static final String ALIAS = "tally";
+
+      @Override
+      public String[] getServerAliases(String keyType, Principal[] issuers) {
+        // the TLS stack asks once per key type it could use ("EC", "RSA", "EdDSA", ...): ours or none
+        return family(keyType).equals(family(key.getAlgorithm())) ? new String[] {ALIAS} : null;
+      }
+
+      private static String family(String algorithm) {
+        return algorithm.startsWith("Ed") ? "EdDSA" : algorithm; // Ed25519 and Ed448 keys sign as EdDSA
+      }
+
+      @Override
+      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        String[] aliases = getServerAliases(keyType, issuers);
+        return aliases == null ? null : ALIAS;
+      }
+
+      @Override
+      public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        return chooseServerAlias(keyType, issuers, null);
+      }
+
+      @Override
+      public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return null;
+      }
+
+      @Override
+      public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+        return null;
+      }
+
+      @Override
+      public X509Certificate[] getCertificateChain(String alias) {
+        return ALIAS.equals(alias) ? certificates.clone() : null;
+      }
+
+      @Override
+      public PrivateKey getPrivateKey(String alias) {
+        return ALIAS.equals(alias) ? key : null;
+      }
+    };
   }
 
   /** SHA-256 of the leaf certificate's DER form, as colon-separated upper-case hex (SDP style). */

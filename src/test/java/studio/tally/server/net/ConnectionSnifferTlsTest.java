@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -30,7 +29,9 @@ class ConnectionSnifferTlsTest {
     CountDownLatch gate = new CountDownLatch(1);
     LazySslContext lazy = new LazySslContext(() -> {
       gate.await();
-      return SslContextBuilder.forServer(identity.key(), identity.chain()).build();
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(new javax.net.ssl.KeyManager[] {identity.keyManager()}, new javax.net.ssl.TrustManager[0], null);
+      return tls;
     });
     SniffStats stats = new SniffStats();
     EmbeddedChannel ch = new EmbeddedChannel(new ConnectionSniffer(httpOnly(), lazy, Duration.ofSeconds(5), stats));

@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -70,6 +79,19 @@ class ServerCertificateTest {
     assertThat(((java.security.interfaces.RSAPrivateKey) ServerCertificate.load(leafPem, rsa1).key()).getPrivateExponent())
         .isEqualTo(((java.security.interfaces.RSAPrivateKey) ServerCertificate.load(leafPem, rsa8).key()).getPrivateExponent());
 
+    // each key type completes a real TLS handshake with the JDK's client through keyManager()
+    Path rsaCert = dir.resolve("rsa-cert.pem");
+    openssl(dir, "req", "-x509", "-key", rsa1.toString(), "-subj", "/CN=rsa", "-days", "2", "-out", rsaCert.toString());
+    Path edKey = dir.resolve("ed.pem");
+    openssl(dir, "genpkey", "-algorithm", "ed25519", "-out", edKey.toString());
+    Path edCert = dir.resolve("ed-cert.pem");
+    openssl(dir, "req", "-x509", "-key", edKey.toString(), "-subj", "/CN=ed", "-days", "2", "-out", edCert.toString());
+    for (ServerCertificate identity : List.of(fromSec1, ServerCertificate.load(rsaCert, rsa8),
+        ServerCertificate.load(edCert, edKey))) {
+      assertThat(handshake(identity)).as(identity.key().getAlgorithm())
+          .isEqualTo(identity.leaf().getSubjectX500Principal());
+    }
+
     assertThatThrownBy(() -> ServerCertificate.load(chain, encrypted))
         .isInstanceOf(IOException.class).hasMessageContaining("enc.pem").hasMessageContaining("ENCRYPTED");
     Path garbageKey = Files.writeString(dir.resolve("g.pem"),
@@ -80,6 +102,72 @@ class ServerCertificateTest {
         "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
     assertThatThrownBy(() -> ServerCertificate.load(garbageCert, pkcs8))
         .isInstanceOf(IOException.class).hasMessageContaining("gc.pem");
+  }
+
+  /** A TLS handshake in memory, the JDK's client (trusting anything) against {@code identity}; the peer seen. */
+  private static javax.security.auth.x500.X500Principal handshake(ServerCertificate identity) throws Exception {
+    SSLContext serverContext = SSLContext.getInstance("TLS");
+    serverContext.init(new KeyManager[] {identity.keyManager()}, new TrustManager[0], null);
+    SSLContext clientContext = SSLContext.getInstance("TLS");
+    clientContext.init(null, new TrustManager[] {new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    }}, null);
+    SSLEngine server = serverContext.createSSLEngine();
+    server.setUseClientMode(false);
+    SSLEngine client = clientContext.createSSLEngine("localhost", 443);
+    client.setUseClientMode(true);
+    int size = 64 * 1024;
+    ByteBuffer toServer = ByteBuffer.allocate(size);
+    ByteBuffer toClient = ByteBuffer.allocate(size);
+    ByteBuffer app = ByteBuffer.allocate(size);
+    ByteBuffer empty = ByteBuffer.allocate(0);
+    client.beginHandshake();
+    server.beginHandshake();
+    for (int round = 0; round < 50 && !(done(client) && done(server)); round++) {
+      step(client, empty, toServer, toClient, app);
+      step(server, empty, toClient, toServer, app);
+    }
+    assertThat(done(client) && done(server)).as("handshake finished").isTrue();
+    return (javax.security.auth.x500.X500Principal) client.getSession().getPeerPrincipal();
+  }
+
+  private static boolean done(SSLEngine e) {
+    var s = e.getHandshakeStatus();
+    return s == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || s == SSLEngineResult.HandshakeStatus.FINISHED;
+  }
+
+  /** One engine's turn: read what the other sent, run its tasks, write what it has to send. */
+  private static void step(SSLEngine e, ByteBuffer empty, ByteBuffer out, ByteBuffer in, ByteBuffer app)
+      throws Exception {
+    in.flip();
+    while (in.hasRemaining()) {
+      SSLEngineResult r = e.unwrap(in, app);
+      runTasks(e);
+      if (r.getStatus() != SSLEngineResult.Status.OK || r.bytesConsumed() == 0) {
+        break;
+      }
+    }
+    in.compact();
+    while (e.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+      e.wrap(empty, out);
+      runTasks(e);
+    }
+    runTasks(e);
+  }
+
+  private static void runTasks(SSLEngine e) {
+    for (Runnable task = e.getDelegatedTask(); task != null; task = e.getDelegatedTask()) {
+      task.run();
+    }
   }
 
   private static void openssl(Path dir, String... args) throws Exception {
