@@ -15,6 +15,7 @@ import studio.tally.server.hub.LiveStream;
 import studio.tally.server.hub.MediaTag;
 import studio.tally.server.hub.StreamHub;
 import studio.tally.server.hub.Subscriber;
+import studio.tally.server.hub.TagRun;
 
 /**
  * An HTTP-FLV player once its response header is out: the HTTP codec is gone from the pipeline and
@@ -60,13 +61,28 @@ final class FlvPlayer extends ChannelInboundHandlerAdapter implements Subscriber
   @Override
   public void write(MediaTag tag) {
     ByteBuf flv = tag.flv();
-    int n = flv.readableBytes();
+    counted(flv.readableBytes());
+    ctx.write(flv.retainedDuplicate(), ctx.voidPromise());
+  }
+
+  /** The tags of one drain as one buffer: one outbound entry per batch, not one per tag. */
+  @Override
+  public void write(TagRun run, int from, int to) {
+    if (to - from == 1) {
+      write(run.tag(from));
+      return;
+    }
+    ByteBuf flv = run.flv(from, to);
+    counted(flv.readableBytes());
+    ctx.write(flv, ctx.voidPromise());
+  }
+
+  private void counted(int n) {
     client.sendBytes.add(n);
     LiveStream s = stream;
     if (s != null) {
       s.counters().sendBytes.add(n);
     }
-    ctx.write(flv.retainedDuplicate(), ctx.voidPromise());
   }
 
   @Override

@@ -17,6 +17,17 @@ public interface Subscriber {
   /** Writes one tag without flushing. The subscriber takes its own reference if it keeps the tag. */
   void write(MediaTag tag);
 
+  /**
+   * Writes tags {@code [from, to)} of {@code run}, in order, without flushing: what the hub sends a
+   * player from one drain. By default one {@link #write(MediaTag)} per tag; a player whose wire form is
+   * the FLV tag writes {@link TagRun#flv(int, int)}, one buffer for the lot.
+   */
+  default void write(TagRun run, int from, int to) {
+    for (int i = from; i < to; i++) {
+      write(run.tag(i));
+    }
+  }
+
   /** Called after a batch of {@link #write}s. */
   void flush();
 

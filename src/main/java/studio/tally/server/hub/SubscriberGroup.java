@@ -32,9 +32,14 @@ final class SubscriberGroup {
   record Resync() implements Event {}
 
   private static final class PlayerState {
+    final Subscriber subscriber;
     boolean waitingForKeyframe;
     /** Written to in the current drain (so it is in the drain's flush list once). */
     boolean touched;
+
+    PlayerState(Subscriber subscriber) {
+      this.subscriber = subscriber;
+    }
   }
 
   private final EventExecutor executor;
@@ -48,6 +53,8 @@ final class SubscriberGroup {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Map<Subscriber, PlayerState> players = new IdentityHashMap<>(); // executor only
   private final Runnable drain = this::drain;
+  /** The media of the drain under way, handed to each player as one run (executor only). */
+  private final TagRun run = new TagRun();
 
   /**
    * @param batching how long media waits before a drain, from the players on this executor, so each
@@ -93,9 +100,14 @@ final class SubscriberGroup {
     List<Subscriber> touched = new ArrayList<>();
     try {
       for (Event e = queue.poll(); e != null; e = queue.poll()) {
+        if (e instanceof Deliver(MediaTag tag, boolean resumePoint)) {
+          run.add(tag, resumePoint); // consecutive media go to each player together
+          continue;
+        }
+        deliverRun(touched); // what came before this event goes first
         switch (e) {
           case Join(Subscriber s, List<MediaTag> snapshot) -> {
-            PlayerState state = new PlayerState();
+            PlayerState state = new PlayerState(s);
             state.touched = true;
             if (players.put(s, state) == null) {
               loopPlayers.incrementAndGet();
@@ -109,13 +121,6 @@ final class SubscriberGroup {
               }
             }
           }
-          case Deliver(MediaTag tag, boolean resumePoint) -> {
-            try {
-              deliver(tag, resumePoint, touched);
-            } finally {
-              tag.release();
-            }
-          }
           case Leave(Subscriber s, Subscriber.EndReason reason) -> {
             if (players.remove(s) != null) {
               loopPlayers.decrementAndGet();
@@ -123,9 +128,12 @@ final class SubscriberGroup {
             }
           }
           case Resync() -> players.values().forEach(p -> p.waitingForKeyframe = true);
+          case Deliver d -> throw new IllegalStateException("media are taken above: " + d);
         }
       }
+      deliverRun(touched);
     } finally { // flags must be reset even if a write threw
+      run.clear();
       for (Subscriber s : touched) {
         PlayerState state = players.get(s);
         if (state != null) {
@@ -136,36 +144,69 @@ final class SubscriberGroup {
     }
   }
 
-  private void deliver(MediaTag tag, boolean resumePoint, List<Subscriber> touched) {
-    List<Subscriber> cut = null;
-    for (Map.Entry<Subscriber, PlayerState> entry : players.entrySet()) {
-      Subscriber s = entry.getKey();
-      PlayerState state = entry.getValue();
-      switch (verdict(tag, resumePoint, s.pendingBytes(), state)) {
-        case WRITE -> {
-          s.write(tag);
-          if (!state.touched) { // a flag, not touched.contains(s): that scan made each tag O(players²)
-            state.touched = true;
-            touched.add(s);
-          }
-        }
-        case DROP -> counters.droppedTags.increment();
-        case DISCONNECT -> {
-          if (cut == null) {
-            cut = new ArrayList<>();
-          }
-          cut.add(s);
-        }
-      }
+  /**
+   * Hands the run to every player: each tag gets its own verdict (as if written one by one, the
+   * player's backlog growing with each tag it takes), and each unbroken stretch of written tags goes
+   * out in one {@link Subscriber#write(TagRun, int, int)}.
+   */
+  private void deliverRun(List<Subscriber> touched) {
+    int n = run.size();
+    if (n == 0) {
+      return;
     }
-    if (cut != null) {
-      for (Subscriber s : cut) {
-        players.remove(s);
-        loopPlayers.decrementAndGet();
-        counters.slowPlayersCut.increment();
-        s.end(Subscriber.EndReason.TOO_SLOW);
-        onRemoved.accept(s);
+    try {
+      List<PlayerState> cut = null;
+      for (PlayerState state : players.values()) { // values(), not entrySet(): no entry object per player
+        Subscriber s = state.subscriber;
+        long pending = s.pendingBytes();
+        int from = -1; // first tag of the stretch being written
+        boolean wrote = false;
+        for (int i = 0; i < n; i++) {
+          MediaTag tag = run.tag(i);
+          FlowPolicy.Verdict v = verdict(tag, run.resumePoint(i), pending, state);
+          if (v == FlowPolicy.Verdict.WRITE) {
+            if (from < 0) {
+              from = i;
+            }
+            pending += tag.flv().readableBytes();
+            continue;
+          }
+          if (from >= 0) {
+            s.write(run, from, i);
+            wrote = true;
+            from = -1;
+          }
+          if (v == FlowPolicy.Verdict.DROP) {
+            counters.droppedTags.increment();
+          } else { // DISCONNECT: nothing more for this player
+            if (cut == null) {
+              cut = new ArrayList<>();
+            }
+            cut.add(state);
+            break;
+          }
+        }
+        if (from >= 0) {
+          s.write(run, from, n);
+          wrote = true;
+        }
+        if (wrote && !state.touched) { // a flag, not touched.contains(s): that scan made each drain O(players²)
+          state.touched = true;
+          touched.add(s);
+        }
       }
+      if (cut != null) {
+        for (PlayerState state : cut) {
+          Subscriber s = state.subscriber;
+          players.remove(s);
+          loopPlayers.decrementAndGet();
+          counters.slowPlayersCut.increment();
+          s.end(Subscriber.EndReason.TOO_SLOW);
+          onRemoved.accept(s);
+        }
+      }
+    } finally {
+      run.clear();
     }
   }
 
