@@ -290,4 +290,136 @@ class StreamHubTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> p.ended.get() == Subscriber.EndReason.PUBLISHER_GONE);
     assertThat(hub.stream(key)).isEmpty();
   }
+
+  /**
+   * Takes each drain's stretch of tags whole, as an HTTP-FLV player does ({@link TagRun#flv}), and
+   * notes whether the bytes it got are the tags' own FLV framing end to end.
+   */
+  static final class RunRecorder implements Subscriber {
+    final EventExecutor executor;
+    final List<String> stretches = new CopyOnWriteArrayList<>();
+    final List<Boolean> sameBytes = new CopyOnWriteArrayList<>();
+    final List<ByteBuf> held = new CopyOnWriteArrayList<>();
+    final AtomicLong pending = new AtomicLong();
+    final AtomicReference<EndReason> ended = new AtomicReference<>();
+    final AtomicInteger flushes = new AtomicInteger();
+
+    RunRecorder(EventExecutor executor) {
+      this.executor = executor;
+    }
+
+    @Override
+    public EventExecutor executor() {
+      return executor;
+    }
+
+    @Override
+    public long pendingBytes() {
+      return pending.get();
+    }
+
+    @Override
+    public void write(MediaTag tag) {
+      stretches.add(tag.kind() + " alone");
+    }
+
+    @Override
+    public void write(TagRun run, int from, int to) {
+      stretches.add(from + ".." + to);
+      ByteBuf joined = run.flv(from, to);
+      ByteBuf expected = Unpooled.buffer();
+      for (int i = from; i < to; i++) {
+        expected.writeBytes(run.tag(i).flv().duplicate());
+      }
+      sameBytes.add(io.netty.buffer.ByteBufUtil.equals(joined, expected));
+      held.add(joined);
+    }
+
+    @Override
+    public void flush() {
+      flushes.incrementAndGet();
+    }
+
+    @Override
+    public void end(EndReason reason) {
+      ended.set(reason);
+    }
+  }
+
+  @Test
+  void aBatchReachesEachPlayerAsOneWriteOfItsTagsEndToEndAndTheRunKeepsNoReference() throws Exception {
+    EmbeddedChannel clock = new EmbeddedChannel();
+    clock.freezeTime();
+    StreamHub hub = hub(HubLimits.DEFAULT.withBatching(new WriteBatching.Fixed(Duration.ofMillis(40))));
+    Publication pub = hub.publish(key, client("a"), "");
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, true));
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, false));
+    RunRecorder a = new RunRecorder(clock.eventLoop());
+    RunRecorder b = new RunRecorder(clock.eventLoop());
+    assertThat(hub.play(key, a)).isPresent();
+    assertThat(hub.play(key, b)).isPresent();
+    clock.runPendingTasks();
+    assertThat(a.stretches).as("a join's snapshot goes tag by tag").containsExactly("VIDEO alone", "VIDEO alone");
+
+    pub.onMedia(MediaTag.Kind.VIDEO, 33, video(false, false));
+    pub.onMedia(MediaTag.Kind.AUDIO, 40, audio(false));
+    pub.onMedia(MediaTag.Kind.VIDEO, 66, video(false, false));
+    int flushes = a.flushes.get();
+    clock.advanceTimeBy(40, java.util.concurrent.TimeUnit.MILLISECONDS);
+    clock.runScheduledPendingTasks();
+    for (RunRecorder r : List.of(a, b)) {
+      assertThat(r.stretches.getLast()).as("three tags, one write").isEqualTo("0..3");
+      assertThat(r.sameBytes).containsOnly(true);
+      assertThat(r.flushes.get()).isEqualTo(flushes + 1);
+    }
+    ByteBuf ofA = a.held.getLast();
+    ByteBuf ofB = b.held.getLast();
+    assertThat(ofA.readableBytes()).isEqualTo((11 + 8 + 4) * 2 + (11 + 4 + 4));
+    assertThat(ofA.refCnt()).as("one reference per player, none left to the run").isEqualTo(2);
+    ofA.release();
+    assertThat(ofB.refCnt()).isEqualTo(1);
+    ofB.release();
+    assertThat(ofB.refCnt()).isZero();
+    pub.close();
+    clock.finishAndReleaseAll();
+  }
+
+  @Test
+  void aPlayerThatFallsBehindInsideABatchGetsTheStretchesAroundItsDropsThenIsCut() throws Exception {
+    EmbeddedChannel clock = new EmbeddedChannel();
+    clock.freezeTime();
+    StreamHub hub = hub(new HubLimits(new FlowPolicy(1000, 10_000), 1 << 20, Duration.ofSeconds(5), Duration.ofSeconds(1),
+        new WriteBatching.Fixed(Duration.ofMillis(40))));
+    Publication pub = hub.publish(key, client("a"), "");
+    pub.onMedia(MediaTag.Kind.VIDEO, 0, video(true, true));
+    RunRecorder slow = new RunRecorder(clock.eventLoop());
+    RunRecorder fast = new RunRecorder(clock.eventLoop());
+    hub.play(key, slow);
+    hub.play(key, fast);
+    clock.runPendingTasks();
+
+    slow.pending.set(990); // under the soft limit by less than one tag: the batch's first tag takes it past
+    pub.onMedia(MediaTag.Kind.VIDEO, 33, video(false, false)); // 0: written (backlog 990 -> 1013)
+    pub.onMedia(MediaTag.Kind.AUDIO, 40, audio(false)); // 1: dropped, waits for a keyframe
+    pub.onMedia(MediaTag.Kind.VIDEO, 66, video(false, false)); // 2: dropped
+    pub.onMedia(MediaTag.Kind.VIDEO, 99, video(true, true)); // 3: a sequence header always goes
+    pub.onMedia(MediaTag.Kind.VIDEO, 133, video(true, false)); // 4: a keyframe, but still behind: cut
+    clock.advanceTimeBy(40, java.util.concurrent.TimeUnit.MILLISECONDS);
+    clock.runScheduledPendingTasks();
+
+    assertThat(slow.stretches.subList(1, slow.stretches.size())).containsExactly("0..1", "3..4");
+    assertThat(slow.ended.get()).isEqualTo(Subscriber.EndReason.TOO_SLOW);
+    assertThat(fast.stretches.getLast()).isEqualTo("0..5");
+    assertThat(fast.ended.get()).isNull();
+    assertThat(slow.sameBytes).containsOnly(true);
+    assertThat(fast.sameBytes).containsOnly(true);
+    LiveStream stream = hub.stream(key).orElseThrow();
+    assertThat(stream.counters().droppedTags.sum()).isEqualTo(2);
+    assertThat(stream.counters().slowPlayersCut.sum()).isEqualTo(1);
+    assertThat(stream.playerCount()).isEqualTo(1);
+    slow.held.forEach(ByteBuf::release);
+    fast.held.forEach(ByteBuf::release);
+    pub.close();
+    clock.finishAndReleaseAll();
+  }
 }
