@@ -11,8 +11,8 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** TLS client sockets that accept the server's self-signed certificate (tests only). */
-final class TrustAll {
-  private static final SSLContext CONTEXT = context();
+public final class TrustAll {
+  private static final SSLContext CONTEXT = newContext();
 
   private TrustAll() {}
 
@@ -23,7 +23,12 @@ final class TrustAll {
     return (SSLSocket) CONTEXT.getSocketFactory().createSocket(tcp, "127.0.0.1", port, true);
   }
 
-  private static SSLContext context() {
+  /** A TLS client context that accepts any certificate (the same one every call). */
+  public static SSLContext context() {
+    return CONTEXT;
+  }
+
+  private static SSLContext newContext() {
     try {
       SSLContext c = SSLContext.getInstance("TLS");
       c.init(null, new TrustManager[] {new X509TrustManager() {
