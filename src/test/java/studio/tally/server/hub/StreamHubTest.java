@@ -57,7 +57,7 @@ class StreamHubTest {
   }
 
   /** Records what it is given; its "pending bytes" are set by the test. */
-  static final class Recorder implements Subscriber {
+  static class Recorder implements Subscriber {
     final EventExecutor executor;
     final List<String> got = new CopyOnWriteArrayList<>();
     final List<Long> timestamps = new CopyOnWriteArrayList<>();
@@ -295,27 +295,13 @@ class StreamHubTest {
    * Takes each drain's stretch of tags whole, as an HTTP-FLV player does ({@link TagRun#flv}), and
    * notes whether the bytes it got are the tags' own FLV framing end to end.
    */
-  static final class RunRecorder implements Subscriber {
-    final EventExecutor executor;
+  static final class RunRecorder extends Recorder {
     final List<String> stretches = new CopyOnWriteArrayList<>();
     final List<Boolean> sameBytes = new CopyOnWriteArrayList<>();
     final List<ByteBuf> held = new CopyOnWriteArrayList<>();
-    final AtomicLong pending = new AtomicLong();
-    final AtomicReference<EndReason> ended = new AtomicReference<>();
-    final AtomicInteger flushes = new AtomicInteger();
 
     RunRecorder(EventExecutor executor) {
-      this.executor = executor;
-    }
-
-    @Override
-    public EventExecutor executor() {
-      return executor;
-    }
-
-    @Override
-    public long pendingBytes() {
-      return pending.get();
+      super(executor);
     }
 
     @Override
@@ -333,16 +319,6 @@ class StreamHubTest {
       }
       sameBytes.add(io.netty.buffer.ByteBufUtil.equals(joined, expected));
       held.add(joined);
-    }
-
-    @Override
-    public void flush() {
-      flushes.incrementAndGet();
-    }
-
-    @Override
-    public void end(EndReason reason) {
-      ended.set(reason);
     }
   }
 
